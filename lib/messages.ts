@@ -1,0 +1,25 @@
+// Every message a user sees, in the shop's words; the contract's wording is exact.
+export const messages = {
+  missingFields: "缺少必传参数",
+  invalidMobile: "请输入正确的手机号码",
+  invalidPassword: "请输入8-20位的密码",
+  smsCodeInvalid: "无效的短信验证码",
+  smsCodeWrong: "输入短信验证码有误",
+  smsCodeFormat: "请输入6位数字短信验证码",
+  smsTooFrequent: "发送短信过于频繁",
+  smsSendFailed: "短信发送失败，请稍后再试",
+  bindTokenInvalid: "无效的openid",
+  wrongCredentials: "用户名或密码错误",
+  qqLoginFailed: "QQ登录失败",
+  openidAlreadyBound: "该QQ已绑定其他账号",
+  accountAlreadyBound: "该账号已绑定其他QQ",
+  mobileTaken: "该手机号已注册",
+  tooManyAttempts: "尝试次数过多，请稍后再试",
+  oauthStateInvalid: "QQ登录已失效或不是从本浏览器发起，请重新登录",
+  qqUnavailable: "QQ服务暂时不可用，请稍后再试",
+  crossOrigin: "拒绝跨站请求",
+  bodyTooLarge: "请求内容过大",
+  badRequest: "请求格式错误",
+} as const;
+
+export type MessageKey = keyof typeof messages;
