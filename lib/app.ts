@@ -15,7 +15,10 @@ export interface App {
 }
 
 /** Builds the services for `config`; `overrides` replace any of them (tests, benchmarks). */
-export async function createApp(config: Config, overrides: Partial<Omit<App, "config">> = {}): Promise<App> {
+export async function createApp(
+  config: Config,
+  overrides: Partial<Omit<App, "config">> = {},
+): Promise<App> {
   const kv = overrides.kv ?? await Deno.openKv(config.kvPath);
   const fetchFn = overrides.fetch ?? fetch;
   return {
@@ -45,7 +48,9 @@ export function configFromEnv(): Config {
   try {
     const config = parseConfig(Deno.env.toObject());
     if (config.secretKeyGenerated && !config.production) {
-      console.warn("SECRET_KEY is not set: using a random key, so bind tokens and sessions end with this process");
+      console.warn(
+        "SECRET_KEY is not set: using a random key, so bind tokens and sessions end with this process",
+      );
     }
     return config;
   } catch (error) {

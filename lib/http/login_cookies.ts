@@ -1,0 +1,50 @@
+// The cookies of a logged-in browser: the session (HttpOnly) and the `username` the pages show.
+import type { App } from "../app.ts";
+import { createSession, deleteSession } from "../sessions.ts";
+import type { User } from "../users.ts";
+import { deleteCookie, getCookies, setCookie } from "./cookies.ts";
+
+export const SESSION_COOKIE = "session";
+export const USERNAME_COOKIE = "username";
+const USERNAME_MAX_AGE_S = 15 * 24 * 3600;
+
+/** Logs `user` in on a fresh session (dropping the browser's old one) and sends them to `next` with 303. */
+export async function loggedInRedirect(
+  app: App,
+  req: Request,
+  user: User,
+  next: string,
+): Promise<Response> {
+  const previous = getCookies(req)[SESSION_COOKIE];
+  if (previous) await deleteSession(app.kv, previous);
+  const sessionId = await createSession(app.kv, user.id, app.now());
+  const headers = new Headers({ location: next });
+  const secure = app.config.production;
+  setCookie(headers, SESSION_COOKIE, sessionId, {
+    httpOnly: true,
+    secure,
+    sameSite: "Lax",
+  });
+  setCookie(headers, USERNAME_COOKIE, user.username, {
+    maxAge: USERNAME_MAX_AGE_S,
+    secure,
+    sameSite: "Lax",
+  });
+  return new Response(null, { status: 303, headers });
+}
+
+/** Ends the browser's session and sends it home. */
+export async function loggedOutRedirect(
+  app: App,
+  req: Request,
+): Promise<Response> {
+  const sessionId = getCookies(req)[SESSION_COOKIE];
+  if (sessionId) await deleteSession(app.kv, sessionId);
+  const headers = new Headers({ location: "/" });
+  deleteCookie(headers, SESSION_COOKIE, {
+    httpOnly: true,
+    secure: app.config.production,
+  });
+  deleteCookie(headers, USERNAME_COOKIE, { secure: app.config.production });
+  return new Response(null, { status: 303, headers });
+}

@@ -1,0 +1,62 @@
+// What every response carries, and which requests are refused before any route sees them.
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: https:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join("; ");
+
+/** Adds the security headers to `response` (copying it when its headers are immutable, as a redirect's are). */
+export function withSecurityHeaders(
+  response: Response,
+  production: boolean,
+): Response {
+  let headers = response.headers;
+  try {
+    headers.set("x-content-type-options", "nosniff");
+  } catch {
+    response = new Response(response.body, response);
+    headers = response.headers;
+    headers.set("x-content-type-options", "nosniff");
+  }
+  headers.set("content-security-policy", CONTENT_SECURITY_POLICY);
+  headers.set("x-frame-options", "DENY");
+  // The callback URL carries QQ's code: it must never leave in a Referer.
+  headers.set("referrer-policy", "same-origin");
+  if (production) headers.set("strict-transport-security", "max-age=31536000");
+  return response;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * True when a state-changing request comes from another site: the browser says so in Sec-Fetch-Site,
+ * or, for browsers that do not send it, the Origin differs. Requests with neither are not from a browser.
+ */
+export function isCrossOriginPost(req: Request, url: URL): boolean {
+  if (SAFE_METHODS.has(req.method)) return false;
+  const site = req.headers.get("sec-fetch-site");
+  if (site) return site !== "same-origin" && site !== "none";
+  const origin = req.headers.get("origin");
+  return origin !== null && origin !== url.origin;
+}
+
+/** The client's address: the socket's, or with a trusted proxy the nearest hop in X-Forwarded-For. */
+export function clientAddress(
+  req: Request,
+  remote: Deno.Addr | undefined,
+  trustProxy: boolean,
+): string {
+  if (trustProxy) {
+    const forwarded = req.headers.get("x-forwarded-for")?.split(",").at(-1)
+      ?.trim();
+    if (forwarded && forwarded.length <= 64) return forwarded;
+  }
+  return remote && "hostname" in remote ? remote.hostname : "unknown";
+}

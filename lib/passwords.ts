@@ -1,0 +1,88 @@
+// bcrypt hashing on a small pool of workers (one per core), so a hash never stalls other requests.
+import {
+  type PasswordAnswer,
+  type PasswordJob,
+  runPasswordJob,
+} from "./_password_worker.ts";
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+  /** Spends one verification's worth of work, so a login for an unknown user costs what a real one does. */
+  verifyNothing(password: string): Promise<void>;
+  close(): void;
+}
+
+type Pending = {
+  resolve: (value: string | boolean) => void;
+  reject: (error: Error) => void;
+};
+type Distributed<T> = T extends unknown ? Omit<T, "id"> : never;
+
+/** A hasher at `cost` running on `size` workers; with no Worker support (some hosts) it hashes in place. */
+export function createPasswordHasher(
+  cost: number,
+  size = navigator.hardwareConcurrency || 1,
+): PasswordHasher {
+  const workers = startWorkers(size);
+  const pending = new Map<number, Pending>();
+  const queueDepth = workers.map(() => 0);
+  let nextId = 0;
+  let dummyHash: Promise<string> | undefined;
+
+  workers.forEach((worker, index) => {
+    worker.onmessage = ({ data }: MessageEvent<PasswordAnswer>) => {
+      queueDepth[index]--;
+      const job = pending.get(data.id);
+      pending.delete(data.id);
+      if ("error" in data) job?.reject(new Error(data.error));
+      else job?.resolve(data.result);
+    };
+  });
+
+  function run(job: Distributed<PasswordJob>): Promise<string | boolean> {
+    const id = nextId++;
+    if (workers.length === 0) {
+      return runPasswordJob({ ...job, id } as PasswordJob);
+    }
+    const index = queueDepth.indexOf(Math.min(...queueDepth));
+    queueDepth[index]++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      workers[index].postMessage({ ...job, id });
+    });
+  }
+
+  const hasher: PasswordHasher = {
+    hash: (password) =>
+      run({ kind: "hash", password, cost }) as Promise<string>,
+    verify: (password, hash) =>
+      run({ kind: "verify", password, hash }) as Promise<boolean>,
+    async verifyNothing(password) {
+      dummyHash ??= hasher.hash(crypto.randomUUID());
+      await hasher.verify(password, await dummyHash);
+    },
+    close() {
+      for (const worker of workers) worker.terminate();
+      for (const job of pending.values()) {
+        job.reject(new Error("password hasher closed"));
+      }
+      pending.clear();
+    },
+  };
+  return hasher;
+}
+
+function startWorkers(size: number): Worker[] {
+  try {
+    return Array.from(
+      { length: size },
+      () =>
+        new Worker(new URL("./_password_worker.ts", import.meta.url), {
+          type: "module",
+        }),
+    );
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,163 @@
+// The bind: a QQ openid (carried by the bind token) joins the shop account of a mobile, which is
+// created when it does not exist yet. One atomic write does it all, or nothing is written.
+import type { App } from "./app.ts";
+import { ATOMIC_RETRIES } from "./_kv.ts";
+import { recordAudit } from "./audit.ts";
+import { bindIn, findBindingByOpenid, findBindingOfUser } from "./bindings.ts";
+import {
+  isBindTokenUsed,
+  openBindToken,
+  useBindTokenIn,
+} from "./bind_tokens.ts";
+import { isLoginThrottled, recordLoginFailure } from "./login_throttle.ts";
+import { messages } from "./messages.ts";
+import { checkSmsCode, consumeSmsCodeIn } from "./sms_codes.ts";
+import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
+import { checkAccountForm } from "./validation.ts";
+
+/** Where on the bind form a failure is shown. */
+export type BindField =
+  | "form"
+  | "mobile"
+  | "password"
+  | "sms_code"
+  | "access_token"
+  | "account"
+  | "qq";
+
+export type BindResult =
+  | { ok: true; user: User; created: boolean; next: string; openid: string }
+  | {
+    ok: false;
+    field: BindField;
+    message: string;
+    reason?: string;
+    openid?: string;
+  };
+
+/** Binds the openid in `fields.access_token` to the account of `fields.mobile`, and records the attempt. */
+export async function bindQqAccount(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<BindResult> {
+  const result = await attemptBind(app, fields, clientAddress);
+  await recordAudit(app.kv, {
+    action: "bind",
+    outcome: result.ok
+      ? (result.created ? "created_and_bound" : "bound")
+      : `refused: ${result.reason ?? result.message}`,
+    clientAddress,
+    userId: result.ok ? result.user.id : undefined,
+    mobile: fields.mobile?.slice(0, 32),
+    openid: result.openid,
+  }, app.now());
+  return result;
+}
+
+async function attemptBind(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<BindResult> {
+  const form = checkAccountForm(fields);
+  if (!form.ok) return form;
+  const { mobile, password, sms_code: smsCode } = form.value;
+  const { kv } = app;
+  let newPasswordHash: string | undefined;
+  let verifiedHash: string | undefined;
+
+  // A lost race re-reads everything, so the answer reflects what won.
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const now = app.now();
+    const sms = await checkSmsCode(kv, mobile, smsCode, now);
+    if (!sms.ok) {
+      const message = sms.reason === "no_live_code"
+        ? messages.smsCodeInvalid
+        : messages.smsCodeWrong;
+      return { ok: false, field: "sms_code", message, reason: sms.reason };
+    }
+    const token = await openBindToken(
+      app.config.secretKey,
+      fields.access_token ?? "",
+      now,
+    );
+    if (!token || await isBindTokenUsed(kv, token)) {
+      return {
+        ok: false,
+        field: "access_token",
+        message: messages.bindTokenInvalid,
+        reason: "bad_bind_token",
+      };
+    }
+    const { openid } = token;
+    const found = await findUserByMobile(kv, mobile);
+    let user: User;
+    if (found.user) {
+      user = found.user;
+      if (verifiedHash !== user.passwordHash) {
+        if (await isLoginThrottled(kv, mobile, clientAddress, now)) {
+          return {
+            ok: false,
+            field: "account",
+            message: messages.tooManyAttempts,
+            reason: "throttled",
+            openid,
+          };
+        }
+        if (!(await app.passwords.verify(password, user.passwordHash))) {
+          await recordLoginFailure(kv, mobile, clientAddress, now);
+          return {
+            ok: false,
+            field: "account",
+            message: messages.wrongCredentials,
+            reason: "wrong_password",
+            openid,
+          };
+        }
+        verifiedHash = user.passwordHash;
+      }
+    } else {
+      newPasswordHash ??= await app.passwords.hash(password);
+      user = newUser(mobile, newPasswordHash, now);
+    }
+
+    const openidBinding = await findBindingByOpenid(kv, openid);
+    const userBinding = await findBindingOfUser(kv, user.id);
+    const conflict = openidBinding.binding
+      ? messages.openidAlreadyBound
+      : userBinding.binding
+      ? messages.accountAlreadyBound
+      : null;
+    if (conflict) {
+      return {
+        ok: false,
+        field: "qq",
+        message: messages.qqLoginFailed,
+        reason: conflict,
+        openid,
+      };
+    }
+
+    const op = kv.atomic();
+    if (found.user) op.check(...found.checks);
+    else createUserIn(op, user);
+    bindIn(op, {
+      openid,
+      userId: user.id,
+      nickname: token.nickname,
+      createdAt: now,
+    });
+    consumeSmsCodeIn(op, sms.entry);
+    useBindTokenIn(op, token, now);
+    if ((await op.commit()).ok) {
+      return { ok: true, user, created: !found.user, next: token.next, openid };
+    }
+  }
+  return {
+    ok: false,
+    field: "qq",
+    message: messages.qqLoginFailed,
+    reason: "busy",
+  };
+}

@@ -1,0 +1,77 @@
+// Shop accounts: a username and a mobile, each unique, and a bcrypt password hash.
+//
+// | key                               | value                |
+// | --------------------------------- | -------------------- |
+// | ["users", id]                     | User                 |
+// | ["users_by_username", username]   | id                   |
+// | ["users_by_mobile", mobile]       | id                   |
+
+export interface User {
+  id: string;
+  username: string;
+  mobile: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+const userKey = (id: string) => ["users", id];
+const usernameKey = (username: string) => ["users_by_username", username];
+const mobileKey = (mobile: string) => ["users_by_mobile", mobile];
+
+export async function getUser(kv: Deno.Kv, id: string): Promise<User | null> {
+  return (await kv.get<User>(userKey(id))).value;
+}
+
+/** The user with `mobile`, with the entries a write that relies on it must check; `user` null when none. */
+export async function findUserByMobile(kv: Deno.Kv, mobile: string) {
+  const index = await kv.get<string>(mobileKey(mobile));
+  const user = index.value === null
+    ? null
+    : await kv.get<User>(userKey(index.value));
+  return {
+    user: user?.value ?? null,
+    checks: user ? [index, user] : [index],
+  } as const;
+}
+
+/** The user whose username, or failing that mobile, is `login`. */
+export async function findUserByLogin(
+  kv: Deno.Kv,
+  login: string,
+): Promise<User | null> {
+  const [byUsername, byMobile] = await kv.getMany<[string, string]>([
+    usernameKey(login),
+    mobileKey(login),
+  ]);
+  const id = byUsername.value ?? byMobile.value;
+  return id === null ? null : await getUser(kv, id);
+}
+
+/** A new account for `mobile`; its username is the mobile, as the shop has always done. */
+export function newUser(
+  mobile: string,
+  passwordHash: string,
+  now: number,
+): User {
+  return {
+    id: crypto.randomUUID(),
+    username: mobile,
+    mobile,
+    passwordHash,
+    createdAt: now,
+  };
+}
+
+/** Adds the creation of `user` to `op`, which then fails if its username or mobile was taken meanwhile. */
+export function createUserIn(
+  op: Deno.AtomicOperation,
+  user: User,
+): Deno.AtomicOperation {
+  return op
+    .check({ key: userKey(user.id), versionstamp: null })
+    .check({ key: usernameKey(user.username), versionstamp: null })
+    .check({ key: mobileKey(user.mobile), versionstamp: null })
+    .set(userKey(user.id), user)
+    .set(usernameKey(user.username), user.id)
+    .set(mobileKey(user.mobile), user.id);
+}

@@ -1,0 +1,50 @@
+// The form rules, shared by the islands (as you type) and the server (on submit), so they cannot drift.
+import * as z from "zod/mini";
+import { messages } from "./messages.ts";
+
+export const mobileSchema = z.string().check(
+  z.regex(/^1[3-9]\d{9}$/, messages.invalidMobile),
+);
+export const passwordSchema = z.string().check(
+  z.regex(/^[0-9A-Za-z]{8,20}$/, messages.invalidPassword),
+);
+export const smsCodeSchema = z.string().check(
+  z.regex(/^\d{6}$/, messages.smsCodeFormat),
+);
+
+/** The fields of the bind and register forms, as the contract names them. */
+export type AccountField = "mobile" | "password" | "sms_code";
+export type AccountForm = Record<AccountField, string>;
+
+export type FieldCheck<T> =
+  | { ok: true; value: T }
+  | { ok: false; field: AccountField | "form"; message: string };
+
+/** The first message `schema` has for `value`, or null when it passes. */
+export function fieldError(
+  schema: z.ZodMiniType<string>,
+  value: string,
+): string | null {
+  const result = schema.safeParse(value);
+  return result.success ? null : result.error.issues[0].message;
+}
+
+/**
+ * Checks mobile, password and code are present and the first two well formed, in the contract's order.
+ * The code's form is not judged here: a malformed code is simply a wrong one.
+ */
+export function checkAccountForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<AccountForm> {
+  const { mobile, password, sms_code } = fields;
+  if (!mobile || !password || !sms_code) {
+    return { ok: false, field: "form", message: messages.missingFields };
+  }
+  const mobileError = fieldError(mobileSchema, mobile);
+  if (mobileError) return { ok: false, field: "mobile", message: mobileError };
+  const passwordError = fieldError(passwordSchema, password);
+  if (passwordError) {
+    return { ok: false, field: "password", message: passwordError };
+  }
+  return { ok: true, value: { mobile, password, sms_code } };
+}
