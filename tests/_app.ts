@@ -1,0 +1,61 @@
+// A test app: in-memory KV, a clock the test moves, cheap bcrypt, and an SMS outbox to read codes from.
+import { type App, createApp } from "../lib/app.ts";
+import { parseConfig } from "../lib/config.ts";
+import type { SmsSender } from "../lib/sms_sender.ts";
+import { createPasswordHasher } from "../lib/passwords.ts";
+
+export interface TestApp extends App {
+  clock: { now: number };
+  /** The last code sent to each mobile. */
+  outbox: Map<string, string>;
+  close(): void;
+}
+
+export const START = Date.UTC(2026, 10, 24, 4, 0, 0);
+
+export async function testApp(
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const clock = { now: START };
+  const outbox = new Map<string, string>();
+  const sms: SmsSender = {
+    send(mobile, code) {
+      outbox.set(mobile, code);
+      return Promise.resolve();
+    },
+  };
+  const config = parseConfig({
+    SECRET_KEY: "test-secret-key-of-at-least-32-characters",
+    BCRYPT_COST: "4",
+    ...env,
+  });
+  const passwords = createPasswordHasher(config.bcryptCost, 1);
+  const kv = await Deno.openKv(":memory:");
+  const app = await createApp(config, {
+    kv,
+    now: () => clock.now,
+    sms,
+    passwords,
+  });
+  return {
+    ...app,
+    clock,
+    outbox,
+    close() {
+      passwords.close();
+      kv.close();
+    },
+  };
+}
+
+/** Everything in the KV under `prefix`, as [key, value] pairs. */
+export async function listKv(
+  kv: Deno.Kv,
+  prefix: Deno.KvKey = [],
+): Promise<[Deno.KvKey, unknown][]> {
+  const rows: [Deno.KvKey, unknown][] = [];
+  for await (const entry of kv.list({ prefix })) {
+    rows.push([entry.key, entry.value]);
+  }
+  return rows;
+}
