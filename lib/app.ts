@@ -43,8 +43,14 @@ export function useApp(app: App): void {
   current = Promise.resolve(app);
 }
 
-/** Reads the environment; a bad value ends the process with one line naming the variable. */
+let fromEnv: Config | undefined;
+
+/** Reads the environment once; a bad value ends the process with one line naming the variable. */
 export function configFromEnv(): Config {
+  return fromEnv ??= readEnv();
+}
+
+function readEnv(): Config {
   try {
     const config = parseConfig(Deno.env.toObject());
     if (config.secretKeyGenerated && !config.production) {

@@ -1,10 +1,14 @@
 // The cookies of a logged-in browser: the session (HttpOnly) and the `username` the pages show.
 import type { App } from "../app.ts";
+import { OAUTH_STATE_TTL_MS } from "../oauth_states.ts";
 import { createSession, deleteSession } from "../sessions.ts";
 import type { User } from "../users.ts";
 import { deleteCookie, getCookies, setCookie } from "./cookies.ts";
 
 export const SESSION_COOKIE = "session";
+/** Holds the OAuth state this browser set off to QQ with; only the callback needs it. */
+export const OAUTH_STATE_COOKIE = "qq_oauth_state";
+const OAUTH_STATE_PATH = "/oauth_callback";
 export const USERNAME_COOKIE = "username";
 const USERNAME_MAX_AGE_S = 15 * 24 * 3600;
 
@@ -47,4 +51,26 @@ export async function loggedOutRedirect(
   });
   deleteCookie(headers, USERNAME_COOKIE, { secure: app.config.production });
   return new Response(null, { status: 303, headers });
+}
+
+/** Sends the browser to QQ, remembering the state it must come back with. */
+export function redirectToQq(app: App, location: string, state: string): Response {
+  const headers = new Headers({ location });
+  setCookie(headers, OAUTH_STATE_COOKIE, state, {
+    httpOnly: true,
+    secure: app.config.production,
+    path: OAUTH_STATE_PATH,
+    maxAge: OAUTH_STATE_TTL_MS / 1000,
+  });
+  return new Response(null, { status: 302, headers });
+}
+
+export function oauthStateCookie(req: Request): string | undefined {
+  return getCookies(req)[OAUTH_STATE_COOKIE];
+}
+
+/** Forgets the OAuth state cookie once the callback has used it, whatever the outcome. */
+export function forgetOAuthState(app: App, headers: Headers): Headers {
+  deleteCookie(headers, OAUTH_STATE_COOKIE, { httpOnly: true, secure: app.config.production, path: OAUTH_STATE_PATH });
+  return headers;
 }

@@ -1,0 +1,23 @@
+import { Head } from "$fresh/runtime.ts";
+import type { PageProps } from "$fresh/server.ts";
+import QqLoginButton from "../islands/QqLoginButton.tsx";
+import type { State } from "../lib/state.ts";
+
+export default function Home({ state }: PageProps<unknown, State>) {
+  const user = state.user;
+  return (
+    <section class="card">
+      <Head>
+        <title>首页 - 美多商城</title>
+      </Head>
+      <h1>{user ? `欢迎您，${user.username}` : "欢迎来到美多商城"}</h1>
+      <p class="who">{user ? `当前登录：${user.username}` : "您尚未登录。"}</p>
+      <div class="actions">
+        {!user && <QqLoginButton next="/" />}
+        {!user && <a class="button secondary" href="/login">账号登录</a>}
+        {!user && <a class="button secondary" href="/register">注册</a>}
+        <a class="button secondary" href="/account">我的账户</a>
+      </div>
+    </section>
+  );
+}
