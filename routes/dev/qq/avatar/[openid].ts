@@ -1,0 +1,11 @@
+// The avatars the simulated get_user_info points at (QQ's figureurl_qq_1 and _2).
+import type { Handlers } from "$fresh/server.ts";
+import { answerAvatarRequest } from "../../../../lib/qq_simulator.ts";
+import type { State } from "../../../../lib/state.ts";
+
+export const handler: Handlers<unknown, State> = {
+  async GET(_req, ctx) {
+    return await answerAvatarRequest(ctx.state.app, ctx.params.openid) ??
+      ctx.renderNotFound();
+  },
+};

@@ -1,0 +1,8 @@
+// QQ's /user/get_user_info, simulated: the nickname and avatar behind an access token.
+import type { Handlers } from "$fresh/server.ts";
+import { answerUserInfoRequest } from "../../../../lib/qq_simulator.ts";
+import type { State } from "../../../../lib/state.ts";
+
+export const handler: Handlers<unknown, State> = {
+  GET: (_req, ctx) => answerUserInfoRequest(ctx.state.app, ctx.url),
+};
