@@ -1,0 +1,136 @@
+// Files from static/: found by URL path without ever leaving the folder, sent with an ETag,
+// and cached for good when the URL carries asset()'s build id.
+import { getBuildId } from "./build_id.ts";
+import { ASSET_CACHE_BUST_KEY } from "./runtime.ts";
+
+export interface StaticFile {
+  path: string;
+  size: number;
+  mtime: number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  mjs: "text/javascript; charset=utf-8",
+  json: "application/json",
+  map: "application/json",
+  html: "text/html; charset=utf-8",
+  txt: "text/plain; charset=utf-8",
+  xml: "application/xml",
+  webmanifest: "application/manifest+json",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  ico: "image/x-icon",
+  woff: "font/woff",
+  woff2: "font/woff2",
+  ttf: "font/ttf",
+  otf: "font/otf",
+  pdf: "application/pdf",
+  wasm: "application/wasm",
+  mp4: "video/mp4",
+  webm: "video/webm",
+  mp3: "audio/mpeg",
+};
+
+export function contentType(path: string): string {
+  const ext = path.slice(path.lastIndexOf(".") + 1).toLowerCase();
+  return CONTENT_TYPES[ext] ?? "application/octet-stream";
+}
+
+export class StaticFiles {
+  #dir: string;
+  #realDir?: Promise<string | null>;
+  #etags = new Map<string, { version: string; etag: string }>();
+
+  constructor(dir: string | URL) {
+    const path = typeof dir === "string"
+      ? dir
+      : decodeURIComponent(dir.pathname);
+    this.#dir = path.endsWith("/") ? path : path + "/";
+  }
+
+  /** The file a URL path names, or null; never anything outside the folder. */
+  async find(pathname: string): Promise<StaticFile | null> {
+    const relative = safeRelativePath(pathname);
+    if (!relative) return null;
+    const root = await (this.#realDir ??= Deno.realPath(this.#dir).then(
+      (real) => real + "/",
+      () => null,
+    ));
+    if (!root) return null;
+    try {
+      // realPath resolves symlinks too, so a link can't lead out of the folder either.
+      const path = await Deno.realPath(this.#dir + relative);
+      if (!path.startsWith(root)) return null;
+      const stat = await Deno.stat(path);
+      if (!stat.isFile) return null;
+      return { path, size: stat.size, mtime: stat.mtime?.getTime() ?? 0 };
+    } catch {
+      return null;
+    }
+  }
+
+  async serve(req: Request, url: URL, file: StaticFile): Promise<Response> {
+    const etag = await this.#etag(file);
+    const immutable =
+      url.searchParams.get(ASSET_CACHE_BUST_KEY) === getBuildId();
+    const headers = new Headers({
+      etag,
+      "cache-control": immutable
+        ? "public, max-age=31536000, immutable"
+        : "no-cache",
+    });
+    if (matchesEtag(req.headers.get("if-none-match"), etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    headers.set("content-type", contentType(file.path));
+    headers.set("content-length", String(file.size));
+    if (req.method === "HEAD") return new Response(null, { headers });
+    const opened = await Deno.open(file.path);
+    return new Response(opened.readable, { headers });
+  }
+
+  /** A hash of the content, computed once per version of the file. */
+  async #etag(file: StaticFile): Promise<string> {
+    const version = `${file.mtime}:${file.size}`;
+    const known = this.#etags.get(file.path);
+    if (known?.version === version) return known.etag;
+    const digest = await crypto.subtle.digest(
+      "SHA-256",
+      await Deno.readFile(file.path),
+    );
+    const hex = Array.from(new Uint8Array(digest).slice(0, 16))
+      .map((byte) => byte.toString(16).padStart(2, "0")).join("");
+    const etag = `"${hex}"`;
+    this.#etags.set(file.path, { version, etag });
+    return etag;
+  }
+}
+
+/** Decoded path below the folder, or null for anything that tries to climb out or is odd. */
+function safeRelativePath(pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (/[\\\0]/.test(decoded)) return null;
+  const segments = decoded.split("/").slice(1);
+  if (segments.some((s) => s === "" || s === "." || s === "..")) return null;
+  return segments.join("/");
+}
+
+function matchesEtag(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === "*" || trimmed.replace(/^W\//, "") === etag;
+  });
+}
