@@ -109,7 +109,7 @@ Deno.test("paths that try to leave static/ get 404 and read nothing outside it",
         onListen() {},
       }, handler);
       try {
-        for (const path of ESCAPES) {
+        const raw = async (path: string) => {
           const conn = await Deno.connect({
             port: server.addr.port,
             hostname: "127.0.0.1",
@@ -117,9 +117,16 @@ Deno.test("paths that try to leave static/ get 404 and read nothing outside it",
           const request =
             `GET ${path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n`;
           await conn.write(new TextEncoder().encode(request));
-          const reply = new TextDecoder().decode(
+          return new TextDecoder().decode(
             await new Response(conn.readable).arrayBuffer(),
           );
+        };
+        assert.match(
+          await raw("/hello.txt"),
+          /^HTTP\/1\.1 200[^]*hello from static/,
+        );
+        for (const path of ESCAPES) {
+          const reply = await raw(path);
           assert.doesNotMatch(reply, /not for the web|"imports"/, path);
           assert.match(reply, /^HTTP\/1\.1 (404|400)/, path);
         }
