@@ -123,7 +123,11 @@ function assemble(doc: string, headExtra: string, bodyExtra: string): string {
   if (titles) {
     // The last title wins, so a page's <Head><title> replaces the one from _app.
     head = head.replace(TITLE, "");
-    headExtra = headExtra.replace(TITLE, "") + titles.at(-1);
+    let seen = 0;
+    headExtra = headExtra.replace(
+      TITLE,
+      (title) => ++seen === titles.length ? title : "",
+    );
   }
   const bodyEnd = rest.lastIndexOf("</body>");
   rest = bodyEnd === -1
