@@ -6,6 +6,7 @@ import { parseQqAnswer, qqFailure, type QqFields } from "./_qq_parse.ts";
 import {
   SIMULATOR_CLIENT_ID,
   SIMULATOR_CLIENT_SECRET,
+  SIMULATOR_PATH,
 } from "./qq_simulator.ts";
 
 export { QqError, type QqErrorCode, qqErrorMessage } from "./_qq_errors.ts";
@@ -43,7 +44,7 @@ export function qqSettingsFor(
     );
   }
   const apiBase = qq.apiBase ??
-    (simulator ? `${origin}/dev/qq` : "https://graph.qq.com");
+    (simulator ? `${origin}${SIMULATOR_PATH}` : "https://graph.qq.com");
   return {
     apiBase: apiBase.replace(/\/+$/, ""),
     clientId,

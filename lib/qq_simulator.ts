@@ -5,11 +5,11 @@
 //
 // KV layout (times come from the injected clock; expireIn only sweeps old entries away):
 //
-// | key                                    | value                                              | lives    |
-// | -------------------------------------- | -------------------------------------------------- | -------- |
-// | ["qq_simulator_codes", code]           | GrantedCode: clientId, redirectUri, openid, expiresAt, used | 10 min   |
-// | ["qq_simulator_access_tokens", token]  | IssuedToken: clientId, openid, expiresAt           | 90 days  |
-// | ["qq_simulator_identities", openid]    | QqIdentity: openid, nickname                       | kept     |
+// | key                                   | value                                                       | lives   |
+// | ------------------------------------- | ----------------------------------------------------------- | ------- |
+// | ["qq_simulator_codes", code]          | GrantedCode: clientId, redirectUri, openid, expiresAt, used | 10 min  |
+// | ["qq_simulator_access_tokens", token] | IssuedToken: clientId, openid, expiresAt                    | 90 days |
+// | ["qq_simulator_identities", openid]   | QqIdentity: openid, nickname                                | kept    |
 import type { App } from "./app.ts";
 import {
   avatarSvg,
@@ -232,7 +232,7 @@ export function answerTokenRequest(
   url: URL,
 ): Promise<Response> {
   const json = url.searchParams.get("fmt") === "json";
-  return answer(json ? "json" : "jsonp", oauthRefusal, async () => {
+  return answerOrRefuse(json ? "json" : "jsonp", oauthRefusal, async () => {
     const accessToken = await redeemCode(sim, url.searchParams);
     // Refresh tokens are handed out for the shape's sake; the simulator does not honour them.
     const fields = {
@@ -247,7 +247,7 @@ export function answerTokenRequest(
 /** GET /oauth2.0/me: JSONP by default, JSON with fmt=json. */
 export function answerMeRequest(sim: Simulator, url: URL): Promise<Response> {
   const format = url.searchParams.get("fmt") === "json" ? "json" : "jsonp";
-  return answer(format, oauthRefusal, async () => {
+  return answerOrRefuse(format, oauthRefusal, async () => {
     const owner = await tokenOwner(sim, url.searchParams.get("access_token"));
     return qqAnswer(
       { client_id: owner.clientId, openid: owner.openid },
@@ -261,7 +261,7 @@ export function answerUserInfoRequest(
   sim: Simulator,
   url: URL,
 ): Promise<Response> {
-  return answer("json", openApiRefusal, async () => {
+  return answerOrRefuse("json", openApiRefusal, async () => {
     const identity = await userInfo(sim, url.searchParams);
     const avatar = `${url.origin}${SIMULATOR_PATH}/avatar/${identity.openid}`;
     return qqAnswer({
@@ -289,7 +289,7 @@ export async function answerAvatarRequest(
   });
 }
 
-async function answer(
+async function answerOrRefuse(
   refusalFormat: QqFormat,
   refusalFields: (refusal: QqRefusal) => Record<string, string | number>,
   work: () => Promise<Response>,
