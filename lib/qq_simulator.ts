@@ -95,7 +95,7 @@ export function readIdentity(
     return { problem: "请输入1-20个字符的QQ昵称" };
   }
   const openid = form.openid?.trim().toUpperCase() || newOpenid();
-  if (!/^[0-9A-F]{32}$/.test(openid)) {
+  if (!isQqHex(openid)) {
     return { problem: "openid应为32位十六进制数字，留空则自动生成" };
   }
   return { identity: { openid, nickname } };
@@ -121,6 +121,7 @@ export async function findIdentity(
   sim: Simulator,
   openid: string,
 ): Promise<QqIdentity | null> {
+  if (!isQqHex(openid)) return null;
   return (await sim.kv.get<QqIdentity>(identityKey(openid))).value;
 }
 
@@ -169,6 +170,7 @@ export async function redeemCode(
   const redirectUri = query.get("redirect_uri");
   if (!redirectUri) throw new QqRefusal(100010);
 
+  if (!isQqHex(code)) throw new QqRefusal(100019);
   const entry = await sim.kv.get<GrantedCode>(codeKey(code));
   const granted = entry.value;
   if (!granted) throw new QqRefusal(100019);
@@ -202,7 +204,7 @@ export async function tokenOwner(
   accessToken: string | null,
 ): Promise<{ clientId: string; openid: string }> {
   if (!accessToken) throw new QqRefusal(100007);
-  if (!/^[0-9A-F]{32}$/.test(accessToken)) throw new QqRefusal(100013);
+  if (!isQqHex(accessToken)) throw new QqRefusal(100013);
   const issued = (await sim.kv.get<IssuedToken>(tokenKey(accessToken))).value;
   if (!issued) throw new QqRefusal(100016);
   if (sim.now() >= issued.expiresAt) throw new QqRefusal(100014);
@@ -305,6 +307,11 @@ async function answerOrRefuse(
 /** A QQ-style openid: 32 uppercase hex digits. */
 export function newOpenid(): string {
   return randomHex();
+}
+
+// QQ's codes, tokens and openids alike; checked before use as a KV key, which must stay under 2 KiB.
+function isQqHex(value: string): boolean {
+  return /^[0-9A-F]{32}$/.test(value);
 }
 
 function randomHex(): string {

@@ -264,6 +264,7 @@ Deno.test("an authorization code", async (t) => {
       [{ code: "" }, 100005],
       [{ redirect_uri: "" }, 100010],
       [{ code: "F".repeat(32) }, 100019],
+      [{ code: "x".repeat(5000) }, 100019], // longer than a KV key may be
     ];
     for (const [overrides, code_] of cases) {
       const query = tokenQuery(code, overrides);
@@ -288,6 +289,7 @@ Deno.test("an access token", async (t) => {
       assert.equal(await refusal(tokenOwner(sim, null)), 100007);
       assert.equal(await refusal(tokenOwner(sim, "not a token")), 100013);
       assert.equal(await refusal(tokenOwner(sim, "A".repeat(32))), 100016);
+      assert.equal(await refusal(tokenOwner(sim, "A".repeat(5000))), 100013);
     },
   );
 
@@ -430,6 +432,7 @@ Deno.test("the simulator answers in QQ's own formats", async (t) => {
       assert.equal(avatar?.headers.get("content-type"), "image/svg+xml");
       assert.match(await avatar!.text(), /^<svg [^]*>小<\/text><\/svg>$/);
       assert.equal(await answerAvatarRequest(sim, "C".repeat(32)), null);
+      assert.equal(await answerAvatarRequest(sim, "C".repeat(5000)), null);
     },
   );
 
