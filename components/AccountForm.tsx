@@ -1,7 +1,12 @@
 import { useSignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 import { messages } from "../lib/messages.ts";
-import { fieldError, mobileSchema, passwordSchema, smsCodeSchema } from "../lib/validation.ts";
+import {
+  fieldError,
+  mobileSchema,
+  passwordSchema,
+  smsCodeSchema,
+} from "../lib/validation.ts";
 import { SmsCodeButton } from "./SmsCodeButton.tsx";
 
 export interface AccountFormProps {
@@ -28,18 +33,33 @@ export function AccountForm(props: AccountFormProps) {
   const serverErrors = useSignal(props.errors);
   const notice = useSignal(props.notice ?? "");
 
-  const live = (value: string, check: () => string | null) => (value || submitted.value ? check() : null);
+  const live = (
+    value: string,
+    check: () => string | null,
+  ) => (value || submitted.value ? check() : null);
   const errors = {
     mobile: live(mobile.value, () => fieldError(mobileSchema, mobile.value)),
-    password: live(password.value, () => fieldError(passwordSchema, password.value)),
-    sms_code: live(smsCode.value, () => fieldError(smsCodeSchema, smsCode.value)),
+    password: live(
+      password.value,
+      () => fieldError(passwordSchema, password.value),
+    ),
+    sms_code: live(
+      smsCode.value,
+      () => fieldError(smsCodeSchema, smsCode.value),
+    ),
   };
-  const missing = submitted.value && (!mobile.value || !password.value || !smsCode.value);
-  const shown = (field: keyof typeof errors) => errors[field] ?? serverErrors.value[field];
+  const missing = submitted.value &&
+    (!mobile.value || !password.value || !smsCode.value);
+  const shown = (field: keyof typeof errors) =>
+    errors[field] ?? serverErrors.value[field];
 
   const edit = (field: keyof typeof errors, value: string) => {
     ({ mobile, password, sms_code: smsCode })[field].value = value;
-    serverErrors.value = { ...serverErrors.value, [field]: undefined, form: undefined };
+    serverErrors.value = {
+      ...serverErrors.value,
+      [field]: undefined,
+      form: undefined,
+    };
   };
 
   return (
@@ -52,7 +72,9 @@ export function AccountForm(props: AccountFormProps) {
         submitted.value = true;
         const values = [mobile.value, password.value, smsCode.value];
         const schemas = [mobileSchema, passwordSchema, smsCodeSchema];
-        if (schemas.some((schema, i) => fieldError(schema, values[i]) !== null)) event.preventDefault();
+        if (
+          schemas.some((schema, i) => fieldError(schema, values[i]) !== null)
+        ) event.preventDefault();
       }}
     >
       {props.children}
@@ -95,7 +117,10 @@ export function AccountForm(props: AccountFormProps) {
           <SmsCodeButton
             mobile={mobile}
             onSent={(error) => {
-              serverErrors.value = { ...serverErrors.value, sms_code: error ?? undefined };
+              serverErrors.value = {
+                ...serverErrors.value,
+                sms_code: error ?? undefined,
+              };
               notice.value = error ? "" : "短信验证码已发送";
             }}
           />
@@ -103,12 +128,19 @@ export function AccountForm(props: AccountFormProps) {
         <FieldMessage id="sms_code" message={shown("sms_code")} />
       </label>
       {notice.value && <p class="notice" role="status">{notice.value}</p>}
-      <FieldMessage id="form" message={missing ? messages.missingFields : serverErrors.value.form} />
+      <FieldMessage
+        id="form"
+        message={missing ? messages.missingFields : serverErrors.value.form}
+      />
       <button type="submit" class="primary">{props.submitLabel}</button>
     </form>
   );
 }
 
-export function FieldMessage({ id, message }: { id: string; message?: string | null }) {
-  return message ? <p class="error" data-field={id} role="alert">{message}</p> : null;
+export function FieldMessage(
+  { id, message }: { id: string; message?: string | null },
+) {
+  return message
+    ? <p class="error" data-field={id} role="alert">{message}</p>
+    : null;
 }

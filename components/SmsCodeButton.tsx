@@ -32,8 +32,14 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
     event.preventDefault();
     sending.value = true;
     try {
-      const response = await fetch(`/sms_codes/${encodeURIComponent(mobile.value)}`, { method: "POST" });
-      const answer = await response.json().catch(() => ({ ok: false, error: "短信发送失败，请稍后再试" }));
+      const response = await fetch(
+        `/sms_codes/${encodeURIComponent(mobile.value)}`,
+        { method: "POST" },
+      );
+      const answer = await response.json().catch(() => ({
+        ok: false,
+        error: "短信发送失败，请稍后再试",
+      }));
       if (answer.ok) secondsLeft.value = RESEND_AFTER_S;
       onSent(answer.ok ? null : answer.error);
     } catch {
@@ -44,7 +50,9 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
   }
 
   const waiting = secondsLeft.value > 0;
-  const disabled = hydrated.value && (waiting || sending.value || fieldError(mobileSchema, mobile.value) !== null);
+  const disabled = hydrated.value &&
+    (waiting || sending.value ||
+      fieldError(mobileSchema, mobile.value) !== null);
   return (
     <button
       type="submit"

@@ -13,7 +13,13 @@ export interface BindFormProps {
 
 export default function BindForm(props: BindFormProps) {
   return (
-    <AccountForm action="/oauth_callback" submitLabel="绑定" mobile={props.mobile} errors={props.errors} notice={props.notice}>
+    <AccountForm
+      action="/oauth_callback"
+      submitLabel="绑定"
+      mobile={props.mobile}
+      errors={props.errors}
+      notice={props.notice}
+    >
       <input type="hidden" name="access_token" value={props.accessToken} />
       <FieldMessage id="access_token" message={props.errors.access_token} />
       <FieldMessage id="account" message={props.errors.account} />

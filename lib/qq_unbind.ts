@@ -4,7 +4,11 @@ import { recordAudit } from "./audit.ts";
 import { unbindQq } from "./bindings.ts";
 import type { User } from "./users.ts";
 
-export async function unbindQqAccount(app: App, user: User, clientAddress: string): Promise<void> {
+export async function unbindQqAccount(
+  app: App,
+  user: User,
+  clientAddress: string,
+): Promise<void> {
   const openid = await unbindQq(app.kv, user.id);
   await recordAudit(app.kv, {
     action: "unbind",

@@ -1,5 +1,6 @@
 // `next` is only ever a path on this site: anything that could leave it becomes "/".
 
+// deno-lint-ignore no-control-regex -- control characters are exactly what must be refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** `value` if it is a same-origin path, else "/". */

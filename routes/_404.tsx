@@ -1,5 +1,11 @@
 import { Problem } from "../components/Problem.tsx";
 
 export default function NotFound() {
-  return <Problem title="页面不存在" message="您访问的页面不存在。" action={{ href: "/", label: "返回首页" }} />;
+  return (
+    <Problem
+      title="页面不存在"
+      message="您访问的页面不存在。"
+      action={{ href: "/", label: "返回首页" }}
+    />
+  );
 }

@@ -3,21 +3,37 @@ import { currentApp } from "../lib/app.ts";
 import { currentUser } from "../lib/http/current_user.ts";
 import { HttpError } from "../lib/http/errors.ts";
 import { MAX_BODY_BYTES } from "../lib/http/forms.ts";
-import { clientAddress, isCrossOriginPost, withSecurityHeaders } from "../lib/http/security.ts";
+import {
+  clientAddress,
+  isCrossOriginPost,
+  withSecurityHeaders,
+} from "../lib/http/security.ts";
 import { messages } from "../lib/messages.ts";
 import type { State } from "../lib/state.ts";
 
-export async function handler(req: Request, ctx: FreshContext<State>): Promise<Response> {
+export async function handler(
+  req: Request,
+  ctx: FreshContext<State>,
+): Promise<Response> {
   const app = await currentApp();
   return withSecurityHeaders(await answer(req, ctx), app.config.production);
 
-  async function answer(req: Request, ctx: FreshContext<State>): Promise<Response> {
-    if (isCrossOriginPost(req, ctx.url)) return plainText(403, messages.crossOrigin);
+  async function answer(
+    req: Request,
+    ctx: FreshContext<State>,
+  ): Promise<Response> {
+    if (isCrossOriginPost(req, ctx.url)) {
+      return plainText(403, messages.crossOrigin);
+    }
     if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
       return plainText(413, messages.bodyTooLarge);
     }
     ctx.state.app = app;
-    ctx.state.clientAddress = clientAddress(req, ctx.remoteAddr, app.config.trustProxy);
+    ctx.state.clientAddress = clientAddress(
+      req,
+      ctx.remoteAddr,
+      app.config.trustProxy,
+    );
     const { session, user } = ctx.destination === "route"
       ? await currentUser(app, req)
       : { session: null, user: null };
@@ -26,12 +42,17 @@ export async function handler(req: Request, ctx: FreshContext<State>): Promise<R
     try {
       return await ctx.next();
     } catch (error) {
-      if (error instanceof HttpError) return plainText(error.status, error.message);
+      if (error instanceof HttpError) {
+        return plainText(error.status, error.message);
+      }
       throw error;
     }
   }
 }
 
 function plainText(status: number, message: string): Response {
-  return new Response(message, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  return new Response(message, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
 }

@@ -16,7 +16,10 @@ interface Data {
 
 export const handler: Handlers<Data, State> = {
   GET(_req, ctx) {
-    return ctx.render({ next: safeNext(ctx.url.searchParams.get("next")), username: "" });
+    return ctx.render({
+      next: safeNext(ctx.url.searchParams.get("next")),
+      username: "",
+    });
   },
 
   async POST(req, ctx) {
@@ -26,7 +29,9 @@ export const handler: Handlers<Data, State> = {
     const result = await logIn(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, next);
     const username = fields.username?.slice(0, 64) ?? "";
-    return ctx.render({ next, username, error: result.message }, { status: result.throttled ? 429 : 400 });
+    return ctx.render({ next, username, error: result.message }, {
+      status: result.throttled ? 429 : 400,
+    });
   },
 };
 
@@ -37,21 +42,37 @@ export default function Login({ data }: PageProps<Data, State>) {
         <title>登录 - 美多商城</title>
       </Head>
       <h1>登录</h1>
-      <form method="post" action={`/login?next=${encodeURIComponent(data.next)}`} class="account-form">
+      <form
+        method="post"
+        action={`/login?next=${encodeURIComponent(data.next)}`}
+        class="account-form"
+      >
         <label>
           用户名或手机号
-          <input name="username" autoComplete="username" maxLength={64} value={data.username} />
+          <input
+            name="username"
+            autoComplete="username"
+            maxLength={64}
+            value={data.username}
+          />
         </label>
         <label>
           密码
-          <input name="password" type="password" autoComplete="current-password" maxLength={128} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            maxLength={128}
+          />
         </label>
         <FieldMessage id="account" message={data.error} />
         <button type="submit" class="primary">登录</button>
       </form>
       <div class="actions">
         <QqLoginButton next={data.next} />
-        <a href={`/register?next=${encodeURIComponent(data.next)}`}>注册新账号</a>
+        <a href={`/register?next=${encodeURIComponent(data.next)}`}>
+          注册新账号
+        </a>
       </div>
     </section>
   );

@@ -6,7 +6,14 @@ import type { State } from "../lib/state.ts";
 export const handler: Handlers<unknown, State> = {
   async POST(req, ctx) {
     const { app, user, clientAddress } = ctx.state;
-    if (user) await recordAudit(app.kv, { action: "logout", outcome: "logged_out", clientAddress, userId: user.id }, app.now());
+    if (user) {
+      await recordAudit(app.kv, {
+        action: "logout",
+        outcome: "logged_out",
+        clientAddress,
+        userId: user.id,
+      }, app.now());
+    }
     return loggedOutRedirect(app, req);
   },
 };

@@ -4,7 +4,11 @@ import { SEND_SMS_ACTION } from "../components/SmsCodeButton.tsx";
 import { Problem, type ProblemProps } from "../components/Problem.tsx";
 import BindForm, { type BindFormProps } from "../islands/BindForm.tsx";
 import { readForm } from "../lib/http/forms.ts";
-import { forgetOAuthState, loggedInRedirect, oauthStateCookie } from "../lib/http/login_cookies.ts";
+import {
+  forgetOAuthState,
+  loggedInRedirect,
+  oauthStateCookie,
+} from "../lib/http/login_cookies.ts";
 import { messages } from "../lib/messages.ts";
 import { bindQqAccount } from "../lib/qq_bind.ts";
 import { finishQqLogin } from "../lib/qq_login.ts";
@@ -26,31 +30,72 @@ export const handler: Handlers<Data, State> = {
     const headers = forgetOAuthState(app, new Headers());
     switch (result.kind) {
       case "bad_state":
-        return ctx.render({ problem: { title: messages.qqLoginFailed, message: messages.oauthStateInvalid, action: TRY_AGAIN } }, { status: 400, headers });
+        return ctx.render({
+          problem: {
+            title: messages.qqLoginFailed,
+            message: messages.oauthStateInvalid,
+            action: TRY_AGAIN,
+          },
+        }, { status: 400, headers });
       case "qq_failed":
-        return ctx.render({ problem: { title: messages.qqUnavailable, message: result.message, action: TRY_AGAIN } }, { status: 502, headers });
+        return ctx.render({
+          problem: {
+            title: messages.qqUnavailable,
+            message: result.message,
+            action: TRY_AGAIN,
+          },
+        }, { status: 502, headers });
       case "logged_in": {
-        const response = await loggedInRedirect(app, req, result.user, result.next);
+        const response = await loggedInRedirect(
+          app,
+          req,
+          result.user,
+          result.next,
+        );
         forgetOAuthState(app, response.headers);
         return response;
       }
       case "needs_binding":
-        return ctx.render({ form: { accessToken: result.bindToken, nickname: result.nickname, mobile: "", errors: {} } }, { headers });
+        return ctx.render({
+          form: {
+            accessToken: result.bindToken,
+            nickname: result.nickname,
+            mobile: "",
+            errors: {},
+          },
+        }, { headers });
     }
   },
 
   async POST(req, ctx) {
     const { app, clientAddress } = ctx.state;
     const fields = await readForm(req);
-    const form = { accessToken: fields.access_token ?? "", nickname: null, mobile: fields.mobile?.slice(0, 32) ?? "" };
+    const form = {
+      accessToken: fields.access_token ?? "",
+      nickname: null,
+      mobile: fields.mobile?.slice(0, 32) ?? "",
+    };
     if (fields.action === SEND_SMS_ACTION) {
       const sent = await sendSmsCode(app, form.mobile, clientAddress);
-      if (sent.ok) return ctx.render({ form: { ...form, errors: {}, notice: "短信验证码已发送" } });
-      return ctx.render({ form: { ...form, errors: { sms_code: sent.error } } }, { status: sent.status });
+      if (sent.ok) {
+        return ctx.render({
+          form: { ...form, errors: {}, notice: "短信验证码已发送" },
+        });
+      }
+      return ctx.render(
+        { form: { ...form, errors: { sms_code: sent.error } } },
+        { status: sent.status },
+      );
     }
     const result = await bindQqAccount(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, result.next);
-    return ctx.render({ form: { ...form, errors: { [result.field]: result.message }, reason: result.field === "qq" ? result.reason : undefined } }, { status: 400 });
+    return ctx.render({
+      form: {
+        ...form,
+        errors: { [result.field]: result.message },
+        reason: result.field === "qq" ? result.reason : undefined,
+      },
+    }, { status: 400 });
   },
 };
 

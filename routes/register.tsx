@@ -1,7 +1,9 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
 import { SEND_SMS_ACTION } from "../components/SmsCodeButton.tsx";
-import RegisterForm, { type RegisterFormProps } from "../islands/RegisterForm.tsx";
+import RegisterForm, {
+  type RegisterFormProps,
+} from "../islands/RegisterForm.tsx";
 import { readForm } from "../lib/http/forms.ts";
 import { loggedInRedirect } from "../lib/http/login_cookies.ts";
 import { registerUser } from "../lib/registration.ts";
@@ -11,25 +13,40 @@ import type { State } from "../lib/state.ts";
 
 export const handler: Handlers<RegisterFormProps, State> = {
   GET(_req, ctx) {
-    return ctx.render({ next: safeNext(ctx.url.searchParams.get("next")), mobile: "", errors: {} });
+    return ctx.render({
+      next: safeNext(ctx.url.searchParams.get("next")),
+      mobile: "",
+      errors: {},
+    });
   },
 
   async POST(req, ctx) {
     const { app, clientAddress } = ctx.state;
     const fields = await readForm(req);
-    const form = { next: safeNext(fields.next ?? ctx.url.searchParams.get("next")), mobile: fields.mobile?.slice(0, 32) ?? "" };
+    const form = {
+      next: safeNext(fields.next ?? ctx.url.searchParams.get("next")),
+      mobile: fields.mobile?.slice(0, 32) ?? "",
+    };
     if (fields.action === SEND_SMS_ACTION) {
       const sent = await sendSmsCode(app, form.mobile, clientAddress);
-      if (sent.ok) return ctx.render({ ...form, errors: {}, notice: "短信验证码已发送" });
-      return ctx.render({ ...form, errors: { sms_code: sent.error } }, { status: sent.status });
+      if (sent.ok) {
+        return ctx.render({ ...form, errors: {}, notice: "短信验证码已发送" });
+      }
+      return ctx.render({ ...form, errors: { sms_code: sent.error } }, {
+        status: sent.status,
+      });
     }
     const result = await registerUser(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, form.next);
-    return ctx.render({ ...form, errors: { [result.field]: result.message } }, { status: 400 });
+    return ctx.render({ ...form, errors: { [result.field]: result.message } }, {
+      status: 400,
+    });
   },
 };
 
-export default function Register({ data }: PageProps<RegisterFormProps, State>) {
+export default function Register(
+  { data }: PageProps<RegisterFormProps, State>,
+) {
   return (
     <section class="card">
       <Head>
@@ -37,7 +54,11 @@ export default function Register({ data }: PageProps<RegisterFormProps, State>) 
       </Head>
       <h1>注册</h1>
       <RegisterForm {...data} />
-      <p class="aside">已有账号？<a href={`/login?next=${encodeURIComponent(data.next)}`}>登录</a></p>
+      <p class="aside">
+        已有账号？<a href={`/login?next=${encodeURIComponent(data.next)}`}>
+          登录
+        </a>
+      </p>
     </section>
   );
 }

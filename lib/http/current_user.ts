@@ -5,7 +5,10 @@ import { getUser, type User } from "../users.ts";
 import { getCookies } from "./cookies.ts";
 import { SESSION_COOKIE } from "./login_cookies.ts";
 
-export async function currentUser(app: App, req: Request): Promise<{ session: Session | null; user: User | null }> {
+export async function currentUser(
+  app: App,
+  req: Request,
+): Promise<{ session: Session | null; user: User | null }> {
   const id = getCookies(req)[SESSION_COOKIE];
   const session = id ? await getSession(app.kv, id, app.now()) : null;
   const user = session ? await getUser(app.kv, session.userId) : null;

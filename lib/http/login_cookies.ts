@@ -54,7 +54,11 @@ export async function loggedOutRedirect(
 }
 
 /** Sends the browser to QQ, remembering the state it must come back with. */
-export function redirectToQq(app: App, location: string, state: string): Response {
+export function redirectToQq(
+  app: App,
+  location: string,
+  state: string,
+): Response {
   const headers = new Headers({ location });
   setCookie(headers, OAUTH_STATE_COOKIE, state, {
     httpOnly: true,
@@ -71,6 +75,10 @@ export function oauthStateCookie(req: Request): string | undefined {
 
 /** Forgets the OAuth state cookie once the callback has used it, whatever the outcome. */
 export function forgetOAuthState(app: App, headers: Headers): Headers {
-  deleteCookie(headers, OAUTH_STATE_COOKIE, { httpOnly: true, secure: app.config.production, path: OAUTH_STATE_PATH });
+  deleteCookie(headers, OAUTH_STATE_COOKIE, {
+    httpOnly: true,
+    secure: app.config.production,
+    path: OAUTH_STATE_PATH,
+  });
   return headers;
 }

@@ -12,13 +12,20 @@ interface Data {
 export const handler: Handlers<Data, State> = {
   async GET(_req, ctx) {
     const { app, user } = ctx.state;
-    if (!user) return new Response(null, { status: 303, headers: { location: "/login?next=/account" } });
+    if (!user) {
+      return new Response(null, {
+        status: 303,
+        headers: { location: "/login?next=/account" },
+      });
+    }
     const { binding } = await findBindingOfUser(app.kv, user.id);
     return ctx.render({ user, binding });
   },
 };
 
-export default function Account({ data: { user, binding } }: PageProps<Data, State>) {
+export default function Account(
+  { data: { user, binding } }: PageProps<Data, State>,
+) {
   return (
     <section class="card">
       <Head>

@@ -4,8 +4,14 @@ import type { State } from "../../lib/state.ts";
 
 export const handler: Handlers<unknown, State> = {
   async POST(_req, ctx) {
-    const result = await sendSmsCode(ctx.state.app, ctx.params.mobile, ctx.state.clientAddress);
+    const result = await sendSmsCode(
+      ctx.state.app,
+      ctx.params.mobile,
+      ctx.state.clientAddress,
+    );
     if (result.ok) return Response.json({ ok: true });
-    return Response.json({ ok: false, error: result.error }, { status: result.status });
+    return Response.json({ ok: false, error: result.error }, {
+      status: result.status,
+    });
   },
 };

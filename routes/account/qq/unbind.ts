@@ -5,8 +5,16 @@ import type { State } from "../../../lib/state.ts";
 export const handler: Handlers<unknown, State> = {
   async POST(_req, ctx) {
     const { app, user, clientAddress } = ctx.state;
-    if (!user) return new Response(null, { status: 303, headers: { location: "/login?next=/account" } });
+    if (!user) {
+      return new Response(null, {
+        status: 303,
+        headers: { location: "/login?next=/account" },
+      });
+    }
     await unbindQqAccount(app, user, clientAddress);
-    return new Response(null, { status: 303, headers: { location: "/account" } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: "/account" },
+    });
   },
 };

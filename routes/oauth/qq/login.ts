@@ -6,7 +6,11 @@ import type { State } from "../../../lib/state.ts";
 export const handler: Handlers<unknown, State> = {
   async GET(_req, ctx) {
     const { app } = ctx.state;
-    const { location, state } = await startQqLogin(app, ctx.url.origin, ctx.url.searchParams.get("next"));
+    const { location, state } = await startQqLogin(
+      app,
+      ctx.url.origin,
+      ctx.url.searchParams.get("next"),
+    );
     return redirectToQq(app, location, state);
   },
 };
