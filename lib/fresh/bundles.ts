@@ -95,7 +95,7 @@ async function hashFiles(files: Map<string, Uint8Array>): Promise<string> {
 
 /** `_fresh/snapshot.json` lists the build id and entries; the files live in `_fresh/js/`. */
 export async function writeSnapshot(outDir: string, bundle: Bundle) {
-  await Deno.remove(outDir, { recursive: true }).catch(() => {});
+  await Deno.remove(`${outDir}/js`, { recursive: true }).catch(() => {});
   for (const [path, contents] of bundle.files) {
     const target = `${outDir}/js/${path}`;
     await Deno.mkdir(target.slice(0, target.lastIndexOf("/")), {
