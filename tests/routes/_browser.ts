@@ -1,0 +1,106 @@
+// A browser for route tests: the app's real handler, a cookie jar, and QQ's simulator reached in-process.
+import { createHandler } from "$fresh/server.ts";
+import manifest from "../../fresh.gen.ts";
+import { useApp } from "../../lib/app.ts";
+import { PRESET_IDENTITIES, type QqIdentity } from "../../lib/qq_simulator.ts";
+import type { TestApp } from "../_app.ts";
+
+export const ORIGIN = "http://localhost:8000";
+export const XIAOMING = PRESET_IDENTITIES[0];
+
+type Handler = Awaited<ReturnType<typeof createHandler>>;
+
+export class TestBrowser {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly handler: Handler) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size && !headers.has("cookie")) {
+      headers.set(
+        "cookie",
+        [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "),
+      );
+    }
+    const response = await this.handler(
+      new Request(new URL(path, ORIGIN), { ...init, headers }),
+    );
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(";");
+      const [name, value] = [
+        pair.slice(0, pair.indexOf("=")),
+        pair.slice(pair.indexOf("=") + 1),
+      ];
+      if (/max-age=0/i.test(cookie)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return response;
+  }
+
+  get(path: string, headers: HeadersInit = {}): Promise<Response> {
+    return this.request(path, { headers });
+  }
+
+  post(
+    path: string,
+    form: Record<string, string> = {},
+    headers: HeadersInit = {},
+  ): Promise<Response> {
+    return this.request(path, {
+      method: "POST",
+      body: new URLSearchParams(form),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...headers,
+      },
+    });
+  }
+
+  /** QQ login as `identity` up to the callback; returns the callback's answer. */
+  async qqLogin(
+    identity: QqIdentity = XIAOMING,
+    next = "/",
+  ): Promise<Response> {
+    const start = await this.get(
+      `/oauth/qq/login?next=${encodeURIComponent(next)}`,
+    );
+    const authorize = new URL(start.headers.get("location")!);
+    const granted = await this.post(authorize.pathname + authorize.search, {
+      ...identity,
+    });
+    const callback = new URL(granted.headers.get("location")!);
+    return await this.get(callback.pathname + callback.search);
+  }
+
+  /** Asks for an SMS code for `mobile` and reads it from the test app's outbox. */
+  async smsCode(app: TestApp, mobile: string): Promise<string> {
+    if (app.outbox.has(mobile)) app.clock.now += 61_000;
+    const response = await this.post(`/sms_codes/${mobile}`);
+    if (response.status !== 200) {
+      throw new Error(
+        `SMS code for ${mobile}: ${response.status} ${await response.text()}`,
+      );
+    }
+    return app.outbox.get(mobile)!;
+  }
+}
+
+/** A fresh browser on `app`, which becomes the process's app. */
+export async function testBrowser(app: TestApp): Promise<TestBrowser> {
+  useApp(app);
+  const handler = await createHandler(manifest);
+  app.fetch = (input, init) => handler(new Request(input, init));
+  return new TestBrowser(handler);
+}
+
+/** Another browser on the same server, with its own cookies. */
+export async function anotherBrowser(): Promise<TestBrowser> {
+  return new TestBrowser(await createHandler(manifest));
+}
+
+/** The bind token the bind form carries. */
+export function bindTokenIn(html: string): string {
+  const match = html.match(/name="access_token" value="([^"]+)"/);
+  if (!match) throw new Error("no bind form on the page");
+  return match[1];
+}

@@ -1,0 +1,267 @@
+import { equal, match, ok } from "node:assert/strict";
+import { messages } from "../../lib/messages.ts";
+import { PRESET_IDENTITIES } from "../../lib/qq_simulator.ts";
+import { listKv, testApp } from "../_app.ts";
+import {
+  anotherBrowser,
+  bindTokenIn,
+  testBrowser,
+  XIAOMING,
+} from "./_browser.ts";
+
+const PASSWORD = "secret123";
+
+Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  const mobile = "13800138000";
+  let token = "";
+
+  await t.step(
+    "QQ login sends the browser to QQ with a state tied to it",
+    async () => {
+      const response = await browser.get("/oauth/qq/login?next=/orders");
+      equal(response.status, 302);
+      const location = new URL(response.headers.get("location")!);
+      equal(location.pathname, "/dev/qq/oauth2.0/authorize");
+      equal(location.searchParams.get("response_type"), "code");
+      equal(
+        location.searchParams.get("redirect_uri"),
+        "http://localhost:8000/oauth_callback",
+      );
+      const state = location.searchParams.get("state")!;
+      equal(state.length, 22);
+      const cookie = response.headers.getSetCookie().find((c) =>
+        c.startsWith("qq_oauth_state=")
+      )!;
+      match(cookie, /HttpOnly/);
+      match(cookie, /SameSite=Lax/);
+      match(cookie, /Max-Age=600/);
+    },
+  );
+
+  await t.step("an unbound openid gets the bind form", async () => {
+    const response = await browser.qqLogin(XIAOMING, "/orders");
+    equal(response.status, 200);
+    const html = await response.text();
+    token = bindTokenIn(html);
+    ok(!html.includes(XIAOMING.openid), "the openid is not on the page");
+    ok(html.includes(XIAOMING.nickname));
+    ok(!browser.cookies.has("qq_oauth_state"), "the state cookie is spent");
+  });
+
+  await t.step(
+    "a wrong bind re-renders the form with 400, the message in place and the mobile kept",
+    async () => {
+      const response = await browser.post("/oauth_callback", {
+        mobile,
+        password: PASSWORD,
+        sms_code: "123456",
+        access_token: token,
+      });
+      equal(response.status, 400);
+      const html = await response.text();
+      match(
+        html,
+        new RegExp(`data-field="sms_code"[^>]*>${messages.smsCodeInvalid}`),
+      );
+      match(html, new RegExp(`name="mobile"[^>]*value="${mobile}"`));
+      equal(bindTokenIn(html), token, "the token stays for the next try");
+    },
+  );
+
+  await t.step(
+    "the bind logs in, sets the cookies, and goes to next",
+    async () => {
+      const sms_code = await browser.smsCode(app, mobile);
+      const response = await browser.post("/oauth_callback", {
+        mobile,
+        password: PASSWORD,
+        sms_code,
+        access_token: token,
+      });
+      equal(response.status, 303);
+      equal(response.headers.get("location"), "/orders");
+      const cookies = response.headers.getSetCookie();
+      const session = cookies.find((c) => c.startsWith("session="))!;
+      match(session, /HttpOnly/);
+      match(session, /SameSite=Lax/);
+      match(session, /Path=\//);
+      ok(!/Secure/.test(session), "no Secure flag outside production");
+      const username = cookies.find((c) => c.startsWith("username="))!;
+      match(username, new RegExp(`^username=${mobile};`));
+      match(username, /Max-Age=1296000/);
+      ok(!/HttpOnly/.test(username), "scripts may read the username");
+    },
+  );
+
+  await t.step("the account page shows the user and the binding", async () => {
+    const response = await browser.get("/account");
+    equal(response.status, 200);
+    const html = await response.text();
+    match(html, new RegExp(`data-field="username">${mobile}<`));
+    match(html, /已绑定/);
+  });
+
+  await t.step("the same bind token cannot be used twice", async () => {
+    const other = "13900139000";
+    const sms_code = await browser.smsCode(app, other);
+    const response = await browser.post("/oauth_callback", {
+      mobile: other,
+      password: PASSWORD,
+      sms_code,
+      access_token: token,
+    });
+    equal(response.status, 400);
+    match(await response.text(), new RegExp(messages.bindTokenInvalid));
+  });
+
+  await t.step(
+    "a QQ login with the bound openid logs straight in",
+    async () => {
+      const fresh = await anotherBrowser();
+      const response = await fresh.qqLogin(XIAOMING, "/cart");
+      equal(response.status, 303);
+      equal(response.headers.get("location"), "/cart");
+      ok(fresh.cookies.has("session"));
+    },
+  );
+
+  await t.step(
+    "unbinding removes the binding, and QQ login asks to bind again",
+    async () => {
+      const unbind = await browser.post("/account/qq/unbind");
+      equal(unbind.status, 303);
+      equal(unbind.headers.get("location"), "/account");
+      match(await (await browser.get("/account")).text(), /未绑定/);
+      const again = await browser.qqLogin(XIAOMING);
+      equal(again.status, 200);
+      bindTokenIn(await again.text());
+    },
+  );
+
+  await t.step("every step is in the audit trail", async () => {
+    const actions = (await listKv(app.kv, ["audit"])).map(([, value]) =>
+      (value as { action: string }).action
+    );
+    for (const action of ["qq_login", "bind", "unbind"]) {
+      ok(actions.includes(action), action);
+    }
+  });
+
+  app.close();
+});
+
+Deno.test("the OAuth callback refuses states that are not this browser's", async (t) => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+
+  await t.step("a replayed state gets 400", async () => {
+    const start = await browser.get("/oauth/qq/login");
+    const authorize = new URL(start.headers.get("location")!);
+    const granted = await browser.post(authorize.pathname + authorize.search, {
+      ...PRESET_IDENTITIES[1],
+    });
+    const callback = new URL(granted.headers.get("location")!);
+    const state = browser.cookies.get("qq_oauth_state")!;
+    equal((await browser.get(callback.pathname + callback.search)).status, 200);
+    const replay = await browser.get(callback.pathname + callback.search, {
+      cookie: `qq_oauth_state=${state}`,
+    });
+    equal(replay.status, 400);
+    match(await replay.text(), new RegExp(messages.oauthStateInvalid));
+  });
+
+  await t.step("a state from another browser gets 400", async () => {
+    const start = await browser.get("/oauth/qq/login");
+    const authorize = new URL(start.headers.get("location")!);
+    const granted = await browser.post(authorize.pathname + authorize.search, {
+      ...PRESET_IDENTITIES[1],
+    });
+    const callback = new URL(granted.headers.get("location")!);
+    const stranger = await anotherBrowser();
+    equal(
+      (await stranger.get(callback.pathname + callback.search)).status,
+      400,
+    );
+  });
+
+  await t.step("an unknown state, or none, gets 400", async () => {
+    equal(
+      (await browser.get("/oauth_callback?code=x&state=made-up")).status,
+      400,
+    );
+    equal((await browser.get("/oauth_callback")).status, 400);
+  });
+
+  await t.step("QQ refusing the code gets 502 with a clear page", async () => {
+    await browser.get("/oauth/qq/login");
+    const state = browser.cookies.get("qq_oauth_state")!;
+    const response = await browser.get(
+      `/oauth_callback?code=NOT-A-CODE&state=${state}`,
+    );
+    equal(response.status, 502);
+    match(await response.text(), /QQ/);
+  });
+
+  await t.step("QQ not answering at all gets 502", async () => {
+    const working = app.fetch;
+    app.fetch = () => Promise.reject(new TypeError("connection refused"));
+    await browser.get("/oauth/qq/login");
+    const state = browser.cookies.get("qq_oauth_state")!;
+    equal(
+      (await browser.get(`/oauth_callback?code=abc&state=${state}`)).status,
+      502,
+    );
+    app.fetch = working;
+  });
+
+  app.close();
+});
+
+Deno.test("next never leaves the site", async (t) => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  const token = bindTokenIn(await (await browser.qqLogin(XIAOMING)).text());
+  const sms_code = await browser.smsCode(app, "13700137000");
+  await browser.post("/oauth_callback", {
+    mobile: "13700137000",
+    password: PASSWORD,
+    sms_code,
+    access_token: token,
+  });
+
+  for (
+    const next of [
+      "//evil.example",
+      "https://evil.example",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "/%2F%2Fevil.example",
+    ]
+  ) {
+    await t.step(`${next} lands on /`, async () => {
+      const response = await (await anotherBrowser()).qqLogin(XIAOMING, next);
+      equal(response.status, 303);
+      equal(response.headers.get("location"), "/");
+    });
+  }
+
+  await t.step(
+    "login and register keep only local next values too",
+    async () => {
+      const login = await browser.post("/login?next=//evil.example", {
+        username: "13700137000",
+        password: PASSWORD,
+      });
+      equal(login.headers.get("location"), "/");
+      const local = await browser.post("/login?next=/orders", {
+        username: "13700137000",
+        password: PASSWORD,
+      });
+      equal(local.headers.get("location"), "/orders");
+    },
+  );
+
+  app.close();
+});
