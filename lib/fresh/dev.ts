@@ -1,7 +1,8 @@
 // `deno run -A dev.ts`: refresh fresh.gen.ts, then start the app; `dev.ts build`: write `_fresh/`.
 import type { FreshConfig, Manifest } from "./types.ts";
 import { generateManifest } from "./manifest.ts";
-import { bundleIslands, filePath, outDirOf, writeSnapshot } from "./bundles.ts";
+import { bundleIslands, filePath } from "./bundle.ts";
+import { outDirOf, writeSnapshot } from "./snapshot.ts";
 
 export { generateManifest } from "./manifest.ts";
 

@@ -7,7 +7,6 @@ import type {
   Handler,
   KnownMethod,
   Manifest,
-  RenderOptions,
 } from "./types.ts";
 import {
   buildRouteTable,
@@ -16,9 +15,9 @@ import {
   type Route,
   type RouteTable,
 } from "./routes.ts";
-import { type IslandTags, renderPage } from "./render.ts";
+import { type App, renderPage } from "./render.ts";
 import { registerIslands } from "./islands.ts";
-import { IslandBundles } from "./bundles.ts";
+import { BUNDLE_PREFIX, IslandBundles } from "./island_assets.ts";
 import { StaticFiles } from "./static.ts";
 
 export type RequestHandler = (
@@ -53,39 +52,12 @@ export async function createHandler(
   const statics = new StaticFiles(
     config.staticDir ?? new URL("./static/", manifest.baseUrl),
   );
-  const islandTags: IslandTags = (used) => bundles.tags(used);
+  const app: App = { table, islandTags: (used) => bundles.tags(used) };
 
-  const render =
-    (req: Request, ctx: FreshContext, route: Route) =>
-    (data?: unknown, options?: RenderOptions) => {
-      if (!route.component) {
-        throw new Error(
-          `The route ${route.pattern} has no component to render`,
-        );
-      }
-      return renderPage(table, islandTags, req, ctx, {
-        component: route.component,
-        folder: route.folder,
-        config: route.config,
-        status: 200,
-        data,
-        options,
-      });
-    };
-
-  const renderNotFound = (req: Request, ctx: FreshContext, data?: unknown) => {
-    const page = table.notFound;
-    if (!page?.component) {
-      return Promise.resolve(new Response("Not Found", { status: 404 }));
-    }
-    return renderPage(table, islandTags, req, ctx, {
-      component: page.component,
-      folder: [],
-      config: page.config,
-      status: 404,
-      data,
-    });
-  };
+  const renderNotFound = (req: Request, ctx: FreshContext, data?: unknown) =>
+    table.notFound?.component
+      ? renderPage(app, req, ctx, table.notFound, 404, { data })
+      : Promise.resolve(new Response("Not Found", { status: 404 }));
 
   const renderError = async (
     req: Request,
@@ -93,16 +65,9 @@ export async function createHandler(
     error: unknown,
   ) => {
     console.error(error);
-    const page = table.error;
-    if (page?.component) {
+    if (table.error?.component) {
       try {
-        return await renderPage(table, islandTags, req, ctx, {
-          component: page.component,
-          folder: [],
-          config: page.config,
-          status: 500,
-          error,
-        });
+        return await renderPage(app, req, ctx, table.error, 500, { error });
       } catch (pageError) {
         console.error("The _500 page failed too:", pageError);
       }
@@ -114,10 +79,9 @@ export async function createHandler(
   const target = async (req: Request, ctx: FreshContext): Promise<Target> => {
     const pathname = ctx.url.pathname;
     const urlFolder = pathname.split("/").filter(Boolean);
-    const bundleFile = bundles.match(pathname);
-    if (bundleFile) {
+    if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
-      return { inner: () => bundles.serve(bundleFile), folder: urlFolder };
+      return { inner: () => bundles.serve(pathname), folder: urlFolder };
     }
     const file = (req.method === "GET" || req.method === "HEAD") &&
       await statics.find(pathname);
@@ -133,7 +97,8 @@ export async function createHandler(
       ctx.destination = "route";
       ctx.route = matched.route.pattern;
       ctx.params = matched.params;
-      ctx.render = render(req, ctx, matched.route);
+      ctx.render = (data, options) =>
+        renderPage(app, req, ctx, matched.route, 200, { data, options });
       return {
         inner: () => dispatch(matched.route.handlers, req, ctx),
         folder: matched.route.folder,

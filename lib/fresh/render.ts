@@ -1,51 +1,60 @@
 // Renders a page inside its layouts and `_app` to a full HTML document.
 import { type ComponentChildren, type ComponentType, h } from "preact";
 import { renderToString } from "preact-render-to-string";
-import type { FreshContext, RenderOptions, RouteConfig } from "./types.ts";
-import { type Component, isWithin, type RouteTable } from "./routes.ts";
+import type { FreshContext, RenderOptions } from "./types.ts";
+import {
+  type Component,
+  isWithin,
+  type Page,
+  type RouteTable,
+} from "./routes.ts";
 import { type IslandUse, rendering, type RenderState } from "./render_state.ts";
 import "./islands.ts"; // installs the island marker before anything renders
 
-export interface PageToRender {
-  component: Component;
-  /** Folder of the page file below routes/; layouts of this folder and above apply. */
-  folder: string[];
-  config: RouteConfig;
-  status: number;
+export interface PageInput {
   data?: unknown;
   error?: unknown;
   options?: RenderOptions;
 }
 
-/** Returns the tags that load the islands used on a page: some for `<head>`, some for the end of `<body>`. */
-export type IslandTags = (
-  used: IslandUse[],
-) => Promise<{ head: string; body: string }>;
+export interface App {
+  table: RouteTable;
+  /** The tags that load the islands a page used: some for `<head>`, some for the end of `<body>`. */
+  islandTags(used: IslandUse[]): Promise<{ head: string; body: string }>;
+}
 
 export async function renderPage(
-  table: RouteTable,
-  islandTags: IslandTags,
+  app: App,
   req: Request,
   ctx: FreshContext,
-  page: PageToRender,
+  page: Page,
+  status: number,
+  { data, error, options }: PageInput = {},
 ): Promise<Response> {
-  const stack = componentStack(table, page);
+  if (!page.component) {
+    throw new Error(`The page for ${ctx.url.pathname} has no component`);
+  }
+  const stack = componentStack(app.table, page, page.component);
   const props = {
     url: ctx.url,
     route: ctx.route,
     params: ctx.params,
     state: ctx.state,
     isPartial: false,
-    data: page.data,
-    error: page.error,
+    data,
+    error,
   };
   // Link the stack inside out; async components (Fresh's `(req, ctx)` routes) resolve first.
   let inner: ComponentType = () => null;
   for (const component of stack.reverse()) {
     const Next: ComponentType = inner;
     if (component.constructor.name === "AsyncFunction") {
-      const ctxForIt = { ...ctx, data: page.data, error: page.error };
-      const result = await component(req, { ...ctxForIt, Component: Next });
+      const result = await component(req, {
+        ...ctx,
+        data,
+        error,
+        Component: Next,
+      });
       if (result instanceof Response) return result;
       inner = () => result as ComponentChildren;
     } else {
@@ -62,23 +71,23 @@ export async function renderPage(
     rendering.current = null;
   }
   const tags = state.islands.length > 0
-    ? await islandTags(state.islands)
+    ? await app.islandTags(state.islands)
     : { head: "", body: "" };
   const html = assemble(body, headHtml(state.head) + tags.head, tags.body);
 
-  const headers = new Headers(page.options?.headers);
+  const headers = new Headers(options?.headers);
   if (!headers.has("content-type")) {
     headers.set("content-type", "text/html; charset=utf-8");
   }
   return new Response(html, {
-    status: page.options?.status ?? page.status,
-    statusText: page.options?.statusText,
+    status: options?.status ?? status,
+    statusText: options?.statusText,
     headers,
   });
 }
 
 /** `_app`, then the layouts from the outermost in, then the page. */
-function componentStack(table: RouteTable, page: PageToRender): Component[] {
+function componentStack(table: RouteTable, page: Page, component: Component) {
   let layouts = page.config.skipInheritedLayouts
     ? []
     : table.layouts.filter((layout) => isWithin(layout.folder, page.folder));
@@ -89,7 +98,7 @@ function componentStack(table: RouteTable, page: PageToRender): Component[] {
   return [
     ...(withApp ? [table.app ?? DefaultApp] : []),
     ...layouts.map((layout) => layout.component),
-    page.component,
+    component,
   ];
 }
 

@@ -12,14 +12,18 @@ import type {
 // deno-lint-ignore no-explicit-any
 export type Component = (...args: any[]) => any;
 
-export interface Route {
-  pattern: string;
-  matcher: URLPattern;
+/** Anything rendered as a page: a route, `_404` or `_500`. */
+export interface Page {
+  component?: Component;
   /** The file's folder below routes/, groups included: what decides its layouts and middleware. */
   folder: string[];
-  component?: Component;
-  handlers: Partial<Record<KnownMethod, Handler>> | Handler;
   config: RouteConfig;
+}
+
+export interface Route extends Page {
+  pattern: string;
+  matcher: URLPattern;
+  handlers: Partial<Record<KnownMethod, Handler>> | Handler;
 }
 
 export interface Layout {
@@ -33,19 +37,13 @@ export interface Middleware {
   handlers: MiddlewareHandler[];
 }
 
-export interface SpecialPage {
-  component?: Component;
-  handler?: unknown;
-  config: RouteConfig;
-}
-
 export interface RouteTable {
   routes: Route[];
   layouts: Layout[];
   middlewares: Middleware[];
   app?: Component;
-  notFound?: SpecialPage;
-  error?: SpecialPage;
+  notFound?: Page;
+  error?: Page;
 }
 
 export function buildRouteTable(manifest: Manifest): RouteTable {
@@ -57,17 +55,18 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
     const component = module.default as Component | undefined;
     const config = module.config ?? {};
     if (name === "_middleware") {
-      const handler = module.handler as MiddlewareHandler | MiddlewareHandler[];
-      const handlers = Array.isArray(handler) ? handler : [handler];
+      const handlers = [module.handler].flat().filter((handler) =>
+        typeof handler === "function"
+      ) as MiddlewareHandler[];
       table.middlewares.push({ folder, handlers });
     } else if (name === "_layout" && component) {
       table.layouts.push({ folder, component, config });
     } else if (folder.length === 0 && name === "_app") {
       table.app = component;
     } else if (folder.length === 0 && name === "_404") {
-      table.notFound = { component, handler: module.handler, config };
+      table.notFound = { component, folder, config };
     } else if (folder.length === 0 && name === "_500") {
-      table.error = { component, handler: module.handler, config };
+      table.error = { component, folder, config };
     } else if (!name.startsWith("_")) {
       table.routes.push(toRoute([...folder, name], module));
     }

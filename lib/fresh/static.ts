@@ -12,9 +12,7 @@ export interface StaticFile {
 const CONTENT_TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
   js: "text/javascript; charset=utf-8",
-  mjs: "text/javascript; charset=utf-8",
   json: "application/json",
-  map: "application/json",
   html: "text/html; charset=utf-8",
   txt: "text/plain; charset=utf-8",
   xml: "application/xml",
@@ -25,17 +23,9 @@ const CONTENT_TYPES: Record<string, string> = {
   jpeg: "image/jpeg",
   gif: "image/gif",
   webp: "image/webp",
-  avif: "image/avif",
   ico: "image/x-icon",
-  woff: "font/woff",
   woff2: "font/woff2",
-  ttf: "font/ttf",
-  otf: "font/otf",
   pdf: "application/pdf",
-  wasm: "application/wasm",
-  mp4: "video/mp4",
-  webm: "video/webm",
-  mp3: "audio/mpeg",
 };
 
 export function contentType(path: string): string {

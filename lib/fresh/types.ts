@@ -1,4 +1,5 @@
 // The public types, named and shaped like Fresh 1.x's so that route files port unchanged.
+// deno-lint-ignore-file no-explicit-any
 import type { ComponentChildren, ComponentType } from "preact";
 
 export type KnownMethod =
@@ -18,7 +19,6 @@ export interface RenderOptions {
   headers?: HeadersInit;
 }
 
-// deno-lint-ignore no-explicit-any
 export interface FreshContext<State = Record<string, unknown>, Data = any> {
   url: URL;
   params: Record<string, string>;
@@ -40,13 +40,11 @@ export interface FreshContext<State = Record<string, unknown>, Data = any> {
   Component: ComponentType;
 }
 
-// deno-lint-ignore no-explicit-any
 export type Handler<Data = any, State = Record<string, unknown>> = (
   req: Request,
   ctx: FreshContext<State, Data>,
 ) => Response | Promise<Response>;
 
-// deno-lint-ignore no-explicit-any
 export type Handlers<Data = any, State = Record<string, unknown>> = {
   [M in KnownMethod]?: Handler<Data, State>;
 };
@@ -59,11 +57,9 @@ export type MiddlewareHandler<State = Record<string, unknown>> = (
   req: Request,
   ctx: FreshContext<State>,
 ) => Response | Promise<Response>;
-// deno-lint-ignore no-explicit-any
 export type RouteContext<Data = any, State = Record<string, unknown>> =
   FreshContext<State, Data>;
 
-// deno-lint-ignore no-explicit-any
 export interface PageProps<Data = any, State = Record<string, unknown>> {
   url: URL;
   route: string;
@@ -73,20 +69,16 @@ export interface PageProps<Data = any, State = Record<string, unknown>> {
   isPartial: boolean;
 }
 
-// deno-lint-ignore no-explicit-any
 export interface LayoutProps<Data = any, State = Record<string, unknown>>
   extends PageProps<Data, State> {
   Component: ComponentType;
 }
-// deno-lint-ignore no-explicit-any
 export type AppProps<Data = any, State = Record<string, unknown>> = LayoutProps<
   Data,
   State
 >;
-// deno-lint-ignore no-explicit-any
 export type UnknownPageProps<Data = any, State = Record<string, unknown>> =
   PageProps<Data, State>;
-// deno-lint-ignore no-explicit-any
 export interface ErrorPageProps<Data = any, State = Record<string, unknown>>
   extends PageProps<Data, State> {
   error: unknown;

@@ -7,6 +7,7 @@ import type {
   PageProps,
   RouteContext,
 } from "$fresh/server.ts";
+import { Head, IS_BROWSER } from "$fresh/runtime.ts";
 import { appWith } from "./helpers.ts";
 
 Deno.test("file names become URL patterns, static before dynamic before rest", async (t) => {
@@ -212,4 +213,52 @@ Deno.test("handlers: per-method objects, HEAD from GET, 405 with Allow, ctx.rend
     assert.equal(res.status, 201);
     await res.body?.cancel();
   });
+});
+
+Deno.test("<Head> children land in the document head; the page's title replaces _app's", async () => {
+  assert.equal(IS_BROWSER, false);
+  const get = await appWith({
+    "./routes/_app.tsx": {
+      default: async (_req: Request, ctx: RouteContext) => {
+        await Promise.resolve();
+        return (
+          <html>
+            <head>
+              <meta charset="utf-8" />
+              <title>Shop</title>
+            </head>
+            <body>
+              <ctx.Component />
+            </body>
+          </html>
+        );
+      },
+    },
+    "./routes/_layout.tsx": {
+      default: ({ Component }: LayoutProps) => (
+        <>
+          <Head>
+            <meta name="layout" content="yes" />
+          </Head>
+          <Component />
+        </>
+      ),
+    },
+    "./routes/cart.tsx": {
+      default: () => (
+        <div>
+          <Head>
+            <title>Cart · Shop</title>
+            <link rel="canonical" href="/cart" />
+          </Head>
+          cart
+        </div>
+      ),
+    },
+  });
+  assert.equal(
+    await (await get("/cart")).text(),
+    '<!DOCTYPE html><html><head><meta charset="utf-8"/><meta name="layout" content="yes"/>' +
+      '<title>Cart · Shop</title><link rel="canonical" href="/cart"/></head><body><div>cart</div></body></html>',
+  );
 });

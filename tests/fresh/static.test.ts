@@ -54,6 +54,17 @@ Deno.test("static files are served with a content type, an ETag and a cache poli
   await t.step(
     "asset() URLs are immutable; plain and stale ones must revalidate",
     async () => {
+      for (
+        const untouched of [
+          "logo.svg",
+          "https://cdn.example/x.png",
+          "//cdn.example/x.png",
+          "data:,",
+        ]
+      ) {
+        assert.equal(asset(untouched), untouched);
+      }
+      assert.match(asset("/a.png?v=1#top"), /^\/a\.png\?v=1&__frsh_c=\w+#top$/);
       const url = asset("/logo.svg");
       assert.match(url, /^\/logo\.svg\?__frsh_c=\w+$/);
       const busted = await get(url);
