@@ -79,6 +79,19 @@ export async function createHandler(
   const target = async (req: Request, ctx: FreshContext): Promise<Target> => {
     const pathname = ctx.url.pathname;
     const urlFolder = pathname.split("/").filter(Boolean);
+    if (pathname.length > 1 && pathname.endsWith("/")) {
+      // Like Fresh 1.x: /about/ → /about. Leading slashes collapse, so //evil.com/ can't leave the site.
+      const location = "/" + pathname.replace(/^\/+|\/+$/g, "") +
+        ctx.url.search;
+      ctx.destination = "internal";
+      return {
+        inner: () =>
+          Promise.resolve(
+            new Response(null, { status: 307, headers: { location } }),
+          ),
+        folder: urlFolder,
+      };
+    }
     if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
       return { inner: () => bundles.serve(pathname), folder: urlFolder };

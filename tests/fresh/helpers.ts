@@ -20,5 +20,5 @@ export async function appWith(
     baseUrl: options.baseUrl ?? FIXTURE_BASE,
   }, options.config);
   return (path: string, init?: RequestInit) =>
-    handler(new Request(new URL(path, "http://localhost"), init));
+    handler(new Request("http://localhost" + path, init));
 }

@@ -57,6 +57,22 @@ Deno.test("file names become URL patterns, static before dynamic before rest", a
     assert.equal(await text("/pricing"), "pricing {}");
   });
   await t.step(
+    "a trailing slash redirects to the path without it, never off-site",
+    async () => {
+      for (
+        const [path, location] of [
+          ["/about/?x=1", "/about?x=1"],
+          ["/blog/new//", "/blog/new"],
+          ["//evil.example/", "/evil.example"],
+        ]
+      ) {
+        const res = await get(path);
+        assert.equal(res.status, 307, path);
+        assert.equal(res.headers.get("location"), location, path);
+      }
+    },
+  );
+  await t.step(
     "several params, and a root catch-all for the rest",
     async () => {
       assert.equal(
