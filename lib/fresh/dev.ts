@@ -21,7 +21,10 @@ export default async function dev(
   );
   const genFile = filePath(new URL("./fresh.gen.ts", dir));
   const previous = await Deno.readTextFile(genFile).catch(() => null);
-  if (previous !== text) await Deno.writeTextFile(genFile, text);
+  if (previous !== text) {
+    await Deno.writeTextFile(genFile, text);
+    console.log(`Wrote ${genFile}`);
+  }
 
   if (Deno.args.includes("build")) {
     const { default: manifest } = await import(

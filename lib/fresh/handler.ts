@@ -25,12 +25,15 @@ export type RequestHandler = (
   info?: Deno.ServeHandlerInfo,
 ) => Promise<Response>;
 
-type Inner = (req: Request, ctx: FreshContext) => Promise<Response>;
+type Inner = (
+  req: Request,
+  ctx: FreshContext,
+) => Response | Promise<Response>;
 
-/** What answers a request, and the folder whose middleware wraps it. */
+/** What answers a request, and the folder whose middleware wraps it (default: the URL's). */
 interface Target {
   inner: Inner;
-  folder: string[];
+  folder?: string[];
 }
 
 const LOCAL: Deno.NetAddr = {
@@ -78,32 +81,24 @@ export async function createHandler(
   // Decides what answers the request, before any middleware runs, so middleware can read it.
   const target = async (req: Request, ctx: FreshContext): Promise<Target> => {
     const pathname = ctx.url.pathname;
-    const urlFolder = pathname.split("/").filter(Boolean);
     if (pathname.length > 1 && pathname.endsWith("/")) {
       // Like Fresh 1.x: /about/ → /about. Leading slashes collapse, so //evil.com/ can't leave the site.
       const location = "/" + pathname.replace(/^\/+|\/+$/g, "") +
         ctx.url.search;
       ctx.destination = "internal";
       return {
-        inner: () =>
-          Promise.resolve(
-            new Response(null, { status: 307, headers: { location } }),
-          ),
-        folder: urlFolder,
+        inner: () => new Response(null, { status: 307, headers: { location } }),
       };
     }
     if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
-      return { inner: () => bundles.serve(pathname), folder: urlFolder };
+      return { inner: () => bundles.serve(pathname) };
     }
     const file = (req.method === "GET" || req.method === "HEAD") &&
       await statics.find(pathname);
     if (file) {
       ctx.destination = "static";
-      return {
-        inner: () => statics.serve(req, ctx.url, file),
-        folder: urlFolder,
-      };
+      return { inner: () => statics.serve(req, ctx.url, file) };
     }
     const matched = matchRoute(table.routes, pathname);
     if (matched) {
@@ -118,7 +113,7 @@ export async function createHandler(
       };
     }
     ctx.destination = "notFound";
-    return { inner: () => renderNotFound(req, ctx), folder: urlFolder };
+    return { inner: () => renderNotFound(req, ctx) };
   };
 
   return async (req, info) => {
@@ -127,7 +122,8 @@ export async function createHandler(
     let response: Response;
     try {
       const { inner, folder } = await target(req, ctx);
-      const chain = [...middlewareFor(table, folder), inner];
+      const urlFolder = ctx.url.pathname.split("/").filter(Boolean);
+      const chain = [...middlewareFor(table, folder ?? urlFolder), inner];
       let next = 0;
       ctx.next = async () => {
         const handler = chain[next++];
@@ -180,8 +176,7 @@ function newContext(
 function middlewareFor(table: RouteTable, folder: string[]): Inner[] {
   return table.middlewares
     .filter((middleware) => isWithin(middleware.folder, folder))
-    .flatMap((middleware) => middleware.handlers)
-    .map((handler) => async (req, ctx) => await handler(req, ctx));
+    .flatMap((middleware) => middleware.handlers);
 }
 
 async function dispatch(
