@@ -1,7 +1,8 @@
-import { useSignal } from "@preact/signals";
-import type { ComponentChildren } from "preact";
+import { type Signal, useSignal } from "@preact/signals";
+import type { ComponentChildren, JSX } from "preact";
 import { messages } from "../lib/messages.ts";
 import {
+  type AccountField,
   fieldError,
   mobileSchema,
   passwordSchema,
@@ -21,45 +22,87 @@ export interface AccountFormProps {
   children?: ComponentChildren;
 }
 
+const FIELDS = {
+  mobile: {
+    label: "手机号",
+    schema: mobileSchema,
+    input: {
+      type: "tel",
+      inputMode: "numeric",
+      autoComplete: "tel",
+      maxLength: 11,
+    },
+  },
+  password: {
+    label: "密码",
+    schema: passwordSchema,
+    input: { type: "password", autoComplete: "new-password", maxLength: 20 },
+  },
+  sms_code: {
+    label: "短信验证码",
+    schema: smsCodeSchema,
+    input: {
+      inputMode: "numeric",
+      autoComplete: "one-time-code",
+      maxLength: 6,
+    },
+  },
+} satisfies Record<
+  AccountField,
+  {
+    label: string;
+    schema: unknown;
+    input: JSX.InputHTMLAttributes<HTMLInputElement>;
+  }
+>;
+
+const NAMES = Object.keys(FIELDS) as AccountField[];
+
 /**
  * Mobile, password and SMS code, checked as you type with the server's own rules. The server's messages
  * stay until the field they belong to is edited.
  */
 export function AccountForm(props: AccountFormProps) {
-  const mobile = useSignal(props.mobile);
-  const password = useSignal("");
-  const smsCode = useSignal("");
+  const values: Record<AccountField, Signal<string>> = {
+    mobile: useSignal(props.mobile),
+    password: useSignal(""),
+    sms_code: useSignal(""),
+  };
   const submitted = useSignal(false);
   const serverErrors = useSignal(props.errors);
   const notice = useSignal(props.notice ?? "");
 
-  const live = (
-    value: string,
-    check: () => string | null,
-  ) => (value || submitted.value ? check() : null);
-  const errors = {
-    mobile: live(mobile.value, () => fieldError(mobileSchema, mobile.value)),
-    password: live(
-      password.value,
-      () => fieldError(passwordSchema, password.value),
-    ),
-    sms_code: live(
-      smsCode.value,
-      () => fieldError(smsCodeSchema, smsCode.value),
-    ),
-  };
-  const missing = submitted.value &&
-    (!mobile.value || !password.value || !smsCode.value);
-  const shown = (field: keyof typeof errors) =>
-    errors[field] ?? serverErrors.value[field];
+  const clientError = (name: AccountField) =>
+    fieldError(FIELDS[name].schema, values[name].value);
+  // An empty field is not an error while you are still filling the form in.
+  const shownError = (name: AccountField) =>
+    (values[name].value || submitted.value ? clientError(name) : null) ??
+      serverErrors.value[name];
+  const missing = submitted.value && NAMES.some((name) => !values[name].value);
 
-  const edit = (field: keyof typeof errors, value: string) => {
-    ({ mobile, password, sms_code: smsCode })[field].value = value;
-    serverErrors.value = {
-      ...serverErrors.value,
-      [field]: undefined,
-      form: undefined,
-    };
+  const field = (name: AccountField, extra?: ComponentChildren) => {
+    const input = (
+      <input
+        name={name}
+        {...FIELDS[name].input}
+        value={values[name].value}
+        onInput={(event) => {
+          values[name].value = event.currentTarget.value;
+          serverErrors.value = {
+            ...serverErrors.value,
+            [name]: undefined,
+            form: undefined,
+          };
+        }}
+      />
+    );
+    return (
+      <label>
+        {FIELDS[name].label}
+        {extra ? <span class="with-button">{input}{extra}</span> : input}
+        <FieldMessage id={name} message={shownError(name)} />
+      </label>
+    );
   };
 
   return (
@@ -70,63 +113,28 @@ export function AccountForm(props: AccountFormProps) {
       noValidate
       onSubmit={(event) => {
         submitted.value = true;
-        const values = [mobile.value, password.value, smsCode.value];
-        const schemas = [mobileSchema, passwordSchema, smsCodeSchema];
-        if (
-          schemas.some((schema, i) => fieldError(schema, values[i]) !== null)
-        ) event.preventDefault();
+        if (NAMES.some((name) => clientError(name) !== null)) {
+          event
+            .preventDefault();
+        }
       }}
     >
       {props.children}
-      <label>
-        手机号
-        <input
-          name="mobile"
-          type="tel"
-          inputMode="numeric"
-          autoComplete="tel"
-          maxLength={11}
-          value={mobile.value}
-          onInput={(event) => edit("mobile", event.currentTarget.value)}
-        />
-        <FieldMessage id="mobile" message={shown("mobile")} />
-      </label>
-      <label>
-        密码
-        <input
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          maxLength={20}
-          value={password.value}
-          onInput={(event) => edit("password", event.currentTarget.value)}
-        />
-        <FieldMessage id="password" message={shown("password")} />
-      </label>
-      <label>
-        短信验证码
-        <span class="with-button">
-          <input
-            name="sms_code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={smsCode.value}
-            onInput={(event) => edit("sms_code", event.currentTarget.value)}
-          />
-          <SmsCodeButton
-            mobile={mobile}
-            onSent={(error) => {
-              serverErrors.value = {
-                ...serverErrors.value,
-                sms_code: error ?? undefined,
-              };
-              notice.value = error ? "" : "短信验证码已发送";
-            }}
-          />
-        </span>
-        <FieldMessage id="sms_code" message={shown("sms_code")} />
-      </label>
+      {field("mobile")}
+      {field("password")}
+      {field(
+        "sms_code",
+        <SmsCodeButton
+          mobile={values.mobile}
+          onSent={(error) => {
+            serverErrors.value = {
+              ...serverErrors.value,
+              sms_code: error ?? undefined,
+            };
+            notice.value = error ? "" : "短信验证码已发送";
+          }}
+        />,
+      )}
       {notice.value && <p class="notice" role="status">{notice.value}</p>}
       <FieldMessage
         id="form"
