@@ -1,0 +1,60 @@
+// Debian's Chromium, driven by playwright-core; never a downloaded browser.
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+/** One size for every page, so the screenshots in docs/ stay comparable from run to run. */
+export const VIEWPORT = { width: 800, height: 900 };
+
+export async function launchChromium(): Promise<Browser> {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (the tests never download a browser)`,
+    );
+  }
+  return await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** What must never happen while a user goes through the app, as the page reports it. */
+export interface PageTrouble {
+  /** Console messages of Chromium refusing something under the Content Security Policy. */
+  cspViolations: string[];
+  /** Uncaught exceptions in the page's scripts. */
+  scriptErrors: string[];
+}
+
+export function watchForTrouble(page: Page): PageTrouble {
+  const trouble: PageTrouble = { cspViolations: [], scriptErrors: [] };
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) {
+      trouble.cspViolations.push(message.text());
+    }
+  });
+  page.on("pageerror", (error) => trouble.scriptErrors.push(String(error)));
+  return trouble;
+}
+
+/**
+ * Waits until the islands' code has loaded and run. Hydration leaves no mark on every island, but the
+ * boot script hydrates as soon as the island chunks arrive, so a quiet network means it is done.
+ */
+export async function untilHydrated(page: Page) {
+  await page.waitForLoadState("networkidle");
+}
+
+/** A file under docs/, where the README's screenshots live. */
+export function docsPath(name: string): string {
+  return new URL(`../../docs/${name}`, import.meta.url).pathname;
+}
