@@ -1,0 +1,186 @@
+// What a browser and a phone do against the real server: QQ login through the simulator up to the bind
+// form, asking for an SMS code, posting the bind; and a small pool to keep N requests in flight.
+import type { AppServer } from "./_server.ts";
+
+export const PASSWORD = "secret123";
+
+/** A bind or form post's answer: status, and the message shown on the page (field → text). */
+export interface FormAnswer {
+  status: number;
+  location: string | null;
+  messages: Record<string, string>;
+  /** Why a QQ login failed, shown beside `QQ登录失败`. */
+  reason: string | null;
+  cookies: string[];
+}
+
+/** 32 uppercase hex digits, as QQ's openids are. */
+export function newOpenid(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+    .toUpperCase();
+}
+
+/** A valid mainland mobile: `prefix` (3 digits, 13x-19x) then `n` on 8 digits. */
+export function mobile(prefix: string, n: number): string {
+  return `${prefix}${String(n).padStart(8, "0")}`;
+}
+
+let clients = 0;
+/** A client address never used before in this process, sent as X-Forwarded-For (TRUST_PROXY is on). */
+export function newClientAddress(): string {
+  clients++;
+  return `198.18.${clients >> 8}.${clients & 255}`;
+}
+
+/** QQ login as a new browser up to the bind form; returns the bind token it carries. */
+export async function bindToken(
+  server: AppServer,
+  openid: string,
+  nickname = "压测",
+): Promise<string> {
+  const start = await fetch(`${server.origin}/oauth/qq/login?next=/`, {
+    redirect: "manual",
+  });
+  await start.body?.cancel();
+  const state = start.headers.getSetCookie().join(";").match(
+    /qq_oauth_state=([^;]+)/,
+  )?.[1];
+  const authorize = start.headers.get("location");
+  if (start.status !== 302 || !state || !authorize) {
+    throw new Error(`QQ login start answered ${start.status}`);
+  }
+  const granted = await fetch(authorize, {
+    method: "POST",
+    body: new URLSearchParams({ nickname, openid }),
+    redirect: "manual",
+  });
+  await granted.body?.cancel();
+  const callback = granted.headers.get("location");
+  if (granted.status !== 302 || !callback) {
+    throw new Error(`the QQ simulator answered ${granted.status}`);
+  }
+  const form = await fetch(callback, {
+    headers: { cookie: `qq_oauth_state=${state}` },
+    redirect: "manual",
+  });
+  const html = await form.text();
+  const token = html.match(/name="access_token" value="([^"]+)"/)?.[1];
+  if (form.status !== 200 || !token) {
+    throw new Error(`the QQ callback answered ${form.status}, no bind form`);
+  }
+  return token;
+}
+
+/** Asks for a code for `mobile` from `clientAddress`; the raw answer. */
+export async function requestSmsCode(
+  server: AppServer,
+  mobileNumber: string,
+  clientAddress: string,
+): Promise<{ status: number; body: { ok: boolean; error?: string } }> {
+  const response = await fetch(`${server.origin}/sms_codes/${mobileNumber}`, {
+    method: "POST",
+    headers: { "x-forwarded-for": clientAddress },
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Sends a code to `mobile` from a fresh client address and reads it off the server's log. */
+export async function smsCode(
+  server: AppServer,
+  mobileNumber: string,
+): Promise<string> {
+  const before = server.codesSentTo(mobileNumber);
+  const sent = await requestSmsCode(server, mobileNumber, newClientAddress());
+  if (sent.status !== 200) {
+    throw new Error(
+      `SMS to ${mobileNumber}: ${sent.status} ${sent.body.error}`,
+    );
+  }
+  return await server.smsCode(mobileNumber, before + 1);
+}
+
+/** POSTs a form the way the page would and reads the answer's messages. */
+export async function postForm(
+  server: AppServer,
+  path: string,
+  fields: Record<string, string>,
+  headers: HeadersInit = {},
+): Promise<FormAnswer> {
+  const response = await fetch(`${server.origin}${path}`, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers,
+    redirect: "manual",
+  });
+  const html = await response.text();
+  return {
+    status: response.status,
+    location: response.headers.get("location"),
+    messages: pageMessages(html),
+    reason: html.match(/<span class="reason">（([^<]*)）<\/span>/)?.[1] ?? null,
+    cookies: response.headers.getSetCookie(),
+  };
+}
+
+export interface BindFields {
+  mobile: string;
+  password: string;
+  sms_code: string;
+  access_token: string;
+}
+
+/** The bind form's POST. */
+export function bind(
+  server: AppServer,
+  fields: BindFields,
+  clientAddress = "127.0.0.1",
+): Promise<FormAnswer> {
+  return postForm(server, "/oauth_callback", { ...fields }, {
+    "x-forwarded-for": clientAddress,
+  });
+}
+
+/** The messages a re-rendered form shows, by the field they belong to. */
+export function pageMessages(html: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (
+    const [, field, text] of html.matchAll(
+      /<p class="error" data-field="(\w+)" role="alert">([^<]*)/g,
+    )
+  ) found[field] = text;
+  return found;
+}
+
+/** The one message of a refused form, or "" when it shows none. */
+export function onlyMessage(answer: FormAnswer): string {
+  return Object.values(answer.messages).join(" | ");
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in the items' order. */
+export async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from(
+    { length: Math.min(limit, items.length) },
+    async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index], index);
+      }
+    },
+  );
+  await Promise.all(lanes);
+  return results;
+}
+
+/** How many times each value occurs, for reporting a race's outcomes. */
+export function tally(values: readonly (string | number)[]) {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}

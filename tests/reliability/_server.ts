@@ -1,0 +1,224 @@
+// The real server as a subprocess (`deno run -A main.ts`) on a free loopback port, with its own KV file;
+// the SMS codes it prints on stdout are collected so a test can read them as a phone would.
+import { checkInvariants } from "../../lib/kv_invariants.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+const MAIN = new URL("main.ts", ROOT).pathname;
+export const SECRET_KEY = "reliability-suite-secret-key-0123456789";
+const START_TIMEOUT_MS = 30_000;
+const SMS_TIMEOUT_MS = 5_000;
+
+/** A fresh directory for one test's KV file; removed by `[Symbol.asyncDispose]`. */
+export async function tempKv(): Promise<AsyncDisposable & { path: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "reliability_" });
+  return {
+    path: `${dir}/app.kv`,
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/** What the server printed: the SMS codes by mobile, the last lines of stdout, and stderr. */
+class ServerOutput {
+  readonly codes = new Map<string, string[]>();
+  readonly stdoutTail: string[] = [];
+  readonly stderr: string[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  onStdout(line: string) {
+    const sms = smsEvent(line);
+    if (sms) {
+      this.codes.set(sms.mobile, [
+        ...this.codes.get(sms.mobile) ?? [],
+        sms.code,
+      ]);
+      for (const wake of this.#waiters) wake();
+    }
+    this.stdoutTail.push(line);
+    if (this.stdoutTail.length > 40) this.stdoutTail.shift();
+  }
+
+  onStderr(line: string) {
+    if (this.stderr.length < 200) this.stderr.push(line);
+  }
+
+  /** Resolves on the next SMS line, or after `ms`. */
+  async nextCode(ms: number): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const timer = setTimeout(resolve, ms);
+    this.#waiters.add(resolve);
+    await promise;
+    this.#waiters.delete(resolve);
+    clearTimeout(timer);
+  }
+}
+
+export class AppServer implements AsyncDisposable {
+  private constructor(
+    readonly origin: string,
+    private readonly child: Deno.ChildProcess,
+    private readonly done: Promise<unknown>,
+    private readonly output: ServerOutput,
+  ) {}
+
+  /** Starts the app on 127.0.0.1 with the KV at `kvPath`, cheap bcrypt, and X-Forwarded-For trusted. */
+  static async start(
+    kvPath: string,
+    env: Record<string, string> = {},
+  ): Promise<AppServer> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN],
+      cwd: ROOT.pathname,
+      env: {
+        PORT: "0",
+        HOSTNAME: "127.0.0.1",
+        DENO_KV_PATH: kvPath,
+        SECRET_KEY,
+        BCRYPT_COST: "4",
+        TRUST_PROXY: "true",
+        APP_ENV: "development",
+        // Whatever the developer's shell has, this server uses the simulator and prints its codes.
+        QQ_CLIENT_ID: "",
+        QQ_CLIENT_SECRET: "",
+        QQ_API_BASE: "",
+        QQ_REDIRECT_URI: "",
+        SMS_PROVIDER: "console",
+        NO_COLOR: "1",
+        ...env,
+      },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+
+    const output = new ServerOutput();
+    const listening = Promise.withResolvers<string>();
+    const stdout = readLines(child.stdout, (line) => {
+      const address = line.match(/^Listening on (http:\/\/[\d.]+:\d+)\//);
+      if (address) listening.resolve(address[1]);
+      output.onStdout(line);
+    });
+    const stderr = readLines(child.stderr, (line) => output.onStderr(line));
+    const done = Promise.all([child.status, stdout, stderr]);
+
+    const timer = setTimeout(
+      () => listening.reject(new Error("the server did not start in time")),
+      START_TIMEOUT_MS,
+    );
+    child.status.then((status) =>
+      listening.reject(
+        new Error(
+          `the server exited with ${status.code} before listening:\n${
+            output.stderr.join("\n")
+          }`,
+        ),
+      )
+    );
+    try {
+      return new AppServer(await listening.promise, child, done, output);
+    } catch (error) {
+      child.kill("SIGKILL");
+      await done;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The process id, for the operator-style kill in the crash test. */
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  /** How many codes the server has printed for `mobile`. */
+  codesSentTo(mobile: string): number {
+    return this.output.codes.get(mobile)?.length ?? 0;
+  }
+
+  /** The `nth` code (counting from 1) printed for `mobile`, waiting briefly for the line to arrive. */
+  async smsCode(mobile: string, nth: number): Promise<string> {
+    const deadline = Date.now() + SMS_TIMEOUT_MS;
+    while (this.codesSentTo(mobile) < nth) {
+      if (Date.now() > deadline) {
+        throw new Error(`no SMS code #${nth} for ${mobile} on the server log`);
+      }
+      await this.output.nextCode(100);
+    }
+    return this.output.codes.get(mobile)![nth - 1];
+  }
+
+  /** What the server wrote on stderr (errors, stack traces), at most 200 lines. */
+  get stderr(): string[] {
+    return [...this.output.stderr];
+  }
+
+  /** The last lines of stdout, for a failure message. */
+  get stdoutTail(): string[] {
+    return [...this.output.stdoutTail];
+  }
+
+  /** Stops the server as a process manager would (SIGTERM) and waits for it and its output. */
+  async stop(): Promise<void> {
+    await this.signal("SIGTERM");
+  }
+
+  /** kill -9: no chance to finish anything in flight. */
+  async kill(): Promise<void> {
+    await this.signal("SIGKILL");
+  }
+
+  private async signal(signal: Deno.Signal): Promise<void> {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+    await this.done;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.kill();
+  }
+}
+
+/** Opens the KV file of a stopped server, for reading what it left behind. */
+export async function inspectKv(path: string) {
+  const kv = await Deno.openKv(path);
+  const rows: Deno.KvEntry<unknown>[] = [];
+  for await (const entry of kv.list({ prefix: [] })) rows.push(entry);
+  const invariants = await checkInvariants(kv);
+  kv.close();
+  const tables = new Map<string, number>();
+  for (const { key } of rows) {
+    const table = String(key[0]);
+    tables.set(table, (tables.get(table) ?? 0) + 1);
+  }
+  const rowsOf = <T>(table: string) =>
+    rows.filter(({ key }) => key[0] === table) as Deno.KvEntry<T>[];
+  return { invariants, tables, rowsOf };
+}
+
+async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of stream) {
+    const lines = (pending + decoder.decode(chunk, { stream: true })).split(
+      "\n",
+    );
+    pending = lines.pop()!;
+    lines.forEach(onLine);
+  }
+  if (pending) onLine(pending);
+}
+
+function smsEvent(line: string): { mobile: string; code: string } | null {
+  if (!line.startsWith('{"event":"sms_code"')) return null;
+  try {
+    const { mobile, code } = JSON.parse(line);
+    return { mobile, code };
+  } catch {
+    return null;
+  }
+}
