@@ -1,0 +1,120 @@
+// The steps a user takes before binding, done over HTTP ahead of the timed part: a QQ login through
+// the app's simulator (→ a bind token) and an SMS code for a new mobile.
+import type { Server } from "./_server.ts";
+import { inParallel } from "./_load.ts";
+
+export const PASSWORD = "bench2024pass";
+
+export interface PreparedBind {
+  mobile: string;
+  smsCode: string;
+  accessToken: string;
+}
+
+/** `count` binds ready to POST, each with its own new mobile and QQ openid; `first` numbers the mobiles. */
+export async function prepareBinds(
+  app: Server,
+  count: number,
+  first: number,
+): Promise<PreparedBind[]> {
+  const binds: PreparedBind[] = [];
+  await inParallel(count, 4, async (i) => {
+    const n = first + i;
+    const mobile = `139${String(n).padStart(8, "0")}`;
+    const [accessToken, smsCode] = await Promise.all([
+      qqBindToken(app.origin),
+      requestSmsCode(app, mobile, fakeClientAddress(n)),
+    ]);
+    binds[i] = { mobile, smsCode, accessToken };
+  });
+  return binds;
+}
+
+/** POSTs the bind form; a new mobile is answered 303 with a session. */
+export async function bind(origin: string, prepared: PreparedBind) {
+  const response = await fetch(origin + "/oauth_callback", {
+    method: "POST",
+    body: new URLSearchParams({
+      mobile: prepared.mobile,
+      password: PASSWORD,
+      sms_code: prepared.smsCode,
+      access_token: prepared.accessToken,
+    }),
+    redirect: "manual",
+  });
+  const body = await response.text();
+  if (response.status !== 303) {
+    throw new Error(
+      `bind of ${prepared.mobile} answered ${response.status}: ${
+        body.slice(0, 300)
+      }`,
+    );
+  }
+}
+
+/** The bind page's HTML after a QQ login as a new openid. */
+export async function bindPage(origin: string): Promise<string> {
+  const login = await fetch(`${origin}/oauth/qq/login?next=/`, {
+    redirect: "manual",
+  });
+  await login.body?.cancel();
+  const cookie = login.headers.get("set-cookie")?.match(
+    /qq_oauth_state=[^;]+/,
+  )?.[0];
+  const authorize = login.headers.get("location");
+  if (login.status !== 302 || !cookie || !authorize) {
+    throw new Error(
+      `QQ login answered ${login.status} without state or location`,
+    );
+  }
+  const granted = await fetch(new URL(authorize, origin), {
+    method: "POST",
+    body: new URLSearchParams({ nickname: "压测用户", openid: randomOpenid() }),
+    redirect: "manual",
+  });
+  await granted.body?.cancel();
+  const callback = granted.headers.get("location");
+  if (granted.status !== 302 || !callback) {
+    throw new Error(`the QQ simulator answered ${granted.status}`);
+  }
+  const page = await fetch(new URL(callback, origin), { headers: { cookie } });
+  const html = await page.text();
+  if (page.status !== 200) {
+    throw new Error(
+      `the QQ callback answered ${page.status}: ${html.slice(0, 300)}`,
+    );
+  }
+  return html;
+}
+
+async function qqBindToken(origin: string): Promise<string> {
+  const html = await bindPage(origin);
+  const token = html.match(/name="access_token" value="([^"]+)"/)?.[1];
+  if (!token) throw new Error("the bind page has no access_token");
+  return token.replaceAll("&amp;", "&");
+}
+
+async function requestSmsCode(app: Server, mobile: string, address: string) {
+  const response = await fetch(`${app.origin}/sms_codes/${mobile}`, {
+    method: "POST",
+    headers: { "x-forwarded-for": address },
+  });
+  const body = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`SMS for ${mobile} answered ${response.status}: ${body}`);
+  }
+  return await app.readSms(mobile);
+}
+
+/** A different address every 40 mobiles keeps under the cap of 50 codes a day per client. */
+function fakeClientAddress(n: number): string {
+  const block = Math.floor(n / 40);
+  return `10.${(block >> 8) & 255}.${block & 255}.1`;
+}
+
+function randomOpenid(): string {
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(16)),
+    (byte) => byte.toString(16).padStart(2, "0"),
+  ).join("").toUpperCase();
+}

@@ -1,0 +1,78 @@
+// Page latency under load: GET /login, one request at a time, while binds keep every bcrypt worker
+// busy, against the same with the server otherwise idle. Hashing off the main thread should leave
+// pages nearly as fast as ever.
+import { bind, prepareBinds } from "./_flow.ts";
+import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
+import {
+  get,
+  inParallel,
+  type LoadResult,
+  percentile,
+  runLoad,
+} from "./_load.ts";
+import type { Server } from "./_server.ts";
+
+const PROBES = 500;
+const WARMUP = 50;
+/** Enough binds to outlast the probes: at ~20 binds/s, several seconds of load. */
+const LOAD_BINDS = 160;
+
+export async function pageLatency(app: Server, cores: number): Promise<Figure> {
+  const page = () => get(app.origin + "/login").then(() => {});
+  const idle = await runLoad(page, {
+    count: PROBES,
+    concurrency: 1,
+    warmup: WARMUP,
+  });
+
+  const binds = await prepareBinds(app, LOAD_BINDS, 10_000);
+  const loadOver = new AbortController();
+  const probesOver = new AbortController();
+  let bound = 0;
+  const bindLoad = inParallel(
+    binds.length,
+    2 * cores,
+    async (i) => {
+      await bind(app.origin, binds[i]);
+      bound++;
+    },
+    probesOver.signal,
+  ).finally(() => loadOver.abort());
+  const busy = await runLoad(page, {
+    count: PROBES,
+    concurrency: 1,
+    signal: loadOver.signal,
+  });
+  probesOver.abort();
+  await bindLoad;
+
+  const p = (result: LoadResult, n: number) => percentile(result.latencies, n);
+  const ratio = p(busy, 99) / p(idle, 99);
+  const complete = busy.count === PROBES
+    ? ""
+    : ` (only ${busy.count} probes ran under load)`;
+  return ratioFigure(
+    "page latency under load",
+    `GET /login p99 ${
+      fixed(p(busy, 99))
+    } ms with binds saturating the pool vs ${fixed(p(idle, 99))} ms idle`,
+    ratio,
+    { op: "≤", value: 2 },
+    {
+      idle: summary(idle),
+      underLoad: { ...summary(busy), bindsDuring: bound },
+      p50Ratio: round(p(busy, 50) / p(idle, 50), 2),
+    },
+    ` (p50 ${fixed(p(busy, 50), 2)} vs ${fixed(p(idle, 50), 2)} ms)${complete}`,
+  );
+
+  function summary(result: LoadResult) {
+    return {
+      probes: result.count,
+      p50Ms: round(p(result, 50), 2),
+      p90Ms: round(p(result, 90), 2),
+      p99Ms: round(p(result, 99), 2),
+      maxMs: round(result.latencies.at(-1) ?? NaN, 2),
+    };
+  }
+}
