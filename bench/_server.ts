@@ -8,6 +8,9 @@ const SMS_TIMEOUT_MS = 10_000;
 export interface Server extends AsyncDisposable {
   /** `http://127.0.0.1:<port>` */
   origin: string;
+  pid: number;
+  /** Rejects, with the server's stderr, if it exits before `stop()`. */
+  exited: Promise<never>;
   /** The newest code sent to `mobile`, waiting for it if it has not arrived yet. */
   readSms(mobile: string): Promise<string>;
   stop(): Promise<void>;
@@ -63,6 +66,8 @@ export async function startApp(appDir: string, cost: number): Promise<Server> {
   }
   return {
     origin: server.origin(port),
+    pid: server.child.pid,
+    exited: server.exited,
     async readSms(mobile) {
       if (!codes.has(mobile)) {
         const arrived = new Promise<void>((resolve) =>
@@ -102,6 +107,8 @@ export async function startBareServer(): Promise<Server> {
   await untilOk(server.origin(port), server.exited);
   return {
     origin: server.origin(port),
+    pid: server.child.pid,
+    exited: server.exited,
     readSms: () => Promise.reject(new Error("the bare server sends no SMS")),
     stop: server.stop,
     [Symbol.asyncDispose]: server.stop,
@@ -128,7 +135,10 @@ export function spawn(
     forEachLine(child.stdout, onLine),
     forEachLine(child.stderr, (line) => stderr.push(line)),
   ]);
-  const exited = child.status.then((status) => {
+  let stopping = false;
+  const exited = child.status.then(async (status) => {
+    if (stopping) return new Promise<never>(() => {}); // we ended it
+    await reading;
     throw new Error(
       `deno ${args.join(" ")} exited with code ${status.code}:\n${
         stderr.join("\n")
@@ -143,6 +153,7 @@ export function spawn(
     origin: (port: number) => `http://127.0.0.1:${port}`,
     stop: () =>
       stopped ??= (async () => {
+        stopping = true;
         try {
           child.kill("SIGTERM");
         } catch {

@@ -1,6 +1,7 @@
 // Page latency under load: GET /login, one request at a time, while binds keep every bcrypt worker
 // busy, against the same with the server otherwise idle. Hashing off the main thread should leave
 // pages nearly as fast as ever.
+import { coreShare, cpuDuring } from "./_cpu.ts";
 import { bind, prepareBinds } from "./_flow.ts";
 import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
 import {
@@ -12,10 +13,10 @@ import {
 } from "./_load.ts";
 import type { Server } from "./_server.ts";
 
-const PROBES = 500;
-const WARMUP = 50;
-/** Enough binds to outlast the probes: at ~20 binds/s, several seconds of load. */
-const LOAD_BINDS = 160;
+const PROBES = 1500;
+const WARMUP = 100;
+/** Enough binds to outlast the probes: at ~20 binds/s, ten seconds of load. */
+const LOAD_BINDS = 200;
 
 export async function pageLatency(app: Server, cores: number): Promise<Figure> {
   const page = () => get(app.origin + "/login").then(() => {});
@@ -29,6 +30,7 @@ export async function pageLatency(app: Server, cores: number): Promise<Figure> {
   const loadOver = new AbortController();
   const probesOver = new AbortController();
   let bound = 0;
+  let failure: unknown;
   const bindLoad = inParallel(
     binds.length,
     2 * cores,
@@ -37,14 +39,16 @@ export async function pageLatency(app: Server, cores: number): Promise<Figure> {
       bound++;
     },
     probesOver.signal,
-  ).finally(() => loadOver.abort());
-  const busy = await runLoad(page, {
-    count: PROBES,
-    concurrency: 1,
-    signal: loadOver.signal,
-  });
+  ).catch((error) => failure = error).finally(() => loadOver.abort());
+  const { result: busy, cpu } = await cpuDuring(app.pid, () =>
+    runLoad(page, {
+      count: PROBES,
+      concurrency: 1,
+      signal: loadOver.signal,
+    }));
   probesOver.abort();
   await bindLoad;
+  if (failure) throw failure;
 
   const p = (result: LoadResult, n: number) => percentile(result.latencies, n);
   const ratio = p(busy, 99) / p(idle, 99);
@@ -60,7 +64,12 @@ export async function pageLatency(app: Server, cores: number): Promise<Figure> {
     { op: "≤", value: 2 },
     {
       idle: summary(idle),
-      underLoad: { ...summary(busy), bindsDuring: bound },
+      underLoad: {
+        ...summary(busy),
+        bindsDuring: bound,
+        cpuMs: cpu,
+        coreShare: cpu && round(coreShare(cpu, busy.seconds, cores), 2),
+      },
       p50Ratio: round(p(busy, 50) / p(idle, 50), 2),
     },
     ` (p50 ${fixed(p(busy, 50), 2)} vs ${fixed(p(idle, 50), 2)} ms)${complete}`,

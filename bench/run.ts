@@ -31,10 +31,13 @@ try {
   report(await startup(appDir, COST, buildMs));
   await using app = await startApp(appDir, COST);
   await using bare = await startBareServer();
-  report(await bytesShipped(app));
-  report(await pageThroughput(app, bare));
-  report(await bindThroughput(app, COST, host.cores));
-  report(await pageLatency(app, host.cores));
+  // A server that dies mid-figure fails the run with its stderr, not with a refused connection.
+  const whileUp = <T>(figure: Promise<T>) =>
+    Promise.race([figure, app.exited, bare.exited]);
+  report(await whileUp(bytesShipped(app)));
+  report(await whileUp(pageThroughput(app, bare)));
+  report(await whileUp(bindThroughput(app, COST, host.cores)));
+  report(await whileUp(pageLatency(app, host.cores)));
 } finally {
   await Deno.remove(appDir, { recursive: true });
 }

@@ -1,0 +1,124 @@
+// Where the server's main thread spends its time on one URL: `deno run -A bench/profile.ts /register`
+// starts the built app under the V8 inspector, samples it while the load generator GETs the URL,
+// and prints the heaviest functions by self time. A diagnostic, not part of `deno task bench`.
+import { buildApp, copyApp } from "./_app_copy.ts";
+import { appEnv, freePort, spawn, untilOk } from "./_server.ts";
+import { get, runLoad } from "./_load.ts";
+
+const path = Deno.args[0] ?? "/register";
+const REQUESTS = 4000;
+const TOP = 25;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const appDir = await copyApp();
+const kvDir = await Deno.makeTempDir({ prefix: "bench-kv-" });
+const port = freePort();
+const inspectPort = freePort();
+const server = spawn(
+  ["run", "-A", `--inspect=127.0.0.1:${inspectPort}`, "main.ts"],
+  appDir,
+  appEnv(port, `${kvDir}/app.kv`, 10),
+  () => {},
+);
+try {
+  await buildApp(appDir);
+  const origin = server.origin(port);
+  await untilOk(origin, server.exited);
+  const targets =
+    await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
+  const inspector = await connect(targets[0].webSocketDebuggerUrl);
+  const page = () => get(origin + path).then(() => {});
+  await runLoad(page, { count: 1000, concurrency: 16 }); // warm-up
+  await inspector.send("Profiler.enable");
+  await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+  await inspector.send("Profiler.start");
+  const load = await runLoad(page, { count: REQUESTS, concurrency: 16 });
+  const { profile } = await inspector.send("Profiler.stop") as {
+    profile: Profile;
+  };
+  inspector.close();
+  console.log(
+    `GET ${path}: ${load.perSecond.toFixed(0)} req/s while profiling`,
+  );
+  printSelfTimes(profile, REQUESTS);
+} finally {
+  await server.stop();
+  await Deno.remove(appDir, { recursive: true });
+  await Deno.remove(kvDir, { recursive: true });
+}
+
+/** Self time per function, in µs per request, heaviest first; also totalled per source file. */
+function printSelfTimes(profile: Profile, requests: number) {
+  const byNode = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    byNode.set(id, (byNode.get(id) ?? 0) + profile.timeDeltas[i]);
+  });
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const time = byNode.get(node.id) ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = shortUrl(url);
+    const name = `${functionName || "(anonymous)"} ${file}:${lineNumber + 1}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + time);
+    byFile.set(file, (byFile.get(file) ?? 0) + time);
+  }
+  const total = [...byNode.values()].reduce((a, b) => a + b, 0);
+  const show = (title: string, map: Map<string, number>) => {
+    console.log(
+      `\n${title} (µs per request; all samples: ${
+        (total / requests).toFixed(0)
+      } µs)`,
+    );
+    for (
+      const [name, time] of [...map].sort((a, b) => b[1] - a[1]).slice(0, TOP)
+    ) {
+      console.log(`${(time / requests).toFixed(1).padStart(8)}  ${name}`);
+    }
+  };
+  show("by file", byFile);
+  show("by function", byFunction);
+}
+
+function shortUrl(url: string): string {
+  if (!url) return "(native)";
+  const npm = url.match(/\/npm\/registry\.npmjs\.org\/(.+)$/);
+  if (npm) return "npm:" + npm[1];
+  return url.replace(/^file:\/\/\/tmp\/bench-app-[^/]+\//, "").replace(
+    /^ext:/,
+    "ext:",
+  );
+}
+
+async function connect(url: string) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.onopen = resolve;
+    socket.onerror = reject;
+  });
+  let nextId = 1;
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    waiting.get(message.id)?.(message.result);
+    waiting.delete(message.id);
+  };
+  return {
+    send(method: string, params: Record<string, unknown> = {}) {
+      const id = nextId++;
+      socket.send(JSON.stringify({ id, method, params }));
+      return new Promise<unknown>((resolve) => waiting.set(id, resolve));
+    },
+    close: () => socket.close(),
+  };
+}
