@@ -184,3 +184,54 @@ export function tally(values: readonly (string | number)[]) {
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
 }
+
+/** Sends `request` byte for byte over a new connection and reads the status line of the answer. */
+export async function rawExchange(
+  origin: string,
+  request: Uint8Array,
+  timeoutMs = 10_000,
+): Promise<{ status: number; head: string }> {
+  const { hostname, port } = new URL(origin);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const timer = setTimeout(() => conn.close(), timeoutMs);
+  const received: Uint8Array[] = [];
+  try {
+    // The server may answer and close before reading everything (a 413, a 431): read what it said.
+    await writeAll(conn, request).catch(() => {});
+    const buffer = new Uint8Array(16 * 1024);
+    let total = 0;
+    while (total < 1024 * 1024) {
+      const read = await conn.read(buffer).catch(() => null);
+      if (read === null) break;
+      received.push(buffer.slice(0, read));
+      total += read;
+    }
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn.close();
+    } catch {
+      // Closed by the timeout.
+    }
+  }
+  const head = new TextDecoder().decode(concat(received)).split("\r\n\r\n")[0];
+  const status = Number(head.match(/^HTTP\/1\.[01] (\d{3})/)?.[1] ?? 0);
+  return { status, head };
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array) {
+  let written = 0;
+  while (written < bytes.length) {
+    written += await conn.write(bytes.subarray(written));
+  }
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return all;
+}

@@ -1,0 +1,215 @@
+// Thousands of bad requests over real HTTP, generated from a seed (RELIABILITY_SEED to replay another):
+// no 5xx, each answered as the contract says, and nothing an account is made of written.
+import { deepEqual, equal } from "node:assert/strict";
+import { sealBindToken } from "../../lib/bind_tokens.ts";
+import { messages } from "../../lib/messages.ts";
+import {
+  type Answer,
+  type BadRequest,
+  generate,
+  seededPrng,
+  type Setup,
+} from "./_bad_requests.ts";
+import {
+  bindToken,
+  inParallel,
+  newClientAddress,
+  newOpenid,
+  pageMessages,
+  rawExchange,
+  smsCode,
+  tally,
+} from "./_client.ts";
+import { AppServer, inspectKv, SECRET_KEY, tempKv } from "./_server.ts";
+
+const SEED = Number(Deno.env.get("RELIABILITY_SEED") ?? 20261124);
+const REQUESTS = 5_100;
+const IN_FLIGHT = 16;
+
+/** What a request may leave behind, and why. Anything else is a failure. */
+const ALLOWED_TABLES: Record<string, string> = {
+  audit:
+    "every bind, login and registration attempt is audited, refused ones too",
+  login_failures_by_account: "wrong logins count towards the throttle",
+  login_failures_by_client: "wrong logins count towards the throttle",
+  sms_codes: "codes sent to the mobiles the setup and the generator ask for",
+  sms_last_sent: "the 60 s resend guard of those codes",
+  sms_sends_by_mobile: "the daily caps of those codes",
+  sms_sends_by_client: "the daily caps of those codes",
+  oauth_states:
+    "GET /oauth/qq/login starts a login (the setup's and odd queries')",
+  qq_simulator_codes: "the setup's QQ logins through the simulator",
+  qq_simulator_access_tokens: "the setup's QQ logins through the simulator",
+  qq_simulator_identities: "the setup's QQ logins through the simulator",
+};
+/** What no bad request may ever create. */
+const ACCOUNT_TABLES = [
+  "users",
+  "users_by_mobile",
+  "users_by_username",
+  "qq_bindings",
+  "qq_bindings_by_user",
+  "sessions",
+  "bind_tokens_used",
+];
+
+async function prepare(server: AppServer): Promise<Setup> {
+  const tokens = await inParallel(
+    Array.from({ length: 4 }, newOpenid),
+    4,
+    (openid) => bindToken(server, openid),
+  );
+  const reserved = await inParallel(
+    ["15100000001", "15100000002", "15100000003"],
+    3,
+    async (mobile) => ({ mobile, code: await smsCode(server, mobile) }),
+  );
+  const claims = { openid: newOpenid(), nickname: null, next: "/" };
+  const now = Date.now();
+  const forgedTokens = [
+    await sealBindToken("another-secret-key-that-is-long-enough", claims, now),
+    await sealBindToken(SECRET_KEY, claims, now - 601_000), // expired
+    await sealBindToken(
+      SECRET_KEY,
+      { ...claims, openid: 42 as unknown as string },
+      now,
+    ),
+    `eyJhbGciOiJub25lIn0.${btoa(JSON.stringify(claims))}.`,
+    "a.b.c.d.e",
+  ];
+  return { origin: server.origin, tokens, forgedTokens, reserved };
+}
+
+async function send(server: AppServer, request: BadRequest): Promise<Answer> {
+  if (request.raw) {
+    const { status, head } = await rawExchange(server.origin, request.raw);
+    return { status, headers: new Headers(), body: head };
+  }
+  const { body } = request;
+  const response = await fetch(`${server.origin}${request.target}`, {
+    method: request.method,
+    headers: request.headers,
+    body: body && request.chunked ? inChunks(body) : body,
+    redirect: "manual",
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: await response.text(),
+  };
+}
+
+/** The first failures, and how many there were of each kind. */
+function listed(failures: string[]): string {
+  const byKind = tally(failures.map((failure) => failure.split(":")[0]));
+  return `${failures.length} failures ${JSON.stringify(byKind)}, the first:\n${
+    failures.slice(0, 15).join("\n")
+  }`;
+}
+
+function inChunks(body: Uint8Array<ArrayBuffer>): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= body.length) return controller.close();
+      controller.enqueue(body.slice(offset, offset += 16 * 1024));
+    },
+  });
+}
+
+Deno.test(`${REQUESTS} bad requests (seed ${SEED}): no 5xx, contract answers, no account written`, async (t) => {
+  await using kvFile = await tempKv();
+  await using server = await AppServer.start(kvFile.path);
+  const setup = await prepare(server);
+  const requests = generate(seededPrng(SEED), setup, REQUESTS);
+
+  const statuses: number[] = [];
+  const byKind: Record<string, number[]> = {};
+  const failures: string[] = [];
+  const started = performance.now();
+  await inParallel(requests, IN_FLIGHT, async (request) => {
+    const type = request.headers.find(([name]) => name === "content-type");
+    const where = `${request.kind}: ${request.method} ${
+      request.target.slice(0, 100)
+    }${type ? ` (${type[1]})` : ""}`;
+    let answer: Answer;
+    try {
+      answer = await send(server, request);
+    } catch (error) {
+      failures.push(`${where}: no answer (${error})`);
+      return;
+    }
+    statuses.push(answer.status);
+    (byKind[request.kind] ??= []).push(answer.status);
+    const problem = await request.judge(answer);
+    if (problem) failures.push(`${where}: ${problem}`);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `${requests.length} requests in ${seconds.toFixed(1)} s (${
+      Math.round(requests.length / seconds)
+    }/s), statuses ${JSON.stringify(tally(statuses))}`,
+  );
+  for (const [kind, codes] of Object.entries(byKind)) {
+    console.log(`  ${kind}: ${JSON.stringify(tally(codes))}`);
+  }
+
+  await t.step("no request got a 5xx or no answer", () => {
+    const broken = failures.filter((f) => / answered 5\d\d|no answer/.test(f));
+    equal(broken.length, 0, listed(broken));
+  });
+
+  await t.step("every answer is the one the contract gives", () => {
+    equal(failures.length, 0, listed(failures));
+  });
+
+  await t.step(
+    "a browser's multipart post (WebKit's mixed-case boundary) is read, as the contract accepts",
+    async () => {
+      const boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW";
+      const part = (name: string, value: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const response = await fetch(`${server.origin}/register`, {
+        method: "POST",
+        headers: {
+          "content-type": `multipart/form-data; boundary=${boundary}`,
+          "x-forwarded-for": newClientAddress(),
+        },
+        body: part("mobile", "15000000000") + part("password", "secret123") +
+          part("sms_code", "123456") + `--${boundary}--\r\n`,
+      });
+      const body = await response.text();
+      equal(response.status, 400);
+      deepEqual(
+        pageMessages(body),
+        { sms_code: messages.smsCodeInvalid },
+        `the fields were not read: the answer was "${body.slice(0, 60)}"`,
+      );
+    },
+  );
+
+  await t.step("the server logged no error", () => {
+    deepEqual(server.stderr, []);
+  });
+
+  await t.step(
+    "no user, binding, session or used bind token was written",
+    async () => {
+      await server.stop();
+      const { tables, invariants } = await inspectKv(kvFile.path);
+      console.log(`rows left: ${JSON.stringify(Object.fromEntries(tables))}`);
+      for (const table of ACCOUNT_TABLES) {
+        equal(
+          tables.get(table),
+          undefined,
+          table,
+        );
+      }
+      const unexpected = [...tables.keys()].filter((table) =>
+        !(table in ALLOWED_TABLES)
+      );
+      deepEqual(unexpected, [], "tables no request should write");
+      deepEqual(invariants.problems, []);
+    },
+  );
+});
