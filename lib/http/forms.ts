@@ -7,9 +7,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** The form's text fields, first value of each; throws HttpError 413 past the cap, 400 when unreadable. */
 export async function readForm(req: Request): Promise<Record<string, string>> {
   const body = await readBody(req);
-  const type = req.headers.get("content-type")?.toLowerCase() ?? "";
+  // Only the media type is case-insensitive: the multipart boundary must be passed on as sent.
+  const type = req.headers.get("content-type") ?? "";
   let entries: Iterable<[string, FormDataEntryValue]>;
-  if (type.startsWith("multipart/form-data")) {
+  if (type.toLowerCase().startsWith("multipart/form-data")) {
     try {
       entries = await new Request(req.url, {
         method: "POST",

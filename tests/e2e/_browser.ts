@@ -54,7 +54,29 @@ export async function untilHydrated(page: Page) {
   await page.waitForLoadState("networkidle");
 }
 
-/** A file under docs/, where the README's screenshots live. */
-export function docsPath(name: string): string {
-  return new URL(`../../docs/${name}`, import.meta.url).pathname;
+/**
+ * Saves what the user sees as docs/<name>, the README's pictures. Without a Chinese font Chromium draws
+ * every character as an empty box, so then the file is left as it was, and the log says why.
+ */
+export async function screenshotForDocs(page: Page, name: string) {
+  if (!await hasChineseFont()) {
+    console.warn(
+      `docs/${name} not updated: no Chinese font (apt-get install -y fonts-noto-cjk)`,
+    );
+    return;
+  }
+  const path = new URL(`../../docs/${name}`, import.meta.url).pathname;
+  await page.screenshot({ path });
+}
+
+let chineseFont: Promise<boolean> | undefined;
+function hasChineseFont(): Promise<boolean> {
+  return chineseFont ??= new Deno.Command("fc-list", {
+    args: [":lang=zh", "family"],
+    stdout: "piped",
+    stderr: "null",
+  }).output().then(
+    ({ stdout }) => new TextDecoder().decode(stdout).trim() !== "",
+    () => false,
+  );
 }

@@ -1,8 +1,8 @@
 // A QQ user binds their QQ account to a new shop account, in Chromium with JavaScript on.
 import assert from "node:assert/strict";
 import {
-  docsPath,
   launchChromium,
+  screenshotForDocs,
   untilHydrated,
   VIEWPORT,
   watchForTrouble,
@@ -64,7 +64,7 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
         await smsButton.isDisabled(),
         "no mobile yet, no SMS to ask for",
       );
-      await page.screenshot({ path: docsPath("bind-form.png") });
+      await screenshotForDocs(page, "bind-form.png");
     },
   );
 
@@ -83,7 +83,7 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
         "请输入8-20位的密码",
       );
       assert.ok(await smsButton.isDisabled(), "no SMS for a bad mobile");
-      await page.screenshot({ path: docsPath("bind-form-errors.png") });
+      await screenshotForDocs(page, "bind-form-errors.png");
 
       await bindForm.getByRole("button", { name: "绑定" }).click();
       assert.equal(await errorOf("form").textContent(), "缺少必传参数");
@@ -162,7 +162,7 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
         /^已绑定（小明）/,
       );
       assert.equal(await page.locator("script").count(), 0);
-      await page.screenshot({ path: docsPath("account.png") });
+      await screenshotForDocs(page, "account.png");
     },
   );
 
