@@ -298,3 +298,33 @@ Deno.test("production cookies are Secure", async () => {
   }
   app.close();
 });
+
+Deno.test("a multipart form with a mixed-case boundary is read", async () => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  const boundary = "----FormBoundaryAbCdEf";
+  const body = [
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="username"',
+    "",
+    "nobody",
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="password"',
+    "",
+    "secret123",
+    `--${boundary}--`,
+    "",
+  ].join("\r\n");
+  const response = await browser.request("/login", {
+    method: "POST",
+    body,
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  });
+  equal(
+    response.status,
+    400,
+    "read and refused as wrong credentials, not as an unreadable body",
+  );
+  match(await response.text(), new RegExp(messages.wrongCredentials));
+  app.close();
+});
