@@ -49,16 +49,11 @@ export async function startApp(): Promise<RunningApp> {
 
   const output: string[] = [];
   const inbox: Sms[] = [];
-  let inboxChanged = Promise.withResolvers<void>();
   const reading = Promise.all([
     forEachLine(child.stdout, (line) => {
       output.push(line);
       const sms = parseSmsLine(line);
-      if (sms) {
-        inbox.push({ ...sms, read: false });
-        inboxChanged.resolve();
-        inboxChanged = Promise.withResolvers();
-      }
+      if (sms) inbox.push({ ...sms, read: false });
     }),
     forEachLine(child.stderr, (line) => output.push(line)),
   ]);
@@ -87,28 +82,19 @@ export async function startApp(): Promise<RunningApp> {
     origin,
     async readSms(mobile) {
       const deadline = Date.now() + SMS_TIMEOUT_MS;
-      while (true) {
+      while (Date.now() < deadline) {
         const sms = inbox.find((sms) => sms.mobile === mobile && !sms.read);
         if (sms) {
           sms.read = true;
           return sms.code;
         }
-        const left = deadline - Date.now();
-        if (left <= 0) {
-          throw new Error(
-            `No SMS code for ${mobile} on the server's stdout within ${SMS_TIMEOUT_MS} ms:\n${
-              output.join("\n")
-            }`,
-          );
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          inboxChanged.promise.then(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
+        await delay(20);
       }
+      throw new Error(
+        `No SMS code for ${mobile} on the server's stdout within ${SMS_TIMEOUT_MS} ms:\n${
+          output.join("\n")
+        }`,
+      );
     },
     stop,
     [Symbol.asyncDispose]: stop,
