@@ -24,7 +24,7 @@ export async function bytesShipped(app: Server): Promise<Figure> {
     "bytes shipped",
     `the bind page loads ${urls.length} JS files, ${
       fixed(kib, 1)
-    } KiB gzipped, of a ${BUDGET_KIB} KiB budget`,
+    } KiB gzipped vs the ${BUDGET_KIB} KiB budget`,
     kib / BUDGET_KIB,
     { op: "≤", value: 1 },
     {
