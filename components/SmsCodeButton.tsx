@@ -17,16 +17,25 @@ interface Props {
  */
 export function SmsCodeButton({ mobile, onSent }: Props) {
   const hydrated = useSignal(false);
-  const secondsLeft = useSignal(0);
+  // Counted from a fixed end, so the wait is 60 s however late the timer fires.
+  const waitUntil = useSignal(0);
+  const now = useSignal(0);
   const sending = useSignal(false);
   useEffect(() => {
     hydrated.value = true;
   }, []);
   useEffect(() => {
-    if (secondsLeft.value <= 0) return;
-    const timer = setTimeout(() => secondsLeft.value--, 1000);
-    return () => clearTimeout(timer);
-  }, [secondsLeft.value]);
+    if (waitUntil.value === 0) return;
+    const timer = setInterval(() => {
+      now.value = Date.now();
+      if (now.value >= waitUntil.value) clearInterval(timer);
+    }, 250);
+    return () => clearInterval(timer);
+  }, [waitUntil.value]);
+  const secondsLeft = Math.max(
+    0,
+    Math.ceil((waitUntil.value - now.value) / 1000),
+  );
 
   async function send(event: Event) {
     event.preventDefault();
@@ -40,7 +49,10 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
         ok: false,
         error: "短信发送失败，请稍后再试",
       }));
-      if (answer.ok) secondsLeft.value = RESEND_AFTER_S;
+      if (answer.ok) {
+        now.value = Date.now();
+        waitUntil.value = now.value + RESEND_AFTER_S * 1000;
+      }
       onSent(answer.ok ? null : answer.error);
     } catch {
       onSent("网络错误，请稍后再试");
@@ -49,7 +61,7 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
     }
   }
 
-  const waiting = secondsLeft.value > 0;
+  const waiting = secondsLeft > 0;
   const disabled = hydrated.value &&
     (waiting || sending.value ||
       fieldError(mobileSchema, mobile.value) !== null);
@@ -63,7 +75,7 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
       disabled={disabled}
       onClick={send}
     >
-      {waiting ? `${secondsLeft.value}秒后重新获取` : "获取短信验证码"}
+      {waiting ? `${secondsLeft}秒后重新获取` : "获取短信验证码"}
     </button>
   );
 }

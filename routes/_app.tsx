@@ -10,6 +10,7 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>美多商城</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={asset("/styles.css")} />
       </head>
       <body>
