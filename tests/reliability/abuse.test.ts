@@ -40,6 +40,7 @@ const ACCOUNTS = {
   byAddress: "13300000002",
   burst: "13300000003",
   viaBind: "13300000004",
+  bindBurst: "13300000005",
 };
 /** Mobiles whose earlier sends today are on record: ten real sends would take nine minutes of resend waits. */
 const NINE_SENT = "13400000009";
@@ -363,6 +364,34 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
         checked <= FAILURES_PER_ACCOUNT,
         `${checked} of 40 simultaneous guesses were checked against the password: ` +
           "the throttle is read before and counted after the bcrypt check",
+      );
+    },
+  );
+
+  await t.step(
+    `a burst of 40 simultaneous wrong passwords in the bind form gets no more than ${FAILURES_PER_ACCOUNT} checked`,
+    async () => {
+      const account = ACCOUNTS.bindBurst;
+      const sms_code = await smsCode(server, account);
+      const tokens = await inParallel(
+        Array.from({ length: 40 }, newOpenid),
+        8,
+        (openid) => bindToken(server, openid),
+      );
+      const answers = await Promise.all(tokens.map((access_token) =>
+        bind(
+          server,
+          { mobile: account, password: "wrongpass1", sms_code, access_token },
+          newClientAddress(),
+        )
+      ));
+      console.log(`parallel wrong passwords in binds: ${describe(answers)}`);
+      const checked =
+        answers.filter((a) => onlyMessage(a) === messages.wrongCredentials)
+          .length;
+      ok(
+        checked <= FAILURES_PER_ACCOUNT,
+        `${checked} of 40 simultaneous binds had their password checked`,
       );
     },
   );
