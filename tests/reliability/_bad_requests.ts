@@ -1,8 +1,25 @@
 // Bad requests, generated from a seed: each is one way a client, a scanner or an attacker gets it wrong,
 // with the answer the contract promises for it. The shapes depend only on the seed; the live values
-// (bind tokens, codes, port) are the running server's.
+// (bind tokens, codes, port) are the running server's. Form posts are in _bad_forms.ts.
+import {
+  BAD_MOBILES,
+  encodeFields,
+  FORM_ROUTES,
+  formKinds,
+  latin1,
+  MAX_BODY,
+} from "./_bad_forms.ts";
+import {
+  below500,
+  jsonError,
+  type Judge,
+  notLoggedIn,
+  redirectsTo,
+  refusedWith,
+  smsAnswer,
+  status,
+} from "./_judges.ts";
 import { messages } from "../../lib/messages.ts";
-import { pageMessages } from "./_client.ts";
 
 export interface Prng {
   int(below: number): number;
@@ -41,12 +58,6 @@ export interface Setup {
   reserved: { mobile: string; code: string }[];
 }
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  body: string;
-}
-
 export interface BadRequest {
   kind: string;
   method: string;
@@ -58,13 +69,30 @@ export interface BadRequest {
   chunked?: boolean;
   /** The whole request, byte for byte, for what fetch would normalise (`..`, raw bytes, bad headers). */
   raw?: Uint8Array<ArrayBuffer>;
-  /** Why the answer breaks the contract, or null when it keeps it. */
-  judge(answer: Answer): string | null | Promise<string | null>;
+  judge: Judge;
 }
 
-const MAX_BODY = 64 * 1024;
-const FORM_ROUTES = ["/oauth_callback", "/register", "/login"] as const;
-type FormRoute = typeof FORM_ROUTES[number];
+/** The generator's seeded randomness and the server's live values. */
+export interface Gen {
+  prng: Prng;
+  setup: Setup;
+}
+
+export type BadKind = () => Omit<BadRequest, "kind">;
+
+/** `count` bad requests, the kinds taken in turn. */
+export function generate(prng: Prng, setup: Setup, count: number) {
+  const kinds = {
+    ...formKinds({ prng, setup }),
+    ...requestKinds({ prng, setup }),
+  };
+  const names = Object.keys(kinds);
+  return Array.from({ length: count }, (_, i): BadRequest => {
+    const kind = names[i % names.length];
+    return { ...kinds[kind](), kind };
+  });
+}
+
 const POST_ROUTES = [
   ...FORM_ROUTES,
   "/logout",
@@ -86,47 +114,6 @@ const GET_ROUTES = [
   "/dev/qq/avatar/9A6B2C1D3E4F5A6B7C8D9E0F1A2B3C4D",
   "/styles.css",
   "/nowhere",
-];
-const CONTENT_TYPES = [
-  undefined,
-  "application/x-www-form-urlencoded",
-  "application/x-www-form-urlencoded; charset=gbk",
-  "multipart/form-data",
-  "multipart/form-data; boundary=",
-  "multipart/form-data; boundary=XyZ",
-  "application/json",
-  "text/plain",
-  "application/octet-stream",
-  "image/png",
-  "a/b; c=d",
-];
-const BAD_MOBILES = [
-  "1",
-  "12800138000",
-  "138001380001",
-  "+8613800138000",
-  "１３８００１３８０００",
-  "١٣٨٠٠١٣٨٠٠٠",
-  "1380013800a",
-  " 13800138000",
-  "13800138000\n",
-  "13800138000\u0000",
-  "0x33E6F8B0",
-  "1e10",
-  "-13800138000",
-  "13800138000' OR '1'='1",
-  "<script>alert(1)</script>",
-];
-const BAD_PASSWORDS = [
-  "short",
-  "a".repeat(21),
-  "pass word1",
-  "密码密码密码密码",
-  "password!",
-  "\u0000password1",
-  "passwörd12",
-  "password1\n",
-  "𝒑𝒂𝒔𝒔𝒘𝒐𝒓𝒅",
 ];
 const ODD_SEGMENTS = [
   "%",
@@ -152,6 +139,7 @@ const ODD_SEGMENTS = [
   "oauth_callback",
   "_frsh",
   "static",
+  "\xff\xfe", // bytes that are no UTF-8 at all
 ];
 const CROSS_SITE_HEADERS: [string, string][][] = [
   [["origin", "https://evil.example"]],
@@ -162,19 +150,12 @@ const CROSS_SITE_HEADERS: [string, string][][] = [
   [["origin", "http://localhost"]],
 ];
 
+// Codes are sent to these, never guessed at with a valid bind.
+const FUZZ_SMS_MOBILE = "159";
 const encoder = new TextEncoder();
-const FUZZ_MOBILE = "150"; // no code is ever sent to these: a right-looking bind stops at the code
-const FUZZ_SMS_MOBILE = "159"; // codes are sent to these, never guessed at with a valid bind
 
-export function generate(prng: Prng, setup: Setup, count: number) {
-  const kinds = {
-    missing_fields: () => formPost(missingFields()),
-    repeated_fields: () => formPost(repeatedFields()),
-    bad_values: () => formPost(badValues()),
-    overlong_values: () => formPost(overlongValues()),
-    invalid_utf8: invalidUtf8,
-    binary_body: binaryBody,
-    wrong_content_type: wrongContentType,
+function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
+  return {
     huge_body: hugeBody,
     odd_path: oddPath,
     odd_query: oddQuery,
@@ -186,191 +167,8 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     sms_endpoint: smsEndpoint,
     qq_simulator: qqSimulator,
   };
-  const names = Object.keys(kinds) as (keyof typeof kinds)[];
-  return Array.from({ length: count }, (_, i): BadRequest => {
-    const kind = names[i % names.length];
-    return { ...kinds[kind](), kind };
-  });
 
-  // ---- form posts and what the contract answers them ----
-
-  type Fields = [string, string][];
-
-  function fuzzMobile() {
-    return `${FUZZ_MOBILE}${String(prng.int(1e8)).padStart(8, "0")}`;
-  }
-
-  function template(route: FormRoute): Fields {
-    if (route === "/login") {
-      return [["username", prng.chance(0.5) ? fuzzMobile() : "someone"], [
-        "password",
-        "secret123",
-      ]];
-    }
-    const fields: Fields = [
-      ["mobile", fuzzMobile()],
-      ["password", "secret123"],
-      ["sms_code", String(prng.int(1e6)).padStart(6, "0")],
-    ];
-    if (route === "/oauth_callback") {
-      fields.push(["access_token", prng.pick(setup.tokens)]);
-    }
-    return fields;
-  }
-
-  function missingFields(): [FormRoute, Fields] {
-    const route = prng.pick(FORM_ROUTES);
-    let fields = template(route);
-    const drops = 1 + prng.int(fields.length);
-    for (let i = 0; i < drops; i++) {
-      const at = prng.int(fields.length);
-      if (prng.chance(0.5)) fields = fields.filter((_, j) => j !== at);
-      else fields[at] = [fields[at][0], prng.pick(["", " "])];
-    }
-    return [route, fields];
-  }
-
-  function repeatedFields(): [FormRoute, Fields] {
-    const route = prng.pick(FORM_ROUTES);
-    const fields = template(route);
-    const repeats: Fields = fields.map(([name]) => [name, badValue(name)]);
-    // The first of a repeated field is the one read: sometimes the bad one comes first.
-    return [
-      route,
-      prng.chance(0.5) ? [...fields, ...repeats] : [
-        ...repeats,
-        ...fields,
-      ],
-    ];
-  }
-
-  function badValues(): [FormRoute, Fields] {
-    const route = prng.pick(FORM_ROUTES);
-    const fields = template(route);
-    const at = prng.int(fields.length);
-    fields[at] = [fields[at][0], badValue(fields[at][0])];
-    return [route, fields];
-  }
-
-  function overlongValues(): [FormRoute, Fields] {
-    const route = prng.pick(FORM_ROUTES);
-    const fields = template(route);
-    const at = prng.int(fields.length);
-    const length = 200 + prng.int(MAX_BODY - 1000);
-    fields[at] = [
-      fields[at][0],
-      prng.pick(["1", "a", "用", "%"]).repeat(length),
-    ];
-    if (encodeFields(fields).length > MAX_BODY) {
-      fields[at] = [fields[at][0], "9".repeat(length / 4)];
-    }
-    return [route, fields];
-  }
-
-  function badValue(name: string): string {
-    if (name === "mobile" || name === "username") return prng.pick(BAD_MOBILES);
-    if (name === "password") return prng.pick(BAD_PASSWORDS);
-    if (name === "access_token") {
-      return prng.pick(["", "null", "x".repeat(5000)]);
-    }
-    return prng.pick([
-      "",
-      "12345",
-      "1234567",
-      "abcdef",
-      "１２３４５６",
-      "000000",
-    ]);
-  }
-
-  function formPost([route, fields]: [FormRoute, Fields]): Omit<
-    BadRequest,
-    "kind"
-  > {
-    const body = encoder.encode(encodeFields(fields));
-    return {
-      method: "POST",
-      target: route,
-      headers: [["content-type", "application/x-www-form-urlencoded"]],
-      body,
-      judge: judgeForm(route, body, "application/x-www-form-urlencoded"),
-    };
-  }
-
-  function invalidUtf8(): Omit<BadRequest, "kind"> {
-    const route = prng.pick(FORM_ROUTES);
-    const parts = template(route).map(([name, value]) => {
-      const bad = prng.pick([
-        [0xff],
-        [0xc0, 0xae],
-        [0xed, 0xa0, 0x80],
-        [0xe4, 0xbd],
-        [0x80],
-      ]);
-      const raw = prng.chance(0.5)
-        ? bad.map((byte) => `%${byte.toString(16).toUpperCase()}`).join("")
-        : String.fromCharCode(...bad);
-      return `${name}=${prng.chance(0.5) ? raw + value : value + raw}`;
-    });
-    const body = latin1(parts.join("&"));
-    const type = prng.pick([undefined, "application/x-www-form-urlencoded"]);
-    return {
-      method: "POST",
-      target: route,
-      headers: type ? [["content-type", type]] : [],
-      body,
-      judge: judgeForm(route, body, type),
-    };
-  }
-
-  function binaryBody(): Omit<BadRequest, "kind"> {
-    const route = prng.pick(FORM_ROUTES);
-    const body = prng.bytes(prng.int(4096));
-    const type = prng.pick(CONTENT_TYPES);
-    return {
-      method: "POST",
-      target: route,
-      headers: type ? [["content-type", type]] : [],
-      body,
-      judge: judgeForm(route, body, type),
-    };
-  }
-
-  /** Well-formed fields in a body the server reads some other way, or multipart as browsers send it. */
-  function wrongContentType(): Omit<BadRequest, "kind"> {
-    const route = prng.pick(FORM_ROUTES);
-    const fields = template(route);
-    // Chrome's and Safari's boundaries are mixed case; the contract accepts multipart posts.
-    const boundary = prng.pick([
-      "----WebKitFormBoundary7MA4YWxkTrZu0gW",
-      "----geckoformboundary3f6d1e",
-      "abc",
-    ]);
-    const [type, text] = prng.pick([
-      ["application/json", JSON.stringify(Object.fromEntries(fields))],
-      ["text/plain", fields.map(([k, v]) => `${k}=${v}`).join("\r\n")],
-      ["application/xml", "<form><mobile>13800138000</mobile></form>"],
-      [
-        `multipart/form-data; boundary=${boundary}`,
-        multipart(fields, boundary),
-      ],
-      [`multipart/form-data; boundary=${boundary}`, multipart(fields, "other")],
-      [
-        `multipart/form-data; boundary="${boundary}"`,
-        multipart(fields, boundary),
-      ],
-    ]);
-    const body = encoder.encode(text);
-    return {
-      method: "POST",
-      target: route,
-      headers: [["content-type", type]],
-      body,
-      judge: judgeForm(route, body, type),
-    };
-  }
-
-  function hugeBody(): Omit<BadRequest, "kind"> {
+  function hugeBody(): ReturnType<BadKind> {
     const chunked = prng.chance(0.3);
     const target = chunked ? prng.pick(FORM_ROUTES) : prng.pick([
       ...POST_ROUTES,
@@ -391,7 +189,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
 
   // ---- paths, queries, cookies ----
 
-  function oddPath(): Omit<BadRequest, "kind"> {
+  function oddPath(): ReturnType<BadKind> {
     const segments = Array.from(
       { length: 1 + prng.int(6) },
       () => prng.pick(ODD_SEGMENTS),
@@ -400,12 +198,23 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     if (prng.chance(0.1)) path += "/" + "a".repeat(2000 + prng.int(6000));
     if (prng.chance(0.3)) path += "?" + oddQueryString();
     const method = prng.pick(["GET", "HEAD", "POST"]);
+    const headers = prng.pick<[string, string][]>([
+      [],
+      [],
+      [["cookie", "session=\xff\xfe; qq_oauth_state=\xc0\xae"]],
+      [["x-forwarded-for", "\xff\xfe"]],
+      [["origin", "\xff"]],
+    ]);
     return {
       method,
       target: path,
-      headers: [],
-      raw: rawRequest(method, path, [], new Uint8Array()),
-      judge: below500,
+      headers,
+      raw: rawRequest(method, path, headers, new Uint8Array()),
+      // A path of raw bytes is no HTTP: the server may refuse it (400) before any cross-site check.
+      judge: method === "POST" && headers[0]?.[0] === "origin" &&
+          /^[\x21-\x7e]*$/.test(path)
+        ? status(403)
+        : below500,
     };
   }
 
@@ -428,7 +237,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     return `${name}=${value}&${name}=${prng.pick(["", "/"])}`;
   }
 
-  function oddQuery(): Omit<BadRequest, "kind"> {
+  function oddQuery(): ReturnType<BadKind> {
     const route = prng.pick(GET_ROUTES);
     const target = `${route}?${oddQueryString()}`;
     const judge = route === "/oauth_callback"
@@ -439,7 +248,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     return { method: "GET", target, headers: [], judge };
   }
 
-  function forgedCookie(): Omit<BadRequest, "kind"> {
+  function forgedCookie(): ReturnType<BadKind> {
     const id = () => btoa(String.fromCharCode(...prng.bytes(32)));
     const cookie = prng.pick([
       () =>
@@ -461,7 +270,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     return { method, target, headers: [["cookie", cookie]], judge };
   }
 
-  function forgedState(): Omit<BadRequest, "kind"> {
+  function forgedState(): ReturnType<BadKind> {
     const state = prng.pick([
       btoa(String.fromCharCode(...prng.bytes(16))).slice(0, 22),
       "",
@@ -481,7 +290,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     };
   }
 
-  function forgedBindToken(): Omit<BadRequest, "kind"> {
+  function forgedBindToken(): ReturnType<BadKind> {
     const { mobile, code } = prng.pick(setup.reserved);
     const access_token = prng.chance(0.3)
       ? prng.pick(setup.forgedTokens)
@@ -524,7 +333,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
 
   // ---- cross-site, methods, the SMS endpoint and the simulator ----
 
-  function crossOrigin(): Omit<BadRequest, "kind"> {
+  function crossOrigin(): ReturnType<BadKind> {
     const target = prng.pick(POST_ROUTES);
     const { mobile, code } = prng.pick(setup.reserved);
     // A complete, valid bind: only the cross-site check stands between it and a new account.
@@ -549,7 +358,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     };
   }
 
-  function oddMethod(): Omit<BadRequest, "kind"> {
+  function oddMethod(): ReturnType<BadKind> {
     const method = prng.pick(["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
     return {
       method,
@@ -559,7 +368,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     };
   }
 
-  function smsEndpoint(): Omit<BadRequest, "kind"> {
+  function smsEndpoint(): ReturnType<BadKind> {
     const forwarded = prng.pick([
       `203.0.113.${prng.int(256)}`,
       "",
@@ -589,7 +398,7 @@ export function generate(prng: Prng, setup: Setup, count: number) {
     };
   }
 
-  function qqSimulator(): Omit<BadRequest, "kind"> {
+  function qqSimulator(): ReturnType<BadKind> {
     const hex = () =>
       Array.from(prng.bytes(16), (b) => b.toString(16).padStart(2, "0")).join(
         "",
@@ -625,143 +434,6 @@ export function generate(prng: Prng, setup: Setup, count: number) {
       judge: post ? status(400) : below500,
     };
   }
-
-  // ---- judges ----
-
-  function judgeForm(
-    route: FormRoute,
-    body: Uint8Array<ArrayBuffer>,
-    type: string | undefined,
-  ): Judge {
-    return async (answer) => {
-      const fields = await readLikeTheContract(body, type);
-      if (!fields) {
-        // An unreadable multipart body: 400 with the plain message.
-        return answer.status === 400 && answer.body === messages.badRequest
-          ? null
-          : `answered ${answer.status}, expected 400 ${messages.badRequest}`;
-      }
-      if (route === "/login") return loginRefused(answer);
-      return refusedWith(accountFormMessage(fields, route))(answer);
-    };
-  }
-
-  /** The contract's bind table, in its order, for fields that never include a reserved mobile. */
-  function accountFormMessage(
-    fields: Record<string, string>,
-    route: FormRoute,
-  ): string {
-    const { mobile, password, sms_code } = fields;
-    if (!mobile || !password || !sms_code) return messages.missingFields;
-    if (!/^1[3-9]\d{9}$/.test(mobile)) return messages.invalidMobile;
-    if (!/^[0-9A-Za-z]{8,20}$/.test(password)) return messages.invalidPassword;
-    if (setup.reserved.some((r) => r.mobile === mobile)) {
-      throw new Error(
-        `the generator posted reserved mobile ${mobile} to ${route}`,
-      );
-    }
-    return messages.smsCodeInvalid;
-  }
-}
-
-type Judge = BadRequest["judge"];
-
-/** The page's messages, or the start of a body that has none. */
-function describeBody(body: string): string {
-  const found = Object.values(pageMessages(body));
-  return found.length
-    ? JSON.stringify(found)
-    : JSON.stringify(body.slice(0, 40));
-}
-
-const below500: Judge = ({ status }) =>
-  status < 500 ? null : `answered ${status}`;
-
-const status = (expected: number): Judge => ({ status }) =>
-  status === expected ? null : `answered ${status}, expected ${expected}`;
-
-const refusedWith = (message: string): Judge => ({ status, body }) => {
-  const shown = Object.values(pageMessages(body));
-  if (status === 400 && shown.includes(message)) return null;
-  return `answered ${status} showing ${
-    describeBody(body)
-  }, expected 400 "${message}"`;
-};
-
-const loginRefused: Judge = ({ status, body }) => {
-  const shown = Object.values(pageMessages(body));
-  if (status === 400 && shown.includes(messages.wrongCredentials)) return null;
-  if (status === 429 && shown.includes(messages.tooManyAttempts)) return null;
-  return `answered ${status} showing ${describeBody(body)}`;
-};
-
-const redirectsTo = (location: string, expected: number): Judge => (answer) =>
-  answer.status === expected &&
-    answer.headers.get("location")?.startsWith(location)
-    ? null
-    : `answered ${answer.status} to ${answer.headers.get("location")}`;
-
-/** The page never takes who is logged in from the display-only username cookie. */
-const notLoggedIn: Judge = ({ status, body }) =>
-  status === 200 && body.includes("您尚未登录")
-    ? null
-    : `answered ${status}, not the logged-out home page`;
-
-const jsonError = (expected: number): Judge => ({ status, body }) =>
-  status === expected && body === JSON.stringify({
-        ok: false,
-        error: messages.invalidMobile,
-      })
-    ? null
-    : `answered ${status} ${body.slice(0, 80)}`;
-
-const smsAnswer: Judge = ({ status, body }) =>
-  (status === 200 && body === '{"ok":true}') ||
-    (status === 429 && body.includes(messages.smsTooFrequent))
-    ? null
-    : `answered ${status} ${body.slice(0, 80)}`;
-
-/** The fields as the contract reads a form: the first of each; null when a multipart body is unreadable. */
-async function readLikeTheContract(
-  body: Uint8Array<ArrayBuffer>,
-  type: string | undefined,
-): Promise<Record<string, string> | null> {
-  let entries: Iterable<[string, FormDataEntryValue]>;
-  if (type?.toLowerCase().startsWith("multipart/form-data")) {
-    try {
-      entries = await new Request("http://contract.invalid/", {
-        method: "POST",
-        headers: { "content-type": type },
-        body,
-      }).formData();
-    } catch {
-      return null;
-    }
-  } else {
-    entries = new URLSearchParams(new TextDecoder().decode(body));
-  }
-  const fields: Record<string, string> = {};
-  for (const [name, value] of entries) {
-    if (typeof value === "string" && !(name in fields)) fields[name] = value;
-  }
-  return fields;
-}
-
-function encodeFields(fields: [string, string][]): string {
-  return fields.map(([name, value]) =>
-    `${encodeURIComponent(name)}=${encodeURIComponent(value)}`
-  ).join("&");
-}
-
-function multipart(fields: [string, string][], boundary: string): string {
-  return fields.map(([name, value]) =>
-    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
-  ).join("") + `--${boundary}--\r\n`;
-}
-
-/** Each character as one byte, so a test can put any byte where it likes. */
-function latin1(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
 }
 
 function rawRequest(
@@ -770,7 +442,13 @@ function rawRequest(
   headers: [string, string][],
   body: Uint8Array,
 ): Uint8Array<ArrayBuffer> {
-  // The target goes out as UTF-8 where it has non-ASCII characters, as a careless client sends it.
+  // Characters past U+00FF go out as UTF-8, as a careless client sends them; the rest as single bytes.
+  const bytesOf = (text: string) =>
+    Array.from(
+      text,
+      (c) =>
+        c.charCodeAt(0) > 0xff ? String.fromCharCode(...encoder.encode(c)) : c,
+    ).join("");
   const head = [
     `${method} ${target} HTTP/1.1`,
     "host: 127.0.0.1",
@@ -780,7 +458,7 @@ function rawRequest(
     "",
     "",
   ].join("\r\n");
-  const start = encoder.encode(head);
+  const start = latin1(bytesOf(head));
   const bytes = new Uint8Array(start.length + body.length);
   bytes.set(start);
   bytes.set(body, start.length);

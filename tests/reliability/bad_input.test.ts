@@ -4,12 +4,12 @@ import { deepEqual, equal } from "node:assert/strict";
 import { sealBindToken } from "../../lib/bind_tokens.ts";
 import { messages } from "../../lib/messages.ts";
 import {
-  type Answer,
   type BadRequest,
   generate,
   seededPrng,
   type Setup,
 } from "./_bad_requests.ts";
+import type { Answer } from "./_judges.ts";
 import {
   bindToken,
   inParallel,
