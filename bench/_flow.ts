@@ -11,12 +11,16 @@ export interface PreparedBind {
   accessToken: string;
 }
 
-/** `count` binds ready to POST, each with its own new mobile and QQ openid; `first` numbers the mobiles. */
+/** Mobiles handed out so far, by server: each bind needs a mobile no one has used there yet. */
+const mobilesUsed = new Map<string, number>();
+
+/** `count` binds ready to POST, each with its own new mobile and QQ openid. */
 export async function prepareBinds(
   app: Server,
   count: number,
-  first: number,
 ): Promise<PreparedBind[]> {
+  const first = mobilesUsed.get(app.origin) ?? 0;
+  mobilesUsed.set(app.origin, first + count);
   const binds: PreparedBind[] = [];
   await inParallel(count, 4, async (i) => {
     const n = first + i;

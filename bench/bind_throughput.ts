@@ -15,7 +15,7 @@ export async function bindThroughput(
   cost: number,
   cores: number,
 ): Promise<Figure> {
-  const binds = await prepareBinds(app, WARMUP + BINDS, 0);
+  const binds = await prepareBinds(app, WARMUP + BINDS);
   const raw = await rawBcryptRate(cost, RAW_HASHES);
   // The machine's own ceiling: one bcrypt process per core, nothing else of ours running.
   const parallel = await Promise.all(

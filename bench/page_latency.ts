@@ -26,7 +26,7 @@ export async function pageLatency(app: Server, cores: number): Promise<Figure> {
     warmup: WARMUP,
   });
 
-  const binds = await prepareBinds(app, LOAD_BINDS, 10_000);
+  const binds = await prepareBinds(app, LOAD_BINDS);
   const loadOver = new AbortController();
   const probesOver = new AbortController();
   let bound = 0;

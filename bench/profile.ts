@@ -1,11 +1,19 @@
-// Where the server's main thread spends its time on one URL: `deno run -A bench/profile.ts /register`
-// starts the built app under the V8 inspector, samples it while the load generator GETs the URL,
-// and prints the heaviest functions by self time. A diagnostic, not part of `deno task bench`.
+// Where the server's main thread spends its time on one URL: `deno run -A bench/profile.ts /register
+// [--what-if=static-index,…]` starts the built app (patched as in _what_if.ts) under the V8
+// inspector, samples it while the load generator GETs the URL, and prints the heaviest functions
+// by self time. A diagnostic, not part of `deno task bench`.
+import { parseArgs } from "node:util";
 import { buildApp, copyApp } from "./_app_copy.ts";
 import { appEnv, freePort, spawn, untilOk } from "./_server.ts";
 import { get, runLoad } from "./_load.ts";
+import { patchesOf } from "./_what_if.ts";
 
-const path = Deno.args[0] ?? "/register";
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: { "what-if": { type: "string", default: "" } },
+});
+const path = positionals[0] ?? "/register";
 const REQUESTS = 4000;
 const TOP = 25;
 
@@ -20,41 +28,51 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const appDir = await copyApp();
-const kvDir = await Deno.makeTempDir({ prefix: "bench-kv-" });
-const port = freePort();
-const inspectPort = freePort();
-const server = spawn(
-  ["run", "-A", `--inspect=127.0.0.1:${inspectPort}`, "main.ts"],
-  appDir,
-  appEnv(port, `${kvDir}/app.kv`, 10),
-  () => {},
+const appDir = await copyApp(
+  patchesOf(values["what-if"].split(",").filter(Boolean)),
 );
 try {
   await buildApp(appDir);
-  const origin = server.origin(port);
-  await untilOk(origin, server.exited);
-  const targets =
-    await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
-  const inspector = await connect(targets[0].webSocketDebuggerUrl);
-  const page = () => get(origin + path).then(() => {});
-  await runLoad(page, { count: 1000, concurrency: 16 }); // warm-up
-  await inspector.send("Profiler.enable");
-  await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
-  await inspector.send("Profiler.start");
-  const load = await runLoad(page, { count: REQUESTS, concurrency: 16 });
-  const { profile } = await inspector.send("Profiler.stop") as {
-    profile: Profile;
-  };
-  inspector.close();
-  console.log(
-    `GET ${path}: ${load.perSecond.toFixed(0)} req/s while profiling`,
-  );
-  printSelfTimes(profile, REQUESTS);
+  await profileIn(appDir);
 } finally {
-  await server.stop();
   await Deno.remove(appDir, { recursive: true });
-  await Deno.remove(kvDir, { recursive: true });
+}
+
+async function profileIn(appDir: string) {
+  const kvDir = await Deno.makeTempDir({ prefix: "bench-kv-" });
+  const port = freePort();
+  const inspectPort = freePort();
+  const server = spawn(
+    ["run", "-A", `--inspect=127.0.0.1:${inspectPort}`, "main.ts"],
+    appDir,
+    appEnv(port, `${kvDir}/app.kv`, 10),
+    () => {},
+  );
+  try {
+    const origin = server.origin(port);
+    await untilOk(origin, server.exited);
+    const targets = await (await fetch(
+      `http://127.0.0.1:${inspectPort}/json/list`,
+    )).json();
+    const inspector = await connect(targets[0].webSocketDebuggerUrl);
+    const page = () => get(origin + path).then(() => {});
+    await runLoad(page, { count: 1000, concurrency: 16 }); // warm-up
+    await inspector.send("Profiler.enable");
+    await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+    await inspector.send("Profiler.start");
+    const load = await runLoad(page, { count: REQUESTS, concurrency: 16 });
+    const { profile } = await inspector.send("Profiler.stop") as {
+      profile: Profile;
+    };
+    inspector.close();
+    console.log(
+      `GET ${path}: ${load.perSecond.toFixed(0)} req/s while profiling`,
+    );
+    printSelfTimes(profile, REQUESTS);
+  } finally {
+    await server.stop();
+    await Deno.remove(kvDir, { recursive: true });
+  }
 }
 
 /** Self time per function, in µs per request, heaviest first; also totalled per source file. */

@@ -1,0 +1,64 @@
+// What a fix to the app would buy, measured before anyone makes it: `deno run -A bench/what_if.ts
+// [what-if …] [--figures=page,latency,bind] [--rounds=2]` starts the app as it is and once per
+// what-if (see _what_if.ts), each a private patched copy, and measures the figures on each in turn.
+import { parseArgs } from "node:util";
+import { buildApp, copyApp } from "./_app_copy.ts";
+import type { Figure } from "./_figure.ts";
+import { type Server, startApp, startBareServer } from "./_server.ts";
+import { patchesOf, WHAT_IF } from "./_what_if.ts";
+import { bindThroughput } from "./bind_throughput.ts";
+import { pageLatency } from "./page_latency.ts";
+import { pageThroughput } from "./page_throughput.ts";
+
+const COST = 10;
+const cores = navigator.hardwareConcurrency;
+const FIGURES: Record<string, (app: Server, bare: Server) => Promise<Figure>> =
+  {
+    page: (app, bare) => pageThroughput(app, bare),
+    latency: (app) => pageLatency(app, cores),
+    bind: (app) => bindThroughput(app, COST, cores),
+  };
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    figures: { type: "string", default: "page,latency" },
+    rounds: { type: "string", default: "2" },
+  },
+});
+const names = positionals.length > 0 ? positionals : Object.keys(WHAT_IF);
+const figures = values.figures.split(",");
+const variants = [
+  { label: "as is", patches: patchesOf([]) },
+  ...names.map((name) => ({ label: name, patches: patchesOf([name]) })),
+];
+if (names.length > 1) {
+  variants.push({ label: names.join(" + "), patches: patchesOf(names) });
+}
+for (const name of names) console.log(`${name}: ${WHAT_IF[name].why}`);
+
+const dirs: string[] = [];
+const servers: Server[] = [];
+try {
+  for (const variant of variants) {
+    const dir = await copyApp(variant.patches);
+    dirs.push(dir);
+    await buildApp(dir);
+    servers.push(await startApp(dir, COST));
+  }
+  const bare = await startBareServer();
+  servers.push(bare);
+  // Rounds interleave the variants, so a burst of other work on the machine hits them all alike.
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    for (const figure of figures) {
+      for (const [i, variant] of variants.entries()) {
+        const { line } = await FIGURES[figure](servers[i], bare);
+        console.log(`[${round}] ${variant.label}: ${line}`);
+      }
+    }
+  }
+} finally {
+  for (const server of servers) await server.stop();
+  for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+}
