@@ -124,11 +124,6 @@ export class AppServer implements AsyncDisposable {
     }
   }
 
-  /** The process id, for the operator-style kill in the crash test. */
-  get pid(): number {
-    return this.child.pid;
-  }
-
   /** How many codes the server has printed for `mobile`. */
   codesSentTo(mobile: string): number {
     return this.output.codes.get(mobile)?.length ?? 0;
@@ -139,7 +134,11 @@ export class AppServer implements AsyncDisposable {
     const deadline = Date.now() + SMS_TIMEOUT_MS;
     while (this.codesSentTo(mobile) < nth) {
       if (Date.now() > deadline) {
-        throw new Error(`no SMS code #${nth} for ${mobile} on the server log`);
+        throw new Error(
+          `no SMS code #${nth} for ${mobile} on the server log, which ends:\n${
+            this.output.stdoutTail.join("\n")
+          }`,
+        );
       }
       await this.output.nextCode(100);
     }
@@ -149,11 +148,6 @@ export class AppServer implements AsyncDisposable {
   /** What the server wrote on stderr (errors, stack traces), at most 200 lines. */
   get stderr(): string[] {
     return [...this.output.stderr];
-  }
-
-  /** The last lines of stdout, for a failure message. */
-  get stdoutTail(): string[] {
-    return [...this.output.stdoutTail];
   }
 
   /** Stops the server as a process manager would (SIGTERM) and waits for it and its output. */
