@@ -174,11 +174,11 @@ Deno.test("racing binds leave one user and one binding where the contract says s
       // The existing account races for the contested openid too (its first right-password bind).
       const rightOpenids = [
         mixed.contested,
-        ...Array.from({ length: 9 }, newOpenid),
+        ...Array.from({ length: 4 }, newOpenid),
       ];
       mixed.rightOpenids = rightOpenids;
-      // Fewer than 10 wrong passwords, so the per-account throttle stays out of this race.
-      const wrongOpenids = Array.from({ length: 8 }, newOpenid);
+      // Fewer than 10 tries at the account in all, so its login throttle stays out of this race.
+      const wrongOpenids = Array.from({ length: 4 }, newOpenid);
       const contestedMobiles = Array.from(
         { length: 10 },
         (_, i) => mobile("137", i),
