@@ -34,3 +34,9 @@ export function timingSafeEqual(a: string, b: string): boolean {
 
 /** How many times a write that lost a race to a concurrent one is re-read and tried again. */
 export const ATOMIC_RETRIES = 5;
+
+/**
+ * The same for writes many requests make at once to one key (a counter). Each lost commit means another
+ * request's commit landed, so with N in flight, N rounds always suffice.
+ */
+export const CONTENDED_RETRIES = 200;

@@ -1,7 +1,7 @@
 // Logging in with a username (or mobile) and password.
 import type { App } from "./app.ts";
 import { recordAudit } from "./audit.ts";
-import { isLoginThrottled, recordLoginFailure } from "./login_throttle.ts";
+import { startLoginAttempt } from "./login_throttle.ts";
 import { messages } from "./messages.ts";
 import { findUserByLogin, type User } from "./users.ts";
 
@@ -38,7 +38,8 @@ export async function logIn(
     await audit("refused: malformed");
     return { ok: false, message: messages.wrongCredentials, throttled: false };
   }
-  if (await isLoginThrottled(app.kv, login, clientAddress, now)) {
+  const attempt = await startLoginAttempt(app.kv, login, clientAddress, now);
+  if (!attempt) {
     await audit("refused: throttled");
     return { ok: false, message: messages.tooManyAttempts, throttled: true };
   }
@@ -48,10 +49,10 @@ export async function logIn(
     ? await app.passwords.verify(password, user.passwordHash)
     : await app.passwords.verifyNothing(password);
   if (user && valid) {
+    await attempt.succeeded();
     await audit("logged_in", user);
     return { ok: true, user };
   }
-  await recordLoginFailure(app.kv, login, clientAddress, now);
   await audit("refused: wrong credentials", user ?? undefined);
   return { ok: false, message: messages.wrongCredentials, throttled: false };
 }

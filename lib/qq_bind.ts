@@ -9,7 +9,7 @@ import {
   openBindToken,
   useBindTokenIn,
 } from "./bind_tokens.ts";
-import { isLoginThrottled, recordLoginFailure } from "./login_throttle.ts";
+import { startLoginAttempt } from "./login_throttle.ts";
 import { messages } from "./messages.ts";
 import { checkSmsCode, consumeSmsCodeIn } from "./sms_codes.ts";
 import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
@@ -96,7 +96,8 @@ async function attemptBind(
     if (found.user) {
       user = found.user;
       if (verifiedHash !== user.passwordHash) {
-        if (await isLoginThrottled(kv, mobile, clientAddress, now)) {
+        const attempt = await startLoginAttempt(kv, mobile, clientAddress, now);
+        if (!attempt) {
           return {
             ok: false,
             field: "account",
@@ -106,7 +107,6 @@ async function attemptBind(
           };
         }
         if (!(await app.passwords.verify(password, user.passwordHash))) {
-          await recordLoginFailure(kv, mobile, clientAddress, now);
           return {
             ok: false,
             field: "account",
@@ -115,6 +115,7 @@ async function attemptBind(
             openid,
           };
         }
+        await attempt.succeeded();
         verifiedHash = user.passwordHash;
       }
     } else {

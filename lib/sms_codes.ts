@@ -7,7 +7,7 @@
 // | ["sms_last_sent", mobile]                   | sent at   | 60 s      |
 // | ["sms_sends_by_mobile", mobile, chinaDay]   | count     | 1 day     |
 // | ["sms_sends_by_client", address, chinaDay]  | count     | 1 day     |
-import { ATOMIC_RETRIES, timingSafeEqual } from "./_kv.ts";
+import { CONTENDED_RETRIES, timingSafeEqual } from "./_kv.ts";
 
 export const SMS_CODE_TTL_S = 300;
 export const RESEND_AFTER_S = 60;
@@ -44,7 +44,7 @@ export async function issueSmsCode(
   const lastSentKey = ["sms_last_sent", mobile];
   const mobileCountKey = ["sms_sends_by_mobile", mobile, chinaDay(now)];
   const clientCountKey = ["sms_sends_by_client", clientAddress, chinaDay(now)];
-  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+  for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
     const [lastSent, mobileCount, clientCount] = await kv.getMany<
       [number, number, number]
     >([
@@ -104,7 +104,7 @@ export async function checkSmsCode(
   guess: string,
   now: number,
 ): Promise<CheckResult> {
-  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+  for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
     const entry = await kv.get<SmsCode>(codeKey(mobile));
     const sms = entry.value;
     if (
@@ -124,7 +124,8 @@ export async function checkSmsCode(
     // Counting under a check means parallel guesses cannot share one count.
     if ((await op.commit()).ok) return { ok: false, reason: "wrong_code" };
   }
-  return { ok: false, reason: "wrong_code" };
+  // A guess that could not be counted gets no answer about the code.
+  return { ok: false, reason: "no_live_code" };
 }
 
 /** Adds the consumption of a checked code to `op`, which then fails if the code changed since the check. */

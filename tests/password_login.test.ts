@@ -103,5 +103,39 @@ Deno.test("password login", async (t) => {
     },
   );
 
+  await t.step(
+    "a burst of 40 simultaneous guesses has at most 10 passwords checked, and locks the account",
+    async () => {
+      const hash = await app.passwords.hash("secret123");
+      await createUserIn(
+        app.kv.atomic(),
+        newUser("13900139000", hash, app.now()),
+      ).commit();
+      const results = await Promise.all(
+        Array.from(
+          { length: 40 },
+          (_, i) =>
+            logIn(
+              app,
+              { username: "13900139000", password: `guess${i}` },
+              `10.3.0.${i}`,
+            ),
+        ),
+      );
+      const checked =
+        results.filter((result) => !result.ok && !result.throttled).length;
+      ok(checked <= FAILURES_PER_ACCOUNT, `${checked} passwords were checked`);
+      const after = await logIn(app, {
+        username: "13900139000",
+        password: "secret123",
+      }, "10.4.0.1");
+      equal(
+        !after.ok && after.throttled,
+        true,
+        "the account is locked after the burst",
+      );
+    },
+  );
+
   app.close();
 });

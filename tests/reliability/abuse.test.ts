@@ -415,9 +415,9 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
           .map(({ value }) => value);
       console.log(
         `failures counted: the burst's 40 guesses ${
-          counted("login_failures_by_account", ACCOUNTS.burst)
+          counted("login_attempts_by_account", ACCOUNTS.burst)
         }, the address's ${FAILURES_PER_CLIENT} racing failures ${
-          counted("login_failures_by_client", racingGuesser)
+          counted("login_attempts_by_client", racingGuesser)
         }`,
       );
     },

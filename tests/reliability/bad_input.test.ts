@@ -30,8 +30,10 @@ const IN_FLIGHT = 16;
 const ALLOWED_TABLES: Record<string, string> = {
   audit:
     "every bind, login and registration attempt is audited, refused ones too",
-  login_failures_by_account: "wrong logins count towards the throttle",
-  login_failures_by_client: "wrong logins count towards the throttle",
+  login_attempts_by_account:
+    "login attempts count towards the throttle (wrong ones stay 15 min)",
+  login_attempts_by_client:
+    "login attempts count towards the throttle (wrong ones stay 15 min)",
   sms_codes: "codes sent to the mobiles the setup and the generator ask for",
   sms_last_sent: "the 60 s resend guard of those codes",
   sms_sends_by_mobile: "the daily caps of those codes",
