@@ -1,5 +1,5 @@
 // What a fix to the app would buy, measured before anyone makes it: `deno run -A bench/what_if.ts
-// [what-if …] [--figures=page,latency,bind] [--rounds=2]` starts the app as it is and once per
+// [what-if …] [--figures=bytes,page,latency,bind] [--rounds=2]` starts the app as it is and once per
 // what-if (see _what_if.ts), each a private patched copy, and measures the figures on each in turn.
 import { parseArgs } from "node:util";
 import { buildApp, copyApp } from "./_app_copy.ts";
@@ -7,6 +7,7 @@ import type { Figure } from "./_figure.ts";
 import { type Server, startApp, startBareServer } from "./_server.ts";
 import { patchesOf, WHAT_IF } from "./_what_if.ts";
 import { bindThroughput } from "./bind_throughput.ts";
+import { bytesShipped } from "./bytes_shipped.ts";
 import { pageLatency } from "./page_latency.ts";
 import { pageThroughput } from "./page_throughput.ts";
 
@@ -14,6 +15,7 @@ const COST = 10;
 const cores = navigator.hardwareConcurrency;
 const FIGURES: Record<string, (app: Server, bare: Server) => Promise<Figure>> =
   {
+    bytes: (app) => bytesShipped(app),
     page: (app, bare) => pageThroughput(app, bare),
     latency: (app) => pageLatency(app, cores),
     bind: (app) => bindThroughput(app, COST, cores),
