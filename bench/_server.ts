@@ -90,18 +90,20 @@ export async function startApp(appDir: string, cost: number): Promise<Server> {
   };
 }
 
-/** A Deno.serve answering every request with the same short text: the ceiling for page throughput. */
-export async function startBareServer(): Promise<Server> {
+/** A Deno.serve answering every request with "ok" (the ceiling for page throughput), or `replay`. */
+export async function startBareServer(
+  replay?: { body: string; headers: [string, string][] },
+): Promise<Server> {
   const port = freePort();
   const server = spawn(
     [
       "run",
       "--allow-net=127.0.0.1",
-      "--allow-env=PORT",
+      "--allow-env=PORT,REPLAY",
       new URL("./_bare_server.ts", import.meta.url).pathname,
     ],
     Deno.cwd(),
-    { PORT: String(port) },
+    { PORT: String(port), REPLAY: replay ? JSON.stringify(replay) : "" },
     () => {},
   );
   await untilOk(server.origin(port), server.exited);

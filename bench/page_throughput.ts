@@ -1,10 +1,11 @@
 // Page throughput: server-rendered forms per second against a bare Deno.serve returning a fixed
 // string, same client, same concurrency. GET /register stands in for the bind form: it renders the
-// same form island, while each GET of /oauth_callback would use up a QQ login.
+// same form island, while each GET of /oauth_callback would use up a QQ login. A bare Deno.serve
+// replaying the page's recorded response tells the cost of rendering from the cost of the bytes.
 import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
 import { cpuDuring, type CpuSplit } from "./_cpu.ts";
 import { get, runLoad } from "./_load.ts";
-import type { Server } from "./_server.ts";
+import { type Server, startBareServer } from "./_server.ts";
 
 const REQUESTS = 3000;
 const WARMUP = 300;
@@ -16,17 +17,28 @@ export async function pageThroughput(
   app: Server,
   bare: Server,
 ): Promise<Figure> {
-  const rates = { app: [] as number[], bare: [] as number[] };
+  await using replay = await startBareServer(await record(app, "/register"));
+  const rates = {
+    app: [] as number[],
+    replay: [] as number[],
+    bare: [] as number[],
+  };
   const cpu: { app?: CpuSplit | null; bare?: CpuSplit | null } = {};
   for (let round = 0; round < ROUNDS; round++) {
     const ofApp = await rate(app, "/register");
+    const ofReplay = await rate(replay, "/");
     const ofBare = await rate(bare, "/");
     rates.app.push(ofApp.perSecond);
+    rates.replay.push(ofReplay.perSecond);
     rates.bare.push(ofBare.perSecond);
     cpu.app = ofApp.cpu;
     cpu.bare = ofBare.cpu;
   }
-  const best = { app: Math.max(...rates.app), bare: Math.max(...rates.bare) };
+  const best = {
+    app: Math.max(...rates.app),
+    replay: Math.max(...rates.replay),
+    bare: Math.max(...rates.bare),
+  };
   const micros = {
     app: microsPerRequest(cpu.app),
     bare: microsPerRequest(cpu.bare),
@@ -42,15 +54,29 @@ export async function pageThroughput(
       concurrency: CONCURRENCY,
       requests: REQUESTS,
       appPerSecond: rates.app.map((r) => round(r)),
+      replayPerSecond: rates.replay.map((r) => round(r)),
       barePerSecond: rates.bare.map((r) => round(r)),
+      replayRatio: round(best.replay / best.bare, 2),
       cpuMicrosPerRequest: micros,
     },
-    ` (concurrency ${CONCURRENCY}, best of ${ROUNDS}${
+    ` (concurrency ${CONCURRENCY}, best of ${ROUNDS}; the same response replayed by a bare Deno.serve: ${
+      fixed(best.replay / best.bare, 2)
+    }×${
       micros.app && micros.bare
         ? `; CPU per request: server main thread ${micros.app.main} vs ${micros.bare.main} µs, client ${micros.app.client} vs ${micros.bare.client} µs`
         : ""
     })`,
   );
+}
+
+/** The body and headers `path` answers with, to replay. */
+async function record(app: Server, path: string) {
+  const response = await fetch(app.origin + path);
+  const body = await response.text();
+  const headers = [...response.headers].filter(([name]) =>
+    name !== "content-length" && name !== "date"
+  );
+  return { body, headers };
 }
 
 async function rate(server: Server, path: string) {
