@@ -1,6 +1,6 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
-import { messages } from "../lib/messages.ts";
+import { formMessages } from "../lib/form_messages.ts";
 import {
   type AccountField,
   fieldError,
@@ -138,7 +138,7 @@ export function AccountForm(props: AccountFormProps) {
       {notice.value && <p class="notice" role="status">{notice.value}</p>}
       <FieldMessage
         id="form"
-        message={missing ? messages.missingFields : serverErrors.value.form}
+        message={missing ? formMessages.missingFields : serverErrors.value.form}
       />
       <button type="submit" class="primary">{props.submitLabel}</button>
     </form>

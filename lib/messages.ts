@@ -1,11 +1,11 @@
 // Every message a user sees, in the shop's words; the contract's wording is exact.
+
+import { formMessages } from "./form_messages.ts";
+
 export const messages = {
-  missingFields: "缺少必传参数",
-  invalidMobile: "请输入正确的手机号码",
-  invalidPassword: "请输入8-20位的密码",
+  ...formMessages,
   smsCodeInvalid: "无效的短信验证码",
   smsCodeWrong: "输入短信验证码有误",
-  smsCodeFormat: "请输入6位数字短信验证码",
   smsTooFrequent: "发送短信过于频繁",
   smsSendFailed: "短信发送失败，请稍后再试",
   bindTokenInvalid: "无效的openid",

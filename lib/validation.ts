@@ -1,6 +1,6 @@
 // The form rules, shared by the islands (as you type) and the server (on submit), so they cannot drift.
 import * as z from "zod/mini";
-import { messages } from "./messages.ts";
+import { formMessages as messages } from "./form_messages.ts";
 
 export const mobileSchema = z.string().check(
   z.regex(/^1[3-9]\d{9}$/, messages.invalidMobile),
