@@ -12,6 +12,8 @@ export interface CpuSplit {
   other: number;
   /** The load generator (this process). */
   client: number;
+  /** Every other process on the machine: other people's work, which skews the figures. */
+  elsewhere: number;
 }
 
 /** Runs `measured` and returns how much CPU (ms) each part used while it ran, or null off Linux. */
@@ -23,7 +25,9 @@ export async function cpuDuring<T>(
   const result = await measured();
   const after = await snapshot(serverPid);
   if (!before || !after) return { result, cpu: null };
-  const delta = (key: keyof CpuSplit) => after[key] - before[key];
+  const delta = (key: keyof Snapshot) => after[key] - before[key];
+  const ours = delta("main") + delta("workers") + delta("other") +
+    delta("client");
   return {
     result,
     cpu: {
@@ -31,13 +35,22 @@ export async function cpuDuring<T>(
       workers: delta("workers"),
       other: delta("other"),
       client: delta("client"),
+      elsewhere: Math.max(0, delta("machine") - ours),
     },
   };
 }
 
-async function snapshot(pid: number): Promise<CpuSplit | null> {
+type Snapshot = Omit<CpuSplit, "elsewhere"> & { machine: number };
+
+async function snapshot(pid: number): Promise<Snapshot | null> {
   try {
-    const split: CpuSplit = { main: 0, workers: 0, other: 0, client: 0 };
+    const split: Snapshot = {
+      main: 0,
+      workers: 0,
+      other: 0,
+      client: 0,
+      machine: machineBusyMs(await Deno.readTextFile("/proc/stat")),
+    };
     for await (const task of Deno.readDir(`/proc/${pid}/task`)) {
       const stat = await Deno.readTextFile(
         `/proc/${pid}/task/${task.name}/stat`,
@@ -59,6 +72,13 @@ async function snapshot(pid: number): Promise<CpuSplit | null> {
   }
 }
 
+/** All CPUs' time not idle, from the `cpu` line of /proc/stat, in ms. */
+function machineBusyMs(stat: string): number {
+  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = stat
+    .slice(0, stat.indexOf("\n")).split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) * TICK_MS;
+}
+
 /** utime + stime of a /proc stat line, in ms. */
 function cpuMs(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -73,6 +93,7 @@ export function perOperation(cpu: CpuSplit, operations: number) {
     workers: each(cpu.workers),
     other: each(cpu.other),
     client: each(cpu.client),
+    elsewhere: each(cpu.elsewhere),
   };
 }
 
@@ -80,4 +101,9 @@ export function perOperation(cpu: CpuSplit, operations: number) {
 export function coreShare(cpu: CpuSplit, seconds: number, cores: number) {
   const used = cpu.main + cpu.workers + cpu.other + cpu.client;
   return used / (seconds * 1000 * cores);
+}
+
+/** How much of the machine other processes took: 0 is a quiet machine. */
+export function elsewhereShare(cpu: CpuSplit, seconds: number, cores: number) {
+  return cpu.elsewhere / (seconds * 1000 * cores);
 }

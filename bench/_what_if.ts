@@ -109,6 +109,32 @@ import { setPriority } from "node:os";`,
 };`,
     }],
   },
+  "nice19-workers": {
+    why:
+      "as nice-workers, at nice 19, the weakest a thread can be short of SCHED_IDLE",
+    patches: [{
+      file: "lib/_password_worker.ts",
+      from: `import { bcrypt, bcryptVerify } from "hash-wasm";`,
+      to: `import { bcrypt, bcryptVerify } from "hash-wasm";
+import { setPriority } from "node:os";`,
+    }, {
+      file: "lib/_password_worker.ts",
+      from: `  scope instanceof scope.WorkerGlobalScope
+) {`,
+      to: `  scope instanceof scope.WorkerGlobalScope
+) {
+  setPriority(0, 19);`,
+    }],
+  },
+  "pool-of-one": {
+    why:
+      "one bcrypt worker on 2 cores, leaving a core to the main thread (not a fix: halves binds/s)",
+    patches: [{
+      file: "lib/passwords.ts",
+      from: `  size = navigator.hardwareConcurrency || 1,`,
+      to: `  size = 1,`,
+    }],
+  },
 };
 
 /** The patches of the named what-ifs; an unknown name is an error. */

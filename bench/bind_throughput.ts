@@ -2,7 +2,7 @@
 // Tokens and SMS codes are prepared first, so the timed part is the bind POST alone.
 import { bind, prepareBinds } from "./_flow.ts";
 import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
-import { coreShare, cpuDuring, perOperation } from "./_cpu.ts";
+import { coreShare, cpuDuring, elsewhereShare, perOperation } from "./_cpu.ts";
 import { runLoad } from "./_load.ts";
 import type { Server } from "./_server.ts";
 
@@ -39,6 +39,7 @@ export async function bindThroughput(
   );
   const perBind = cpu && perOperation(cpu, load.count);
   const share = cpu && coreShare(cpu, load.seconds, cores);
+  const elsewhere = cpu && elsewhereShare(cpu, load.seconds, cores);
   return ratioFigure(
     "bind throughput",
     `${fixed(load.perSecond)} binds/s vs raw bcrypt ${
@@ -59,6 +60,7 @@ export async function bindThroughput(
       ceilingRatio: round(ceiling, 2),
       cpuMsPerBind: perBind,
       coreShare: share && round(share, 2),
+      elsewhereShare: elsewhere && round(elsewhere, 2),
     },
     ` (${cores} bcrypt processes side by side reach ${fixed(ceiling, 2)}×${
       perBind && share
@@ -66,7 +68,7 @@ export async function bindThroughput(
           fixed(perBind.main + perBind.other + perBind.client)
         } ms the rest; our processes had ${
           fixed(share * 100, 0)
-        }% of ${cores} cores`
+        }% of ${cores} cores, other processes ${fixed(elsewhere! * 100, 0)}%`
         : ""
     })`,
   );

@@ -3,7 +3,7 @@
 // same form island, while each GET of /oauth_callback would use up a QQ login. A bare Deno.serve
 // replaying the page's recorded response tells the cost of rendering from the cost of the bytes.
 import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
-import { cpuDuring, type CpuSplit } from "./_cpu.ts";
+import { cpuDuring, type CpuSplit, elsewhereShare } from "./_cpu.ts";
 import { get, runLoad } from "./_load.ts";
 import { type Server, startBareServer } from "./_server.ts";
 
@@ -24,6 +24,7 @@ export async function pageThroughput(
     bare: [] as number[],
   };
   const cpu: { app?: CpuSplit | null; bare?: CpuSplit | null } = {};
+  let elsewhere = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const ofApp = await rate(app, "/register");
     const ofReplay = await rate(replay, "/");
@@ -33,6 +34,12 @@ export async function pageThroughput(
     rates.bare.push(ofBare.perSecond);
     cpu.app = ofApp.cpu;
     cpu.bare = ofBare.cpu;
+    elsewhere = Math.max(
+      elsewhere,
+      ofApp.elsewhere,
+      ofReplay.elsewhere,
+      ofBare.elsewhere,
+    );
   }
   const best = {
     app: Math.max(...rates.app),
@@ -57,13 +64,16 @@ export async function pageThroughput(
       replayPerSecond: rates.replay.map((r) => round(r)),
       barePerSecond: rates.bare.map((r) => round(r)),
       replayRatio: round(best.replay / best.bare, 2),
+      elsewhereShareMax: round(elsewhere, 2),
       cpuMicrosPerRequest: micros,
     },
     ` (concurrency ${CONCURRENCY}, best of ${ROUNDS}; the same response replayed by a bare Deno.serve: ${
       fixed(best.replay / best.bare, 2)
     }×${
       micros.app && micros.bare
-        ? `; CPU per request: server main thread ${micros.app.main} vs ${micros.bare.main} µs, client ${micros.app.client} vs ${micros.bare.client} µs`
+        ? `; CPU per request: server main thread ${micros.app.main} vs ${micros.bare.main} µs, client ${micros.app.client} vs ${micros.bare.client} µs; other processes had up to ${
+          fixed(elsewhere * 100, 0)
+        }% of the cores`
         : ""
     })`,
   );
@@ -87,7 +97,12 @@ async function rate(server: Server, path: string) {
     server.pid,
     () => runLoad(request, { count: REQUESTS, concurrency: CONCURRENCY }),
   );
-  return { perSecond: result.perSecond, cpu };
+  const cores = navigator.hardwareConcurrency;
+  return {
+    perSecond: result.perSecond,
+    cpu,
+    elsewhere: cpu ? elsewhereShare(cpu, result.seconds, cores) : 0,
+  };
 }
 
 function microsPerRequest(cpu: CpuSplit | null | undefined) {

@@ -1,6 +1,7 @@
 // What a fix to the app would buy, measured before anyone makes it: `deno run -A bench/what_if.ts
-// [what-if …] [--figures=bytes,page,latency,bind] [--rounds=2]` starts the app as it is and once per
-// what-if (see _what_if.ts), each a private patched copy, and measures the figures on each in turn.
+// [variant …] [--figures=bytes,page,latency,bind] [--rounds=2]` starts the app as it is and once per
+// variant, a what-if of _what_if.ts or several joined by "+", each in a private patched copy, and
+// measures the figures on each in turn.
 import { parseArgs } from "node:util";
 import { buildApp, copyApp } from "./_app_copy.ts";
 import type { Figure } from "./_figure.ts";
@@ -29,16 +30,15 @@ const { values, positionals } = parseArgs({
     rounds: { type: "string", default: "2" },
   },
 });
-const names = positionals.length > 0 ? positionals : Object.keys(WHAT_IF);
+const chosen = positionals.length > 0 ? positionals : Object.keys(WHAT_IF);
 const figures = values.figures.split(",");
 const variants = [
   { label: "as is", patches: patchesOf([]) },
-  ...names.map((name) => ({ label: name, patches: patchesOf([name]) })),
+  ...chosen.map((label) => ({ label, patches: patchesOf(label.split("+")) })),
 ];
-if (names.length > 1) {
-  variants.push({ label: names.join(" + "), patches: patchesOf(names) });
+for (const name of new Set(chosen.flatMap((label) => label.split("+")))) {
+  console.log(`${name}: ${WHAT_IF[name].why}`);
 }
-for (const name of names) console.log(`${name}: ${WHAT_IF[name].why}`);
 
 const dirs: string[] = [];
 const servers: Server[] = [];
