@@ -13,8 +13,9 @@ import {
 } from "./_load.ts";
 import type { Server } from "./_server.ts";
 
-const PROBES = 1500;
-const WARMUP = 500;
+const PROBES = 3000;
+/** Until a few thousand requests in, 1 in 100 is still several ms late (compiling, GC settling). */
+const WARMUP = 2000;
 /** Enough binds to outlast the probes: at ~20 binds/s, ten seconds of load. */
 const LOAD_BINDS = 200;
 
