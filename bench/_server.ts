@@ -38,13 +38,17 @@ export function appEnv(port: number, kvPath: string, cost: number) {
 }
 
 /** Starts the app in `appDir` (already built) and waits for its first answer. */
-export async function startApp(appDir: string, cost: number): Promise<Server> {
+export async function startApp(
+  appDir: string,
+  cost: number,
+  denoFlags: string[] = [],
+): Promise<Server> {
   const kvDir = await Deno.makeTempDir({ prefix: "bench-kv-" });
   const port = freePort();
   const codes = new Map<string, string>();
   const waiting = new Map<string, () => void>();
   const server = spawn(
-    ["run", "-A", "main.ts"],
+    ["run", "-A", ...denoFlags, "main.ts"],
     appDir,
     appEnv(port, `${kvDir}/app.kv`, cost),
     (line) => {

@@ -1,10 +1,11 @@
-// Where the server's main thread spends its time on one URL: `deno run -A bench/profile.ts /register
+// Where the server's main thread spends its time: `deno run -A bench/profile.ts </url | bind>
 // [--what-if=static-index,…]` starts the built app (patched as in _what_if.ts) under the V8
-// inspector, samples it while the load generator GETs the URL, and prints the heaviest functions
-// by self time. A diagnostic, not part of `deno task bench`.
+// inspector, samples it while the load generator GETs the URL (or makes new-user binds), and
+// prints the heaviest functions by self time. A diagnostic, not part of `deno task bench`.
 import { parseArgs } from "node:util";
 import { buildApp, copyApp } from "./_app_copy.ts";
-import { appEnv, freePort, spawn, untilOk } from "./_server.ts";
+import { bind, prepareBinds } from "./_flow.ts";
+import { freePort, startApp } from "./_server.ts";
 import { get, runLoad } from "./_load.ts";
 import { patchesOf } from "./_what_if.ts";
 
@@ -15,6 +16,7 @@ const { values, positionals } = parseArgs({
 });
 const path = positionals[0] ?? "/register";
 const REQUESTS = 4000;
+const BINDS = 100;
 const TOP = 25;
 
 interface ProfileNode {
@@ -39,43 +41,44 @@ try {
 }
 
 async function profileIn(appDir: string) {
-  const kvDir = await Deno.makeTempDir({ prefix: "bench-kv-" });
-  const port = freePort();
   const inspectPort = freePort();
-  const server = spawn(
-    ["run", "-A", `--inspect=127.0.0.1:${inspectPort}`, "main.ts"],
-    appDir,
-    appEnv(port, `${kvDir}/app.kv`, 10),
-    () => {},
-  );
-  try {
-    const origin = server.origin(port);
-    await untilOk(origin, server.exited);
-    const targets = await (await fetch(
-      `http://127.0.0.1:${inspectPort}/json/list`,
-    )).json();
-    const inspector = await connect(targets[0].webSocketDebuggerUrl);
-    const page = () => get(origin + path).then(() => {});
-    await runLoad(page, { count: 1000, concurrency: 16 }); // warm-up
-    await inspector.send("Profiler.enable");
-    await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
-    await inspector.send("Profiler.start");
-    const load = await runLoad(page, { count: REQUESTS, concurrency: 16 });
-    const { profile } = await inspector.send("Profiler.stop") as {
-      profile: Profile;
-    };
-    inspector.close();
-    console.log(
-      `GET ${path}: ${load.perSecond.toFixed(0)} req/s while profiling`,
-    );
-    printSelfTimes(profile, REQUESTS);
-  } finally {
-    await server.stop();
-    await Deno.remove(kvDir, { recursive: true });
+  await using app = await startApp(appDir, 10, [
+    `--inspect=127.0.0.1:${inspectPort}`,
+  ]);
+  const targets = await (await fetch(
+    `http://127.0.0.1:${inspectPort}/json/list`,
+  )).json();
+  const inspector = await connect(targets[0].webSocketDebuggerUrl);
+  // "bind" profiles new-user binds, prepared first; anything else is a URL to GET.
+  let request: (i: number) => Promise<void>;
+  let count = REQUESTS, concurrency = 16;
+  if (path === "bind") {
+    [count, concurrency] = [BINDS, 2 * navigator.hardwareConcurrency];
+    const binds = await prepareBinds(app, count + 8);
+    await runLoad((i) => bind(app.origin, binds[count + i]), {
+      count: 8,
+      concurrency,
+    });
+    request = (i) => bind(app.origin, binds[i]);
+  } else {
+    request = () => get(app.origin + path).then(() => {});
+    await runLoad(request, { count: 1000, concurrency }); // warm-up
   }
+  await inspector.send("Profiler.enable");
+  await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
+  await inspector.send("Profiler.start");
+  const load = await runLoad(request, { count, concurrency });
+  const { profile } = await inspector.send("Profiler.stop") as {
+    profile: Profile;
+  };
+  inspector.close();
+  console.log(
+    `${path}: ${load.perSecond.toFixed(0)}/s while profiling, ${count} in all`,
+  );
+  printSelfTimes(profile, count);
 }
 
-/** Self time per function, in µs per request, heaviest first; also totalled per source file. */
+/** Self time per function, in µs per request (or bind), heaviest first; also totalled per file. */
 function printSelfTimes(profile: Profile, requests: number) {
   const byNode = new Map<number, number>();
   profile.samples.forEach((id, i) => {
