@@ -126,6 +126,25 @@ import { setPriority } from "node:os";`,
   setPriority(0, 19);`,
     }],
   },
+  "idle-workers": {
+    why:
+      "as nice-workers, with the workers' threads in SCHED_IDLE (through libc by FFI), so any " +
+      "other thread that wakes takes the core at once: the best priority alone can do",
+    patches: [{
+      file: "lib/_password_worker.ts",
+      from: `  scope instanceof scope.WorkerGlobalScope
+) {`,
+      to: `  scope instanceof scope.WorkerGlobalScope
+) {
+  const libc = Deno.dlopen("libc.so.6", {
+    sched_setscheduler: { parameters: ["i32", "i32", "buffer"], result: "i32" },
+  });
+  // SCHED_IDLE = 5; pid 0 is the calling thread
+  if (libc.symbols.sched_setscheduler(0, 5, new Int32Array(1)) !== 0) {
+    throw new Error("sched_setscheduler failed");
+  }`,
+    }],
+  },
   "pool-of-one": {
     why:
       "one bcrypt worker on 2 cores, leaving a core to the main thread (not a fix: halves binds/s)",
