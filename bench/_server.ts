@@ -196,8 +196,12 @@ export async function untilOk(
 /** `{"event":"sms_code","mobile":"138…","code":"123456","ttl":300}`, the console SMS provider's line. */
 function parseSmsLine(line: string): { mobile: string; code: string } | null {
   if (!line.startsWith('{"event":"sms_code"')) return null;
-  const event = JSON.parse(line);
-  return { mobile: event.mobile, code: event.code };
+  try {
+    const event = JSON.parse(line);
+    return { mobile: event.mobile, code: event.code };
+  } catch {
+    return null; // another line written into it; the code's wait will say it never came
+  }
 }
 
 async function forEachLine(
