@@ -100,7 +100,7 @@ export async function createHandler(
       ctx.destination = "static";
       return { inner: () => statics.serve(req, ctx.url, file) };
     }
-    const matched = matchRoute(table.routes, pathname);
+    const matched = matchRoute(table, pathname);
     if (matched) {
       ctx.destination = "route";
       ctx.route = matched.route.pattern;

@@ -14,6 +14,7 @@ export class IslandBundles {
   #manifest: Manifest;
   #keyOfUrl: Map<string, string>;
   #bundle: Promise<Bundle> | null;
+  #heads = new Map<string, string>();
 
   private constructor(
     manifest: Manifest,
@@ -58,6 +59,23 @@ export class IslandBundles {
     });
   }
 
+  /** The preloads and boot script for pages with these island chunks; the chunk graph is read once per set. */
+  #headFor(bundle: Bundle, base: string, roots: string[]): string {
+    const key = roots.join(" ");
+    let head = this.#heads.get(key);
+    if (head === undefined) {
+      const preloads = [...staticImports(bundle, roots)].map((path) =>
+        `<link rel="modulepreload" href="${escapeAttr(base + path)}">`
+      ).join("");
+      head = preloads +
+        `<script type="module" src="${
+          escapeAttr(base + bundle.entries[BOOT])
+        }"></script>`;
+      this.#heads.set(key, head);
+    }
+    return head;
+  }
+
   /** Preloads and the boot module for `<head>`, and the island data for the end of `<body>`. */
   async tags(used: IslandUse[]): Promise<{ head: string; body: string }> {
     const bundle = await this.#ready();
@@ -79,15 +97,9 @@ export class IslandBundles {
       bundle.entries[BOOT],
       ...islands.map((i) => i.chunk.slice(base.length)),
     ];
-    const preloads = [...staticImports(bundle, roots)].map((path) =>
-      `<link rel="modulepreload" href="${escapeAttr(base + path)}">`
-    ).join("");
-    const boot = `<script type="module" src="${
-      escapeAttr(base + bundle.entries[BOOT])
-    }"></script>`;
     const data = htmlSafeJson(encodeIslandData(getBuildId(), islands));
     return {
-      head: preloads + boot,
+      head: this.#headFor(bundle, base, roots),
       body:
         `<script type="application/json" id="__frsh_islands">${data}</script>`,
     };

@@ -39,6 +39,8 @@ export interface Middleware {
 
 export interface RouteTable {
   routes: Route[];
+  /** Routes without parameters by their path: most requests are answered by one lookup. */
+  exact: Map<string, Route>;
   layouts: Layout[];
   middlewares: Middleware[];
   app?: Component;
@@ -47,7 +49,12 @@ export interface RouteTable {
 }
 
 export function buildRouteTable(manifest: Manifest): RouteTable {
-  const table: RouteTable = { routes: [], layouts: [], middlewares: [] };
+  const table: RouteTable = {
+    routes: [],
+    exact: new Map(),
+    layouts: [],
+    middlewares: [],
+  };
   for (const [file, module] of Object.entries(manifest.routes)) {
     const segments = routeSegments(file);
     const name = segments.pop()!;
@@ -76,6 +83,11 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
   table.layouts.sort(outerFirst);
   table.middlewares.sort(outerFirst);
   table.routes.sort((a, b) => compareRank(rank(a.pattern), rank(b.pattern)));
+  for (const route of table.routes) {
+    if (!/[:*(){}]/.test(route.pattern) && !table.exact.has(route.pattern)) {
+      table.exact.set(route.pattern, route);
+    }
+  }
   return table;
 }
 
@@ -150,10 +162,12 @@ export function isWithin(outer: string[], inner: string[]): boolean {
 
 /** The route matching `pathname`, with its decoded params. */
 export function matchRoute(
-  routes: Route[],
+  table: RouteTable,
   pathname: string,
 ): { route: Route; params: Record<string, string> } | undefined {
-  for (const route of routes) {
+  const exact = table.exact.get(pathname);
+  if (exact) return { route: exact, params: {} };
+  for (const route of table.routes) {
     const match = route.matcher.exec({ pathname });
     if (!match) continue;
     const params: Record<string, string> = {};

@@ -35,7 +35,7 @@ export function contentType(path: string): string {
 
 export class StaticFiles {
   #dir: string;
-  #realDir?: Promise<string | null>;
+  #index?: Promise<Map<string, StaticFile>>;
   #etags = new Map<string, { version: string; etag: string }>();
 
   constructor(dir: string | URL) {
@@ -45,25 +45,13 @@ export class StaticFiles {
     this.#dir = path.endsWith("/") ? path : path + "/";
   }
 
-  /** The file a URL path names, or null; never anything outside the folder. */
+  /** The file a URL path names, or null; only files found in the folder at start are ever served. */
   async find(pathname: string): Promise<StaticFile | null> {
     const relative = safeRelativePath(pathname);
     if (!relative) return null;
-    const root = await (this.#realDir ??= Deno.realPath(this.#dir).then(
-      (real) => real + "/",
-      () => null,
-    ));
-    if (!root) return null;
-    try {
-      // realPath resolves symlinks too, so a link can't lead out of the folder either.
-      const path = await Deno.realPath(this.#dir + relative);
-      if (!path.startsWith(root)) return null;
-      const stat = await Deno.stat(path);
-      if (!stat.isFile) return null;
-      return { path, size: stat.size, mtime: stat.mtime?.getTime() ?? 0 };
-    } catch {
-      return null;
-    }
+    // Listed once, as Fresh does: a page URL costs a map lookup, not a trip to the file system.
+    const index = await (this.#index ??= listFiles(this.#dir));
+    return index.get(relative) ?? null;
   }
 
   async serve(req: Request, url: URL, file: StaticFile): Promise<Response> {
@@ -101,6 +89,34 @@ export class StaticFiles {
     this.#etags.set(file.path, { version, etag });
     return etag;
   }
+}
+
+/** Every regular file below `dir`, by its path relative to it; links are not followed, so none leads out. */
+async function listFiles(
+  dir: string,
+  prefix = "",
+): Promise<Map<string, StaticFile>> {
+  const files = new Map<string, StaticFile>();
+  try {
+    for await (const entry of Deno.readDir(dir + prefix)) {
+      const relative = prefix + entry.name;
+      if (entry.isDirectory) {
+        for (const [path, file] of await listFiles(dir, relative + "/")) {
+          files.set(path, file);
+        }
+      } else if (entry.isFile) {
+        const stat = await Deno.stat(dir + relative);
+        files.set(relative, {
+          path: dir + relative,
+          size: stat.size,
+          mtime: stat.mtime?.getTime() ?? 0,
+        });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return files;
 }
 
 /** Decoded path below the folder, or null for anything that tries to climb out or is odd. */
