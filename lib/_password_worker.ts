@@ -1,5 +1,6 @@
 // Runs bcrypt off the main thread; one message in, one answer out.
 import { bcrypt, bcryptVerify } from "hash-wasm";
+import { setPriority } from "node:os";
 
 export type PasswordJob =
   | { id: number; kind: "hash"; password: string; cost: number }
@@ -31,6 +32,7 @@ if (
   typeof scope.WorkerGlobalScope !== "undefined" &&
   scope instanceof scope.WorkerGlobalScope
 ) {
+  lowerThisThreadsPriority();
   scope.onmessage = async ({ data: job }: MessageEvent<PasswordJob>) => {
     try {
       scope.postMessage(
@@ -45,4 +47,16 @@ if (
       );
     }
   };
+}
+
+/**
+ * Hashing is batch work: at the lowest priority it still fills idle cores, but a page request on the main
+ * thread gets the core at once. On Linux setpriority(0) names the calling thread; elsewhere this may fail.
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    setPriority(0, 19);
+  } catch {
+    // Not allowed or not supported: hash at normal priority.
+  }
 }

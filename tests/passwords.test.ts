@@ -55,3 +55,33 @@ Deno.test("hashing runs off the main thread, so other work goes on meanwhile", a
   ok(ticks > 10, `only ${ticks} timer turns ran during a cost-12 hash`);
   hasher.close();
 });
+
+Deno.test("the hashing threads run at the lowest priority, so page requests come first", async () => {
+  if (Deno.build.os !== "linux") {
+    throw new Error("this check reads /proc: run it on Linux");
+  }
+  const hasher = createPasswordHasher(4, 2);
+  await Promise.all([hasher.hash("a"), hasher.hash("b")]);
+  const niceOf = async (task: string) => {
+    const stat = await Deno.readTextFile(`/proc/self/task/${task}/stat`);
+    // Field 19 is the nice value; fields are counted after the command name, which may hold spaces.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  };
+  const nices = await Promise.all(
+    Array.from(
+      Deno.readDirSync("/proc/self/task"),
+      (task) => niceOf(task.name),
+    ),
+  );
+  hasher.close();
+  equal(
+    nices.filter((nice) => nice === 19).length,
+    2,
+    `thread nice values: ${nices.join(" ")}`,
+  );
+  equal(
+    await niceOf(String(Deno.pid)),
+    0,
+    "the main thread keeps its priority",
+  );
+});
