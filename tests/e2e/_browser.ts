@@ -1,31 +1,9 @@
 // Debian's Chromium, driven by playwright-core; never a downloaded browser.
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+export { launchChromium } from "../_chromium.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
 /** One size for every page, so the screenshots in docs/ stay comparable from run to run. */
 export const VIEWPORT = { width: 800, height: 900 };
-
-export async function launchChromium(): Promise<Browser> {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (the tests never download a browser)`,
-    );
-  }
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-}
 
 /** What must never happen while a user goes through the app, as the page reports it. */
 export interface PageTrouble {

@@ -1,21 +1,10 @@
 // Hydration proven in a real browser: the fixture app served on a loopback port, driven by Chromium.
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "../_chromium.ts";
 import { start } from "$fresh/server.ts";
 import manifest from "./fixture/fresh.gen.ts";
 import config from "./fixture/fresh.config.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-
-async function requireChromium() {
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (tests never download a browser)`,
-    );
-  }
-}
 
 /** Clicks until the text changes: clicks before hydration finishes do nothing, by design. */
 async function clickUntilChanged(page: Page, button: string, watched: string) {
@@ -36,7 +25,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    await requireChromium();
+    const browser = await launchChromium();
     const stop = new AbortController();
     const { promise: listening, resolve } = Promise.withResolvers<number>();
     const served = start(manifest, {
@@ -49,18 +38,6 @@ Deno.test({
       },
     });
     const origin = `http://127.0.0.1:${await listening}`;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
     try {
       const page = await browser.newPage();
       const problems: string[] = [];

@@ -28,7 +28,7 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, tempKv } from "./_server.ts";
+import { AppServer, inspectKv, tempKv } from "../_app_server.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 // The day of lib/sms_codes.ts's ["sms_sends_by_mobile", mobile, chinaDay] counters.

@@ -20,7 +20,7 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, SECRET_KEY, tempKv } from "./_server.ts";
+import { AppServer, inspectKv, SECRET_KEY, tempKv } from "../_app_server.ts";
 
 const SEED = Number(Deno.env.get("RELIABILITY_SEED") ?? 20261124);
 const REQUESTS = 5_100;

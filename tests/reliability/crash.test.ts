@@ -17,7 +17,7 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, SECRET_KEY, tempKv } from "./_server.ts";
+import { AppServer, inspectKv, SECRET_KEY, tempKv } from "../_app_server.ts";
 
 const IN_FLIGHT = 60;
 /** The kill comes once this many binds have been answered: the rest are mid-way. */

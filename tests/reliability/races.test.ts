@@ -18,7 +18,7 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, tempKv } from "./_server.ts";
+import { AppServer, inspectKv, tempKv } from "../_app_server.ts";
 
 const RACERS = 100;
 const SETUP_IN_FLIGHT = 8;

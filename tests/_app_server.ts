@@ -1,16 +1,17 @@
-// The real server as a subprocess (`deno run -A main.ts`) on a free loopback port, with its own KV file;
-// the SMS codes it prints on stdout are collected so a test can read them as a phone would.
-import { checkInvariants } from "../../lib/kv_invariants.ts";
+// The real server as a subprocess (`deno run -A main.ts`) on a free loopback port, with its own KV file,
+// for the browser and reliability suites; the SMS codes it prints on stdout are collected so a test can
+// read them as a phone would.
+import { checkInvariants } from "../lib/kv_invariants.ts";
 
-const ROOT = new URL("../../", import.meta.url);
+const ROOT = new URL("../", import.meta.url);
 const MAIN = new URL("main.ts", ROOT).pathname;
-export const SECRET_KEY = "reliability-suite-secret-key-0123456789";
+export const SECRET_KEY = "test-server-secret-key-0123456789abcdef";
 const START_TIMEOUT_MS = 30_000;
 const SMS_TIMEOUT_MS = 5_000;
 
 /** A fresh directory for one test's KV file; removed by `[Symbol.asyncDispose]`. */
 export async function tempKv(): Promise<AsyncDisposable & { path: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "reliability_" });
+  const dir = await Deno.makeTempDir({ prefix: "app_server_" });
   return {
     path: `${dir}/app.kv`,
     [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
@@ -53,17 +54,21 @@ class ServerOutput {
 }
 
 export class AppServer implements AsyncDisposable {
+  readonly #read = new Map<string, number>();
+
   private constructor(
     readonly origin: string,
     private readonly child: Deno.ChildProcess,
     private readonly done: Promise<unknown>,
     private readonly output: ServerOutput,
+    private readonly afterDispose?: () => PromiseLike<void>,
   ) {}
 
   /** Starts the app on 127.0.0.1 with the KV at `kvPath`, cheap bcrypt, and X-Forwarded-For trusted. */
   static async start(
     kvPath: string,
     env: Record<string, string> = {},
+    afterDispose?: () => PromiseLike<void>,
   ): Promise<AppServer> {
     const child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN],
@@ -114,7 +119,13 @@ export class AppServer implements AsyncDisposable {
       )
     );
     try {
-      return new AppServer(await listening.promise, child, done, output);
+      return new AppServer(
+        await listening.promise,
+        child,
+        done,
+        output,
+        afterDispose,
+      );
     } catch (error) {
       child.kill("SIGKILL");
       await done;
@@ -145,6 +156,14 @@ export class AppServer implements AsyncDisposable {
     return this.output.codes.get(mobile)![nth - 1];
   }
 
+  /** The oldest code sent to `mobile` not read yet, waiting for it as a phone would. */
+  async readSms(mobile: string): Promise<string> {
+    const nth = (this.#read.get(mobile) ?? 0) + 1;
+    const code = await this.smsCode(mobile, nth);
+    this.#read.set(mobile, nth);
+    return code;
+  }
+
   /** What the server wrote on stderr (errors, stack traces), at most 200 lines. */
   get stderr(): string[] {
     return [...this.output.stderr];
@@ -169,8 +188,22 @@ export class AppServer implements AsyncDisposable {
     await this.done;
   }
 
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.kill();
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.kill();
+    await this.afterDispose?.();
+  }
+}
+
+/** A server on a KV file of its own, both gone when disposed: for tests that need one server only. */
+export async function startApp(
+  env: Record<string, string> = {},
+): Promise<AppServer> {
+  const kv = await tempKv();
+  try {
+    return await AppServer.start(kv.path, env, () => kv[Symbol.asyncDispose]());
+  } catch (error) {
+    await kv[Symbol.asyncDispose]();
+    throw error;
   }
 }
 
