@@ -46,7 +46,7 @@ export async function listAudit(
 }
 
 // Logs are read by more people than the KV: they get the mobile with its middle hidden.
-function maskMobile(mobile: string | undefined): string | undefined {
+export function maskMobile(mobile: string | undefined): string | undefined {
   return mobile && mobile.length === 11
     ? `${mobile.slice(0, 3)}****${mobile.slice(7)}`
     : mobile;

@@ -1,5 +1,6 @@
 // Sending a code: issue it under the limits, hand it to the provider, withdraw it if delivery fails.
 import type { App } from "./app.ts";
+import { maskMobile } from "./audit.ts";
 import { messages } from "./messages.ts";
 import { issueSmsCode, SMS_CODE_TTL_S, withdrawSmsCode } from "./sms_codes.ts";
 import { fieldError, mobileSchema } from "./validation.ts";
