@@ -27,11 +27,7 @@ export async function sendSmsCode(
     await app.sms.send(mobile, issued.code, SMS_CODE_TTL_S);
     return { ok: true };
   } catch (error) {
-    console.error(
-      `SMS delivery to ${mobile.slice(0, 3)}****${
-        mobile.slice(7)
-      } failed: ${error}`,
-    );
+    console.error(`SMS delivery to ${maskMobile(mobile)} failed: ${error}`);
     await withdrawSmsCode(app.kv, mobile, issued.code);
     return { ok: false, status: 502, error: messages.smsSendFailed };
   }
