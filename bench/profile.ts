@@ -1,5 +1,5 @@
 // Where the server's main thread spends its time: `deno run -A bench/profile.ts </url | bind>
-// [--what-if=static-index,…]` starts the built app (patched as in _what_if.ts) under the V8
+// [--what-if=idle-workers,…]` starts the built app (patched as in _what_if.ts) under the V8
 // inspector, samples it while the load generator GETs the URL (or makes new-user binds), and
 // prints the heaviest functions by self time. A diagnostic, not part of `deno task bench`.
 import { parseArgs } from "node:util";
