@@ -131,7 +131,7 @@ export function AccountForm(props: AccountFormProps) {
               ...serverErrors.value,
               sms_code: error ?? undefined,
             };
-            notice.value = error ? "" : "短信验证码已发送";
+            notice.value = error ? "" : formMessages.smsCodeSent;
           }}
         />,
       )}

@@ -1,5 +1,6 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import { formMessages } from "../lib/form_messages.ts";
 import { RESEND_AFTER_S } from "../lib/sms_codes.ts";
 import { fieldError, mobileSchema } from "../lib/validation.ts";
 
@@ -47,7 +48,7 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
       );
       const answer = await response.json().catch(() => ({
         ok: false,
-        error: "短信发送失败，请稍后再试",
+        error: formMessages.smsSendFailed,
       }));
       if (answer.ok) {
         now.value = Date.now();
@@ -55,7 +56,7 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
       }
       onSent(answer.ok ? null : answer.error);
     } catch {
-      onSent("网络错误，请稍后再试");
+      onSent(formMessages.networkError);
     } finally {
       sending.value = false;
     }

@@ -31,6 +31,23 @@ export async function findBindingOfUser(kv: Deno.Kv, userId: string) {
   return { binding, check: index } as const;
 }
 
+/**
+ * What stops `openid` binding to `userId`: the openid is bound already, or the user is. One read of the
+ * two keys that `bindIn` checks.
+ */
+export async function findBindConflict(
+  kv: Deno.Kv,
+  openid: string,
+  userId: string,
+): Promise<"openid_bound" | "user_bound" | null> {
+  const [openidEntry, userEntry] = await kv.getMany([
+    bindingKey(openid),
+    byUserKey(userId),
+  ]);
+  if (openidEntry.versionstamp !== null) return "openid_bound";
+  return userEntry.versionstamp !== null ? "user_bound" : null;
+}
+
 /** Adds `binding` to `op`, which then fails if either the openid or the user was bound meanwhile. */
 export function bindIn(
   op: Deno.AtomicOperation,

@@ -3,7 +3,7 @@
 import type { App } from "./app.ts";
 import { ATOMIC_RETRIES } from "./_kv.ts";
 import { recordAudit } from "./audit.ts";
-import { bindIn, findBindingByOpenid, findBindingOfUser } from "./bindings.ts";
+import { bindIn, findBindConflict } from "./bindings.ts";
 import {
   isBindTokenUsed,
   openBindToken,
@@ -123,19 +123,15 @@ async function attemptBind(
       user = newUser(mobile, newPasswordHash, now);
     }
 
-    const openidBinding = await findBindingByOpenid(kv, openid);
-    const userBinding = await findBindingOfUser(kv, user.id);
-    const conflict = openidBinding.binding
-      ? messages.openidAlreadyBound
-      : userBinding.binding
-      ? messages.accountAlreadyBound
-      : null;
+    const conflict = await findBindConflict(kv, openid, user.id);
     if (conflict) {
       return {
         ok: false,
         field: "qq",
         message: messages.qqLoginFailed,
-        reason: conflict,
+        reason: conflict === "openid_bound"
+          ? messages.openidAlreadyBound
+          : messages.accountAlreadyBound,
         openid,
       };
     }

@@ -1,6 +1,7 @@
 // Logging in with QQ: off to QQ with a browser-bound state, and back with a code that becomes an openid.
 import type { App } from "./app.ts";
 import { recordAudit } from "./audit.ts";
+import { messages } from "./messages.ts";
 import { findBindingByOpenid } from "./bindings.ts";
 import { sealBindToken } from "./bind_tokens.ts";
 import { consumeOAuthState, createOAuthState } from "./oauth_states.ts";
@@ -58,7 +59,7 @@ export async function finishQqLogin(
   );
   if (!started) return { kind: "bad_state" };
   if (!callback.code || callback.code.length > 512) {
-    return { kind: "qq_failed", message: "QQ未返回授权码" };
+    return { kind: "qq_failed", message: messages.qqNoCode };
   }
   const settings = qqSettingsFor(app, origin);
   let openid: string;

@@ -79,7 +79,7 @@ export const handler: Handlers<Data, State> = {
       const sent = await sendSmsCode(app, form.mobile, clientAddress);
       if (sent.ok) {
         return ctx.render({
-          form: { ...form, errors: {}, notice: "短信验证码已发送" },
+          form: { ...form, errors: {}, notice: messages.smsCodeSent },
         });
       }
       return ctx.render(

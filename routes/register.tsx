@@ -4,6 +4,7 @@ import { SEND_SMS_ACTION } from "../components/SmsCodeButton.tsx";
 import RegisterForm, {
   type RegisterFormProps,
 } from "../islands/RegisterForm.tsx";
+import { messages } from "../lib/messages.ts";
 import { readForm } from "../lib/http/forms.ts";
 import { loggedInRedirect } from "../lib/http/login_cookies.ts";
 import { registerUser } from "../lib/registration.ts";
@@ -30,7 +31,11 @@ export const handler: Handlers<RegisterFormProps, State> = {
     if (fields.action === SEND_SMS_ACTION) {
       const sent = await sendSmsCode(app, form.mobile, clientAddress);
       if (sent.ok) {
-        return ctx.render({ ...form, errors: {}, notice: "短信验证码已发送" });
+        return ctx.render({
+          ...form,
+          errors: {},
+          notice: messages.smsCodeSent,
+        });
       }
       return ctx.render({ ...form, errors: { sms_code: sent.error } }, {
         status: sent.status,
