@@ -1,63 +1,46 @@
 // The browser's entry: reads the page's island data, loads each island's chunk and hydrates it
 // in place, between the <!--frsh:N--> and <!--/frsh:N--> comments the server wrote around it.
-import { type ComponentType, h, hydrate } from "preact";
-import { setBuildId } from "./build_id.ts";
-import type { IslandData } from "./serialize.ts";
+import { h, hydrate } from "preact";
+import { setBuildId } from "./runtime.ts";
+import { type IslandData, SIGNAL } from "./serialize.ts";
 
-const dataElement = document.getElementById("__frsh_islands");
-if (dataElement) await boot(JSON.parse(dataElement.textContent ?? "{}"));
+const text = document.getElementById("__frsh_islands")?.textContent;
+if (text) await boot(text);
 
-async function boot(data: IslandData) {
+async function boot(text: string) {
+  // Signals come back as signals; one id is one signal, wherever it was passed.
+  const { signal } = text.includes(SIGNAL)
+    ? await import("@preact/signals")
+    : { signal: undefined };
+  const made = new Map<number, unknown>();
+  const data: IslandData = JSON.parse(text, (_key, value) => {
+    const id = value?.[SIGNAL];
+    if (id === undefined || !signal) return value;
+    if (!made.has(id)) made.set(id, signal(value.value));
+    return made.get(id);
+  });
   setBuildId(data.buildId);
-  if (data.signals.length > 0) await reviveSignals(data);
-  const modules = await Promise.all(
-    data.islands.map((island) => import(island.chunk)),
-  );
+  const modules = await Promise.all(data.islands.map((i) => import(i.chunk)));
   const markers = findMarkers();
-  data.islands.forEach((island, id) => {
+  data.islands.forEach(({ exportName, props }, id) => {
     const [start, end] = markers.get(id) ?? [];
-    const component: ComponentType = modules[id][island.exportName];
-    if (!start || !end || !component) return;
-    hydrate(
-      h(component, island.props as Record<string, unknown>),
-      region(start, end),
-    );
+    const component = modules[id][exportName];
+    if (start && end && component) {
+      hydrate(h(component, props as object), region(start, end));
+    }
   });
 }
 
-async function reviveSignals(data: IslandData) {
-  const { signal } = await import("@preact/signals");
-  const made = new Map<number, unknown>();
-  // Inner signals were noted after the ones holding them: make those first.
-  for (const ref of [...data.signals].reverse()) {
-    let holder = data.islands[ref.island] as unknown as Record<
-      PropertyKey,
-      unknown
-    >;
-    const path = ["props", ...ref.path];
-    const last = path.pop()!;
-    for (const key of path) {
-      holder = holder[key] as Record<PropertyKey, unknown>;
-    }
-    if (!made.has(ref.id)) made.set(ref.id, signal(holder[last]));
-    holder[last] = made.get(ref.id);
-  }
-}
-
-function findMarkers(): Map<number, [Comment, Comment]> {
-  const markers = new Map<number, [Comment, Comment]>();
-  const walker = document.createTreeWalker(
-    document.body,
-    NodeFilter.SHOW_COMMENT,
-  );
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const comment = node as Comment;
+function findMarkers(): Map<number, Comment[]> {
+  const markers = new Map<number, Comment[]>();
+  const walker = document.createTreeWalker(document.body, 128); // comments only
+  while (walker.nextNode()) {
+    const comment = walker.currentNode as Comment;
     const match = comment.data.match(/^(\/?)frsh:(\d+)$/);
     if (!match) continue;
-    const id = Number(match[2]);
-    const pair = markers.get(id) ?? [comment, comment];
+    const pair = markers.get(Number(match[2])) ?? [];
     pair[match[1] ? 1 : 0] = comment;
-    markers.set(id, pair);
+    markers.set(Number(match[2]), pair);
   }
   return markers;
 }
@@ -77,7 +60,7 @@ function region(start: Comment, end: Comment): Element {
     parentNode: parent,
     namespaceURI: parent.namespaceURI,
     get firstChild() {
-      return start.nextSibling === end ? null : start.nextSibling;
+      return nodes()[0] ?? null;
     },
     get childNodes() {
       return nodes();

@@ -1,13 +1,9 @@
 // `deno run -A dev.ts`: refresh fresh.gen.ts, then start the app; `dev.ts build`: write `_fresh/`.
 import type { FreshConfig, Manifest } from "./types.ts";
 import { generateManifest } from "./manifest.ts";
-import { bundleIslands, filePath } from "./bundle.ts";
-import { outDirOf, writeSnapshot } from "./snapshot.ts";
+import { bundleIslands, filePath, snapshotPath } from "./bundles.ts";
 
 export { generateManifest } from "./manifest.ts";
-
-const SOURCE = /\.[jt]sx?$/;
-const TEST_FILE = /[._]test\.[jt]sx?$/;
 
 export default async function dev(
   base: string,
@@ -20,17 +16,13 @@ export default async function dev(
     await sourceFiles(dir, "islands"),
   );
   const genFile = filePath(new URL("./fresh.gen.ts", dir));
-  const previous = await Deno.readTextFile(genFile).catch(() => null);
-  if (previous !== text) {
+  if (await Deno.readTextFile(genFile).catch(() => null) !== text) {
     await Deno.writeTextFile(genFile, text);
     console.log(`Wrote ${genFile}`);
   }
-
   if (Deno.args.includes("build")) {
-    const { default: manifest } = await import(
-      new URL("./fresh.gen.ts", dir).href
-    );
-    await build(manifest, config);
+    const manifest = await import(new URL("./fresh.gen.ts", dir).href);
+    await build(manifest.default, config);
     Deno.exit(0);
   }
   await import(new URL(entrypoint, base).href);
@@ -39,34 +31,25 @@ export default async function dev(
 /** Bundles the islands into `config.build.outDir` (default `_fresh/`), for servers that can't bundle. */
 export async function build(manifest: Manifest, config: FreshConfig = {}) {
   const bundle = await bundleIslands(manifest);
-  const outDir = outDirOf(manifest, config);
-  await writeSnapshot(outDir, bundle);
-  console.log(
-    `Built ${bundle.files.size} files into ${outDir} (build ${bundle.buildId})`,
-  );
+  const path = snapshotPath(manifest, config);
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.writeTextFile(path, JSON.stringify(bundle, null, 1) + "\n");
+  console.log(`Wrote ${path} (build ${bundle.buildId})`);
 }
 
-/** Source files below `dir/folder`, as paths from `dir`, sorted. */
+/** Source files below `dir/folder`, as paths from `dir`, tests left out. */
 async function sourceFiles(dir: URL, folder: string): Promise<string[]> {
   const found: string[] = [];
-  const walk = async (path: string) => {
-    const entries: Deno.DirEntry[] = [];
-    try {
-      for await (const entry of Deno.readDir(filePath(new URL(path, dir)))) {
-        entries.push(entry);
-      }
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const child = `${path}/${entry.name}`;
-      if (entry.isDirectory) await walk(child);
-      else if (SOURCE.test(entry.name) && !TEST_FILE.test(entry.name)) {
-        found.push(child);
-      }
-    }
-  };
-  await walk(folder);
-  return found.sort();
+  let entries: Deno.DirEntry[] = [];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(new URL(folder, dir)));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  for (const entry of entries) {
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory) found.push(...await sourceFiles(dir, path));
+    else if (/(?<![._]test)\.[jt]sx?$/.test(entry.name)) found.push(path);
+  }
+  return found;
 }

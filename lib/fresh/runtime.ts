@@ -1,23 +1,49 @@
-// Helpers for components; bundled into the browser too, so nothing server-only here.
+// What components may import; bundled into the browser too, so nothing server-only here.
 import type { ComponentChildren } from "preact";
-import { getBuildId } from "./build_id.ts";
-import { rendering } from "./render_state.ts";
 
 export const IS_BROWSER = typeof document !== "undefined";
 
-export const ASSET_CACHE_BUST_KEY = "__frsh_c";
+// The build id names this build's island bundles and busts asset() caches. A deployment's id
+// wins; in the browser the boot module sets it from the page's island data.
+const deploymentId = IS_BROWSER ? undefined : envDeploymentId();
+let buildId = deploymentId ?? crypto.randomUUID().slice(0, 8);
 
-/** Adds the build id to an absolute local path so the file can be cached forever. */
+function envDeploymentId(): string | undefined {
+  try {
+    return Deno.env.get("DENO_DEPLOYMENT_ID") || undefined;
+  } catch {
+    return undefined; // no env permission
+  }
+}
+
+export function getBuildId(): string {
+  return buildId;
+}
+
+export function setBuildId(id: string): void {
+  buildId = deploymentId ?? id;
+}
+
+/** Adds the build id to an absolute local path, so the file can be cached forever. */
 export function asset(path: string): string {
   if (!path.startsWith("/") || path.startsWith("//")) return path;
-  try {
-    const url = new URL(path, "https://fresh.local");
-    if (url.searchParams.has(ASSET_CACHE_BUST_KEY)) return path;
-    url.searchParams.set(ASSET_CACHE_BUST_KEY, getBuildId());
-    return url.pathname + url.search + url.hash;
-  } catch {
-    return path;
-  }
+  const url = new URL(path, "https://fresh.local");
+  if (url.searchParams.has(ASSET_CACHE_BUST_KEY)) return path;
+  url.searchParams.set(ASSET_CACHE_BUST_KEY, buildId);
+  return url.pathname + url.search + url.hash;
+}
+export const ASSET_CACHE_BUST_KEY = "__frsh_c";
+
+/** What the page being rendered has collected; rendering is synchronous, so one slot is enough. */
+export const rendering: {
+  current: { head: ComponentChildren[]; islands: IslandUse[] } | null;
+} = { current: null };
+
+export interface IslandUse {
+  /** The island's manifest key and export. */
+  file: string;
+  exportName: string;
+  props: Record<string, unknown>;
 }
 
 /** Moves its children (`<title>`, `<meta>`, `<link>`...) into the document's `<head>`. */

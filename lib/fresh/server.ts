@@ -10,26 +10,17 @@ export async function start(manifest: Manifest, config: FreshConfig = {}) {
   const handler = await createHandler(manifest, config);
   const { port = 8000, hostname = "0.0.0.0", onListen, signal } =
     config.server ?? {};
-  const server = Deno.serve({
-    port,
-    hostname,
-    signal,
-    onListen(addr) {
-      if (onListen) return onListen(addr);
-      const host = addr.hostname === "0.0.0.0" ? "localhost" : addr.hostname;
-      console.log(`Listening on http://${host}:${addr.port}/`);
-    },
-  }, (req, info) => handler(req, info));
+  const onListenDefault = ({ hostname, port }: Deno.NetAddr) => {
+    const host = hostname === "0.0.0.0" ? "localhost" : hostname;
+    console.log(`Listening on http://${host}:${port}/`);
+  };
+  const server = Deno.serve(
+    { port, hostname, signal, onListen: onListen ?? onListenDefault },
+    handler,
+  );
   await server.finished;
 }
 
 export function defineConfig(config: FreshConfig): FreshConfig {
   return config;
 }
-
-// Fresh 1.x's helpers for typing files; they only hand back what they are given.
-export function defineRoute<T>(route: T): T {
-  return route;
-}
-export const defineLayout = defineRoute;
-export const defineApp = defineRoute;

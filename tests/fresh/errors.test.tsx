@@ -55,7 +55,7 @@ Deno.test("anything thrown becomes the _500 page with status 500, and the error 
       ["/page", "page broke"],
       ["/async", "later"],
       ["/mw", "middleware broke"],
-      ["/nothing", "A handler for /nothing returned no Response"],
+      ["/nothing", "A handler for /nothing gave no Response"],
     ]
   ) {
     await t.step(`${path}: ${message}`, async () => {

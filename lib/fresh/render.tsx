@@ -1,0 +1,104 @@
+// Renders a page inside its layouts and `_app` to a full HTML document.
+import { type ComponentChildren, type ComponentType, h } from "preact";
+import { renderToString } from "preact-render-to-string";
+import type { FreshContext, RenderOptions } from "./types.ts";
+import {
+  type Component,
+  isWithin,
+  type Page,
+  type RouteTable,
+} from "./routes.ts";
+import { type IslandUse, rendering } from "./runtime.ts";
+
+export interface PageInput {
+  data?: unknown;
+  error?: unknown;
+  options?: RenderOptions;
+}
+
+export interface App {
+  table: RouteTable;
+  /** The tags that load the islands a page used: some for `<head>`, some for the end of `<body>`. */
+  islandTags(used: IslandUse[]): Promise<{ head: string; body: string }>;
+}
+
+export async function renderPage(
+  app: App,
+  ctx: FreshContext,
+  page: Page,
+  status: number,
+  { data, error, options }: PageInput = {},
+): Promise<Response> {
+  if (!page.component) {
+    throw new Error(`The page for ${ctx.url.pathname} has no component`);
+  }
+  const { url, route, params, state } = ctx;
+  const props = { url, route, params, state, data, error };
+  // `_app`, then the layouts from the outermost in, then the page: each one's Component is the next.
+  const stack = [
+    app.table.app ?? DefaultApp,
+    ...app.table.layouts
+      .filter((layout) => isWithin(layout.folder, page.folder))
+      .map((layout) => layout.component),
+    page.component,
+  ];
+  const tree = stack.reduceRight<ComponentType>(
+    (Inner, Outer: Component) => () => <Outer {...props} Component={Inner} />,
+    () => null,
+  );
+
+  const collected = { head: [] as ComponentChildren[], islands: [] };
+  rendering.current = collected;
+  let body: string;
+  try {
+    body = renderToString(h(tree, null));
+  } finally {
+    rendering.current = null;
+  }
+  const tags = collected.islands.length > 0
+    ? await app.islandTags(collected.islands)
+    : { head: "", body: "" };
+  const head = renderToString(<>{collected.head}</>) + tags.head;
+
+  const headers = new Headers(options?.headers);
+  if (!headers.has("content-type")) {
+    headers.set("content-type", "text/html; charset=utf-8");
+  }
+  return new Response(assemble(body, head, tags.body), {
+    status: options?.status ?? status,
+    headers,
+  });
+}
+
+function DefaultApp({ Component }: { Component: ComponentType }) {
+  return (
+    <html>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+      </head>
+      <body>
+        <Component />
+      </body>
+    </html>
+  );
+}
+
+const TITLE = /<title[\s>][\s\S]*?<\/title>/g;
+
+/** Adds to the document's head and the end of its body; of all titles only the last is kept. */
+function assemble(doc: string, headExtra: string, bodyExtra: string): string {
+  const headEnd = Math.max(doc.indexOf("</head>"), 0);
+  let head = doc.slice(0, headEnd);
+  const rest = doc.slice(headEnd);
+  const titles = headExtra.match(TITLE)?.length ?? 0;
+  if (titles > 0) {
+    head = head.replace(TITLE, "");
+    let seen = 0;
+    headExtra = headExtra.replace(TITLE, (t) => ++seen === titles ? t : "");
+  }
+  let bodyEnd = rest.lastIndexOf("</body>");
+  if (bodyEnd === -1) bodyEnd = rest.length;
+  return "<!DOCTYPE html>" + head + headExtra + rest.slice(0, bodyEnd) +
+    bodyExtra + rest.slice(bodyEnd);
+}
