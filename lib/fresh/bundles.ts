@@ -13,23 +13,25 @@ export interface Bundle {
   buildId: string;
   /** Output path (e.g. `islands/Counter.js`) → code. */
   files: Record<string, string>;
-  /** `boot` or an island's manifest key → its output path. */
-  entries: Record<string, string>;
+  /** `boot` or an island's manifest key → its output path, then every chunk that one imports. */
+  entries: Record<string, string[]>;
 }
 
-export type IslandBundles = Awaited<ReturnType<typeof islandBundles>>;
-
 export async function islandBundles(manifest: Manifest, config: FreshConfig) {
-  const snapshot = await readSnapshot(snapshotPath(manifest, config));
+  const snapshot: Bundle | null = await Deno.readTextFile(
+    snapshotPath(manifest, config),
+  ).then(JSON.parse, (error) => {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  });
   if (snapshot) setBuildId(snapshot.buildId);
-  let made: Promise<Bundle> | null = snapshot && Promise.resolve(snapshot);
+  let made = snapshot && Promise.resolve(snapshot);
   // In development the bundle is made on first need; a failed one is tried again next time.
   const bundle = () =>
     made ??= bundleIslands(manifest).catch((error) => {
       made = null;
       throw error;
     });
-  const heads = new Map<string, string>();
 
   return {
     /** Answers `/_frsh/js/<BUILD_ID>/<file>`; another build's files are gone. */
@@ -50,34 +52,27 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
 
     /** Preloads and the boot module for `<head>`, the island data for the end of `<body>`. */
     async tags(used: IslandUse[]): Promise<{ head: string; body: string }> {
-      const { files, entries } = await bundle();
+      const { entries } = await bundle();
       const base = BUNDLE_PREFIX + getBuildId() + "/";
+      const url = (path: string) => escapeAttr(base + path);
       const chunks = used.map(({ file }) => {
         if (!entries[file]) throw new Error(`Island ${file} is not bundled`);
         return entries[file];
       });
-      const roots = [entries[BOOT], ...chunks];
-      const key = roots.join(" ");
-      if (!heads.has(key)) {
-        const preloads = [...withImports(files, roots)].map((path) =>
-          `<link rel="modulepreload" href="${escapeAttr(base + path)}">`
-        );
-        const boot = escapeAttr(base + entries[BOOT]);
-        heads.set(
-          key,
-          preloads.join("") + `<script type="module" src="${boot}"></script>`,
-        );
-      }
+      const preloads = [...new Set([entries[BOOT], ...chunks].flat())].map(
+        (path) => `<link rel="modulepreload" href="${url(path)}">`,
+      );
       const data = islandDataJson({
         buildId: getBuildId(),
         islands: used.map(({ exportName, props }, i) => ({
-          chunk: base + chunks[i],
+          chunk: base + chunks[i][0],
           exportName,
           props,
         })),
       });
       return {
-        head: heads.get(key)!,
+        head: preloads.join("") +
+          `<script type="module" src="${url(entries[BOOT][0])}"></script>`,
         body:
           `<script type="application/json" id="__frsh_islands">${data}</script>`,
       };
@@ -115,15 +110,35 @@ export async function bundleIslands(manifest: Manifest): Promise<Bundle> {
   while (!Object.values(sources).every((path) => path.startsWith(common))) {
     common = common.replace(/[^/]*\/$/, "");
   }
-  const entries: Record<string, string> = {};
-  for (const [key, path] of Object.entries(sources)) {
-    entries[key] = path.slice(common.length).replace(/\.[jt]sx?$/, ".js");
-    if (!(entries[key] in files)) throw new Error(`No bundle for ${path}`);
+  const entries: Bundle["entries"] = {};
+  for (const [key, source] of Object.entries(sources)) {
+    const path = source.slice(common.length).replace(/\.[jt]sx?$/, ".js");
+    if (!Object.hasOwn(files, path)) throw new Error(`No bundle for ${source}`);
+    entries[key] = [...withImports(files, path)];
   }
   const everything = JSON.stringify(Object.entries(files).sort());
   const buildId = await contentHash(new TextEncoder().encode(everything), 8);
   return { buildId, files, entries };
 }
+
+/** `path`, then every chunk it imports statically (esbuild writes `from"./x.js"`, `import"./y.js"`). */
+function withImports(
+  files: Bundle["files"],
+  path: string,
+  found = new Set<string>(),
+): Set<string> {
+  if (found.has(path) || !Object.hasOwn(files, path)) return found;
+  found.add(path);
+  for (const [, imported] of files[path].matchAll(IMPORT)) {
+    withImports(
+      files,
+      new URL(imported, "file:///" + path).pathname.slice(1),
+      found,
+    );
+  }
+  return found;
+}
+const IMPORT = /(?:from|import)\s*"(\.\.?\/[^"]+)"/g;
 
 export function snapshotPath(manifest: Manifest, config: FreshConfig) {
   const outDir = config.build?.outDir ??
@@ -131,32 +146,8 @@ export function snapshotPath(manifest: Manifest, config: FreshConfig) {
   return `${outDir}/snapshot.json`;
 }
 
-async function readSnapshot(path: string): Promise<Bundle | null> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
 export function filePath(url: URL): string {
   return decodeURIComponent(url.pathname);
-}
-
-/** `roots` and every chunk they import statically (esbuild writes `from"./x.js"`). */
-function withImports(files: Bundle["files"], roots: string[]): Set<string> {
-  const found = new Set<string>();
-  const visit = (path: string) => {
-    if (found.has(path) || !Object.hasOwn(files, path)) return;
-    found.add(path);
-    const imports = files[path].matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+)"/g);
-    for (const [, specifier] of imports) {
-      visit(new URL(specifier, "file:///" + path).pathname.slice(1));
-    }
-  };
-  roots.forEach(visit);
-  return found;
 }
 
 function escapeAttr(text: string): string {

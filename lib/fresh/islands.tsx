@@ -1,5 +1,6 @@
-// Server side of islands: finds island components as vnodes are created and marks where each one
-// renders, so the browser can hydrate exactly that region with the same props.
+// Server side of islands: swaps each island component for a marker as its vnode is created, and the
+// marker notes the island and its props and wraps it in comments, so the browser can hydrate
+// exactly that region with the same props.
 import {
   type ComponentType,
   createContext,
@@ -14,56 +15,41 @@ import { rendering } from "./runtime.ts";
 // deno-lint-ignore no-explicit-any
 type AnyComponent = ComponentType<any>;
 
-const islandOf = new Map<AnyComponent, { file: string; exportName: string }>();
 const markerOf = new Map<AnyComponent, AnyComponent>();
 const InsideIsland = createContext(false);
+// Set while a marker creates the real island vnode, so the hook lets that one through.
+let creatingIsland = false;
 
 /** Makes every exported component of the manifest's islands an island. */
 export function registerIslands(manifest: Manifest) {
   for (const [file, module] of Object.entries(manifest.islands)) {
-    for (const [exportName, value] of Object.entries(module)) {
-      if (typeof value === "function") {
-        islandOf.set(value as AnyComponent, { file, exportName });
-      }
+    for (const [exportName, Island] of Object.entries(module)) {
+      if (typeof Island !== "function") continue;
+      markerOf.set(Island as AnyComponent, (props: Record<string, unknown>) => {
+        creatingIsland = true;
+        const vnode = h(Island as AnyComponent, props);
+        creatingIsland = false;
+        // Inside another island it is just part of that island's tree.
+        if (useContext(InsideIsland) || !rendering.current) return vnode;
+        const id = rendering.current.islands.push({ file, exportName, props });
+        return (
+          <>
+            {comment(`frsh:${id - 1}`)}
+            <InsideIsland.Provider value>{vnode}</InsideIsland.Provider>
+            {comment(`/frsh:${id - 1}`)}
+          </>
+        );
+      });
     }
   }
 }
 
-// Set while a marker creates the real island vnode, so the hook lets that one through.
-let creatingIsland = false;
-
 const previousVNodeHook = options.vnode;
 options.vnode = (vnode) => {
-  const type = vnode.type as AnyComponent;
-  if (!creatingIsland && islandOf.has(type)) vnode.type = markerFor(type);
+  const marker = markerOf.get(vnode.type as AnyComponent);
+  if (marker && !creatingIsland) vnode.type = marker;
   previousVNodeHook?.(vnode);
 };
-
-function markerFor(Island: AnyComponent): AnyComponent {
-  let marker = markerOf.get(Island);
-  if (marker) return marker;
-  marker = function IslandMarker(props: Record<string, unknown>) {
-    const nested = useContext(InsideIsland);
-    creatingIsland = true;
-    const vnode = <Island {...props} />;
-    creatingIsland = false;
-    // Inside another island it is just part of that island's tree.
-    if (nested || !rendering.current) return vnode;
-    const id = rendering.current.islands.push({
-      ...islandOf.get(Island)!,
-      props,
-    }) - 1;
-    return (
-      <>
-        {comment(`frsh:${id}`)}
-        <InsideIsland.Provider value>{vnode}</InsideIsland.Provider>
-        {comment(`/frsh:${id}`)}
-      </>
-    );
-  };
-  markerOf.set(Island, marker);
-  return marker;
-}
 
 /** preact-render-to-string prints a Fragment with this prop as `<!--text-->`; boot.ts finds them. */
 function comment(text: string) {

@@ -36,7 +36,7 @@ export async function renderPage(
   const props = { url, route, params, state, data, error };
   // `_app`, then the layouts from the outermost in, then the page: each one's Component is the next.
   const stack = [
-    app.table.app ?? DefaultApp,
+    ...app.table.app ? [app.table.app] : [],
     ...app.table.layouts
       .filter((layout) => isWithin(layout.folder, page.folder))
       .map((layout) => layout.component),
@@ -55,6 +55,7 @@ export async function renderPage(
   } finally {
     rendering.current = null;
   }
+  if (!app.table.app) body = `<html><head></head><body>${body}</body></html>`;
   const tags = collected.islands.length > 0
     ? await app.islandTags(collected.islands)
     : { head: "", body: "" };
@@ -68,20 +69,6 @@ export async function renderPage(
     status: options?.status ?? status,
     headers,
   });
-}
-
-function DefaultApp({ Component }: { Component: ComponentType }) {
-  return (
-    <html>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-      </head>
-      <body>
-        <Component />
-      </body>
-    </html>
-  );
 }
 
 const TITLE = /<title[\s>][\s\S]*?<\/title>/g;

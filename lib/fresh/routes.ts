@@ -1,12 +1,6 @@
 // Turns the manifest's `./routes/...` files into a route table, the way Fresh 1.x reads a routes folder.
 import type { ComponentType } from "preact";
-import type {
-  Handler,
-  Handlers,
-  Manifest,
-  MiddlewareHandler,
-  RouteModule,
-} from "./types.ts";
+import type { Handler, Handlers, Manifest, RouteModule } from "./types.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Component = ComponentType<any>;
@@ -31,7 +25,7 @@ export interface RouteTable {
   exact: Map<string, Route>;
   /** Outermost folder first, as are middlewares. */
   layouts: { folder: string[]; component: Component }[];
-  middlewares: { folder: string[]; handler: MiddlewareHandler }[];
+  middlewares: { folder: string[]; handler: Handler }[];
   app?: Component;
   notFound?: Page;
   error?: Page;
@@ -45,16 +39,18 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
     middlewares: [],
   };
   for (const [file, module] of Object.entries(manifest.routes)) {
-    const folder = routeSegments(file);
+    // `./routes/blog/[slug].tsx` → `["blog", "[slug]"]`
+    const folder = file.replace(/^\.\/routes\/|\.[jt]sx?$/g, "").split("/");
     const name = folder.pop()!;
     const component = module.default as Component | undefined;
     const atRoot = folder.length === 0;
     if (name === "_middleware") {
-      for (const handler of [module.handler].flat()) {
-        if (typeof handler === "function") {
-          table.middlewares.push({ folder, handler: handler as Handler });
-        }
-      }
+      const handlers = [module.handler].flat().filter((handler) =>
+        typeof handler === "function"
+      ) as Handler[];
+      table.middlewares.push(
+        ...handlers.map((handler) => ({ folder, handler })),
+      );
     } else if (name === "_layout" && component) {
       table.layouts.push({ folder, component });
     } else if (atRoot && name === "_app") table.app = component;
@@ -73,14 +69,6 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
     if (!/[:*(){}]/.test(route.pattern)) table.exact.set(route.pattern, route);
   }
   return table;
-}
-
-/** `./routes/blog/[slug].tsx` → `["blog", "[slug]"]`. */
-function routeSegments(file: string): string[] {
-  if (!file.startsWith("./routes/")) {
-    throw new Error(`Route file "${file}" is not under ./routes/`);
-  }
-  return file.slice("./routes/".length).replace(/\.[jt]sx?$/, "").split("/");
 }
 
 function toRoute(folder: string[], name: string, module: RouteModule): Route {

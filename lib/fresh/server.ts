@@ -1,9 +1,14 @@
 // The server half of the Fresh 1.x API: start(), createHandler() and the types route files use.
-import type { FreshConfig, Manifest } from "./types.ts";
-import { createHandler } from "./handler.ts";
+// A request's way through: decide what answers it (an island bundle, a static file, a route or the
+// 404 page), run the middleware of the folders above that, and turn anything thrown into `_500`.
+import type { FreshConfig, FreshContext, Handler, Manifest } from "./types.ts";
+import { buildRouteTable, isWithin, matchRoute, type Route } from "./routes.ts";
+import { type App, renderPage } from "./render.tsx";
+import { registerIslands } from "./islands.tsx";
+import { BUNDLE_PREFIX, filePath, islandBundles } from "./bundles.ts";
+import { staticFiles } from "./static.ts";
 
 export type * from "./types.ts";
-export { createHandler, type RequestHandler } from "./handler.ts";
 
 /** Serves the app until `config.server.signal` aborts. */
 export async function start(manifest: Manifest, config: FreshConfig = {}) {
@@ -23,4 +28,119 @@ export async function start(manifest: Manifest, config: FreshConfig = {}) {
 
 export function defineConfig(config: FreshConfig): FreshConfig {
   return config;
+}
+
+export type RequestHandler = (
+  req: Request,
+  info?: Deno.ServeHandlerInfo,
+) => Promise<Response>;
+
+export async function createHandler(
+  manifest: Manifest,
+  config: FreshConfig = {},
+): Promise<RequestHandler> {
+  registerIslands(manifest);
+  const table = buildRouteTable(manifest);
+  const bundles = await islandBundles(manifest, config);
+  const statics = staticFiles(
+    config.staticDir ?? filePath(new URL("./static/", manifest.baseUrl)),
+  );
+  const app: App = { table, islandTags: bundles.tags };
+  const { notFound, error: errorPage } = table;
+
+  /** What answers, decided before middleware runs, and the folder whose middleware wraps it. */
+  const find = async (
+    req: Request,
+    ctx: FreshContext,
+  ): Promise<[Handler, string[]?]> => {
+    const { pathname } = ctx.url;
+    if (pathname.startsWith(BUNDLE_PREFIX)) {
+      ctx.destination = "internal";
+      return [() => bundles.serve(pathname)];
+    }
+    const file = (req.method === "GET" || req.method === "HEAD") &&
+      await statics.find(pathname);
+    if (file) {
+      ctx.destination = "static";
+      return [() => statics.serve(req, ctx.url, file)];
+    }
+    const matched = matchRoute(table, pathname);
+    if (!matched) return [() => ctx.renderNotFound()];
+    const { route, params } = matched;
+    Object.assign(ctx, { destination: "route", route: route.pattern, params });
+    ctx.render = (data, options) =>
+      renderPage(app, ctx, route, 200, { data, options });
+    return [(req, ctx) => dispatch(route, req, ctx), route.folder];
+  };
+
+  return async (req, info) => {
+    const ctx = newContext(req, info);
+    ctx.renderNotFound = async (data) =>
+      notFound?.component
+        ? await renderPage(app, ctx, notFound, 404, { data })
+        : new Response("Not Found", { status: 404 });
+    let response: Response;
+    try {
+      const [answer, folder = ctx.url.pathname.split("/").filter(Boolean)] =
+        await find(req, ctx);
+      const chain = table.middlewares
+        .filter((middleware) => isWithin(middleware.folder, folder))
+        .map((middleware) => middleware.handler)
+        .concat(answer);
+      ctx.next = async () => {
+        const handler = chain.shift();
+        if (!handler) throw new Error("ctx.next() called after the last one");
+        const result = await handler(req, ctx);
+        if (result instanceof Response) return result;
+        throw new TypeError(
+          `A handler for ${ctx.url.pathname} gave no Response`,
+        );
+      };
+      response = await ctx.next();
+    } catch (error) {
+      console.error(error);
+      response = errorPage?.component
+        ? await renderPage(app, ctx, errorPage, 500, { error }).catch((e) => {
+          console.error("The _500 page failed too:", e);
+          return new Response("Internal Server Error", { status: 500 });
+        })
+        : new Response("Internal Server Error", { status: 500 });
+    }
+    if (req.method !== "HEAD" || !response.body) return response;
+    response.body.cancel().catch(() => {});
+    return new Response(null, response);
+  };
+}
+
+function newContext(req: Request, info?: Deno.ServeHandlerInfo): FreshContext {
+  const notYet = () => {
+    throw new Error("ctx.render() is only available in a route with a page");
+  };
+  return {
+    url: new URL(req.url),
+    params: {},
+    state: {},
+    route: "",
+    destination: "notFound",
+    remoteAddr: info?.remoteAddr as Deno.NetAddr ??
+      { transport: "tcp", hostname: "127.0.0.1", port: 0 },
+    render: notYet,
+    renderNotFound: notYet,
+    next: notYet,
+  };
+}
+
+/** The route's handler for the method; HEAD falls back to GET, and an unhandled method is 405. */
+function dispatch(route: Route, req: Request, ctx: FreshContext) {
+  const { handlers } = route;
+  if (typeof handlers === "function") return handlers(req, ctx);
+  const handler = handlers[req.method as keyof typeof handlers] ??
+    (req.method === "HEAD" ? handlers.GET : undefined);
+  if (handler) return handler(req, ctx);
+  const allowed = Object.keys(handlers);
+  if (handlers.GET && !handlers.HEAD) allowed.push("HEAD");
+  return new Response("Method Not Allowed", {
+    status: 405,
+    headers: { allow: allowed.join(", ") },
+  });
 }

@@ -1,6 +1,8 @@
 // Files from static/, listed once at the first request: a URL path can only name a file found
 // there, so nothing outside the folder is ever read. Each has a content hash as its ETag, and
 // URLs carrying asset()'s build id are cached for good.
+import { readdir } from "node:fs/promises";
+import { contentType, lookup } from "mime-types";
 import { ASSET_CACHE_BUST_KEY, getBuildId } from "./runtime.ts";
 
 interface StaticFile {
@@ -9,30 +11,16 @@ interface StaticFile {
   etag: string;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  css: "text/css; charset=utf-8",
-  js: "text/javascript; charset=utf-8",
-  json: "application/json",
-  txt: "text/plain; charset=utf-8",
-  svg: "image/svg+xml",
-  png: "image/png",
-  jpg: "image/jpeg",
-  webp: "image/webp",
-  ico: "image/x-icon",
-  woff2: "font/woff2",
-};
-
 export function staticFiles(dir: string) {
   let listing: Promise<Map<string, StaticFile>> | undefined;
   return {
     async find(pathname: string): Promise<StaticFile | undefined> {
-      let relative: string;
+      const files = await (listing ??= listFiles(dir.replace(/\/$/, "")));
       try {
-        relative = decodeURIComponent(pathname).slice(1);
+        return files.get(decodeURIComponent(pathname).slice(1));
       } catch {
-        return undefined;
+        return undefined; // broken percent-encoding names no file
       }
-      return (await (listing ??= listFiles(dir))).get(relative);
     },
 
     async serve(req: Request, url: URL, file: StaticFile) {
@@ -49,11 +37,8 @@ export function staticFiles(dir: string) {
       if (ifNoneMatch?.some((tag) => matches(tag) || tag === "*")) {
         return new Response(null, { status: 304, headers });
       }
-      const extension = file.path.slice(file.path.lastIndexOf(".") + 1);
-      headers.set(
-        "content-type",
-        CONTENT_TYPES[extension.toLowerCase()] ?? "application/octet-stream",
-      );
+      const type = lookup(file.path) || "application/octet-stream";
+      headers.set("content-type", contentType(type) || type);
       headers.set("content-length", String(file.size));
       if (req.method === "HEAD") return new Response(null, { headers });
       return new Response((await Deno.open(file.path)).readable, { headers });
@@ -62,31 +47,19 @@ export function staticFiles(dir: string) {
 }
 
 /** Every regular file below `dir` by its path from there; links are not followed, so none leads out. */
-async function listFiles(dir: string, prefix = "") {
+async function listFiles(dir: string) {
   const files = new Map<string, StaticFile>();
-  const entries = await Array.fromAsync(Deno.readDir(dir + prefix)).catch(
-    (error) =>
-      error instanceof Deno.errors.NotFound ? [] : Promise.reject(error),
-  );
-  for (const entry of entries) {
-    const relative = prefix + entry.name;
-    if (entry.isDirectory) {
-      for (const [path, file] of await listFiles(dir, relative + "/")) {
-        files.set(path, file);
-      }
-    } else if (entry.isFile) {
-      const contents = await Deno.readFile(dir + relative);
-      const digest = await crypto.subtle.digest("SHA-256", contents);
-      const hex = Array.from(
-        new Uint8Array(digest).slice(0, 16),
-        (byte) => byte.toString(16).padStart(2, "0"),
-      ).join("");
-      files.set(relative, {
-        path: dir + relative,
-        size: contents.length,
-        etag: `"${hex}"`,
-      });
-    }
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+    .catch((error) => error.code === "ENOENT" ? [] : Promise.reject(error));
+  for (const entry of entries.filter((entry) => entry.isFile())) {
+    const path = `${entry.parentPath}/${entry.name}`;
+    const contents = await Deno.readFile(path);
+    const etag = `"${await contentHash(contents, 16)}"`;
+    files.set(path.slice(dir.length + 1), {
+      path,
+      size: contents.length,
+      etag,
+    });
   }
   return files;
 }

@@ -30,10 +30,6 @@ export type Handler<Data = any, State = Record<string, unknown>> = (
 export type Handlers<Data = any, State = Record<string, unknown>> = {
   [M in KnownMethod]?: Handler<Data, State>;
 };
-export type MiddlewareHandler<State = Record<string, unknown>> = Handler<
-  unknown,
-  State
->;
 
 export interface PageProps<Data = any, State = Record<string, unknown>> {
   url: URL;

@@ -24,12 +24,12 @@ Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", a
     "snapshot.json has the build id, the entries and every file's code",
     () => {
       assert.match(snapshot.buildId, /^[0-9a-f]{16}$/);
-      assert.equal(snapshot.entries.boot, "lib/fresh/boot.js");
+      assert.equal(snapshot.entries.boot[0], "lib/fresh/boot.js");
       assert.equal(
-        snapshot.entries["./islands/Counter.tsx"],
+        snapshot.entries["./islands/Counter.tsx"][0],
         "tests/fresh/fixture/islands/Counter.js",
       );
-      for (const path of Object.values<string>(snapshot.entries)) {
+      for (const [path] of Object.values<string[]>(snapshot.entries)) {
         assert.match(snapshot.files[path], /\bexport\b|\bimport\b/, path);
       }
     },

@@ -14,7 +14,7 @@ Deno.test("static files are served with a content type, an ETag and a cache poli
         ["/hello.txt", "text/plain; charset=utf-8"],
         ["/styles/site.css", "text/css; charset=utf-8"],
         ["/logo.svg", "image/svg+xml"],
-        ["/data.json", "application/json"],
+        ["/data.json", "application/json; charset=utf-8"],
         ["/blob.bin", "application/octet-stream"],
       ]
     ) {
