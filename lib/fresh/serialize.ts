@@ -25,7 +25,7 @@ export function islandDataJson(data: IslandData): string {
   const json = JSON.stringify(data, function (key, value) {
     // `this[key]` is the value before toJSON, which would unwrap a signal.
     const raw: unknown = this[key];
-    if (key === "props") island = `${this.chunk}#${this.exportName}`;
+    if (this === data.islands) island = `${value.chunk}#${value.exportName}`;
     if (isSignal(raw)) {
       if (!signalIds.has(raw)) signalIds.set(raw, signalIds.size);
       return { [SIGNAL]: signalIds.get(raw), value: raw.peek() };

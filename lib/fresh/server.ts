@@ -54,6 +54,13 @@ export async function createHandler(
     ctx: FreshContext,
   ): Promise<[Handler, string[]?]> => {
     const { pathname } = ctx.url;
+    if (pathname.length > 1 && pathname.endsWith("/")) {
+      // As Fresh 1.x does, /about/ → /about; leading slashes collapse, so //evil.example/ stays here.
+      ctx.destination = "internal";
+      const location = "/" + pathname.replace(/^\/+|\/+$/g, "") +
+        ctx.url.search;
+      return [() => new Response(null, { status: 307, headers: { location } })];
+    }
     if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
       return [() => bundles.serve(pathname)];

@@ -59,6 +59,22 @@ Deno.test("file names become URL patterns, static before dynamic before rest", a
   await t.step("(group) folders add no URL segment", async () => {
     assert.equal(await text("/pricing"), "pricing {}");
   });
+  await t.step(
+    "a trailing slash redirects to the path without it, never off-site",
+    async () => {
+      for (
+        const [path, location] of [
+          ["/about/?x=1", "/about?x=1"],
+          ["/blog/new//", "/blog/new"],
+          ["//evil.example/", "/evil.example"],
+        ]
+      ) {
+        const res = await get(path);
+        assert.equal(res.status, 307, path);
+        assert.equal(res.headers.get("location"), location, path);
+      }
+    },
+  );
   await t.step("config.routeOverride replaces the file's pattern", async () => {
     assert.equal(await text("/old/2019"), 'legacy {"year":"2019"}');
     assert.equal(await text("/legacy"), 'catchall {"catchall":"legacy"}');
