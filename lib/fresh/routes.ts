@@ -64,7 +64,7 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
     a.folder.length - b.folder.length;
   table.layouts.sort(outerFirst);
   table.middlewares.sort(outerFirst);
-  table.routes.sort((a, b) => rank(b.pattern) > rank(a.pattern) ? 1 : -1);
+  table.routes.sort((a, b) => rank(b.pattern).localeCompare(rank(a.pattern)));
   for (const route of table.routes.toReversed()) {
     if (!/[:*(){}]/.test(route.pattern)) table.exact.set(route.pattern, route);
   }

@@ -13,17 +13,8 @@ export type * from "./types.ts";
 /** Serves the app until `config.server.signal` aborts. */
 export async function start(manifest: Manifest, config: FreshConfig = {}) {
   const handler = await createHandler(manifest, config);
-  const { port = 8000, hostname = "0.0.0.0", onListen, signal } =
-    config.server ?? {};
-  const onListenDefault = ({ hostname, port }: Deno.NetAddr) => {
-    const host = hostname === "0.0.0.0" ? "localhost" : hostname;
-    console.log(`Listening on http://${host}:${port}/`);
-  };
-  const server = Deno.serve(
-    { port, hostname, signal, onListen: onListen ?? onListenDefault },
-    handler,
-  );
-  await server.finished;
+  const { port = 8000, hostname = "0.0.0.0", ...rest } = config.server ?? {};
+  await Deno.serve({ port, hostname, ...rest }, handler).finished;
 }
 
 export function defineConfig(config: FreshConfig): FreshConfig {
