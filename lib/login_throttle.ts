@@ -7,19 +7,14 @@
 // | ["login_attempts_by_client", address, time, id]     | attempt time   | 15 min  |
 //
 // Each attempt is its own row, written before the password is checked and removed if it was right:
-// rows never conflict, so none is lost under load, and a burst of guesses counts itself.
+// rows never conflict, so none is lost under load, and a burst of guesses counts itself. Attempts
+// are ranked by commit versionstamp, not by key: an attempt committed earlier is always visible to
+// one committed later, whatever their clocks said, so exactly the first 10 of a burst get through.
 import { randomId } from "./_kv.ts";
 
 export const WINDOW_MS = 15 * 60 * 1000;
 export const FAILURES_PER_ACCOUNT = 10;
 export const FAILURES_PER_CLIENT = 100;
-
-let sequence = 0;
-
-/** Orders attempts made in the same millisecond by arrival; the random tail keeps instances apart. */
-function nextAttemptId(): string {
-  return `${(sequence++).toString(36).padStart(8, "0")}.${randomId(6)}`;
-}
 
 export interface LoginAttempt {
   /** The password was right: this attempt no longer counts against anyone. */
@@ -33,28 +28,21 @@ export async function startLoginAttempt(
   address: string,
   now: number,
 ): Promise<LoginAttempt | null> {
-  const id = nextAttemptId();
+  const id = randomId(9);
   const accountKey = ["login_attempts_by_account", login, now, id];
   const clientKey = ["login_attempts_by_client", address, now, id];
-  await kv.atomic()
+  const { versionstamp } = await kv.atomic()
     .set(accountKey, now, { expireIn: WINDOW_MS })
     .set(clientKey, now, { expireIn: WINDOW_MS })
-    .commit();
+    .commit() as Deno.KvCommitResult; // no checks, so it cannot fail
   const forget = () =>
     kv.atomic().delete(accountKey).delete(clientKey).commit().then(() => {});
   const [forAccount, forClient] = await Promise.all([
-    attemptsBefore(
-      kv,
-      ["login_attempts_by_account", login],
-      accountKey,
-      FAILURES_PER_ACCOUNT,
-      now,
-    ),
+    attemptsBefore(kv, ["login_attempts_by_account", login], versionstamp, now),
     attemptsBefore(
       kv,
       ["login_attempts_by_client", address],
-      clientKey,
-      FAILURES_PER_CLIENT,
+      versionstamp,
       now,
     ),
   ]);
@@ -65,27 +53,20 @@ export async function startLoginAttempt(
   return { succeeded: forget };
 }
 
-/**
- * How many attempts under `prefix` within the window came before `own` (by time, then id), counting at
- * most `limit`. Ranking, rather than counting all, lets the first of a burst through and refuses the rest.
- */
+/** How many attempts under `prefix`, within the window, were committed before `versionstamp`. */
 async function attemptsBefore(
   kv: Deno.Kv,
   prefix: Deno.KvKey,
-  own: Deno.KvKey,
-  limit: number,
+  versionstamp: string,
   now: number,
 ): Promise<number> {
   let count = 0;
-  // KV's expiry is lazy, so the window is judged by the stored time, not by presence.
-  for await (
-    const entry of kv.list<number>({ prefix, end: own }, {
-      reverse: true,
-      limit,
-    })
-  ) {
-    if (entry.value <= now - WINDOW_MS) break;
-    count++;
+  // KV's expiry is lazy, so the window is judged by the stored time, not by presence. Refused
+  // attempts are deleted, so a prefix holds at most its limit plus the attempts in flight.
+  for await (const entry of kv.list<number>({ prefix })) {
+    if (entry.value > now - WINDOW_MS && entry.versionstamp < versionstamp) {
+      count++;
+    }
   }
   return count;
 }

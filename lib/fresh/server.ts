@@ -14,7 +14,11 @@ export type * from "./types.ts";
 export async function start(manifest: Manifest, config: FreshConfig = {}) {
   const handler = await createHandler(manifest, config);
   const { port = 8000, hostname = "0.0.0.0", ...rest } = config.server ?? {};
-  await Deno.serve({ port, hostname, ...rest }, handler).finished;
+  const onListen = ({ hostname, port }: Deno.NetAddr) => {
+    const host = hostname === "0.0.0.0" ? "localhost" : hostname;
+    console.log(`Listening on http://${host}:${port}/`);
+  };
+  await Deno.serve({ port, hostname, onListen, ...rest }, handler).finished;
 }
 
 export function defineConfig(config: FreshConfig): FreshConfig {
