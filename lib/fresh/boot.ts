@@ -23,7 +23,7 @@ async function boot(text: string) {
   const modules = await Promise.all(data.islands.map((i) => import(i.chunk)));
   const markers = findMarkers();
   data.islands.forEach(({ exportName, props }, id) => {
-    const [start, end] = markers.get(id) ?? [];
+    const start = markers.get(`frsh:${id}`), end = markers.get(`/frsh:${id}`);
     const component = modules[id][exportName];
     if (start && end && component) {
       hydrate(h(component, props as object), region(start, end));
@@ -31,16 +31,13 @@ async function boot(text: string) {
   });
 }
 
-function findMarkers(): Map<number, Comment[]> {
-  const markers = new Map<number, Comment[]>();
+/** The `frsh:N` and `/frsh:N` comments, by their text. */
+function findMarkers(): Map<string, Comment> {
+  const markers = new Map<string, Comment>();
   const walker = document.createTreeWalker(document.body, 128); // comments only
   while (walker.nextNode()) {
     const comment = walker.currentNode as Comment;
-    const match = comment.data.match(/^(\/?)frsh:(\d+)$/);
-    if (!match) continue;
-    const pair = markers.get(Number(match[2])) ?? [];
-    pair[match[1] ? 1 : 0] = comment;
-    markers.set(Number(match[2]), pair);
+    if (/^\/?frsh:\d+$/.test(comment.data)) markers.set(comment.data, comment);
   }
   return markers;
 }

@@ -2,12 +2,8 @@
 import { type ComponentChildren, type ComponentType, h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { FreshContext, RenderOptions } from "./types.ts";
-import {
-  type Component,
-  isWithin,
-  type Page,
-  type RouteTable,
-} from "./routes.ts";
+import { isWithin } from "./routes.ts";
+import type { Component, Page, RouteTable } from "./routes.ts";
 import { type IslandUse, rendering } from "./runtime.ts";
 
 export interface PageInput {
