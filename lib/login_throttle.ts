@@ -38,11 +38,18 @@ export async function startLoginAttempt(
   const forget = () =>
     kv.atomic().delete(accountKey).delete(clientKey).commit().then(() => {});
   const [forAccount, forClient] = await Promise.all([
-    attemptsBefore(kv, ["login_attempts_by_account", login], versionstamp, now),
+    attemptsBefore(
+      kv,
+      ["login_attempts_by_account", login],
+      versionstamp,
+      FAILURES_PER_ACCOUNT,
+      now,
+    ),
     attemptsBefore(
       kv,
       ["login_attempts_by_client", address],
       versionstamp,
+      FAILURES_PER_CLIENT,
       now,
     ),
   ]);
@@ -53,11 +60,12 @@ export async function startLoginAttempt(
   return { succeeded: forget };
 }
 
-/** How many attempts under `prefix`, within the window, were committed before `versionstamp`. */
+/** How many attempts under `prefix`, within the window, were committed before `versionstamp`, up to `limit`. */
 async function attemptsBefore(
   kv: Deno.Kv,
   prefix: Deno.KvKey,
   versionstamp: string,
+  limit: number,
   now: number,
 ): Promise<number> {
   let count = 0;
@@ -65,7 +73,7 @@ async function attemptsBefore(
   // attempts are deleted, so a prefix holds at most its limit plus the attempts in flight.
   for await (const entry of kv.list<number>({ prefix })) {
     if (entry.value > now - WINDOW_MS && entry.versionstamp < versionstamp) {
-      count++;
+      if (++count === limit) break;
     }
   }
   return count;

@@ -24,6 +24,8 @@ export function setBuildId(id: string): void {
   buildId = deploymentId ?? id;
 }
 
+export const ASSET_CACHE_BUST_KEY = "__frsh_c";
+
 /** Adds the build id to an absolute local path, so the file can be cached forever. */
 export function asset(path: string): string {
   if (!path.startsWith("/") || path.startsWith("//")) return path;
@@ -32,8 +34,6 @@ export function asset(path: string): string {
   url.searchParams.set(ASSET_CACHE_BUST_KEY, buildId);
   return url.pathname + url.search + url.hash;
 }
-export const ASSET_CACHE_BUST_KEY = "__frsh_c";
-
 /** What the page being rendered has collected; rendering is synchronous, so one slot is enough. */
 export const rendering: {
   current: { head: ComponentChildren[]; islands: IslandUse[] } | null;
