@@ -154,17 +154,21 @@ export function formKinds({ prng, setup }: Gen): Record<string, BadKind> {
 
   function formPost([route, fields]: [FormRoute, Fields]): ReturnType<BadKind> {
     const body = encoder.encode(encodeFields(fields));
+    return formRequest(route, body, "application/x-www-form-urlencoded");
+  }
+
+  /** A POST of `body` to a form route, judged by what the contract says of that body. */
+  function formRequest(
+    route: FormRoute,
+    body: Uint8Array<ArrayBuffer>,
+    type: string | undefined,
+  ): ReturnType<BadKind> {
     return {
       method: "POST",
       target: route,
-      headers: [["content-type", "application/x-www-form-urlencoded"]],
+      headers: type ? [["content-type", type]] : [],
       body,
-      judge: judgeForm(
-        route,
-        body,
-        "application/x-www-form-urlencoded",
-        reserved,
-      ),
+      judge: judgeForm(route, body, type, reserved),
     };
   }
 
@@ -185,26 +189,14 @@ export function formKinds({ prng, setup }: Gen): Record<string, BadKind> {
     });
     const body = latin1(parts.join("&"));
     const type = prng.pick([undefined, "application/x-www-form-urlencoded"]);
-    return {
-      method: "POST",
-      target: route,
-      headers: type ? [["content-type", type]] : [],
-      body,
-      judge: judgeForm(route, body, type, reserved),
-    };
+    return formRequest(route, body, type);
   }
 
   function binaryBody(): ReturnType<BadKind> {
     const route = prng.pick(FORM_ROUTES);
     const body = prng.bytes(prng.int(4096));
     const type = prng.pick(CONTENT_TYPES);
-    return {
-      method: "POST",
-      target: route,
-      headers: type ? [["content-type", type]] : [],
-      body,
-      judge: judgeForm(route, body, type, reserved),
-    };
+    return formRequest(route, body, type);
   }
 
   /** Well-formed fields in a body the server reads some other way, or multipart as browsers send it. */
@@ -231,14 +223,7 @@ export function formKinds({ prng, setup }: Gen): Record<string, BadKind> {
         multipart(fields, boundary),
       ],
     ]);
-    const body = encoder.encode(text);
-    return {
-      method: "POST",
-      target: route,
-      headers: [["content-type", type]],
-      body,
-      judge: judgeForm(route, body, type, reserved),
-    };
+    return formRequest(route, encoder.encode(text), type);
   }
 }
 
