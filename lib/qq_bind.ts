@@ -70,6 +70,9 @@ async function attemptBind(
   // A lost race re-reads everything, so the answer reflects what won.
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const now = app.now();
+    // The account is read before the code: a racing bind that created it consumed the code in the
+    // same write, so a loser sees the code gone instead of reaching the password check and throttle.
+    const found = await findUserByMobile(kv, mobile);
     const sms = await checkSmsCode(kv, mobile, smsCode, now);
     if (!sms.ok) {
       const message = sms.reason === "no_live_code"
@@ -91,7 +94,6 @@ async function attemptBind(
       };
     }
     const { openid } = token;
-    const found = await findUserByMobile(kv, mobile);
     let user: User;
     if (found.user) {
       user = found.user;

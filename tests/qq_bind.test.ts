@@ -403,5 +403,41 @@ Deno.test("binds racing each other", async (t) => {
     },
   );
 
+  await t.step(
+    "a bind that loses a new mobile to a racer between its reads is told the code is used, with no password check",
+    async () => {
+      const mobile = "13600000001";
+      const code = await smsCode(app, mobile);
+      const winner = {
+        mobile,
+        password: PASSWORD,
+        sms_code: code,
+        access_token: await bindToken(app, "BETWEEN_READS_WINNER"),
+      };
+      const loser = { ...winner, access_token: await bindToken(app, "LOSER") };
+      // The winner's whole bind lands right after the loser has read the (still live) code.
+      let interleaved = false;
+      const kv = new Proxy(app.kv, {
+        get(target, name) {
+          if (name !== "get") return Reflect.get(target, name).bind(target);
+          return async (key: Deno.KvKey) => {
+            const entry = await target.get(key);
+            if (key[0] === "sms_codes" && !interleaved) {
+              interleaved = true;
+              ok((await bindQqAccount(app, winner, CLIENT)).ok);
+            }
+            return entry;
+          };
+        },
+      });
+      const result = await bindQqAccount({ ...app, kv }, loser, CLIENT);
+      ok(interleaved);
+      deepEqual(failure(result), {
+        field: "sms_code",
+        message: messages.smsCodeInvalid,
+      });
+    },
+  );
+
   app.close();
 });
