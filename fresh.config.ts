@@ -1,5 +1,5 @@
 import { defineConfig } from "$fresh/server.ts";
-import { configFromEnv } from "./lib/app.ts";
+import { configFromEnv } from "@/lib/app.ts";
 
 const { port, hostname } = configFromEnv();
 

@@ -35,7 +35,7 @@ export const WHAT_IF: Record<string, { why: string; patches: Patch[] }> = {
       "beyond the nice 19 the workers already take, their threads in SCHED_IDLE (through libc by FFI), so any " +
       "other thread that wakes takes the core at once: the best priority alone can do",
     patches: [{
-      file: "lib/_password_worker.ts",
+      file: "lib/accounts/_password_worker.ts",
       from: `  scope instanceof scope.WorkerGlobalScope
 ) {`,
       to: `  scope instanceof scope.WorkerGlobalScope
@@ -53,7 +53,7 @@ export const WHAT_IF: Record<string, { why: string; patches: Patch[] }> = {
     why:
       "one bcrypt worker on 2 cores, leaving a core to the main thread (not a fix: halves binds/s)",
     patches: [{
-      file: "lib/passwords.ts",
+      file: "lib/accounts/passwords.ts",
       from: `  size = navigator.hardwareConcurrency || 1,`,
       to: `  size = 1,`,
     }],

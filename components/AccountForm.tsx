@@ -1,13 +1,13 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
-import { formMessages } from "../lib/form_messages.ts";
+import { formMessages } from "@/lib/form_messages.ts";
 import {
   type AccountField,
   fieldError,
   mobileSchema,
   passwordSchema,
   smsCodeSchema,
-} from "../lib/validation.ts";
+} from "@/lib/validation.ts";
 import { SmsCodeButton } from "./SmsCodeButton.tsx";
 
 export interface AccountFormProps {

@@ -1,8 +1,8 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { formMessages } from "../lib/form_messages.ts";
-import { RESEND_AFTER_S } from "../lib/sms_codes.ts";
-import { fieldError, mobileSchema } from "../lib/validation.ts";
+import { formMessages } from "@/lib/form_messages.ts";
+import { RESEND_AFTER_S } from "@/lib/sms/codes.ts";
+import { fieldError, mobileSchema } from "@/lib/validation.ts";
 
 export const SEND_SMS_ACTION = "send_sms";
 

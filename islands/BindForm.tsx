@@ -1,4 +1,4 @@
-import { AccountForm, FieldMessage } from "../components/AccountForm.tsx";
+import { AccountForm, FieldMessage } from "@/components/AccountForm.tsx";
 
 export interface BindFormProps {
   /** The bind token: the openid, sealed. */

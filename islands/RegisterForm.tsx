@@ -1,4 +1,4 @@
-import { AccountForm } from "../components/AccountForm.tsx";
+import { AccountForm } from "@/components/AccountForm.tsx";
 
 export interface RegisterFormProps {
   next: string;

@@ -1,7 +1,10 @@
 // The app's services, made once per process from the config and handed to routes via ctx.state.
 import { type Config, ConfigError, parseConfig } from "./config.ts";
-import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
-import { createSmsSender, type SmsSender } from "./sms_sender.ts";
+import {
+  createPasswordHasher,
+  type PasswordHasher,
+} from "@/lib/accounts/passwords.ts";
+import { createSmsSender, type SmsSender } from "@/lib/sms/gateway.ts";
 
 export interface App {
   config: Config;

@@ -3,7 +3,7 @@
 // | key                          | value       | expires   |
 // | ---------------------------- | ----------- | --------- |
 // | ["audit", time, randomId]    | AuditEvent  | 180 days  |
-import { randomId } from "./_kv.ts";
+import { randomId } from "./_crypto.ts";
 
 const KEEP_MS = 180 * 24 * 3600 * 1000;
 

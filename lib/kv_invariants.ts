@@ -1,8 +1,8 @@
 // What must hold between the KV's users, their indexes and the QQ bindings, whatever crashed or raced:
 // each index points at a live record that points back. Read-only; the key names are the ones the
 // layout tables of lib/users.ts and lib/bindings.ts write down.
-import type { QqBinding } from "./bindings.ts";
-import type { User } from "./users.ts";
+import type { QqBinding } from "@/lib/social/bindings.ts";
+import type { User } from "@/lib/accounts/users.ts";
 
 export interface InvariantCounts {
   users: number;

@@ -1,4 +1,4 @@
-import { Problem } from "../components/Problem.tsx";
+import { Problem } from "@/components/Problem.tsx";
 
 export default function ServerError() {
   return (

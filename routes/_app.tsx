@@ -1,6 +1,6 @@
 import type { AppProps } from "$fresh/server.ts";
 import { asset } from "$fresh/runtime.ts";
-import type { State } from "../lib/state.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export default function App({ Component, state }: AppProps<unknown, State>) {
   const user = state.user;

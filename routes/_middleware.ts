@@ -1,15 +1,15 @@
 import type { FreshContext } from "$fresh/server.ts";
-import { currentApp } from "../lib/app.ts";
-import { currentUser } from "../lib/http/current_user.ts";
-import { HttpError } from "../lib/http/errors.ts";
-import { MAX_BODY_BYTES } from "../lib/http/forms.ts";
+import { currentApp } from "@/lib/app.ts";
+import { currentUser } from "@/lib/http/current_user.ts";
+import { HttpError } from "@/lib/http/errors.ts";
+import { MAX_BODY_BYTES } from "@/lib/http/forms.ts";
 import {
   clientAddress,
   isCrossOriginPost,
   withSecurityHeaders,
-} from "../lib/http/security.ts";
-import { messages } from "../lib/messages.ts";
-import type { State } from "../lib/state.ts";
+} from "@/lib/http/security.ts";
+import { messages } from "@/lib/messages.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export async function handler(
   req: Request,

@@ -1,7 +1,7 @@
 import { Head } from "$fresh/runtime.ts";
 import type { PageProps } from "$fresh/server.ts";
-import QqLoginButton from "../islands/QqLoginButton.tsx";
-import type { State } from "../lib/state.ts";
+import QqLoginButton from "@/islands/QqLoginButton.tsx";
+import type { State } from "@/lib/http/request_state.ts";
 
 export default function Home({ state }: PageProps<unknown, State>) {
   const user = state.user;

@@ -1,12 +1,12 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
-import { FieldMessage } from "../components/AccountForm.tsx";
-import QqLoginButton from "../islands/QqLoginButton.tsx";
-import { readForm } from "../lib/http/forms.ts";
-import { loggedInRedirect } from "../lib/http/login_cookies.ts";
-import { logIn } from "../lib/password_login.ts";
-import { safeNext } from "../lib/safe_next.ts";
-import type { State } from "../lib/state.ts";
+import { FieldMessage } from "@/components/AccountForm.tsx";
+import QqLoginButton from "@/islands/QqLoginButton.tsx";
+import { readForm } from "@/lib/http/forms.ts";
+import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { logIn } from "@/lib/accounts/login.ts";
+import { safeNext } from "@/lib/http/safe_next.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 interface Data {
   next: string;

@@ -1,7 +1,7 @@
 import type { Handlers } from "$fresh/server.ts";
-import { recordAudit } from "../lib/audit.ts";
-import { loggedOutRedirect } from "../lib/http/login_cookies.ts";
-import type { State } from "../lib/state.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
   async POST(req, ctx) {

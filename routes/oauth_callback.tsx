@@ -1,19 +1,19 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
-import { SEND_SMS_ACTION } from "../components/SmsCodeButton.tsx";
-import { Problem, type ProblemProps } from "../components/Problem.tsx";
-import BindForm, { type BindFormProps } from "../islands/BindForm.tsx";
-import { readForm } from "../lib/http/forms.ts";
+import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
+import { Problem, type ProblemProps } from "@/components/Problem.tsx";
+import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
+import { readForm } from "@/lib/http/forms.ts";
 import {
   forgetOAuthState,
   loggedInRedirect,
   oauthStateCookie,
-} from "../lib/http/login_cookies.ts";
-import { messages } from "../lib/messages.ts";
-import { bindQqAccount } from "../lib/qq_bind.ts";
-import { finishQqLogin } from "../lib/qq_login.ts";
-import { sendSmsCode } from "../lib/sms_sending.ts";
-import type { State } from "../lib/state.ts";
+} from "@/lib/http/login_cookies.ts";
+import { messages } from "@/lib/messages.ts";
+import { bindQqAccount } from "@/lib/social/bind.ts";
+import { finishQqLogin } from "@/lib/social/login.ts";
+import { sendSmsCode } from "@/lib/sms/sending.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 type Data = { form: BindFormProps } | { problem: ProblemProps };
 

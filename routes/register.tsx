@@ -1,16 +1,16 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
-import { SEND_SMS_ACTION } from "../components/SmsCodeButton.tsx";
+import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import RegisterForm, {
   type RegisterFormProps,
-} from "../islands/RegisterForm.tsx";
-import { messages } from "../lib/messages.ts";
-import { readForm } from "../lib/http/forms.ts";
-import { loggedInRedirect } from "../lib/http/login_cookies.ts";
-import { registerUser } from "../lib/registration.ts";
-import { safeNext } from "../lib/safe_next.ts";
-import { sendSmsCode } from "../lib/sms_sending.ts";
-import type { State } from "../lib/state.ts";
+} from "@/islands/RegisterForm.tsx";
+import { messages } from "@/lib/messages.ts";
+import { readForm } from "@/lib/http/forms.ts";
+import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { registerUser } from "@/lib/accounts/registration.ts";
+import { safeNext } from "@/lib/http/safe_next.ts";
+import { sendSmsCode } from "@/lib/sms/sending.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<RegisterFormProps, State> = {
   GET(_req, ctx) {

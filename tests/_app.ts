@@ -1,8 +1,8 @@
 // A test app: in-memory KV, a clock the test moves, cheap bcrypt, and an SMS outbox to read codes from.
-import { type App, createApp } from "../lib/app.ts";
-import { parseConfig } from "../lib/config.ts";
-import type { SmsSender } from "../lib/sms_sender.ts";
-import { createPasswordHasher } from "../lib/passwords.ts";
+import { type App, createApp } from "@/lib/app.ts";
+import { parseConfig } from "@/lib/config.ts";
+import type { SmsSender } from "@/lib/sms/gateway.ts";
+import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 
 export interface TestApp extends App {
   clock: { now: number };

@@ -1,5 +1,5 @@
 import { equal, throws } from "node:assert/strict";
-import { parseConfig } from "../lib/config.ts";
+import { parseConfig } from "@/lib/config.ts";
 
 const PRODUCTION = {
   APP_ENV: "production",

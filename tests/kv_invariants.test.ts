@@ -1,7 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { bindIn } from "../lib/bindings.ts";
-import { checkInvariants } from "../lib/kv_invariants.ts";
-import { createUserIn, newUser, type User } from "../lib/users.ts";
+import { bindIn } from "@/lib/social/bindings.ts";
+import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { createUserIn, newUser, type User } from "@/lib/accounts/users.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 4, 0, 0);
 const OPENID = "9A6B2C1D3E4F5A6B7C8D9E0F1A2B3C4D";

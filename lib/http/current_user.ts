@@ -1,7 +1,7 @@
 // Who the browser is logged in as: from the session cookie, never from the display-only username cookie.
-import type { App } from "../app.ts";
-import { getSession, type Session } from "../sessions.ts";
-import { getUser, type User } from "../users.ts";
+import type { App } from "@/lib/app.ts";
+import { getSession, type Session } from "@/lib/sessions/sessions.ts";
+import { getUser, type User } from "@/lib/accounts/users.ts";
 import { getCookies } from "./cookies.ts";
 import { SESSION_COOKIE } from "./login_cookies.ts";
 

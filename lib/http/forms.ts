@@ -1,5 +1,5 @@
 // Reads a form post (urlencoded or multipart) with the body capped at 64 KiB.
-import { messages } from "../messages.ts";
+import { messages } from "@/lib/messages.ts";
 import { HttpError } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;

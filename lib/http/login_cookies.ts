@@ -1,8 +1,8 @@
 // The cookies of a logged-in browser: the session (HttpOnly) and the `username` the pages show.
-import type { App } from "../app.ts";
-import { OAUTH_STATE_TTL_MS } from "../oauth_states.ts";
-import { createSession, deleteSession } from "../sessions.ts";
-import type { User } from "../users.ts";
+import type { App } from "@/lib/app.ts";
+import { OAUTH_STATE_TTL_MS } from "@/lib/social/states.ts";
+import { createSession, deleteSession } from "@/lib/sessions/sessions.ts";
+import type { User } from "@/lib/accounts/users.ts";
 import { deleteCookie, getCookies, setCookie } from "./cookies.ts";
 
 export const SESSION_COOKIE = "session";

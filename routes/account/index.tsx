@@ -1,8 +1,8 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps } from "$fresh/server.ts";
-import { findBindingOfUser, type QqBinding } from "../../lib/bindings.ts";
-import type { State } from "../../lib/state.ts";
-import type { User } from "../../lib/users.ts";
+import { findBindingOfUser, type QqBinding } from "@/lib/social/bindings.ts";
+import type { State } from "@/lib/http/request_state.ts";
+import type { User } from "@/lib/accounts/users.ts";
 
 interface Data {
   user: User;

@@ -1,6 +1,6 @@
 import type { Handlers } from "$fresh/server.ts";
-import { sendSmsCode } from "../../lib/sms_sending.ts";
-import type { State } from "../../lib/state.ts";
+import { sendSmsCode } from "@/lib/sms/sending.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
   async POST(_req, ctx) {

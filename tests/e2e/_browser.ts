@@ -1,6 +1,6 @@
 // Debian's Chromium, driven by playwright-core; never a downloaded browser.
 import type { Page } from "playwright-core";
-export { launchChromium } from "../_chromium.ts";
+export { launchChromium } from "@/tests/_chromium.ts";
 
 /** One size for every page, so the screenshots in docs/ stay comparable from run to run. */
 export const VIEWPORT = { width: 800, height: 900 };

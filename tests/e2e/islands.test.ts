@@ -6,7 +6,7 @@ import {
   VIEWPORT,
   watchForTrouble,
 } from "./_browser.ts";
-import { startApp } from "../_app_server.ts";
+import { startApp } from "@/tests/_app_server.ts";
 
 Deno.test("the home page's QQ登录 button hydrates under the CSP, and island-free pages ship no script", async (t) => {
   await using app = await startApp();

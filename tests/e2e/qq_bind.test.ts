@@ -7,7 +7,7 @@ import {
   VIEWPORT,
   watchForTrouble,
 } from "./_browser.ts";
-import { startApp } from "../_app_server.ts";
+import { startApp } from "@/tests/_app_server.ts";
 
 const MOBILE = "13800138000";
 const PASSWORD = "xiaoming2024";

@@ -1,7 +1,7 @@
 // The same binding with JavaScript off: every step is a link or a plain form post the server answers.
 import assert from "node:assert/strict";
 import { launchChromium, VIEWPORT, watchForTrouble } from "./_browser.ts";
-import { startApp } from "../_app_server.ts";
+import { startApp } from "@/tests/_app_server.ts";
 
 const MOBILE = "13900139000";
 const PASSWORD = "xiaohong2024";

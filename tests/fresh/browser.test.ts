@@ -1,10 +1,10 @@
 // Hydration proven in a real browser: the fixture app served on a loopback port, driven by Chromium.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchChromium } from "../_chromium.ts";
+import { launchChromium } from "@/tests/_chromium.ts";
 import { start } from "$fresh/server.ts";
-import manifest from "./fixture/fresh.gen.ts";
-import config from "./fixture/fresh.config.ts";
+import manifest from "@/tests/fresh/fixture/fresh.gen.ts";
+import config from "@/tests/fresh/fixture/fresh.config.ts";
 
 /** Clicks until the text changes: clicks before hydration finishes do nothing, by design. */
 async function clickUntilChanged(page: Page, button: string, watched: string) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHandler } from "$fresh/server.ts";
-import manifest from "./fixture/fresh.gen.ts";
+import manifest from "@/tests/fresh/fixture/fresh.gen.ts";
 
 Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", async (t) => {
   const outDir = await Deno.makeTempDir();

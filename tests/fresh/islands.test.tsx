@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { signal } from "@preact/signals";
 import { Head } from "$fresh/runtime.ts";
-import * as $Counter from "./fixture/islands/Counter.tsx";
-import * as $SignalCounter from "./fixture/islands/SignalCounter.tsx";
-import * as $Panel from "./fixture/islands/Panel.tsx";
-import Counter, { Echo } from "./fixture/islands/Counter.tsx";
-import SignalCounter from "./fixture/islands/SignalCounter.tsx";
-import Panel from "./fixture/islands/Panel.tsx";
+import * as $Counter from "@/tests/fresh/fixture/islands/Counter.tsx";
+import * as $SignalCounter from "@/tests/fresh/fixture/islands/SignalCounter.tsx";
+import * as $Panel from "@/tests/fresh/fixture/islands/Panel.tsx";
+import Counter, { Echo } from "@/tests/fresh/fixture/islands/Counter.tsx";
+import SignalCounter from "@/tests/fresh/fixture/islands/SignalCounter.tsx";
+import Panel from "@/tests/fresh/fixture/islands/Panel.tsx";
 import { appWith } from "./helpers.ts";
 
 const islands = {

@@ -19,7 +19,7 @@ import {
   smsAnswer,
   status,
 } from "./_judges.ts";
-import { messages } from "../../lib/messages.ts";
+import { messages } from "@/lib/messages.ts";
 
 export interface Prng {
   int(below: number): number;

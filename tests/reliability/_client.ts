@@ -1,6 +1,6 @@
 // What a browser and a phone do against the real server: QQ login through the simulator up to the bind
 // form, asking for an SMS code, posting the bind; and a small pool to keep N requests in flight.
-import type { AppServer } from "../_app_server.ts";
+import type { AppServer } from "@/tests/_app_server.ts";
 
 export const PASSWORD = "secret123";
 

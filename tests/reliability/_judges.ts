@@ -1,5 +1,5 @@
 // What the contract answers a bad request. A judge says why an answer breaks it, or null when it keeps it.
-import { messages } from "../../lib/messages.ts";
+import { messages } from "@/lib/messages.ts";
 import { pageMessages } from "./_client.ts";
 
 export interface Answer {

@@ -1,18 +1,18 @@
 // Abuse over real HTTP: SMS bombing past the resend interval and the daily caps, guessing a code past
 // its burn limit, guessing passwords past the account and address throttles.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { messages } from "../../lib/messages.ts";
-import { createPasswordHasher } from "../../lib/passwords.ts";
+import { messages } from "@/lib/messages.ts";
+import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import {
   DAILY_SENDS_PER_CLIENT,
   DAILY_SENDS_PER_MOBILE,
   WRONG_GUESSES_ALLOWED,
-} from "../../lib/sms_codes.ts";
+} from "@/lib/sms/codes.ts";
 import {
   FAILURES_PER_ACCOUNT,
   FAILURES_PER_CLIENT,
-} from "../../lib/login_throttle.ts";
-import { createUserIn, newUser } from "../../lib/users.ts";
+} from "@/lib/accounts/throttle.ts";
+import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import {
   bind,
   bindToken,
@@ -28,7 +28,7 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, tempKv } from "../_app_server.ts";
+import { AppServer, inspectKv, tempKv } from "@/tests/_app_server.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 // The day of lib/sms_codes.ts's ["sms_sends_by_mobile", mobile, chinaDay] counters.

@@ -1,8 +1,8 @@
 // Thousands of bad requests over real HTTP, generated from a seed (RELIABILITY_SEED to replay another):
 // no 5xx, each answered as the contract says, and nothing an account is made of written.
 import { deepEqual, equal } from "node:assert/strict";
-import { sealBindToken } from "../../lib/bind_tokens.ts";
-import { messages } from "../../lib/messages.ts";
+import { sealBindToken } from "@/lib/social/bind_tokens.ts";
+import { messages } from "@/lib/messages.ts";
 import {
   type BadRequest,
   generate,
@@ -20,7 +20,12 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, SECRET_KEY, tempKv } from "../_app_server.ts";
+import {
+  AppServer,
+  inspectKv,
+  SECRET_KEY,
+  tempKv,
+} from "@/tests/_app_server.ts";
 
 const SEED = Number(Deno.env.get("RELIABILITY_SEED") ?? 20261124);
 const REQUESTS = 5_100;

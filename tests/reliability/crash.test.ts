@@ -1,8 +1,8 @@
 // kill -9 in the middle of a bind load, then a restart on the same KV file: every bind happened whole or
 // not at all, what was acknowledged stays, and a retry finishes exactly the binds the crash cut short.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { openBindToken } from "../../lib/bind_tokens.ts";
-import { messages } from "../../lib/messages.ts";
+import { openBindToken } from "@/lib/social/bind_tokens.ts";
+import { messages } from "@/lib/messages.ts";
 import {
   bind,
   type BindFields,
@@ -17,7 +17,12 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, SECRET_KEY, tempKv } from "../_app_server.ts";
+import {
+  AppServer,
+  inspectKv,
+  SECRET_KEY,
+  tempKv,
+} from "@/tests/_app_server.ts";
 
 const IN_FLIGHT = 60;
 /** The kill comes once this many binds have been answered: the rest are mid-way. */

@@ -1,9 +1,9 @@
 // Racing binds over real HTTP: many browsers post at once for one QQ account, one mobile, or a mix, and
 // the contract's "one user per mobile, one binding per openid and per user" must survive the race.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { messages } from "../../lib/messages.ts";
-import { createPasswordHasher } from "../../lib/passwords.ts";
-import { createUserIn, newUser } from "../../lib/users.ts";
+import { messages } from "@/lib/messages.ts";
+import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import {
   bind,
   type BindFields,
@@ -18,7 +18,7 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, tempKv } from "../_app_server.ts";
+import { AppServer, inspectKv, tempKv } from "@/tests/_app_server.ts";
 
 const RACERS = 100;
 const SETUP_IN_FLIGHT = 8;

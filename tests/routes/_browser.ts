@@ -1,9 +1,9 @@
 // A browser for route tests: the app's real handler, a cookie jar, and QQ's simulator reached in-process.
 import { createHandler } from "$fresh/server.ts";
-import manifest from "../../fresh.gen.ts";
-import { useApp } from "../../lib/app.ts";
-import { PRESET_IDENTITIES, type QqIdentity } from "../../lib/qq_simulator.ts";
-import type { TestApp } from "../_app.ts";
+import manifest from "@/fresh.gen.ts";
+import { useApp } from "@/lib/app.ts";
+import { PRESET_IDENTITIES, type QqIdentity } from "@/lib/qq/simulator.ts";
+import type { TestApp } from "@/tests/_app.ts";
 
 export const ORIGIN = "http://localhost:8000";
 export const XIAOMING = PRESET_IDENTITIES[0];

@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { messages } from "../../lib/messages.ts";
-import { testApp } from "../_app.ts";
+import { messages } from "@/lib/messages.ts";
+import { testApp } from "@/tests/_app.ts";
 import { testBrowser } from "./_browser.ts";
 
 const PASSWORD = "secret123";

@@ -1,7 +1,7 @@
 import { equal, match, ok } from "node:assert/strict";
-import { messages } from "../../lib/messages.ts";
-import { PRESET_IDENTITIES } from "../../lib/qq_simulator.ts";
-import { listKv, testApp } from "../_app.ts";
+import { messages } from "@/lib/messages.ts";
+import { PRESET_IDENTITIES } from "@/lib/qq/simulator.ts";
+import { listKv, testApp } from "@/tests/_app.ts";
 import {
   anotherBrowser,
   bindTokenIn,

@@ -1,6 +1,6 @@
 import type { Handlers } from "$fresh/server.ts";
-import { unbindQqAccount } from "../../../lib/qq_unbind.ts";
-import type { State } from "../../../lib/state.ts";
+import { unbindQqAccount } from "@/lib/social/unbind.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
   async POST(_req, ctx) {

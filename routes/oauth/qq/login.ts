@@ -1,7 +1,7 @@
 import type { Handlers } from "$fresh/server.ts";
-import { redirectToQq } from "../../../lib/http/login_cookies.ts";
-import { startQqLogin } from "../../../lib/qq_login.ts";
-import type { State } from "../../../lib/state.ts";
+import { redirectToQq } from "@/lib/http/login_cookies.ts";
+import { startQqLogin } from "@/lib/social/login.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
   async GET(_req, ctx) {

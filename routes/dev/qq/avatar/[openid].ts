@@ -1,7 +1,7 @@
 // The avatars the simulated get_user_info points at (QQ's figureurl_qq_1 and _2).
 import type { Handlers } from "$fresh/server.ts";
-import { answerAvatarRequest } from "../../../../lib/qq_simulator.ts";
-import type { State } from "../../../../lib/state.ts";
+import { answerAvatarRequest } from "@/lib/qq/simulator.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
   async GET(_req, ctx) {

@@ -1,9 +1,9 @@
 // QQ's authorize page, simulated: pick the QQ identity to log in as, then back to the app with a code.
 import { Head } from "$fresh/runtime.ts";
 import type { FreshContext, Handlers, PageProps } from "$fresh/server.ts";
-import { Problem } from "../../../../components/Problem.tsx";
-import { readForm } from "../../../../lib/http/forms.ts";
-import { qqErrorMessage, qqSettingsFor } from "../../../../lib/qq.ts";
+import { Problem } from "@/components/Problem.tsx";
+import { readForm } from "@/lib/http/forms.ts";
+import { qqErrorMessage, qqSettingsFor } from "@/lib/qq/client.ts";
 import {
   type AuthorizeRequest,
   grantCode,
@@ -12,8 +12,8 @@ import {
   QqRefusal,
   readAuthorizeRequest,
   readIdentity,
-} from "../../../../lib/qq_simulator.ts";
-import type { State } from "../../../../lib/state.ts";
+} from "@/lib/qq/simulator.ts";
+import type { State } from "@/lib/http/request_state.ts";
 
 type Data = { refusal: number } | {
   identities: QqIdentity[];

@@ -1,0 +1,58 @@
+// Logging in with a username (or mobile) and password.
+import type { App } from "@/lib/app.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { startLoginAttempt } from "./throttle.ts";
+import { messages } from "@/lib/messages.ts";
+import { findUserByLogin, type User } from "./users.ts";
+
+export type LoginResult = { ok: true; user: User } | {
+  ok: false;
+  message: string;
+  throttled: boolean;
+};
+
+// bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
+const MAX_FIELD = 128;
+
+export async function logIn(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<LoginResult> {
+  const login = fields.username?.trim() ?? "";
+  const password = fields.password ?? "";
+  const now = app.now();
+  const audit = (outcome: string, user?: User) =>
+    recordAudit(app.kv, {
+      action: "login",
+      outcome,
+      clientAddress,
+      userId: user?.id,
+      mobile: user?.mobile,
+    }, now);
+
+  if (
+    !login || !password || login.length > MAX_FIELD ||
+    password.length > MAX_FIELD
+  ) {
+    await audit("refused: malformed");
+    return { ok: false, message: messages.wrongCredentials, throttled: false };
+  }
+  const attempt = await startLoginAttempt(app.kv, login, clientAddress, now);
+  if (!attempt) {
+    await audit("refused: throttled");
+    return { ok: false, message: messages.tooManyAttempts, throttled: true };
+  }
+  const user = await findUserByLogin(app.kv, login);
+  // An unknown user still costs one hash, so the answer's timing does not tell who has an account.
+  const valid = user
+    ? await app.passwords.verify(password, user.passwordHash)
+    : await app.passwords.verifyNothing(password);
+  if (user && valid) {
+    await attempt.succeeded();
+    await audit("logged_in", user);
+    return { ok: true, user };
+  }
+  await audit("refused: wrong credentials", user ?? undefined);
+  return { ok: false, message: messages.wrongCredentials, throttled: false };
+}

@@ -1,0 +1,59 @@
+// Registration with a mobile, a password and an SMS code; the username is the mobile.
+import type { App } from "@/lib/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { messages } from "@/lib/messages.ts";
+import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
+import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
+import { type AccountField, checkAccountForm } from "@/lib/validation.ts";
+
+export type RegisterResult =
+  | { ok: true; user: User }
+  | { ok: false; field: AccountField | "form"; message: string };
+
+export async function registerUser(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<RegisterResult> {
+  const result = await attemptRegistration(app, fields);
+  await recordAudit(app.kv, {
+    action: "register",
+    outcome: result.ok ? "created" : `refused: ${result.message}`,
+    clientAddress,
+    userId: result.ok ? result.user.id : undefined,
+    mobile: fields.mobile?.slice(0, 32),
+  }, app.now());
+  return result;
+}
+
+async function attemptRegistration(
+  app: App,
+  fields: Partial<Record<string, string>>,
+): Promise<RegisterResult> {
+  const form = checkAccountForm(fields);
+  if (!form.ok) return form;
+  const { mobile, password, sms_code: smsCode } = form.value;
+  let passwordHash: string | undefined;
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const now = app.now();
+    const sms = await checkSmsCode(app.kv, mobile, smsCode, now);
+    if (!sms.ok) {
+      const message = sms.reason === "no_live_code"
+        ? messages.smsCodeInvalid
+        : messages.smsCodeWrong;
+      return { ok: false, field: "sms_code", message };
+    }
+    if ((await findUserByMobile(app.kv, mobile)).user) {
+      return { ok: false, field: "mobile", message: messages.mobileTaken };
+    }
+    passwordHash ??= await app.passwords.hash(password);
+    const user = newUser(mobile, passwordHash, now);
+    const { ok } = await consumeSmsCodeIn(
+      createUserIn(app.kv.atomic(), user),
+      sms.entry,
+    ).commit();
+    if (ok) return { ok: true, user };
+  }
+  return { ok: false, field: "mobile", message: messages.mobileTaken };
+}

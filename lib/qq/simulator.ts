@@ -1,0 +1,321 @@
+// A stand-in for QQ Connect in development, served by the app itself under /dev/qq: the authorize
+// step, then the token, me and get_user_info endpoints answering in QQ's own wire formats (which is
+// why, unlike the rest of lib/, this file builds Responses). routes/dev/_middleware.ts keeps it
+// unreachable unless config.simulator is on (never in production, never with real QQ credentials).
+//
+// KV layout (times come from the injected clock; expireIn only sweeps old entries away):
+//
+// | key                                   | value                                                       | lives   |
+// | ------------------------------------- | ----------------------------------------------------------- | ------- |
+// | ["qq_simulator_codes", code]          | GrantedCode: clientId, redirectUri, openid, expiresAt, used | 10 min  |
+// | ["qq_simulator_access_tokens", token] | IssuedToken: clientId, openid, expiresAt                    | 90 days |
+// | ["qq_simulator_identities", openid]   | QqIdentity: openid, nickname                                | kept    |
+import type { App } from "@/lib/app.ts";
+import {
+  avatarSvg,
+  oauthRefusal,
+  openApiRefusal,
+  qqAnswer,
+  type QqFormat,
+  QqRefusal,
+} from "./_simulator_wire.ts";
+
+export { QqRefusal };
+
+/** Where routes/dev/qq/ mounts the simulator; qqSettingsFor points the client here. */
+export const SIMULATOR_PATH = "/dev/qq";
+/** The simulator's one registered app, the development stand-in for QQ_CLIENT_ID / QQ_CLIENT_SECRET. */
+export const SIMULATOR_CLIENT_ID = "101000001";
+export const SIMULATOR_CLIENT_SECRET = "qq-simulator-development-app-key";
+export const CODE_TTL_MS = 10 * 60 * 1000;
+/** QQ's own access token lifetime (90 days), as its `expires_in` says. */
+export const ACCESS_TOKEN_TTL_SECONDS = 7_776_000;
+
+export interface QqIdentity {
+  /** 32 uppercase hex digits, as QQ's are. */
+  openid: string;
+  nickname: string;
+}
+
+export const PRESET_IDENTITIES: readonly QqIdentity[] = [
+  { openid: "9A6B2C1D3E4F5A6B7C8D9E0F1A2B3C4D", nickname: "小明" },
+  { openid: "1F2E3D4C5B6A79881F2E3D4C5B6A7988", nickname: "小红" },
+  { openid: "C0FFEE00C0FFEE00C0FFEE00C0FFEE00", nickname: "张三" },
+];
+
+/** What the simulator needs from the app: its KV and its clock. */
+export type Simulator = Pick<App, "kv" | "now">;
+
+/** A validated authorize request. */
+export interface AuthorizeRequest {
+  clientId: string;
+  redirectUri: string;
+  state: string | null;
+}
+
+interface GrantedCode {
+  clientId: string;
+  redirectUri: string;
+  openid: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+interface IssuedToken {
+  clientId: string;
+  openid: string;
+  expiresAt: number;
+}
+
+const codeKey = (code: string) => ["qq_simulator_codes", code];
+const tokenKey = (token: string) => ["qq_simulator_access_tokens", token];
+const identityKey = (openid: string) => ["qq_simulator_identities", openid];
+
+/** Validates `/oauth2.0/authorize`'s query as QQ does; `registeredRedirectUri` is the app's callback. */
+export function readAuthorizeRequest(
+  query: URLSearchParams,
+  registeredRedirectUri: string,
+): AuthorizeRequest {
+  if (query.get("response_type") !== "code") throw new QqRefusal(100000);
+  const clientId = query.get("client_id");
+  if (!clientId) throw new QqRefusal(100001);
+  if (clientId !== SIMULATOR_CLIENT_ID) throw new QqRefusal(100008);
+  const redirectUri = query.get("redirect_uri");
+  // Exact match, stricter than QQ's same-domain rule, so a wrong callback shows up at once.
+  if (redirectUri !== registeredRedirectUri) throw new QqRefusal(100010);
+  return { clientId, redirectUri, state: query.get("state") };
+}
+
+/** The identity the authorize form chose, or what is wrong with the form. */
+export function readIdentity(
+  form: Record<string, string | undefined>,
+): { identity: QqIdentity } | { problem: string } {
+  const nickname = form.nickname?.trim() ?? "";
+  if (nickname.length < 1 || nickname.length > 20) {
+    return { problem: "请输入1-20个字符的QQ昵称" };
+  }
+  const openid = form.openid?.trim().toUpperCase() || newOpenid();
+  if (!isQqHex(openid)) {
+    return { problem: "openid应为32位十六进制数字，留空则自动生成" };
+  }
+  return { identity: { openid, nickname } };
+}
+
+/** The identities to offer: the presets, then ones used before. */
+export async function knownIdentities(sim: Simulator): Promise<QqIdentity[]> {
+  const identities = [...PRESET_IDENTITIES];
+  const stored = sim.kv.list<QqIdentity>({
+    prefix: ["qq_simulator_identities"],
+  }, {
+    limit: 20,
+  });
+  for await (const { value } of stored) {
+    if (!identities.some((known) => known.openid === value.openid)) {
+      identities.push(value);
+    }
+  }
+  return identities;
+}
+
+export async function findIdentity(
+  sim: Simulator,
+  openid: string,
+): Promise<QqIdentity | null> {
+  if (!isQqHex(openid)) return null;
+  return (await sim.kv.get<QqIdentity>(identityKey(openid))).value;
+}
+
+/** The user authorized the app as `identity`: remembers it and answers the callback URL with a fresh code. */
+export async function grantCode(
+  sim: Simulator,
+  request: AuthorizeRequest,
+  identity: QqIdentity,
+): Promise<string> {
+  const code = randomHex();
+  const granted: GrantedCode = {
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    openid: identity.openid,
+    expiresAt: sim.now() + CODE_TTL_MS,
+    used: false,
+  };
+  const commit = await sim.kv.atomic()
+    .check({ key: codeKey(code), versionstamp: null })
+    .set(codeKey(code), granted, { expireIn: CODE_TTL_MS })
+    .set(identityKey(identity.openid), identity)
+    .commit();
+  if (!commit.ok) throw new Error("QQ simulator: authorization code collision");
+  const callback = new URL(request.redirectUri);
+  callback.searchParams.set("code", code);
+  if (request.state !== null) callback.searchParams.set("state", request.state);
+  return callback.href;
+}
+
+/** `/oauth2.0/token`: a code, once, for an access token. Throws QqRefusal. */
+export async function redeemCode(
+  sim: Simulator,
+  query: URLSearchParams,
+): Promise<string> {
+  if (query.get("grant_type") !== "authorization_code") {
+    throw new QqRefusal(100004);
+  }
+  const clientId = query.get("client_id");
+  if (!clientId) throw new QqRefusal(100001);
+  if (clientId !== SIMULATOR_CLIENT_ID) throw new QqRefusal(100008);
+  const secret = query.get("client_secret");
+  if (!secret) throw new QqRefusal(100002);
+  if (secret !== SIMULATOR_CLIENT_SECRET) throw new QqRefusal(100009);
+  const code = query.get("code");
+  if (!code) throw new QqRefusal(100005);
+  const redirectUri = query.get("redirect_uri");
+  if (!redirectUri) throw new QqRefusal(100010);
+
+  if (!isQqHex(code)) throw new QqRefusal(100019);
+  const entry = await sim.kv.get<GrantedCode>(codeKey(code));
+  const granted = entry.value;
+  if (!granted) throw new QqRefusal(100019);
+  if (granted.used) throw new QqRefusal(100020);
+  if (sim.now() >= granted.expiresAt) throw new QqRefusal(100019);
+  if (granted.clientId !== clientId) throw new QqRefusal(100019);
+  if (granted.redirectUri !== redirectUri) throw new QqRefusal(100010);
+
+  const accessToken = randomHex();
+  const issued: IssuedToken = {
+    clientId,
+    openid: granted.openid,
+    expiresAt: sim.now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
+  };
+  // The code is kept, marked used, so a second try answers 100020 as QQ does.
+  const commit = await sim.kv.atomic()
+    .check(entry) // a concurrent redemption of the same code loses here
+    .check({ key: tokenKey(accessToken), versionstamp: null })
+    .set(codeKey(code), { ...granted, used: true }, { expireIn: CODE_TTL_MS })
+    .set(tokenKey(accessToken), issued, {
+      expireIn: ACCESS_TOKEN_TTL_SECONDS * 1000,
+    })
+    .commit();
+  if (!commit.ok) throw new QqRefusal(100020);
+  return accessToken;
+}
+
+/** `/oauth2.0/me`: whom and which app `accessToken` was issued to. Throws QqRefusal. */
+export async function tokenOwner(
+  sim: Simulator,
+  accessToken: string | null,
+): Promise<{ clientId: string; openid: string }> {
+  if (!accessToken) throw new QqRefusal(100007);
+  if (!isQqHex(accessToken)) throw new QqRefusal(100013);
+  const issued = (await sim.kv.get<IssuedToken>(tokenKey(accessToken))).value;
+  if (!issued) throw new QqRefusal(100016);
+  if (sim.now() >= issued.expiresAt) throw new QqRefusal(100014);
+  return { clientId: issued.clientId, openid: issued.openid };
+}
+
+/** `/user/get_user_info`: the identity behind the token, if the app and openid match it. Throws QqRefusal. */
+export async function userInfo(
+  sim: Simulator,
+  query: URLSearchParams,
+): Promise<QqIdentity> {
+  const owner = await tokenOwner(sim, query.get("access_token"));
+  if (query.get("oauth_consumer_key") !== owner.clientId) {
+    throw new QqRefusal(-1, "invalid oauth_consumer_key");
+  }
+  if (query.get("openid") !== owner.openid) {
+    throw new QqRefusal(-1, "invalid openid");
+  }
+  const identity = await findIdentity(sim, owner.openid);
+  if (!identity) throw new QqRefusal(-1, "invalid openid");
+  return identity;
+}
+
+/** GET /oauth2.0/token: urlencoded by default, JSON with fmt=json; refusals as JSONP or JSON. */
+export function answerTokenRequest(
+  sim: Simulator,
+  url: URL,
+): Promise<Response> {
+  const json = url.searchParams.get("fmt") === "json";
+  return answerOrRefuse(json ? "json" : "jsonp", oauthRefusal, async () => {
+    const accessToken = await redeemCode(sim, url.searchParams);
+    // Refresh tokens are handed out for the shape's sake; the simulator does not honour them.
+    const fields = {
+      access_token: accessToken,
+      expires_in: String(ACCESS_TOKEN_TTL_SECONDS),
+      refresh_token: randomHex(),
+    };
+    return qqAnswer(fields, json ? "json" : "urlencoded");
+  });
+}
+
+/** GET /oauth2.0/me: JSONP by default, JSON with fmt=json. */
+export function answerMeRequest(sim: Simulator, url: URL): Promise<Response> {
+  const format = url.searchParams.get("fmt") === "json" ? "json" : "jsonp";
+  return answerOrRefuse(format, oauthRefusal, async () => {
+    const owner = await tokenOwner(sim, url.searchParams.get("access_token"));
+    return qqAnswer(
+      { client_id: owner.clientId, openid: owner.openid },
+      format,
+    );
+  });
+}
+
+/** GET /user/get_user_info: JSON with `ret` 0 and the avatar served by answerAvatarRequest. */
+export function answerUserInfoRequest(
+  sim: Simulator,
+  url: URL,
+): Promise<Response> {
+  return answerOrRefuse("json", openApiRefusal, async () => {
+    const identity = await userInfo(sim, url.searchParams);
+    const avatar = `${url.origin}${SIMULATOR_PATH}/avatar/${identity.openid}`;
+    return qqAnswer({
+      ret: 0,
+      msg: "",
+      is_lost: 0,
+      nickname: identity.nickname,
+      gender: "男", // QQ's default when it does not know
+      figureurl_qq: avatar,
+      figureurl_qq_1: avatar,
+      figureurl_qq_2: avatar,
+    }, "json");
+  });
+}
+
+/** GET /avatar/<openid>: the identity's avatar image, or null for an unknown openid. */
+export async function answerAvatarRequest(
+  sim: Simulator,
+  openid: string,
+): Promise<Response | null> {
+  const identity = await findIdentity(sim, openid);
+  if (!identity) return null;
+  return new Response(avatarSvg(identity.openid, identity.nickname), {
+    headers: { "content-type": "image/svg+xml" },
+  });
+}
+
+async function answerOrRefuse(
+  refusalFormat: QqFormat,
+  refusalFields: (refusal: QqRefusal) => Record<string, string | number>,
+  work: () => Promise<Response>,
+): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof QqRefusal)) throw error;
+    return qqAnswer(refusalFields(error), refusalFormat);
+  }
+}
+
+/** A QQ-style openid: 32 uppercase hex digits. */
+export function newOpenid(): string {
+  return randomHex();
+}
+
+// QQ's codes, tokens and openids alike; checked before use as a KV key, which must stay under 2 KiB.
+function isQqHex(value: string): boolean {
+  return /^[0-9A-F]{32}$/.test(value);
+}
+
+function randomHex(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0"))
+    .join("").toUpperCase();
+}

@@ -1,0 +1,167 @@
+// The bind: a QQ openid (carried by the bind token) joins the shop account of a mobile, which is
+// created when it does not exist yet. One atomic write does it all, or nothing is written.
+import type { App } from "@/lib/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { bindIn, findBindConflict } from "./bindings.ts";
+import {
+  isBindTokenUsed,
+  openBindToken,
+  useBindTokenIn,
+} from "./bind_tokens.ts";
+import { startLoginAttempt } from "@/lib/accounts/throttle.ts";
+import { messages } from "@/lib/messages.ts";
+import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
+import {
+  createUserIn,
+  findUserByMobile,
+  newUser,
+  type User,
+} from "@/lib/accounts/users.ts";
+import { checkAccountForm } from "@/lib/validation.ts";
+
+/** Where on the bind form a failure is shown. */
+export type BindField =
+  | "form"
+  | "mobile"
+  | "password"
+  | "sms_code"
+  | "access_token"
+  | "account"
+  | "qq";
+
+export type BindResult =
+  | { ok: true; user: User; created: boolean; next: string; openid: string }
+  | {
+    ok: false;
+    field: BindField;
+    message: string;
+    reason?: string;
+    openid?: string;
+  };
+
+/** Binds the openid in `fields.access_token` to the account of `fields.mobile`, and records the attempt. */
+export async function bindQqAccount(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<BindResult> {
+  const result = await attemptBind(app, fields, clientAddress);
+  await recordAudit(app.kv, {
+    action: "bind",
+    outcome: result.ok
+      ? (result.created ? "created_and_bound" : "bound")
+      : `refused: ${result.reason ?? result.message}`,
+    clientAddress,
+    userId: result.ok ? result.user.id : undefined,
+    mobile: fields.mobile?.slice(0, 32),
+    openid: result.openid,
+  }, app.now());
+  return result;
+}
+
+async function attemptBind(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<BindResult> {
+  const form = checkAccountForm(fields);
+  if (!form.ok) return form;
+  const { mobile, password, sms_code: smsCode } = form.value;
+  const { kv } = app;
+  let newPasswordHash: string | undefined;
+  let verifiedHash: string | undefined;
+
+  // A lost race re-reads everything, so the answer reflects what won.
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const now = app.now();
+    // The account is read before the code: a racing bind that created it consumed the code in the
+    // same write, so a loser sees the code gone instead of reaching the password check and throttle.
+    const found = await findUserByMobile(kv, mobile);
+    const sms = await checkSmsCode(kv, mobile, smsCode, now);
+    if (!sms.ok) {
+      const message = sms.reason === "no_live_code"
+        ? messages.smsCodeInvalid
+        : messages.smsCodeWrong;
+      return { ok: false, field: "sms_code", message, reason: sms.reason };
+    }
+    const token = await openBindToken(
+      app.config.secretKey,
+      fields.access_token ?? "",
+      now,
+    );
+    if (!token || await isBindTokenUsed(kv, token)) {
+      return {
+        ok: false,
+        field: "access_token",
+        message: messages.bindTokenInvalid,
+        reason: "bad_bind_token",
+      };
+    }
+    const { openid } = token;
+    let user: User;
+    if (found.user) {
+      user = found.user;
+      if (verifiedHash !== user.passwordHash) {
+        const attempt = await startLoginAttempt(kv, mobile, clientAddress, now);
+        if (!attempt) {
+          return {
+            ok: false,
+            field: "account",
+            message: messages.tooManyAttempts,
+            reason: "throttled",
+            openid,
+          };
+        }
+        if (!(await app.passwords.verify(password, user.passwordHash))) {
+          return {
+            ok: false,
+            field: "account",
+            message: messages.wrongCredentials,
+            reason: "wrong_password",
+            openid,
+          };
+        }
+        await attempt.succeeded();
+        verifiedHash = user.passwordHash;
+      }
+    } else {
+      newPasswordHash ??= await app.passwords.hash(password);
+      user = newUser(mobile, newPasswordHash, now);
+    }
+
+    const conflict = await findBindConflict(kv, openid, user.id);
+    if (conflict) {
+      return {
+        ok: false,
+        field: "qq",
+        message: messages.qqLoginFailed,
+        reason: conflict === "openid_bound"
+          ? messages.openidAlreadyBound
+          : messages.accountAlreadyBound,
+        openid,
+      };
+    }
+
+    const op = kv.atomic();
+    if (found.user) op.check(...found.checks);
+    else createUserIn(op, user);
+    bindIn(op, {
+      openid,
+      userId: user.id,
+      nickname: token.nickname,
+      createdAt: now,
+    });
+    consumeSmsCodeIn(op, sms.entry);
+    useBindTokenIn(op, token, now);
+    if ((await op.commit()).ok) {
+      return { ok: true, user, created: !found.user, next: token.next, openid };
+    }
+  }
+  return {
+    ok: false,
+    field: "qq",
+    message: messages.qqLoginFailed,
+    reason: "busy",
+  };
+}

@@ -1,0 +1,87 @@
+import { equal, ok } from "node:assert/strict";
+import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+
+Deno.test("passwords", async (t) => {
+  const hasher = createPasswordHasher(4, 2);
+
+  await t.step("a hash verifies its password and no other", async () => {
+    const hash = await hasher.hash("secret123");
+    ok(hash.startsWith("$2"));
+    ok(await hasher.verify("secret123", hash));
+    equal(await hasher.verify("secret124", hash), false);
+  });
+
+  await t.step(
+    "the same password hashes differently each time (salted)",
+    async () => {
+      const [first, second] = await Promise.all([
+        hasher.hash("secret123"),
+        hasher.hash("secret123"),
+      ]);
+      ok(first !== second);
+    },
+  );
+
+  await t.step(
+    "a malformed hash verifies nothing and throws nothing",
+    async () => {
+      equal(await hasher.verify("secret123", "not a bcrypt hash"), false);
+    },
+  );
+
+  await t.step(
+    "verifying for no one resolves after doing the work",
+    async () => {
+      await hasher.verifyNothing("whatever");
+    },
+  );
+
+  hasher.close();
+});
+
+Deno.test("hashing runs off the main thread, so other work goes on meanwhile", async () => {
+  const hasher = createPasswordHasher(12, 1);
+  await hasher.hash("warm up the worker"); // the first call also loads the WASM module
+  let ticks = 0;
+  let hashing = true;
+  const tick = (): void => {
+    ticks++;
+    if (hashing) setTimeout(tick, 0);
+  };
+  setTimeout(tick, 0);
+  await hasher.hash("secret123");
+  hashing = false;
+  // Hashed on this thread, the event loop would be stuck for the whole hash: no timer could run.
+  ok(ticks > 10, `only ${ticks} timer turns ran during a cost-12 hash`);
+  hasher.close();
+});
+
+Deno.test("the hashing threads run at the lowest priority, so page requests come first", async () => {
+  if (Deno.build.os !== "linux") {
+    throw new Error("this check reads /proc: run it on Linux");
+  }
+  const hasher = createPasswordHasher(4, 2);
+  await Promise.all([hasher.hash("a"), hasher.hash("b")]);
+  const niceOf = async (task: string) => {
+    const stat = await Deno.readTextFile(`/proc/self/task/${task}/stat`);
+    // Field 19 is the nice value; fields are counted after the command name, which may hold spaces.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  };
+  const nices = await Promise.all(
+    Array.from(
+      Deno.readDirSync("/proc/self/task"),
+      (task) => niceOf(task.name),
+    ),
+  );
+  hasher.close();
+  equal(
+    nices.filter((nice) => nice === 19).length,
+    2,
+    `thread nice values: ${nices.join(" ")}`,
+  );
+  equal(
+    await niceOf(String(Deno.pid)),
+    0,
+    "the main thread keeps its priority",
+  );
+});

@@ -1,0 +1,81 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { messages } from "@/lib/messages.ts";
+import { registerUser } from "@/lib/accounts/registration.ts";
+import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { findUserByLogin } from "@/lib/accounts/users.ts";
+import { testApp } from "@/tests/_app.ts";
+
+Deno.test("registration", async (t) => {
+  const app = await testApp();
+
+  await t.step(
+    "a mobile, a password and the SMS code make an account named by the mobile",
+    async () => {
+      ok((await sendSmsCode(app, "13800138001", "10.0.0.1")).ok);
+      const result = await registerUser(app, {
+        mobile: "13800138001",
+        password: "secret123",
+        sms_code: app.outbox.get("13800138001")!,
+      }, "10.0.0.1");
+      if (!result.ok) throw new Error(result.message);
+      equal(result.user.username, "13800138001");
+      equal((await findUserByLogin(app.kv, "13800138001"))?.id, result.user.id);
+    },
+  );
+
+  await t.step(
+    "a taken mobile is refused and the code is not spent",
+    async () => {
+      app.clock.now += 61_000;
+      await sendSmsCode(app, "13800138001", "10.0.0.1");
+      const fields = {
+        mobile: "13800138001",
+        password: "secret123",
+        sms_code: app.outbox.get("13800138001")!,
+      };
+      deepEqual(await registerUser(app, fields, "10.0.0.1"), {
+        ok: false,
+        field: "mobile",
+        message: messages.mobileTaken,
+      });
+    },
+  );
+
+  await t.step("bad fields get the contract's messages", async () => {
+    deepEqual(await registerUser(app, { mobile: "13800138002" }, "10.0.0.1"), {
+      ok: false,
+      field: "form",
+      message: messages.missingFields,
+    });
+    deepEqual(
+      await registerUser(app, {
+        mobile: "138",
+        password: "secret123",
+        sms_code: "1",
+      }, "10.0.0.1"),
+      {
+        ok: false,
+        field: "mobile",
+        message: messages.invalidMobile,
+      },
+    );
+  });
+
+  await t.step(
+    "ten registrations racing for one mobile make one account",
+    async () => {
+      await sendSmsCode(app, "13800138003", "10.0.0.1");
+      const fields = {
+        mobile: "13800138003",
+        password: "secret123",
+        sms_code: app.outbox.get("13800138003")!,
+      };
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => registerUser(app, fields, "10.0.0.1")),
+      );
+      equal(results.filter((result) => result.ok).length, 1);
+    },
+  );
+
+  app.close();
+});
