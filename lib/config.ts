@@ -1,5 +1,6 @@
 // Reads and validates the environment once at start-up (see the README's configuration table).
 import * as z from "zod/mini";
+import { isGuessable } from "./_guessable.ts";
 
 export interface Config {
   port: number;
@@ -9,6 +10,8 @@ export interface Config {
   /** True when SECRET_KEY was not given and a random one was made for this start. */
   secretKeyGenerated: boolean;
   kvPath: string | undefined;
+  /** The site's origin as the public reaches it (`https://shop.example`); required in production. */
+  publicOrigin: string | undefined;
   qq: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -20,6 +23,8 @@ export interface Config {
   /** The QQ simulator under /dev/qq: only outside production and without QQ credentials. */
   simulator: boolean;
   sms: { provider: "console" | "webhook"; webhookUrl: string | undefined };
+  /** When an image code is asked before an SMS: `auto` when abuse is likely, `always`, or `off` (tests). */
+  smsCaptcha: "auto" | "always" | "off";
   bcryptCost: number;
   trustProxy: boolean;
 }
@@ -34,6 +39,13 @@ const url = z.string().check(
     (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
     "must be an http(s) URL",
   ),
+);
+const origin = url.check(
+  z.refine((value) => {
+    if (!URL.canParse(value)) return true; // `url` has said so already
+    const { pathname, search, hash, username, password } = new URL(value);
+    return pathname === "/" && !search && !hash && !username && !password;
+  }, "must be an origin, like https://shop.example, with no path"),
 );
 const integer = (min: number, max: number) =>
   z.string().check(
@@ -56,6 +68,7 @@ const schema = {
   SECRET_KEY: optional(
     z.string().check(z.minLength(32, "must be at least 32 characters")),
   ),
+  PUBLIC_ORIGIN: optional(origin),
   DENO_KV_PATH: optional(z.string().check(z.minLength(1, "must not be empty"))),
   QQ_CLIENT_ID: optional(
     z.string().check(z.regex(/^\w{1,64}$/, "must be QQ's numeric app id")),
@@ -69,6 +82,9 @@ const schema = {
     z.enum(["console", "webhook"], "must be console or webhook"),
   ),
   SMS_WEBHOOK_URL: optional(url),
+  SMS_CAPTCHA: z.optional(
+    z.enum(["auto", "always", "off"], "must be auto, always or off"),
+  ),
   BCRYPT_COST: optional(integer(4, 15)),
   TRUST_PROXY: z.optional(
     z.enum(["true", "false", "1", "0"], "must be true or false"),
@@ -88,15 +104,7 @@ export function parseConfig(env: Env): Config {
     return result.data as string | undefined;
   };
   const production = value("APP_ENV") === "production";
-  if (production) {
-    for (
-      const name of ["SECRET_KEY", "QQ_CLIENT_ID", "QQ_CLIENT_SECRET"] as const
-    ) {
-      if (!value(name)) {
-        throw new ConfigError(`${name} is required when APP_ENV=production`);
-      }
-    }
-  }
+  if (production) refuseUnsafeProduction(value);
   const clientId = value("QQ_CLIENT_ID");
   const clientSecret = value("QQ_CLIENT_SECRET");
   if (Boolean(clientId) !== Boolean(clientSecret)) {
@@ -115,6 +123,7 @@ export function parseConfig(env: Env): Config {
     );
   }
   const secretKey = value("SECRET_KEY");
+  const publicOrigin = value("PUBLIC_ORIGIN");
   return {
     port: Number(value("PORT") ?? 8000),
     hostname: value("HOSTNAME") ?? "0.0.0.0",
@@ -122,6 +131,7 @@ export function parseConfig(env: Env): Config {
     secretKey: secretKey ?? randomSecret(),
     secretKeyGenerated: !secretKey,
     kvPath: value("DENO_KV_PATH"),
+    publicOrigin: publicOrigin && new URL(publicOrigin).origin,
     qq: {
       clientId,
       clientSecret,
@@ -130,9 +140,46 @@ export function parseConfig(env: Env): Config {
     },
     simulator: !production && !clientId,
     sms: { provider, webhookUrl },
+    smsCaptcha: value("SMS_CAPTCHA") as Config["smsCaptcha"] | undefined ??
+      "auto",
     bcryptCost: Number(value("BCRYPT_COST") ?? 10),
     trustProxy: ["true", "1"].includes(value("TRUST_PROXY") ?? "false"),
   };
+}
+
+/**
+ * What production must have: its secrets, the public origin (absolute URLs never come from the Host
+ * header), a key nobody can guess, an SMS provider that does not print codes on the log, and captchas.
+ */
+function refuseUnsafeProduction(
+  value: (name: keyof typeof schema) => string | undefined,
+): void {
+  const required = [
+    "SECRET_KEY",
+    "PUBLIC_ORIGIN",
+    "QQ_CLIENT_ID",
+    "QQ_CLIENT_SECRET",
+  ] as const;
+  for (const name of required) {
+    if (!value(name)) {
+      throw new ConfigError(`${name} is required when APP_ENV=production`);
+    }
+  }
+  if (isGuessable(value("SECRET_KEY")!)) {
+    throw new ConfigError(
+      "SECRET_KEY is guessable (a repeated character, a word or too few different characters): use 32 random bytes, e.g. `openssl rand -hex 32`",
+    );
+  }
+  if ((value("SMS_PROVIDER") ?? "console") === "console") {
+    throw new ConfigError(
+      "SMS_PROVIDER=console is refused when APP_ENV=production: it prints the codes on the log",
+    );
+  }
+  if (value("SMS_CAPTCHA") === "off") {
+    throw new ConfigError(
+      "SMS_CAPTCHA=off is refused when APP_ENV=production: it lets anyone send SMS to any mobile",
+    );
+  }
 }
 
 function randomSecret(): string {

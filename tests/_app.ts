@@ -13,6 +13,17 @@ export interface TestApp extends App {
 
 export const START = Date.UTC(2026, 10, 24, 4, 0, 0);
 
+/** A production configuration that starts: every secret set, none guessable, no console SMS. */
+export const PRODUCTION_ENV = {
+  APP_ENV: "production",
+  SECRET_KEY: "9f86d081884c7d659a2feaa0c55ad0153fa8b1e2c47d96e0",
+  PUBLIC_ORIGIN: "https://shop.example",
+  QQ_CLIENT_ID: "101234567",
+  QQ_CLIENT_SECRET: "app-key",
+  SMS_PROVIDER: "webhook",
+  SMS_WEBHOOK_URL: "https://sms.example/send",
+} as const;
+
 export async function testApp(
   env: Record<string, string> = {},
 ): Promise<TestApp> {

@@ -1,12 +1,19 @@
-import { equal, throws } from "node:assert/strict";
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { parseConfig } from "@/lib/config.ts";
+import { PRODUCTION_ENV } from "@/tests/_app.ts";
+import { startApp } from "@/tests/_app_server.ts";
 
-const PRODUCTION = {
-  APP_ENV: "production",
-  SECRET_KEY: "k".repeat(32),
-  QQ_CLIENT_ID: "101234567",
-  QQ_CLIENT_SECRET: "app-key",
-};
+const PRODUCTION = PRODUCTION_ENV;
+
+/** The one line `parseConfig(env)` stops with. */
+function refusal(env: Record<string, string>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`${JSON.stringify(env)} was accepted`);
+}
 
 Deno.test("configuration", async (t) => {
   await t.step(
@@ -21,15 +28,29 @@ Deno.test("configuration", async (t) => {
       equal(config.secretKey.length, 64);
       equal(config.bcryptCost, 10);
       equal(config.sms.provider, "console");
+      equal(config.smsCaptcha, "auto");
+      equal(config.publicOrigin, undefined);
       equal(config.trustProxy, false);
     },
   );
 
-  await t.step("production with its three secrets has no simulator", () => {
+  await t.step("production with its settings has no simulator", () => {
     const config = parseConfig(PRODUCTION);
     equal(config.production, true);
     equal(config.simulator, false);
     equal(config.qq.clientId, "101234567");
+    equal(config.publicOrigin, "https://shop.example");
+  });
+
+  await t.step("PUBLIC_ORIGIN is kept as an origin", () => {
+    equal(
+      parseConfig({ PUBLIC_ORIGIN: "https://Shop.Example:443/" }).publicOrigin,
+      "https://shop.example",
+    );
+    equal(
+      parseConfig({ PUBLIC_ORIGIN: "http://127.0.0.1:8000" }).publicOrigin,
+      "http://127.0.0.1:8000",
+    );
   });
 
   await t.step(
@@ -46,6 +67,10 @@ Deno.test("configuration", async (t) => {
         [{ QQ_REDIRECT_URI: "ftp://x" }, /^QQ_REDIRECT_URI /],
         [{ SMS_PROVIDER: "carrier-pigeon" }, /^SMS_PROVIDER /],
         [{ SMS_PROVIDER: "webhook" }, /^SMS_WEBHOOK_URL /],
+        [{ SMS_CAPTCHA: "sometimes" }, /^SMS_CAPTCHA /],
+        [{ PUBLIC_ORIGIN: "shop.example" }, /^PUBLIC_ORIGIN /],
+        [{ PUBLIC_ORIGIN: "https://shop.example/shop" }, /^PUBLIC_ORIGIN /],
+        [{ PUBLIC_ORIGIN: "https://shop.example/?a=1" }, /^PUBLIC_ORIGIN /],
         [{ TRUST_PROXY: "maybe" }, /^TRUST_PROXY /],
         [{ QQ_CLIENT_ID: "101234567" }, /^QQ_CLIENT_SECRET /],
         [{ APP_ENV: "production" }, /^SECRET_KEY /],
@@ -60,4 +85,113 @@ Deno.test("configuration", async (t) => {
       }
     },
   );
+
+  await t.step("production refuses to start without PUBLIC_ORIGIN", () => {
+    match(
+      refusal({ ...PRODUCTION, PUBLIC_ORIGIN: "" }),
+      /^PUBLIC_ORIGIN is required when APP_ENV=production$/,
+    );
+  });
+
+  await t.step(
+    "production refuses SMS codes on the log and SMS without captchas",
+    () => {
+      match(
+        refusal({ ...PRODUCTION, SMS_PROVIDER: "console" }),
+        /^SMS_PROVIDER=console is refused/,
+      );
+      const { SMS_PROVIDER: _, ...noProvider } = PRODUCTION;
+      match(refusal(noProvider), /^SMS_PROVIDER=console is refused/);
+      match(
+        refusal({ ...PRODUCTION, SMS_CAPTCHA: "off" }),
+        /^SMS_CAPTCHA=off is refused/,
+      );
+      equal(
+        parseConfig({ ...PRODUCTION, SMS_CAPTCHA: "always" }).smsCaptcha,
+        "always",
+      );
+      equal(parseConfig({ SMS_CAPTCHA: "off" }).smsCaptcha, "off");
+    },
+  );
+
+  await t.step("production refuses a SECRET_KEY anyone could guess", () => {
+    const guessable = [
+      "a".repeat(48),
+      "passwordpasswordpasswordpassword",
+      "secret-secret-secret-secret-secret",
+      "changeme-changeme-changeme-changeme",
+      "Password123Password123Password123",
+      "abababababababababababababababab",
+      "0123456789abcdef0123456789abcdef",
+      "abcdefghijklmnopqrstuvwxyz012345",
+      "qwertyuiopasdfghjklzxcvbnm123456",
+      "my-super-secret-production-key-2026!!",
+      "test-server-secret-key-0123456789abcdef",
+    ];
+    for (const key of guessable) {
+      match(
+        refusal({ ...PRODUCTION, SECRET_KEY: key }),
+        /^SECRET_KEY is guessable/,
+        key,
+      );
+    }
+  });
+
+  await t.step("random keys of every usual spelling are accepted", () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(32));
+      const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0"))
+        .join("");
+      const base64 = btoa(String.fromCharCode(...bytes));
+      for (
+        const key of [hex, base64, crypto.randomUUID() + crypto.randomUUID()]
+      ) {
+        equal(parseConfig({ ...PRODUCTION, SECRET_KEY: key }).secretKey, key);
+      }
+    }
+  });
+
+  await t.step("outside production any key of 32 characters will do", () => {
+    equal(
+      parseConfig({ SECRET_KEY: "a".repeat(32) }).secretKey,
+      "a".repeat(32),
+    );
+  });
+});
+
+Deno.test("the real server stops on unsafe production settings, one line naming the variable", async () => {
+  const main = new URL("../main.ts", import.meta.url).pathname;
+  const cases: [Record<string, string>, string][] = [
+    [{ SMS_PROVIDER: "console" }, "SMS_PROVIDER"],
+    [{ SMS_CAPTCHA: "off" }, "SMS_CAPTCHA"],
+    [{ SECRET_KEY: "k".repeat(48) }, "SECRET_KEY"],
+    [{ PUBLIC_ORIGIN: "" }, "PUBLIC_ORIGIN"],
+  ];
+  const runs = await Promise.all(cases.map(async ([env]) => {
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main],
+      env: { ...PRODUCTION, PORT: "0", HOSTNAME: "127.0.0.1", ...env },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return { code, lines: new TextDecoder().decode(stderr).trim().split("\n") };
+  }));
+  runs.forEach(({ code, lines }, i) => {
+    const variable = cases[i][1];
+    equal(code, 1, variable);
+    equal(lines.length, 1, lines.join("\n"));
+    match(lines[0], new RegExp(`^Configuration error: ${variable}[ =]`));
+  });
+});
+
+Deno.test("the real server starts in production with safe settings", async () => {
+  await using server = await startApp({
+    ...PRODUCTION,
+    QQ_API_BASE: "https://graph.qq.com",
+  });
+  const response = await fetch(`${server.origin}/`);
+  equal(response.status, 200);
+  ok((await response.text()).includes("美多商城"));
+  deepEqual(server.stderr, []);
 });

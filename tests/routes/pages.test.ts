@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { messages } from "@/lib/messages.ts";
-import { testApp } from "@/tests/_app.ts";
+import { PRODUCTION_ENV, testApp } from "@/tests/_app.ts";
 import { testBrowser } from "./_browser.ts";
 
 const PASSWORD = "secret123";
@@ -277,11 +277,7 @@ Deno.test("register, log out, log in, account", async (t) => {
 });
 
 Deno.test("production cookies are Secure", async () => {
-  const app = await testApp({
-    APP_ENV: "production",
-    QQ_CLIENT_ID: "101234567",
-    QQ_CLIENT_SECRET: "app-key",
-  });
+  const app = await testApp(PRODUCTION_ENV);
   const browser = await testBrowser(app);
   const dev = await browser.get("/dev/qq/oauth2.0/authorize");
   equal(dev.status, 404, "no simulator in production");
