@@ -14,6 +14,7 @@ import * as $dev_qq_oauth2_0_authorize from "@/routes/dev/qq/oauth2.0/authorize.
 import * as $dev_qq_oauth2_0_me from "@/routes/dev/qq/oauth2.0/me.ts";
 import * as $dev_qq_oauth2_0_token from "@/routes/dev/qq/oauth2.0/token.ts";
 import * as $dev_qq_user_get_user_info from "@/routes/dev/qq/user/get_user_info.ts";
+import * as $image_codes_uuid_ from "@/routes/image_codes/[uuid].ts";
 import * as $index from "@/routes/index.tsx";
 import * as $login from "@/routes/login.tsx";
 import * as $logout from "@/routes/logout.ts";
@@ -40,6 +41,7 @@ const manifest = {
     "./routes/dev/qq/oauth2.0/me.ts": $dev_qq_oauth2_0_me,
     "./routes/dev/qq/oauth2.0/token.ts": $dev_qq_oauth2_0_token,
     "./routes/dev/qq/user/get_user_info.ts": $dev_qq_user_get_user_info,
+    "./routes/image_codes/[uuid].ts": $image_codes_uuid_,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,
     "./routes/logout.ts": $logout,
