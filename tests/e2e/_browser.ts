@@ -1,4 +1,4 @@
-// Debian's Chromium, driven by playwright-core; never a downloaded browser.
+// Browser-test helpers over tests/_chromium.ts's launcher.
 import type { Page } from "playwright-core";
 export { launchChromium } from "@/tests/_chromium.ts";
 
@@ -33,28 +33,30 @@ export async function untilHydrated(page: Page) {
 }
 
 /**
- * Saves what the user sees as docs/<name>, the README's pictures. Without a Chinese font Chromium draws
- * every character as an empty box, so then the file is left as it was, and the log says why.
+ * Saves what the user sees as docs/<name>, the README's pictures, and says so. Without a Chinese font
+ * Chromium leaves every Chinese character out, so then the file is left as it was, and the log says why.
  */
 export async function screenshotForDocs(page: Page, name: string) {
-  if (!await hasChineseFont()) {
+  if (!await drawsChinese(page)) {
     console.warn(
-      `docs/${name} not updated: no Chinese font (apt-get install -y fonts-noto-cjk)`,
+      `docs/${name} not refreshed: this Chromium has no Chinese font (apt-get install -y fonts-noto-cjk)`,
     );
     return;
   }
   const path = new URL(`../../docs/${name}`, import.meta.url).pathname;
   await page.screenshot({ path });
+  console.log(`docs/${name} refreshed`);
 }
 
-let chineseFont: Promise<boolean> | undefined;
-function hasChineseFont(): Promise<boolean> {
-  return chineseFont ??= new Deno.Command("fc-list", {
-    args: [":lang=zh", "family"],
-    stdout: "piped",
-    stderr: "null",
-  }).output().then(
-    ({ stdout }) => new TextDecoder().decode(stdout).trim() !== "",
-    () => false,
-  );
+/** Asks the browser itself: a Chinese character draws differently from one no font has. */
+function drawsChinese(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const pixels = (text: string) => {
+      const context = new OffscreenCanvas(64, 64).getContext("2d")!;
+      context.font = "48px sans-serif";
+      context.fillText(text, 0, 48);
+      return context.getImageData(0, 0, 64, 64).data.join();
+    };
+    return pixels("绑") !== pixels("\u{10FFFD}");
+  });
 }
