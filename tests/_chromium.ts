@@ -89,6 +89,11 @@ function describe(choice: ChromiumChoice): string {
 async function unpackNpmChromium(): Promise<
   { path: string; extraEnv: Record<string, string> }
 > {
+  if (Deno.build.os !== "linux" || Deno.build.arch !== "x86_64") {
+    throw new Error(
+      `The Chromium in @sparticuz/chromium runs on Linux x64 only, not ${Deno.build.target}: set CHROMIUM_PATH to a Chromium or Chrome`,
+    );
+  }
   const packageDir = new URL("../", import.meta.resolve("@sparticuz/chromium"));
   const { version } = JSON.parse(
     await Deno.readTextFile(new URL("package.json", packageDir)),
