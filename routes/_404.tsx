@@ -1,4 +1,7 @@
+import type { RouteConfig } from "$fresh/server.ts";
 import { Problem } from "@/components/Problem.tsx";
+
+export const config: RouteConfig = { csp: true };
 
 export default function NotFound() {
   return (

@@ -1,8 +1,11 @@
 import type { AppProps } from "$fresh/server.ts";
-import { asset } from "$fresh/runtime.ts";
+import { asset, useCSP } from "$fresh/runtime.ts";
+import { pagePolicy } from "@/lib/http/security.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export default function App({ Component, state }: AppProps<unknown, State>) {
+  // Every page route sets `config.csp`, so its policy is this one plus the page's script nonce.
+  useCSP(pagePolicy);
   const user = state.user;
   return (
     <html lang="zh-CN">

@@ -1,7 +1,9 @@
 import { Head } from "$fresh/runtime.ts";
-import type { PageProps } from "$fresh/server.ts";
+import type { PageProps, RouteConfig } from "$fresh/server.ts";
 import QqLoginButton from "@/islands/QqLoginButton.tsx";
 import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
 
 export default function Home({ state }: PageProps<unknown, State>) {
   const user = state.user;

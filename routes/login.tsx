@@ -1,5 +1,5 @@
 import { Head } from "$fresh/runtime.ts";
-import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { FieldMessage } from "@/components/AccountForm.tsx";
 import QqLoginButton from "@/islands/QqLoginButton.tsx";
 import { readForm } from "@/lib/http/forms.ts";
@@ -7,6 +7,8 @@ import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { logIn } from "@/lib/accounts/login.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
 import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
 
 interface Data {
   next: string;

@@ -1,5 +1,5 @@
 import { Head } from "$fresh/runtime.ts";
-import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import { Problem, type ProblemProps } from "@/components/Problem.tsx";
 import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
@@ -14,6 +14,8 @@ import { bindQqAccount } from "@/lib/social/bind.ts";
 import { finishQqLogin } from "@/lib/social/login.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
 
 type Data = { form: BindFormProps } | { problem: ProblemProps };
 

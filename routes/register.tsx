@@ -1,5 +1,5 @@
 import { Head } from "$fresh/runtime.ts";
-import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import RegisterForm, {
   type RegisterFormProps,
@@ -11,6 +11,8 @@ import { registerUser } from "@/lib/accounts/registration.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<RegisterFormProps, State> = {
   GET(_req, ctx) {

@@ -50,8 +50,11 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
       });
     },
 
-    /** Preloads and the boot module for `<head>`, the island data for the end of `<body>`. */
-    async tags(used: IslandUse[]): Promise<{ head: string; body: string }> {
+    /** Preloads and the boot module (with the page's nonce) for `<head>`, the island data for the end of `<body>`. */
+    async tags(
+      used: IslandUse[],
+      nonce: string,
+    ): Promise<{ head: string; body: string }> {
       const { entries } = await bundle();
       const base = BUNDLE_PREFIX + getBuildId() + "/";
       const url = (path: string) => escapeAttr(base + path);
@@ -72,7 +75,9 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
       });
       return {
         head: preloads.join("") +
-          `<script type="module" src="${url(entries[BOOT][0])}"></script>`,
+          `<script type="module" nonce="${nonce}" src="${
+            url(entries[BOOT][0])
+          }"></script>`,
         body:
           `<script type="application/json" id="__frsh_islands">${data}</script>`,
       };

@@ -1,10 +1,11 @@
 // Renders a page inside its layouts and `_app` to a full HTML document.
-import { type ComponentChildren, type ComponentType, h } from "preact";
+import { type ComponentType, h, options as preactOptions } from "preact";
 import { renderToString } from "preact-render-to-string";
 import type { FreshContext, RenderOptions } from "./types.ts";
 import { isWithin } from "./routes.ts";
 import type { Component, Page, RouteTable } from "./routes.ts";
-import { type IslandUse, rendering } from "./runtime.ts";
+import { type IslandUse, type Rendering, rendering } from "./runtime.ts";
+import { policyHeader, startingPolicy } from "./csp.ts";
 
 export interface PageInput {
   data?: unknown;
@@ -15,7 +16,10 @@ export interface PageInput {
 export interface App {
   table: RouteTable;
   /** The tags that load the islands a page used: some for `<head>`, some for the end of `<body>`. */
-  islandTags(used: IslandUse[]): Promise<{ head: string; body: string }>;
+  islandTags(
+    used: IslandUse[],
+    nonce: string,
+  ): Promise<{ head: string; body: string }>;
 }
 
 export async function renderPage(
@@ -43,7 +47,13 @@ export async function renderPage(
     () => null,
   );
 
-  const collected = { head: [] as ComponentChildren[], islands: [] };
+  const collected: Rendering = {
+    head: [],
+    islands: [],
+    // Per response, as the policy allows only this page's own scripts.
+    nonce: crypto.randomUUID().replaceAll("-", ""),
+    csp: page.csp ? startingPolicy() : undefined,
+  };
   rendering.current = collected;
   let body: string;
   try {
@@ -53,7 +63,7 @@ export async function renderPage(
   }
   if (!app.table.app) body = `<html><head></head><body>${body}</body></html>`;
   const tags = collected.islands.length > 0
-    ? await app.islandTags(collected.islands)
+    ? await app.islandTags(collected.islands, collected.nonce)
     : { head: "", body: "" };
   const head = renderToString(<>{collected.head}</>) + tags.head;
 
@@ -61,11 +71,25 @@ export async function renderPage(
   if (!headers.has("content-type")) {
     headers.set("content-type", "text/html; charset=utf-8");
   }
+  // Appended, not set: a policy the handler sent as well still applies, as both do in Fresh 1.x.
+  if (collected.csp) {
+    headers.append(...policyHeader(collected.csp, collected.nonce));
+  }
   return new Response(assemble(body, head, tags.body), {
     status: options?.status ?? status,
     headers,
   });
 }
+
+// A `<script>` written by a component gets the page's nonce, so the page's policy lets it run.
+const previousVNodeHook = preactOptions.vnode;
+preactOptions.vnode = (vnode) => {
+  const props = vnode.props as { nonce?: string };
+  if (vnode.type === "script" && rendering.current && props.nonce == null) {
+    props.nonce = rendering.current.nonce;
+  }
+  previousVNodeHook?.(vnode);
+};
 
 const TITLE = /<title[\s>][\s\S]*?<\/title>/g;
 

@@ -10,6 +10,8 @@ export interface Page {
   component?: Component;
   /** The file's folder below routes/, groups included: what decides its layouts and middleware. */
   folder: string[];
+  /** `config.csp`: the page gets a Content-Security-Policy its components shape with useCSP(). */
+  csp: boolean;
 }
 
 export interface Route extends Page {
@@ -54,8 +56,8 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
     } else if (name === "_layout" && component) {
       table.layouts.push({ folder, component });
     } else if (atRoot && name === "_app") table.app = component;
-    else if (atRoot && name === "_404") table.notFound = { component, folder };
-    else if (atRoot && name === "_500") table.error = { component, folder };
+    else if (atRoot && name === "_404") table.notFound = page(module, folder);
+    else if (atRoot && name === "_500") table.error = page(module, folder);
     else if (!name.startsWith("_")) {
       table.routes.push(toRoute(folder, name, module));
     }
@@ -71,15 +73,20 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
   return table;
 }
 
+function page(module: RouteModule, folder: string[]): Page {
+  const component = module.default as Component | undefined;
+  return { component, folder, csp: Boolean(module.config?.csp) };
+}
+
 function toRoute(folder: string[], name: string, module: RouteModule): Route {
   const pattern = module.config?.routeOverride ?? toPattern([...folder, name]);
-  const component = module.default as Component | undefined;
+  const { component, csp } = page(module, folder);
   let handlers = (module.handler ?? {}) as Route["handlers"];
   if (typeof handlers === "object" && !handlers.GET && component) {
     handlers = { ...handlers, GET: (_req, ctx) => ctx.render() };
   }
   const matcher = new URLPattern({ pathname: pattern });
-  return { pattern, matcher, folder, component, handlers };
+  return { pattern, matcher, folder, component, csp, handlers };
 }
 
 /** File segments → URLPattern pathname: `index` is the folder, `(group)` vanishes. */

@@ -1,5 +1,18 @@
 // What components may import; bundled into the browser too, so nothing server-only here.
 import type { ComponentChildren } from "preact";
+import type { ContentSecurityPolicy } from "./csp.ts";
+
+export {
+  type ContentSecurityPolicy,
+  type ContentSecurityPolicyDirectives,
+  nonce,
+  NONE,
+  SELF,
+  STRICT_DYNAMIC,
+  UNSAFE_EVAL,
+  UNSAFE_HASHES,
+  UNSAFE_INLINE,
+} from "./csp.ts";
 
 export const IS_BROWSER = typeof document !== "undefined";
 
@@ -34,10 +47,16 @@ export function asset(path: string): string {
   url.searchParams.set(ASSET_CACHE_BUST_KEY, buildId);
   return url.pathname + url.search + url.hash;
 }
-/** What the page being rendered has collected; rendering is synchronous, so one slot is enough. */
-export const rendering: {
-  current: { head: ComponentChildren[]; islands: IslandUse[] } | null;
-} = { current: null };
+/** The page being rendered: what it has collected, its nonce and, with `config.csp`, its policy. */
+export interface Rendering {
+  head: ComponentChildren[];
+  islands: IslandUse[];
+  nonce: string;
+  csp?: ContentSecurityPolicy;
+}
+
+/** Rendering is synchronous, so one slot is enough. */
+export const rendering: { current: Rendering | null } = { current: null };
 
 export interface IslandUse {
   /** The island's manifest key and export. */
@@ -50,4 +69,10 @@ export interface IslandUse {
 export function Head({ children }: { children?: ComponentChildren }): null {
   rendering.current?.head.push(children);
   return null;
+}
+
+/** Lets a component change the page's Content-Security-Policy while it renders (routes with `config.csp`). */
+export function useCSP(mutator: (csp: ContentSecurityPolicy) => void): void {
+  const csp = rendering.current?.csp;
+  if (csp) mutator(csp);
 }

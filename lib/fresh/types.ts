@@ -18,8 +18,9 @@ export interface FreshContext<State = Record<string, unknown>, Data = any> {
   /** What answers: a route, a file from static/, an island bundle, or the 404 page. */
   destination: "route" | "static" | "internal" | "notFound";
   remoteAddr: Deno.NetAddr;
-  render(data?: Data, options?: RenderOptions): Promise<Response>;
-  renderNotFound(data?: unknown): Promise<Response>;
+  // Typed as Fresh 1.x types them: code that awaits them runs on either runtime.
+  render(data?: Data, options?: RenderOptions): Response | Promise<Response>;
+  renderNotFound(data?: unknown): Response | Promise<Response>;
   next(): Promise<Response>;
 }
 
@@ -53,6 +54,11 @@ export interface ErrorPageProps extends PageProps {
 export interface RouteConfig {
   /** A URLPattern pathname used instead of the one derived from the file path. */
   routeOverride?: string;
+  /**
+   * Gives the page a Content-Security-Policy: it starts as `default-src 'none'; style-src
+   * 'unsafe-inline'`, components change it with `useCSP()`, and the page's nonce joins script-src.
+   */
+  csp?: boolean;
 }
 
 /** A route file's exports; the shapes are checked when the route table is built. */

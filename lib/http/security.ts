@@ -1,18 +1,39 @@
 // What every response carries, and which requests are refused before any route sees them.
 
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: https:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join("; ");
+import type { ContentSecurityPolicy } from "$fresh/runtime.ts";
 
-/** Adds the security headers to `response` (copying it when its headers are immutable, as a redirect's are). */
+/**
+ * The app's policy, in the shape of Fresh 1.x's `useCSP()`. Pages (routes with `config.csp`) get it
+ * through `pagePolicy` and the runtime adds the page's nonce to script-src; anything else that has
+ * no policy of its own (JSON, redirects, static files) gets it as it is.
+ */
+const DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:", "https:"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+} satisfies ContentSecurityPolicy["directives"];
+
+/** For `useCSP()`: replaces the runtime's starting policy with the app's. */
+export function pagePolicy(csp: ContentSecurityPolicy): void {
+  csp.reportOnly = false;
+  csp.directives = structuredClone(DIRECTIVES);
+}
+
+const DEFAULT_POLICY = Object.entries(DIRECTIVES).map(([name, sources]) =>
+  [name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()), ...sources].join(" ")
+).join("; ");
+
+/**
+ * Adds the security headers to `response` (copying it when its headers are immutable, as a
+ * redirect's are). A policy the page already has (with its nonce) is kept; anything else gets the
+ * app's policy without one.
+ */
 export function withSecurityHeaders(
   response: Response,
   production: boolean,
@@ -25,7 +46,12 @@ export function withSecurityHeaders(
     headers = response.headers;
     headers.set("x-content-type-options", "nosniff");
   }
-  headers.set("content-security-policy", CONTENT_SECURITY_POLICY);
+  if (
+    !headers.has("content-security-policy") &&
+    !headers.has("content-security-policy-report-only")
+  ) {
+    headers.set("content-security-policy", DEFAULT_POLICY);
+  }
   headers.set("x-frame-options", "DENY");
   // The callback URL carries QQ's code: it must never leave in a Referer.
   headers.set("referrer-policy", "same-origin");

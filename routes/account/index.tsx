@@ -1,8 +1,10 @@
 import { Head } from "$fresh/runtime.ts";
-import type { Handlers, PageProps } from "$fresh/server.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { findBindingOfUser, type QqBinding } from "@/lib/social/bindings.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
+
+export const config: RouteConfig = { csp: true };
 
 interface Data {
   user: User;

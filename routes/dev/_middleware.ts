@@ -3,9 +3,11 @@
 import type { FreshContext } from "$fresh/server.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
-export function handler(
+export async function handler(
   _req: Request,
   ctx: FreshContext<State>,
 ): Promise<Response> {
-  return ctx.state.app.config.simulator ? ctx.next() : ctx.renderNotFound();
+  return ctx.state.app.config.simulator
+    ? await ctx.next()
+    : await ctx.renderNotFound();
 }

@@ -1,5 +1,6 @@
 // Browser-test helpers over tests/_chromium.ts's launcher.
-import type { Page } from "playwright-core";
+import assert from "node:assert/strict";
+import type { Page, Response } from "playwright-core";
 export { launchChromium } from "@/tests/_chromium.ts";
 
 /** One size for every page, so the screenshots in docs/ stay comparable from run to run. */
@@ -22,6 +23,36 @@ export function watchForTrouble(page: Page): PageTrouble {
   });
   page.on("pageerror", (error) => trouble.scriptErrors.push(String(error)));
   return trouble;
+}
+
+/**
+ * Asserts that the page's Content-Security-Policy runs scripts only by a nonce or from this origin
+ * (script-src, or default-src without one: never 'unsafe-inline' or 'unsafe-eval'), and returns the nonce.
+ */
+export function strictScriptNonce(response: Response | null): string {
+  const header = response?.headers()["content-security-policy"];
+  assert.ok(header, `no Content-Security-Policy on ${response?.url()}`);
+  const directives = new Map(
+    header.split(";").map((part) => part.trim().split(/\s+/))
+      .map(([name, ...sources]) => [name, sources]),
+  );
+  const sources = directives.get("script-src") ?? directives.get("default-src");
+  assert.ok(sources, `neither script-src nor default-src in ${header}`);
+  assert.deepEqual(
+    sources.filter((source) => /^'unsafe-(inline|eval)'$|^\*$/.test(source)),
+    [],
+    header,
+  );
+  const nonce = sources.find((source) => source.startsWith("'nonce-"));
+  assert.ok(nonce, `script-src has no nonce: ${header}`);
+  return nonce.slice("'nonce-".length, -1);
+}
+
+/** The nonce of every script on the page that the browser would run (JSON data is not run). */
+export function scriptNonces(page: Page): Promise<string[]> {
+  return page.locator('script:not([type="application/json"])').evaluateAll(
+    (scripts) => scripts.map((script) => (script as HTMLScriptElement).nonce),
+  );
 }
 
 /**

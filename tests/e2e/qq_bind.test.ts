@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import {
   launchChromium,
   screenshotForDocs,
+  scriptNonces,
+  strictScriptNonce,
   untilHydrated,
   VIEWPORT,
   watchForTrouble,
@@ -49,10 +51,18 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
   await t.step(
     "authorizing as 小明 comes back to an empty bind form",
     async () => {
+      const bindPage = page.waitForResponse((response) =>
+        new URL(response.url()).pathname === "/oauth_callback" &&
+        response.status() === 200
+      );
       await page.getByRole("button", { name: /小明/ }).click();
       await page.waitForURL("**/oauth_callback?**");
+      const nonce = strictScriptNonce(await bindPage);
       await untilHydrated(page);
       assert.equal(await page.locator("h1").textContent(), "绑定美多商城账号");
+      const nonces = await scriptNonces(page);
+      assert.ok(nonces.length > 0, "the bind form's island is loaded");
+      assert.deepEqual(nonces, nonces.map(() => nonce));
       assert.match(await page.locator("p.lead").textContent() ?? "", /^小明，/);
       assert.equal(
         await field("mobile").inputValue(),

@@ -48,7 +48,10 @@ Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", a
         const html = await page.text();
         assert.equal(page.status, 200, html);
         const boot = `/_frsh/js/${snapshot.buildId}/lib/fresh/boot.js`;
-        assert.match(html, new RegExp(`<script type="module" src="${boot}">`));
+        assert.match(
+          html,
+          new RegExp(`<script type="module" nonce="\\w+" src="${boot}">`),
+        );
         const js = await handler(new Request(`http://localhost${boot}`));
         assert.equal(js.status, 200);
         assert.equal(await js.text(), snapshot.files["lib/fresh/boot.js"]);

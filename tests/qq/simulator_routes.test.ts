@@ -1,6 +1,6 @@
 // The simulator's pages and endpoints through the runtime, with the app's own root middleware.
 import assert from "node:assert/strict";
-import { createHandler, type RouteModule } from "$fresh/server.ts";
+import { createHandler, type Manifest } from "$fresh/server.ts";
 import { useApp } from "@/lib/app.ts";
 import {
   exchangeCode,
@@ -25,7 +25,7 @@ const CALLBACK = `${ORIGIN}/oauth_callback`;
 const XIAOMING = PRESET_IDENTITIES[0];
 
 async function simulatorHandler() {
-  const handler = await createHandler({
+  const manifest = {
     routes: {
       "./routes/_middleware.ts": rootMiddleware,
       "./routes/_app.tsx": appShell,
@@ -36,10 +36,11 @@ async function simulatorHandler() {
       "./routes/dev/qq/oauth2.0/me.ts": me,
       "./routes/dev/qq/user/get_user_info.ts": userInfo,
       "./routes/dev/qq/avatar/[openid].ts": avatar,
-    } as Record<string, RouteModule>,
+    },
     islands: {},
     baseUrl: new URL("../../fresh.gen.ts", import.meta.url).href,
-  });
+  } satisfies Manifest;
+  const handler = await createHandler(manifest);
   return {
     get: (path: string, init?: RequestInit) =>
       handler(new Request(new URL(path, ORIGIN), init)),
@@ -91,7 +92,7 @@ Deno.test("logging in through the simulator's pages", async (t) => {
       assert.match(html, /<title>QQ登录（开发模拟器）<\/title>/);
       assert.match(
         response.headers.get("content-security-policy") ?? "",
-        /script-src 'self'/,
+        /script-src 'self' 'nonce-\w+'(;|$)/,
       );
     },
   );

@@ -1,9 +1,24 @@
-import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { deepEqual, doesNotMatch, equal, match, ok } from "node:assert/strict";
+import type { RouteConfig } from "$fresh/server.ts";
+import manifest from "@/fresh.gen.ts";
 import { messages } from "@/lib/messages.ts";
 import { PRODUCTION_ENV, testApp } from "@/tests/_app.ts";
 import { testBrowser } from "./_browser.ts";
 
 const PASSWORD = "secret123";
+
+/** Scripts only from this origin or by nonce: nothing inline, no eval, and no fallback that allows them. */
+function assertStrictPolicy(csp: string, where: string) {
+  const scriptSrc = csp.match(/(?:^|; )script-src ([^;]*)/)?.[1];
+  ok(scriptSrc, `${where}: no script-src in ${csp}`);
+  doesNotMatch(
+    scriptSrc,
+    /'unsafe-inline'|'unsafe-eval'|\*|data:|https?:/,
+    where,
+  );
+  match(csp, /(?:^|; )object-src 'none'/, where);
+  match(csp, /(?:^|; )base-uri 'none'/, where);
+}
 
 Deno.test("security on every answer", async (t) => {
   const app = await testApp();
@@ -21,13 +36,65 @@ Deno.test("security on every answer", async (t) => {
         const response = await browser.request(path, { method });
         await response.body?.cancel();
         const csp = response.headers.get("content-security-policy") ?? "";
-        match(csp, /script-src 'self'/, path);
+        assertStrictPolicy(csp, path);
         match(csp, /frame-ancestors 'none'/, path);
         equal(response.headers.get("referrer-policy"), "same-origin", path);
         equal(response.headers.get("x-content-type-options"), "nosniff", path);
       }
     },
   );
+
+  await t.step(
+    "a page's policy allows its own scripts by a nonce made for that response, and nothing inline",
+    async () => {
+      const nonces = new Set<string>();
+      for (const path of ["/", "/", "/login", "/nope"]) {
+        const response = await browser.get(path);
+        const html = await response.text();
+        const csp = response.headers.get("content-security-policy") ?? "";
+        const nonce = csp.match(/script-src 'self' 'nonce-([\w+/=-]+)'(;|$)/)
+          ?.[1];
+        ok(nonce, `${path}: ${csp}`);
+        nonces.add(nonce);
+        for (const [tag] of html.matchAll(/<script\b[^>]*>/g)) {
+          if (/type="application\/json"/.test(tag)) continue;
+          ok(tag.includes(`nonce="${nonce}"`), `${path}: ${tag}`);
+        }
+      }
+      equal(nonces.size, 4);
+    },
+  );
+
+  await t.step(
+    "answers that are not pages get the same policy without a nonce",
+    async () => {
+      for (
+        const [method, path] of [["GET", "/styles.css"], [
+          "POST",
+          "/sms_codes/1",
+        ]]
+      ) {
+        const response = await browser.request(path, { method });
+        await response.body?.cancel();
+        match(
+          response.headers.get("content-security-policy") ?? "",
+          /script-src 'self'(;|$)/,
+          path,
+        );
+      }
+    },
+  );
+
+  await t.step("every page route asks for its policy (config.csp)", () => {
+    const pages = Object.entries(manifest.routes).filter(([file, module]) =>
+      "default" in module && !/\/_(app|layout)\.tsx$/.test(file)
+    );
+    ok(pages.length >= 8, String(pages.length));
+    for (const [file, module] of pages) {
+      const { config } = module as { config?: RouteConfig };
+      equal(config?.csp, true, file);
+    }
+  });
 
   await t.step("redirects carry them too", async () => {
     const response = await browser.get("/account");

@@ -1,6 +1,11 @@
 // QQ's authorize page, simulated: pick the QQ identity to log in as, then back to the app with a code.
 import { Head } from "$fresh/runtime.ts";
-import type { FreshContext, Handlers, PageProps } from "$fresh/server.ts";
+import type {
+  FreshContext,
+  Handlers,
+  PageProps,
+  RouteConfig,
+} from "$fresh/server.ts";
 import { Problem } from "@/components/Problem.tsx";
 import { readForm } from "@/lib/http/forms.ts";
 import { qqErrorMessage, qqSettingsFor } from "@/lib/qq/client.ts";
@@ -14,6 +19,8 @@ import {
   readIdentity,
 } from "@/lib/qq/simulator.ts";
 import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
 
 type Data = { refusal: number } | {
   identities: QqIdentity[];

@@ -1,0 +1,79 @@
+// Content-Security-Policy as Fresh 1.x shapes it: a route with `config.csp` gets a policy object that
+// its components change through `useCSP()` while it renders, the page's own scripts carry a nonce
+// made for this response, and the header is written from the object once rendering is done.
+// Bundled into the browser too (through runtime.ts), where there is no policy and useCSP does nothing.
+
+export const SELF = "'self'";
+export const NONE = "'none'";
+export const UNSAFE_INLINE = "'unsafe-inline'";
+export const UNSAFE_EVAL = "'unsafe-eval'";
+export const UNSAFE_HASHES = "'unsafe-hashes'";
+export const STRICT_DYNAMIC = "'strict-dynamic'";
+
+/** The source expression allowing elements that carry `nonce="<value>"`. */
+export function nonce(value: string): string {
+  return `'nonce-${value}'`;
+}
+
+export interface ContentSecurityPolicy {
+  directives: ContentSecurityPolicyDirectives;
+  /** Sends the policy as Content-Security-Policy-Report-Only: violations are reported, not blocked. */
+  reportOnly: boolean;
+}
+
+/** One field per directive, camelCased (`scriptSrc` is `script-src`), each a list of sources. */
+export interface ContentSecurityPolicyDirectives {
+  childSrc?: string[];
+  connectSrc?: string[];
+  defaultSrc?: string[];
+  fontSrc?: string[];
+  frameSrc?: string[];
+  imgSrc?: string[];
+  manifestSrc?: string[];
+  mediaSrc?: string[];
+  objectSrc?: string[];
+  prefetchSrc?: string[];
+  scriptSrc?: string[];
+  scriptSrcElem?: string[];
+  scriptSrcAttr?: string[];
+  styleSrc?: string[];
+  styleSrcElem?: string[];
+  styleSrcAttr?: string[];
+  workerSrc?: string[];
+  baseUri?: string[];
+  sandbox?: string[];
+  formAction?: string[];
+  frameAncestors?: string[];
+  navigateTo?: string[];
+  reportUri?: string;
+}
+
+/** What a `csp: true` route starts from before its components add to it (Fresh 1.x's starting point). */
+export function startingPolicy(): ContentSecurityPolicy {
+  return {
+    directives: { defaultSrc: [NONE], styleSrc: [UNSAFE_INLINE] },
+    reportOnly: false,
+  };
+}
+
+/** The header for a rendered page: the policy with the page's nonce added to script-src. */
+export function policyHeader(
+  policy: ContentSecurityPolicy,
+  pageNonce: string,
+): [name: string, value: string] {
+  const directives: ContentSecurityPolicyDirectives = {
+    ...policy.directives,
+    scriptSrc: [...policy.directives.scriptSrc ?? [], nonce(pageNonce)],
+  };
+  const value = Object.entries(directives)
+    .filter(([, sources]) => sources !== undefined)
+    .map(([name, sources]) => {
+      const directive = name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+      return [directive, ...[sources].flat()].join(" ");
+    })
+    .join("; ");
+  const header = policy.reportOnly
+    ? "content-security-policy-report-only"
+    : "content-security-policy";
+  return [header, value];
+}
