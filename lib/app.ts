@@ -50,18 +50,20 @@ let fromEnv: Config | undefined;
 
 /** Reads the environment once; a bad value ends the process with one line naming the variable. */
 export function configFromEnv(): Config {
-  return fromEnv ??= readEnv();
+  if (fromEnv) return fromEnv;
+  fromEnv = checkedConfig(Deno.env.toObject());
+  if (fromEnv.secretKeyGenerated && !fromEnv.production) {
+    console.warn(
+      "SECRET_KEY is not set: using a random key, so bind tokens and sessions end with this process",
+    );
+  }
+  return fromEnv;
 }
 
-function readEnv(): Config {
+/** `parseConfig(env)`; a bad value ends the process with one line naming the variable. */
+export function checkedConfig(env: Record<string, string | undefined>): Config {
   try {
-    const config = parseConfig(Deno.env.toObject());
-    if (config.secretKeyGenerated && !config.production) {
-      console.warn(
-        "SECRET_KEY is not set: using a random key, so bind tokens and sessions end with this process",
-      );
-    }
-    return config;
+    return parseConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`Configuration error: ${error.message}`);

@@ -195,3 +195,44 @@ Deno.test("the real server starts in production with safe settings", async () =>
   ok((await response.text()).includes("美多商城"));
   deepEqual(server.stderr, []);
 });
+
+/** Runs `deno <args>` in the project folder; ends it after `timeoutMs`, and says whether it had to. */
+async function denoIn(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+) {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: new URL("../", import.meta.url).pathname,
+    env: { NO_COLOR: "1", PORT: "0", HOSTNAME: "127.0.0.1", ...env },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    signal: timeout,
+  }).output();
+  return {
+    code,
+    stderr: new TextDecoder().decode(stderr),
+    timedOut: timeout.aborted,
+  };
+}
+
+Deno.test("`deno task start` with a bad setting exits with the line naming it, instead of waiting for a file change", async () => {
+  const run = await denoIn(["task", "start"], { BCRYPT_COST: "99" }, 30_000);
+  ok(!run.timedOut, `still running after 30 s:\n${run.stderr}`);
+  equal(run.code, 1);
+  match(
+    run.stderr,
+    /^Configuration error: BCRYPT_COST must be between 4 and 15$/m,
+  );
+});
+
+Deno.test("with good settings, start's check says nothing and lets the server start", async () => {
+  const run = await denoIn(["run", "-A", "scripts/check_config.ts"], {
+    DENO_KV_PATH: ":memory:",
+  }, 30_000);
+  equal(run.code, 0);
+  equal(run.stderr, "");
+});
