@@ -31,7 +31,11 @@ export const handler: Handlers<RegisterFormProps, State> = {
       mobile: fields.mobile?.slice(0, 32) ?? "",
     };
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCode(app, form.mobile, clientAddress);
+      const sent = await sendSmsCode(
+        app,
+        { mobile: form.mobile },
+        clientAddress,
+      );
       if (sent.ok) {
         return ctx.render({
           ...form,

@@ -1,6 +1,7 @@
 // A test app: in-memory KV, a clock the test moves, cheap bcrypt, and an SMS outbox to read codes from.
 import { type App, createApp } from "@/lib/app.ts";
 import { parseConfig } from "@/lib/config.ts";
+import type { SmsPurpose } from "@/lib/sms/codes.ts";
 import type { SmsSender } from "@/lib/sms/gateway.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 
@@ -8,6 +9,8 @@ export interface TestApp extends App {
   clock: { now: number };
   /** The last code sent to each mobile. */
   outbox: Map<string, string>;
+  /** Every SMS sent, in order. */
+  sent: { mobile: string; code: string; purpose: SmsPurpose }[];
   close(): void;
 }
 
@@ -29,9 +32,11 @@ export async function testApp(
 ): Promise<TestApp> {
   const clock = { now: START };
   const outbox = new Map<string, string>();
+  const sent: TestApp["sent"] = [];
   const sms: SmsSender = {
-    send(mobile, code) {
+    send(mobile, code, _ttl, purpose) {
       outbox.set(mobile, code);
+      sent.push({ mobile, code, purpose });
       return Promise.resolve();
     },
   };
@@ -52,6 +57,7 @@ export async function testApp(
     ...app,
     clock,
     outbox,
+    sent,
     close() {
       passwords.close();
       kv.close();

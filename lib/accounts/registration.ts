@@ -37,7 +37,13 @@ async function attemptRegistration(
   let passwordHash: string | undefined;
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const now = app.now();
-    const sms = await checkSmsCode(app.kv, mobile, smsCode, now);
+    const sms = await checkSmsCode(
+      app.kv,
+      mobile,
+      "signup",
+      smsCode,
+      now,
+    );
     if (!sms.ok) {
       const message = sms.reason === "no_live_code"
         ? messages.smsCodeInvalid

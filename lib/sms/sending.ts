@@ -1,9 +1,25 @@
 // Sending a code: issue it under the limits, hand it to the provider, withdraw it if delivery fails.
+// A code for a purpose that can't apply to the mobile is counted as sent and never sent, so the answer
+// does not tell who has an account.
 import type { App } from "@/lib/app.ts";
 import { maskMobile } from "@/lib/audit.ts";
+import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
-import { issueSmsCode, SMS_CODE_TTL_S, withdrawSmsCode } from "./codes.ts";
+import {
+  isSmsPurpose,
+  issueSmsCode,
+  SMS_CODE_TTL_S,
+  type SmsPurpose,
+  withdrawSmsCode,
+} from "./codes.ts";
 import { fieldError, mobileSchema } from "@/lib/validation.ts";
+
+/** What the sender asked for: the mobile from the path, the rest from the form or the query. */
+export interface SendRequest {
+  mobile: string;
+  /** Unset: `signup`. */
+  purpose?: string;
+}
 
 export type SendResult = { ok: true } | {
   ok: false;
@@ -13,22 +29,43 @@ export type SendResult = { ok: true } | {
 
 export async function sendSmsCode(
   app: App,
-  mobile: string,
+  request: SendRequest,
   clientAddress: string,
 ): Promise<SendResult> {
+  const { mobile, purpose = "signup" } = request;
   if (fieldError(mobileSchema, mobile)) {
     return { ok: false, status: 400, error: messages.invalidMobile };
   }
-  const issued = await issueSmsCode(app.kv, mobile, clientAddress, app.now());
+  if (!isSmsPurpose(purpose)) {
+    return { ok: false, status: 400, error: messages.badRequest };
+  }
+  const issued = await issueSmsCode(app.kv, {
+    mobile,
+    clientAddress,
+    purpose,
+    applies: await purposeApplies(app.kv, purpose, mobile),
+  }, app.now());
   if (!issued.ok) {
     return { ok: false, status: 429, error: messages.smsTooFrequent };
   }
+  if (issued.code === null) return { ok: true };
   try {
-    await app.sms.send(mobile, issued.code, SMS_CODE_TTL_S);
+    await app.sms.send(mobile, issued.code, SMS_CODE_TTL_S, purpose);
     return { ok: true };
   } catch (error) {
     console.error(`SMS delivery to ${maskMobile(mobile)} failed: ${error}`);
-    await withdrawSmsCode(app.kv, mobile, issued.code);
+    await withdrawSmsCode(app.kv, mobile, purpose, issued.code);
     return { ok: false, status: 502, error: messages.smsSendFailed };
   }
+}
+
+/** A reset or a deletion needs an account to act on; a mobile change needs a mobile nobody has. */
+async function purposeApplies(
+  kv: Deno.Kv,
+  purpose: SmsPurpose,
+  mobile: string,
+): Promise<boolean> {
+  if (purpose === "signup") return true;
+  const { user } = await findUserByMobile(kv, mobile);
+  return purpose === "change_mobile" ? !user : Boolean(user);
 }

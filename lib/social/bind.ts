@@ -78,7 +78,7 @@ async function attemptBind(
     // The account is read before the code: a racing bind that created it consumed the code in the
     // same write, so a loser sees the code gone instead of reaching the password check and throttle.
     const found = await findUserByMobile(kv, mobile);
-    const sms = await checkSmsCode(kv, mobile, smsCode, now);
+    const sms = await checkSmsCode(kv, mobile, "signup", smsCode, now);
     if (!sms.ok) {
       const message = sms.reason === "no_live_code"
         ? messages.smsCodeInvalid

@@ -1,14 +1,19 @@
 import type { Handlers } from "$fresh/server.ts";
+import { readForm } from "@/lib/http/forms.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
-  async POST(_req, ctx) {
-    const result = await sendSmsCode(
-      ctx.state.app,
-      ctx.params.mobile,
-      ctx.state.clientAddress,
-    );
+  async POST(req, ctx) {
+    // The fields may come in the form body or in the query, as the seed's shop sends them.
+    const fields = {
+      ...Object.fromEntries(ctx.url.searchParams),
+      ...await readForm(req),
+    };
+    const result = await sendSmsCode(ctx.state.app, {
+      mobile: ctx.params.mobile,
+      purpose: fields.purpose || undefined,
+    }, ctx.state.clientAddress);
     if (result.ok) return Response.json({ ok: true });
     return Response.json({ ok: false, error: result.error }, {
       status: result.status,

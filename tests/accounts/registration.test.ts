@@ -11,7 +11,7 @@ Deno.test("registration", async (t) => {
   await t.step(
     "a mobile, a password and the SMS code make an account named by the mobile",
     async () => {
-      ok((await sendSmsCode(app, "13800138001", "10.0.0.1")).ok);
+      ok((await sendSmsCode(app, { mobile: "13800138001" }, "10.0.0.1")).ok);
       const result = await registerUser(app, {
         mobile: "13800138001",
         password: "secret123",
@@ -27,7 +27,7 @@ Deno.test("registration", async (t) => {
     "a taken mobile is refused and the code is not spent",
     async () => {
       app.clock.now += 61_000;
-      await sendSmsCode(app, "13800138001", "10.0.0.1");
+      await sendSmsCode(app, { mobile: "13800138001" }, "10.0.0.1");
       const fields = {
         mobile: "13800138001",
         password: "secret123",
@@ -64,7 +64,7 @@ Deno.test("registration", async (t) => {
   await t.step(
     "ten registrations racing for one mobile make one account",
     async () => {
-      await sendSmsCode(app, "13800138003", "10.0.0.1");
+      await sendSmsCode(app, { mobile: "13800138003" }, "10.0.0.1");
       const fields = {
         mobile: "13800138003",
         password: "secret123",

@@ -5,154 +5,242 @@ import {
   DAILY_SENDS_PER_CLIENT,
   DAILY_SENDS_PER_MOBILE,
   issueSmsCode,
+  SMS_PURPOSES,
+  type SmsCodeRequest,
+  type SmsPurpose,
 } from "@/lib/sms/codes.ts";
 import { START } from "@/tests/_app.ts";
 
 const MOBILE = "13800138000";
 const CLIENT = "203.0.113.7";
 
+const request = (
+  mobile = MOBILE,
+  clientAddress = CLIENT,
+  purpose: SmsPurpose = "signup",
+  applies = true,
+): SmsCodeRequest => ({ mobile, clientAddress, purpose, applies });
+
 async function issued(
   kv: Deno.Kv,
   now = START,
   mobile = MOBILE,
   client = CLIENT,
+  purpose: SmsPurpose = "signup",
 ): Promise<string> {
-  const result = await issueSmsCode(kv, mobile, client, now);
-  if (!result.ok) throw new Error(`expected a code, got ${result.reason}`);
+  const result = await issueSmsCode(kv, request(mobile, client, purpose), now);
+  if (!result.ok || result.code === null) {
+    throw new Error(`expected a code, got ${JSON.stringify(result)}`);
+  }
   return result.code;
 }
 
-Deno.test("SMS codes", async (t) => {
-  const kv = await Deno.openKv(":memory:");
+const wrongFor = (code: string) => code === "000000" ? "111111" : "000000";
 
-  await t.step("a code is six digits and checks out", async () => {
+async function withKv(story: (kv: Deno.Kv) => Promise<void>) {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await story(kv);
+  } finally {
+    kv.close();
+  }
+}
+
+Deno.test("a code is six digits and checks out", () =>
+  withKv(async (kv) => {
     const code = await issued(kv);
     ok(/^\d{6}$/.test(code));
-    equal((await checkSmsCode(kv, MOBILE, code, START + 1000)).ok, true);
-  });
-
-  await t.step(
-    "a second code within 60 s is refused, after 60 s it is sent",
-    async () => {
-      deepEqual(await issueSmsCode(kv, MOBILE, CLIENT, START + 59_000), {
-        ok: false,
-        reason: "too_frequent",
-      });
-      ok((await issueSmsCode(kv, MOBILE, CLIENT, START + 60_000)).ok);
-    },
-  );
-
-  await t.step("a code expires after 300 s", async () => {
-    const code = await issued(kv, START + 120_000, "13900139000");
     equal(
-      (await checkSmsCode(kv, "13900139000", code, START + 120_000 + 299_000))
-        .ok,
+      (await checkSmsCode(kv, MOBILE, "signup", code, START + 1000)).ok,
+      true,
+    );
+  }));
+
+Deno.test("a second code within 60 s is refused, after 60 s it is sent", () =>
+  withKv(async (kv) => {
+    await issued(kv);
+    deepEqual(await issueSmsCode(kv, request(), START + 59_000), {
+      ok: false,
+      reason: "too_frequent",
+    });
+    ok((await issueSmsCode(kv, request(), START + 60_000)).ok);
+  }));
+
+Deno.test("a code expires after 300 s", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
+    equal(
+      (await checkSmsCode(kv, MOBILE, "signup", code, START + 299_000)).ok,
       true,
     );
     deepEqual(
-      await checkSmsCode(kv, "13900139000", code, START + 120_000 + 300_000),
-      {
-        ok: false,
-        reason: "no_live_code",
-      },
+      await checkSmsCode(kv, MOBILE, "signup", code, START + 300_000),
+      { ok: false, reason: "no_live_code" },
     );
-  });
+  }));
 
-  await t.step("a code never sent is no live code", async () => {
-    deepEqual(await checkSmsCode(kv, "13700137000", "123456", START), {
+Deno.test("a code never sent is no live code", () =>
+  withKv(async (kv) => {
+    deepEqual(await checkSmsCode(kv, MOBILE, "signup", "123456", START), {
       ok: false,
       reason: "no_live_code",
     });
-  });
+  }));
 
-  await t.step(
-    "a fifth wrong guess burns the code, so a sixth guess fails even when right",
-    async () => {
-      const mobile = "13600136000";
-      const code = await issued(kv, START, mobile);
-      const wrong = code === "000000" ? "111111" : "000000";
-      for (let guess = 1; guess <= 5; guess++) {
-        deepEqual(await checkSmsCode(kv, mobile, wrong, START), {
-          ok: false,
-          reason: "wrong_code",
-        }, `guess ${guess}`);
-      }
-      deepEqual(await checkSmsCode(kv, mobile, code, START), {
-        ok: false,
-        reason: "no_live_code",
-      });
-    },
-  );
+Deno.test("a fifth wrong guess burns the code, so a sixth guess fails even when right", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
+    for (let guess = 1; guess <= 5; guess++) {
+      deepEqual(
+        await checkSmsCode(kv, MOBILE, "signup", wrongFor(code), START),
+        { ok: false, reason: "wrong_code" },
+        `guess ${guess}`,
+      );
+    }
+    deepEqual(await checkSmsCode(kv, MOBILE, "signup", code, START), {
+      ok: false,
+      reason: "no_live_code",
+    });
+  }));
 
-  await t.step("parallel wrong guesses are all counted", async () => {
-    const mobile = "13500135000";
-    const code = await issued(kv, START, mobile);
-    const wrong = code === "000000" ? "111111" : "000000";
+Deno.test("parallel wrong guesses are all counted", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
     await Promise.all(
-      Array.from({ length: 5 }, () => checkSmsCode(kv, mobile, wrong, START)),
+      Array.from(
+        { length: 5 },
+        () => checkSmsCode(kv, MOBILE, "signup", wrongFor(code), START),
+      ),
     );
-    deepEqual(await checkSmsCode(kv, mobile, code, START), {
+    deepEqual(await checkSmsCode(kv, MOBILE, "signup", code, START), {
       ok: false,
       reason: "no_live_code",
     });
-  });
+  }));
 
-  await t.step("a consumed code cannot be used again", async () => {
-    const mobile = "13400134000";
-    const code = await issued(kv, START, mobile);
-    const check = await checkSmsCode(kv, mobile, code, START);
+Deno.test("a consumed code cannot be used again", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
+    const check = await checkSmsCode(kv, MOBILE, "signup", code, START);
     if (!check.ok) throw new Error("expected a live code");
     ok((await consumeSmsCodeIn(kv.atomic(), check.entry).commit()).ok);
     equal(
       (await consumeSmsCodeIn(kv.atomic(), check.entry).commit()).ok,
       false,
     );
-    deepEqual(await checkSmsCode(kv, mobile, code, START), {
+    deepEqual(await checkSmsCode(kv, MOBILE, "signup", code, START), {
       ok: false,
       reason: "no_live_code",
     });
-  });
+  }));
 
-  await t.step("one mobile gets at most 10 codes a day", async () => {
-    const mobile = "13300133000";
+Deno.test("one mobile gets at most 10 codes a day", () =>
+  withKv(async (kv) => {
     for (let i = 0; i < DAILY_SENDS_PER_MOBILE; i++) {
-      await issued(kv, START + i * 61_000, mobile, `198.51.100.${i}`);
+      await issued(kv, START + i * 61_000, MOBILE, `198.51.100.${i}`);
     }
     deepEqual(
-      await issueSmsCode(kv, mobile, "198.51.100.200", START + 11 * 61_000),
-      {
-        ok: false,
-        reason: "daily_cap",
-      },
+      await issueSmsCode(
+        kv,
+        request(MOBILE, "198.51.100.200"),
+        START + 11 * 61_000,
+      ),
+      { ok: false, reason: "daily_cap" },
     );
-  });
+  }));
 
-  await t.step("one client gets at most 50 codes a day", async () => {
-    const client = "192.0.2.1";
+Deno.test("one client gets at most 50 codes a day", () =>
+  withKv(async (kv) => {
     for (let i = 0; i < DAILY_SENDS_PER_CLIENT; i++) {
-      await issued(kv, START, `131${String(i).padStart(8, "0")}`, client);
+      await issued(kv, START, `131${String(i).padStart(8, "0")}`);
     }
-    deepEqual(await issueSmsCode(kv, "13188888888", client, START), {
+    deepEqual(await issueSmsCode(kv, request("13188888888"), START), {
       ok: false,
       reason: "daily_cap",
     });
-  });
+  }));
 
-  await t.step(
-    "simultaneous requests for one mobile send one code",
-    async () => {
-      const results = await Promise.all(
-        Array.from(
-          { length: 10 },
-          () => issueSmsCode(kv, "13200132000", CLIENT + "x", START),
-        ),
-      );
-      equal(
-        results.filter((result) => result.ok).length,
-        1,
-      );
-    },
-  );
+Deno.test("simultaneous requests for one mobile send one code", () =>
+  withKv(async (kv) => {
+    const results = await Promise.all(
+      Array.from(
+        { length: 10 },
+        (_, i) => issueSmsCode(kv, request(MOBILE, `${CLIENT}${i}`), START),
+      ),
+    );
+    equal(results.filter((result) => result.ok).length, 1);
+  }));
 
-  kv.close();
+Deno.test("a code works only for its own purpose", async (t) => {
+  for (const purpose of SMS_PURPOSES) {
+    await t.step(`a ${purpose} code`, () =>
+      withKv(async (kv) => {
+        const code = await issued(kv, START, MOBILE, CLIENT, purpose);
+        for (const other of SMS_PURPOSES.filter((p) => p !== purpose)) {
+          deepEqual(
+            await checkSmsCode(kv, MOBILE, other, code, START),
+            { ok: false, reason: "no_live_code" },
+            `used as ${other}`,
+          );
+        }
+        equal((await checkSmsCode(kv, MOBILE, purpose, code, START)).ok, true);
+      }));
+  }
 });
+
+Deno.test("the resend wait and the caps count every purpose together", () =>
+  withKv(async (kv) => {
+    await issued(kv, START, MOBILE, CLIENT, "signup");
+    deepEqual(
+      await issueSmsCode(
+        kv,
+        request(MOBILE, "198.51.100.1", "reset_password"),
+        START + 1000,
+      ),
+      { ok: false, reason: "too_frequent" },
+    );
+    for (let i = 1; i < DAILY_SENDS_PER_MOBILE; i++) {
+      const purpose = SMS_PURPOSES[i % SMS_PURPOSES.length];
+      await issued(kv, START + i * 61_000, MOBILE, `198.51.100.${i}`, purpose);
+    }
+    deepEqual(
+      await issueSmsCode(
+        kv,
+        request(MOBILE, "198.51.100.99", "delete_account"),
+        START + 20 * 61_000,
+      ),
+      { ok: false, reason: "daily_cap" },
+    );
+  }));
+
+Deno.test("a request that does not apply makes no code, but waits and counts as one that did", () =>
+  withKv(async (kv) => {
+    const notSent = await issueSmsCode(
+      kv,
+      request(MOBILE, CLIENT, "reset_password", false),
+      START,
+    );
+    deepEqual(notSent, { ok: true, code: null });
+    deepEqual(
+      await checkSmsCode(kv, MOBILE, "reset_password", "000000", START),
+      { ok: false, reason: "no_live_code" },
+    );
+    deepEqual(await issueSmsCode(kv, request(), START + 1000), {
+      ok: false,
+      reason: "too_frequent",
+    });
+    const counts = await kv.getMany<number[]>([
+      ["sms_sends_by_mobile", MOBILE, Math.floor((START + 8 * 3600e3) / 864e5)],
+    ]);
+    equal(counts[0].value, 1);
+  }));
+
+Deno.test("a new code of one purpose leaves another purpose's live code alone", () =>
+  withKv(async (kv) => {
+    const signup = await issued(kv, START, MOBILE, CLIENT, "signup");
+    await issued(kv, START + 61_000, MOBILE, CLIENT, "change_mobile");
+    equal(
+      (await checkSmsCode(kv, MOBILE, "signup", signup, START + 62_000)).ok,
+      true,
+    );
+  }));

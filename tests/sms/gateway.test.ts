@@ -10,7 +10,7 @@ import { START } from "@/tests/_app.ts";
 
 const WEBHOOK = "http://127.0.0.1:9/sms";
 
-Deno.test("the webhook provider POSTs the code as JSON", async () => {
+Deno.test("the webhook provider POSTs the code and its purpose as JSON", async () => {
   const received: {
     url: string;
     method: string;
@@ -28,12 +28,17 @@ Deno.test("the webhook provider POSTs the code as JSON", async () => {
     return new Response("ok");
   };
   await createSmsSender({ provider: "webhook", webhookUrl: WEBHOOK }, fakeFetch)
-    .send("13800138000", "123456", 300);
+    .send("13800138000", "123456", 300, "reset_password");
   deepEqual(received, [{
     url: WEBHOOK,
     method: "POST",
     type: "application/json",
-    body: { mobile: "13800138000", code: "123456", ttl: 300 },
+    body: {
+      mobile: "13800138000",
+      code: "123456",
+      ttl: 300,
+      purpose: "reset_password",
+    },
   }]);
 });
 
@@ -59,13 +64,13 @@ Deno.test("a code the provider could not deliver is withdrawn and the sender tol
     fetch: failingGateway,
     passwords,
   });
-  deepEqual(await sendSmsCode(app, "13800138000", "127.0.0.1"), {
+  deepEqual(await sendSmsCode(app, { mobile: "13800138000" }, "127.0.0.1"), {
     ok: false,
     status: 502,
     error: messages.smsSendFailed,
   });
   equal(
-    (await checkSmsCode(kv, "13800138000", sentCode, START)).ok,
+    (await checkSmsCode(kv, "13800138000", "signup", sentCode, START)).ok,
     false,
     "the undelivered code is not live",
   );

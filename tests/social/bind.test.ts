@@ -16,7 +16,7 @@ const CLIENT = "127.0.0.1";
 
 async function smsCode(app: TestApp, mobile: string): Promise<string> {
   if (app.outbox.has(mobile)) app.clock.now += 61_000; // past the resend interval of the earlier code
-  const sent = await sendSmsCode(app, mobile, CLIENT);
+  const sent = await sendSmsCode(app, { mobile }, CLIENT);
   ok(sent.ok, JSON.stringify(sent));
   return app.outbox.get(mobile)!;
 }
