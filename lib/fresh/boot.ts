@@ -10,7 +10,7 @@ if (text) await boot(text);
 async function boot(text: string) {
   // Signals come back as signals; one id is one signal, wherever it was passed.
   const { signal } = text.includes(SIGNAL)
-    ? await import("@preact/signals")
+    ? await import("./_signal.ts")
     : { signal: undefined };
   const made = new Map<number, unknown>();
   const data: IslandData = JSON.parse(text, (_key, value) => {

@@ -5,6 +5,13 @@ import type { FreshConfig, Manifest } from "./types.ts";
 import { getBuildId, type IslandUse, setBuildId } from "./runtime.ts";
 import { islandDataJson } from "./serialize.ts";
 import { contentHash } from "./static.ts";
+import {
+  type Bytes,
+  chooseVariant,
+  compressedFiles,
+  notModified,
+  type Variants,
+} from "./compression.ts";
 
 export const BUNDLE_PREFIX = "/_frsh/js/";
 const BOOT = "boot";
@@ -15,6 +22,12 @@ export interface Bundle {
   files: Record<string, string>;
   /** `boot` or an island's manifest key → its output path, then every chunk that one imports. */
   entries: Record<string, string[]>;
+}
+
+interface EncodedFile {
+  bytes: Bytes;
+  etag: string;
+  variants: Variants;
 }
 
 export async function islandBundles(manifest: Manifest, config: FreshConfig) {
@@ -33,21 +46,41 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
       throw error;
     });
 
+  const compressed = compressedFiles(compressedDir(manifest, config));
+  // Each file's bytes, ETag and variants, made at its first request.
+  const encoded: Record<string, Promise<EncodedFile>> = {};
+  const encode = async (code: string): Promise<EncodedFile> => {
+    const bytes = new TextEncoder().encode(code);
+    const hash = await contentHash(bytes, 16);
+    return {
+      bytes,
+      etag: `"${hash}"`,
+      variants: await compressed.variants(hash, () => bytes),
+    };
+  };
+
   return {
-    /** Answers `/_frsh/js/<BUILD_ID>/<file>`; another build's files are gone. */
-    async serve(pathname: string): Promise<Response> {
+    /** Answers `/_frsh/js/<BUILD_ID>/<file>`, brotli'd or gzipped as asked; another build's files are gone. */
+    async serve(req: Request, pathname: string): Promise<Response> {
       const prefix = BUNDLE_PREFIX + getBuildId() + "/";
       const path = pathname.startsWith(prefix) && pathname.slice(prefix.length);
       const { files } = await bundle();
       if (!path || !Object.hasOwn(files, path)) {
         return new Response("Not Found", { status: 404 });
       }
-      return new Response(files[path], {
-        headers: {
-          "content-type": "text/javascript; charset=utf-8",
-          "cache-control": "public, max-age=31536000, immutable",
-        },
+      const file = await (encoded[path] ??= encode(files[path]));
+      const variant = chooseVariant(req, file.etag, file.variants);
+      const headers = new Headers({
+        etag: variant.etag,
+        "cache-control": "public, max-age=31536000, immutable",
+        vary: "Accept-Encoding",
       });
+      if (notModified(req, variant.etag)) {
+        return new Response(null, { status: 304, headers });
+      }
+      headers.set("content-type", "text/javascript; charset=utf-8");
+      if (variant.coding) headers.set("content-encoding", variant.coding);
+      return new Response(variant.body ?? file.bytes, { headers });
     },
 
     /** Preloads and the boot module (with the page's nonce) for `<head>`, the island data for the end of `<body>`. */
@@ -145,10 +178,24 @@ function withImports(
 }
 const IMPORT = /(?:from|import)\s*"(\.\.?\/[^"]+)"/g;
 
-export function snapshotPath(manifest: Manifest, config: FreshConfig) {
-  const outDir = config.build?.outDir ??
+/** `deno task build`'s folder: `config.build.outDir`, by default `_fresh/` beside the manifest. */
+export function outDir(manifest: Manifest, config: FreshConfig) {
+  return config.build?.outDir ??
     filePath(new URL("./_fresh", manifest.baseUrl));
-  return `${outDir}/snapshot.json`;
+}
+
+export function snapshotPath(manifest: Manifest, config: FreshConfig) {
+  return `${outDir(manifest, config)}/snapshot.json`;
+}
+
+/** Where the build leaves brotli and gzip variants of bundles and static files, by content hash. */
+export function compressedDir(manifest: Manifest, config: FreshConfig) {
+  return `${outDir(manifest, config)}/compressed`;
+}
+
+export function staticDir(manifest: Manifest, config: FreshConfig) {
+  return config.staticDir ??
+    filePath(new URL("./static/", manifest.baseUrl));
 }
 
 export function filePath(url: URL): string {

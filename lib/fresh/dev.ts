@@ -2,7 +2,15 @@
 // fresh.gen.ts is the same text, byte for byte, that Fresh 1.x's generator writes after `deno fmt`.
 import { readdir } from "node:fs/promises";
 import type { FreshConfig, Manifest } from "./types.ts";
-import { bundleIslands, filePath, snapshotPath } from "./bundles.ts";
+import {
+  bundleIslands,
+  compressedDir,
+  filePath,
+  snapshotPath,
+  staticDir,
+} from "./bundles.ts";
+import { isCompressible, writeVariants } from "./compression.ts";
+import { contentHash, listFiles } from "./static.ts";
 
 export default async function dev(
   base: string,
@@ -27,13 +35,34 @@ export default async function dev(
   await import(new URL(entrypoint, base).href);
 }
 
-/** Bundles the islands into `config.build.outDir` (default `_fresh/`), for servers that can't bundle. */
+/**
+ * Bundles the islands into `config.build.outDir` (default `_fresh/`), for servers that can't bundle,
+ * with brotli and gzip variants of the bundles and of static/'s text files beside them.
+ */
 export async function build(manifest: Manifest, config: FreshConfig = {}) {
   const bundle = await bundleIslands(manifest);
   const path = snapshotPath(manifest, config);
-  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  const compressed = compressedDir(manifest, config);
+  await Deno.remove(compressed, { recursive: true }).catch(() => {});
+  await Deno.mkdir(compressed, { recursive: true });
   await Deno.writeTextFile(path, JSON.stringify(bundle, null, 1) + "\n");
   console.log(`Wrote ${path} (build ${bundle.buildId})`);
+  let variants = 0;
+  for (const code of Object.values(bundle.files)) {
+    const bytes = new TextEncoder().encode(code);
+    variants += await writeVariants(
+      compressed,
+      await contentHash(bytes, 16),
+      bytes,
+    );
+  }
+  const files = await listFiles(staticDir(manifest, config).replace(/\/$/, ""));
+  for (const file of files.values()) {
+    if (!isCompressible(file.type)) continue;
+    const bytes = await Deno.readFile(file.path);
+    variants += await writeVariants(compressed, file.etag.slice(1, -1), bytes);
+  }
+  console.log(`Wrote ${variants} brotli and gzip files to ${compressed}`);
 }
 
 /** Source files below `dir/folder`, as paths from `dir`, tests left out. */

@@ -5,7 +5,13 @@ import type { FreshConfig, FreshContext, Handler, Manifest } from "./types.ts";
 import { buildRouteTable, isWithin, matchRoute, type Route } from "./routes.ts";
 import { type App, renderPage } from "./render.tsx";
 import { registerIslands } from "./islands.tsx";
-import { BUNDLE_PREFIX, filePath, islandBundles } from "./bundles.ts";
+import {
+  BUNDLE_PREFIX,
+  compressedDir,
+  islandBundles,
+  staticDir,
+} from "./bundles.ts";
+import { compressPage } from "./compression.ts";
 import { staticFiles } from "./static.ts";
 
 export type * from "./types.ts";
@@ -38,7 +44,8 @@ export async function createHandler(
   const table = buildRouteTable(manifest);
   const bundles = await islandBundles(manifest, config);
   const statics = staticFiles(
-    config.staticDir ?? filePath(new URL("./static/", manifest.baseUrl)),
+    staticDir(manifest, config),
+    compressedDir(manifest, config),
   );
   const app: App = { table, islandTags: bundles.tags };
   const { notFound, error: errorPage } = table;
@@ -58,7 +65,7 @@ export async function createHandler(
     }
     if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
-      return [() => bundles.serve(pathname)];
+      return [() => bundles.serve(req, pathname)];
     }
     const file = (req.method === "GET" || req.method === "HEAD") &&
       await statics.find(pathname);
@@ -107,6 +114,9 @@ export async function createHandler(
           return new Response("Internal Server Error", { status: 500 });
         })
         : new Response("Internal Server Error", { status: 500 });
+    }
+    if (ctx.destination !== "static") {
+      response = await compressPage(req, response);
     }
     if (req.method !== "HEAD" || !response.body) return response;
     response.body.cancel().catch(() => {});

@@ -1,21 +1,46 @@
 // Files from static/, listed once at the first request: a URL path can only name a file found
 // there, so nothing outside the folder is ever read. Each has a content hash as its ETag, and
-// URLs carrying asset()'s build id are cached for good.
+// URLs carrying asset()'s build id are cached for good. Text files also go brotli'd or gzipped,
+// as the request prefers, from the variants `deno task build` made (or made once here).
 import { readdir } from "node:fs/promises";
 import { contentType, lookup } from "mime-types";
 import { ASSET_CACHE_BUST_KEY, getBuildId } from "./runtime.ts";
+import {
+  appendVary,
+  chooseVariant,
+  compressedFiles,
+  isCompressible,
+  MAX_PRECOMPRESSED_BYTES,
+  notModified,
+  type Variants,
+} from "./compression.ts";
 
 interface StaticFile {
   path: string;
   size: number;
   etag: string;
+  type: string;
+  /** Only for text: brotli and gzip, made at the first request for the file. */
+  variants?: () => Promise<Variants>;
 }
 
-export function staticFiles(dir: string) {
+/** `dir`'s files, with their compressed variants from `compressedDir` where the build put them. */
+export function staticFiles(dir: string, compressedDir: string) {
   let listing: Promise<Map<string, StaticFile>> | undefined;
+  const compressed = compressedFiles(compressedDir);
   return {
     async find(pathname: string): Promise<StaticFile | undefined> {
-      const files = await (listing ??= listFiles(dir.replace(/\/$/, "")));
+      listing ??= listFiles(dir.replace(/\/$/, "")).then((files) => {
+        for (const file of files.values()) {
+          if (!isCompressible(file.type)) continue;
+          if (file.size > MAX_PRECOMPRESSED_BYTES) continue;
+          const hash = file.etag.slice(1, -1);
+          file.variants = () =>
+            compressed.variants(hash, () => Deno.readFileSync(file.path));
+        }
+        return files;
+      });
+      const files = await listing;
       try {
         return files.get(decodeURIComponent(pathname).slice(1));
       } catch {
@@ -26,28 +51,38 @@ export function staticFiles(dir: string) {
     async serve(req: Request, url: URL, file: StaticFile) {
       const immutable = url.searchParams.get(ASSET_CACHE_BUST_KEY) ===
         getBuildId();
+      const variant = chooseVariant(
+        req,
+        file.etag,
+        await file.variants?.() ?? {},
+      );
       const headers = new Headers({
-        etag: file.etag,
+        etag: variant.etag,
         "cache-control": immutable
           ? "public, max-age=31536000, immutable"
           : "no-cache",
       });
-      const ifNoneMatch = req.headers.get("if-none-match")?.split(/\s*,\s*/);
-      const matches = (tag: string) => tag.replace(/^W\//, "") === file.etag;
-      if (ifNoneMatch?.some((tag) => matches(tag) || tag === "*")) {
+      if (file.variants) appendVary(headers, "Accept-Encoding");
+      if (notModified(req, variant.etag)) {
         return new Response(null, { status: 304, headers });
       }
-      const type = lookup(file.path) || "application/octet-stream";
-      headers.set("content-type", contentType(type) || type);
-      headers.set("content-length", String(file.size));
+      headers.set("content-type", file.type);
+      if (variant.coding) headers.set("content-encoding", variant.coding);
+      headers.set(
+        "content-length",
+        String(variant.body?.length ?? file.size),
+      );
       if (req.method === "HEAD") return new Response(null, { headers });
-      return new Response((await Deno.open(file.path)).readable, { headers });
+      return new Response(
+        variant.body ?? (await Deno.open(file.path)).readable,
+        { headers },
+      );
     },
   };
 }
 
 /** Every regular file below `dir` by its path from there; links are not followed, so none leads out. */
-async function listFiles(dir: string) {
+export async function listFiles(dir: string) {
   const files = new Map<string, StaticFile>();
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
     .catch((error) => error.code === "ENOENT" ? [] : Promise.reject(error));
@@ -55,10 +90,12 @@ async function listFiles(dir: string) {
     const path = `${entry.parentPath}/${entry.name}`;
     const contents = await Deno.readFile(path);
     const etag = `"${await contentHash(contents, 16)}"`;
+    const type = lookup(path) || "application/octet-stream";
     files.set(path.slice(dir.length + 1), {
       path,
       size: contents.length,
       etag,
+      type: contentType(type) || type,
     });
   }
   return files;

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { createHandler } from "$fresh/server.ts";
+import { contentHash } from "$fresh/static.ts";
 import manifest from "@/tests/fresh/fixture/fresh.gen.ts";
 
 Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", async (t) => {
@@ -31,6 +33,20 @@ Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", a
       );
       for (const [path] of Object.values<string[]>(snapshot.entries)) {
         assert.match(snapshot.files[path], /\bexport\b|\bimport\b/, path);
+      }
+    },
+  );
+
+  await t.step(
+    "beside it, brotli and gzip variants of each bundle, by content hash",
+    async () => {
+      for (const code of Object.values<string>(snapshot.files)) {
+        if (code.length < 1000) continue; // too small to gain
+        const hash = await contentHash(new TextEncoder().encode(code), 16);
+        const br = await Deno.readFile(`${outDir}/compressed/${hash}.br`);
+        const gz = await Deno.readFile(`${outDir}/compressed/${hash}.gz`);
+        assert.equal(brotliDecompressSync(br).toString(), code);
+        assert.equal(gunzipSync(gz).toString(), code);
       }
     },
   );
