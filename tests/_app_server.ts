@@ -64,17 +64,40 @@ export class AppServer implements AsyncDisposable {
     private readonly afterDispose?: () => PromiseLike<void>,
   ) {}
 
-  /** Starts the app on 127.0.0.1 with the KV at `kvPath`, cheap bcrypt, and X-Forwarded-For trusted. */
+  /**
+   * Starts the app on 127.0.0.1 with the KV at `kvPath`, cheap bcrypt, and X-Forwarded-For trusted.
+   * The port is one the OS just handed out, and the server counts as started once it answers HTTP:
+   * neither depends on what the runtime (lib/fresh or Fresh itself) prints or does with port 0.
+   */
   static async start(
     kvPath: string,
     env: Record<string, string> = {},
     afterDispose?: () => PromiseLike<void>,
+    main = MAIN,
+  ): Promise<AppServer> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        const port = freePort();
+        return await AppServer.#startOn(main, port, kvPath, env, afterDispose);
+      } catch (error) {
+        // Someone else took the port between our look and the server's bind: try another.
+        if (!(error instanceof PortTaken) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  static async #startOn(
+    main: string,
+    port: number,
+    kvPath: string,
+    env: Record<string, string>,
+    afterDispose?: () => PromiseLike<void>,
   ): Promise<AppServer> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN],
+      args: ["run", "-A", main],
       cwd: ROOT.pathname,
       env: {
-        PORT: "0",
+        PORT: String(port),
         HOSTNAME: "127.0.0.1",
         DENO_KV_PATH: kvPath,
         SECRET_KEY,
@@ -96,42 +119,28 @@ export class AppServer implements AsyncDisposable {
     }).spawn();
 
     const output = new ServerOutput();
-    const listening = Promise.withResolvers<string>();
-    const stdout = readLines(child.stdout, (line) => {
-      const address = line.match(/^Listening on (http:\/\/[\d.]+:\d+)\//);
-      if (address) listening.resolve(address[1]);
-      output.onStdout(line);
-    });
+    const stdout = readLines(child.stdout, (line) => output.onStdout(line));
     const stderr = readLines(child.stderr, (line) => output.onStderr(line));
     const done = Promise.all([child.status, stdout, stderr]);
-
-    const timer = setTimeout(
-      () => listening.reject(new Error("the server did not start in time")),
-      START_TIMEOUT_MS,
-    );
-    child.status.then((status) =>
-      listening.reject(
-        new Error(
-          `the server exited with ${status.code} before listening:\n${
-            output.stderr.join("\n")
-          }`,
-        ),
-      )
-    );
+    const origin = `http://127.0.0.1:${port}`;
+    const exited = done.then(() => {
+      const log = output.stderr.join("\n");
+      throw /AddrInUse|address already in use/i.test(log)
+        ? new PortTaken(log)
+        : new Error(`the server exited before answering:\n${log}`);
+    });
+    exited.catch(() => {}); // after a good start, only the wait below listens to it
     try {
-      return new AppServer(
-        await listening.promise,
-        child,
-        done,
-        output,
-        afterDispose,
-      );
+      await untilAnswering(origin, exited);
+      return new AppServer(origin, child, done, output, afterDispose);
     } catch (error) {
-      child.kill("SIGKILL");
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
       await done;
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -222,6 +231,38 @@ export async function inspectKv(path: string) {
   const rowsOf = <T>(table: string) =>
     rows.filter(({ key }) => key[0] === table) as Deno.KvEntry<T>[];
   return { invariants, tables, rowsOf };
+}
+
+class PortTaken extends Error {}
+
+/** A loopback port nothing listens on right now: the OS picks it, and we let it go for the server. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Resolves once `origin` answers any HTTP request; rejects when `exited` does or time runs out. */
+async function untilAnswering(origin: string, exited: Promise<never>) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const answered = await Promise.race([
+      fetch(origin + "/", { redirect: "manual" }).then(
+        (response) => response.body?.cancel().then(() => true) ?? true,
+        () => false,
+      ),
+      exited,
+    ]);
+    if (answered) return;
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, 50)),
+      exited,
+    ]);
+  }
+  throw new Error(
+    `the server did not answer on ${origin} within ${START_TIMEOUT_MS} ms`,
+  );
 }
 
 async function readLines(
