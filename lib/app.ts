@@ -13,7 +13,7 @@ export interface App {
   now: () => number;
   passwords: PasswordHasher;
   sms: SmsSender;
-  /** Outbound HTTP (QQ Connect, the SMS webhook); tests route it to the app itself. */
+  /** Outbound HTTP (QQ Connect, the SMS gateways); tests route it to the app itself. */
   fetch: typeof fetch;
 }
 
@@ -24,12 +24,13 @@ export async function createApp(
 ): Promise<App> {
   const kv = overrides.kv ?? await Deno.openKv(config.kvPath);
   const fetchFn = overrides.fetch ?? fetch;
+  const now = overrides.now ?? Date.now;
   return {
     config,
     kv,
-    now: overrides.now ?? Date.now,
+    now,
     passwords: overrides.passwords ?? createPasswordHasher(config.bcryptCost),
-    sms: overrides.sms ?? createSmsSender(config.sms, fetchFn),
+    sms: overrides.sms ?? createSmsSender(config.sms, { fetch: fetchFn, now }),
     fetch: fetchFn,
   };
 }

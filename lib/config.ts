@@ -22,11 +22,40 @@ export interface Config {
   };
   /** The QQ simulator under /dev/qq: only outside production and without QQ credentials. */
   simulator: boolean;
-  sms: { provider: "console" | "webhook"; webhookUrl: string | undefined };
+  sms: SmsConfig;
   /** When an image code is asked before an SMS: `auto` when abuse is likely, `always`, or `off` (tests). */
   smsCaptcha: "auto" | "always" | "off";
   bcryptCost: number;
   trustProxy: boolean;
+}
+
+/** Where SMS codes go, with the settings of that gateway only. */
+export type SmsConfig =
+  | { provider: "console" }
+  | { provider: "webhook"; webhookUrl: string }
+  | { provider: "aliyun"; aliyun: AliyunSmsConfig }
+  | { provider: "tencent"; tencent: TencentSmsConfig };
+
+/** Aliyun Dysmsapi (SendSms, 2017-05-25). */
+export interface AliyunSmsConfig {
+  accessKeyId: string;
+  accessKeySecret: string;
+  signName: string;
+  /** A template whose text has `${code}`. */
+  templateCode: string;
+  endpoint: string;
+}
+
+/** Tencent Cloud SMS (SendSms, 2021-01-11). */
+export interface TencentSmsConfig {
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  /** A template with two parameters: the code, then its life in minutes. */
+  templateId: string;
+  region: string;
+  endpoint: string;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +76,11 @@ const origin = url.check(
     return pathname === "/" && !search && !hash && !username && !password;
   }, "must be an origin, like https://shop.example, with no path"),
 );
+const nonEmpty = z.string().check(z.minLength(1, "must not be empty"));
+// A key pasted with a space or a line break in it fails every signature; say so at start instead.
+const credential = z.string().check(z.regex(/^\S+$/, "must have no spaces"));
+const digits = (what: string) =>
+  z.string().check(z.regex(/^\d{1,20}$/, `must be the numeric ${what}`));
 const integer = (min: number, max: number) =>
   z.string().check(
     z.regex(/^\d+$/, "must be a whole number"),
@@ -79,12 +113,35 @@ const schema = {
   QQ_REDIRECT_URI: optional(url),
   QQ_API_BASE: optional(url),
   SMS_PROVIDER: z.optional(
-    z.enum(["console", "webhook"], "must be console or webhook"),
+    z.enum(
+      ["console", "webhook", "aliyun", "tencent"],
+      "must be console, webhook, aliyun or tencent",
+    ),
   ),
   SMS_WEBHOOK_URL: optional(url),
   SMS_CAPTCHA: z.optional(
     z.enum(["auto", "always", "off"], "must be auto, always or off"),
   ),
+  ALIYUN_ACCESS_KEY_ID: optional(credential),
+  ALIYUN_ACCESS_KEY_SECRET: optional(credential),
+  ALIYUN_SMS_SIGN_NAME: optional(nonEmpty),
+  ALIYUN_SMS_TEMPLATE_CODE: optional(
+    z.string().check(
+      z.regex(/^SMS_\d+$/, "must be a template code like SMS_123456789"),
+    ),
+  ),
+  ALIYUN_SMS_ENDPOINT: optional(url),
+  TENCENT_SECRET_ID: optional(credential),
+  TENCENT_SECRET_KEY: optional(credential),
+  TENCENT_SMS_SDK_APP_ID: optional(digits("SdkAppId, like 1400006666")),
+  TENCENT_SMS_SIGN_NAME: optional(nonEmpty),
+  TENCENT_SMS_TEMPLATE_ID: optional(digits("template id")),
+  TENCENT_SMS_REGION: optional(
+    z.string().check(
+      z.regex(/^[a-z]+(-[a-z0-9]+)+$/, "must be a region like ap-guangzhou"),
+    ),
+  ),
+  TENCENT_SMS_ENDPOINT: optional(url),
   BCRYPT_COST: optional(integer(4, 15)),
   TRUST_PROXY: z.optional(
     z.enum(["true", "false", "1", "0"], "must be true or false"),
@@ -114,14 +171,7 @@ export function parseConfig(env: Env): Config {
       } must be set together with the other`,
     );
   }
-  const provider =
-    value("SMS_PROVIDER") as Config["sms"]["provider"] | undefined ?? "console";
-  const webhookUrl = value("SMS_WEBHOOK_URL");
-  if (provider === "webhook" && !webhookUrl) {
-    throw new ConfigError(
-      "SMS_WEBHOOK_URL is required when SMS_PROVIDER=webhook",
-    );
-  }
+  const sms = smsConfig(value);
   const secretKey = value("SECRET_KEY");
   const publicOrigin = value("PUBLIC_ORIGIN");
   return {
@@ -139,7 +189,7 @@ export function parseConfig(env: Env): Config {
       apiBase: value("QQ_API_BASE"),
     },
     simulator: !production && !clientId,
-    sms: { provider, webhookUrl },
+    sms,
     smsCaptcha: value("SMS_CAPTCHA") as Config["smsCaptcha"] | undefined ??
       "auto",
     bcryptCost: Number(value("BCRYPT_COST") ?? 10),
@@ -179,6 +229,58 @@ function refuseUnsafeProduction(
     throw new ConfigError(
       "SMS_CAPTCHA=off is refused when APP_ENV=production: it lets anyone send SMS to any mobile",
     );
+  }
+}
+
+type Setting = keyof typeof schema;
+
+function smsConfig(value: (name: Setting) => string | undefined): SmsConfig {
+  const provider = value("SMS_PROVIDER") as SmsConfig["provider"] | undefined ??
+    "console";
+  // The other gateways' settings are checked too, so a typo shows up before the day they matter.
+  for (const name of Object.keys(schema) as Setting[]) {
+    if (/^(SMS_WEBHOOK|ALIYUN|TENCENT)_/.test(name)) value(name);
+  }
+  const required = (name: Setting): string => {
+    const setting = value(name);
+    if (!setting) {
+      throw new ConfigError(
+        `${name} is required when SMS_PROVIDER=${provider}`,
+      );
+    }
+    return setting;
+  };
+  switch (provider) {
+    case "console":
+      return { provider };
+    case "webhook":
+      return { provider, webhookUrl: required("SMS_WEBHOOK_URL") };
+    case "aliyun":
+      return {
+        provider,
+        aliyun: {
+          accessKeyId: required("ALIYUN_ACCESS_KEY_ID"),
+          accessKeySecret: required("ALIYUN_ACCESS_KEY_SECRET"),
+          signName: required("ALIYUN_SMS_SIGN_NAME"),
+          templateCode: required("ALIYUN_SMS_TEMPLATE_CODE"),
+          endpoint: value("ALIYUN_SMS_ENDPOINT") ??
+            "https://dysmsapi.aliyuncs.com",
+        },
+      };
+    case "tencent":
+      return {
+        provider,
+        tencent: {
+          secretId: required("TENCENT_SECRET_ID"),
+          secretKey: required("TENCENT_SECRET_KEY"),
+          sdkAppId: required("TENCENT_SMS_SDK_APP_ID"),
+          signName: required("TENCENT_SMS_SIGN_NAME"),
+          templateId: required("TENCENT_SMS_TEMPLATE_ID"),
+          region: value("TENCENT_SMS_REGION") ?? "ap-guangzhou",
+          endpoint: value("TENCENT_SMS_ENDPOINT") ??
+            "https://sms.tencentcloudapi.com",
+        },
+      };
   }
 }
 

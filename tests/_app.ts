@@ -37,7 +37,7 @@ export async function testApp(
     send(mobile, code, _ttl, purpose) {
       outbox.set(mobile, code);
       sent.push({ mobile, code, purpose });
-      return Promise.resolve();
+      return Promise.resolve({ ok: true });
     },
   };
   const config = parseConfig({

@@ -15,6 +15,23 @@ function refusal(env: Record<string, string>): string {
   throw new Error(`${JSON.stringify(env)} was accepted`);
 }
 
+const ALIYUN = {
+  SMS_PROVIDER: "aliyun",
+  ALIYUN_ACCESS_KEY_ID: "LTAI5tExampleKeyId",
+  ALIYUN_ACCESS_KEY_SECRET: "example-access-key-secret",
+  ALIYUN_SMS_SIGN_NAME: "阿里云短信测试",
+  ALIYUN_SMS_TEMPLATE_CODE: "SMS_154950909",
+};
+
+const TENCENT = {
+  SMS_PROVIDER: "tencent",
+  TENCENT_SECRET_ID: "AKIDExampleSecretId",
+  TENCENT_SECRET_KEY: "example-secret-key",
+  TENCENT_SMS_SDK_APP_ID: "1400006666",
+  TENCENT_SMS_SIGN_NAME: "腾讯云",
+  TENCENT_SMS_TEMPLATE_ID: "1110",
+};
+
 Deno.test("configuration", async (t) => {
   await t.step(
     "defaults run development on port 8000 with the simulator and a random key",
@@ -71,6 +88,39 @@ Deno.test("configuration", async (t) => {
         [{ PUBLIC_ORIGIN: "shop.example" }, /^PUBLIC_ORIGIN /],
         [{ PUBLIC_ORIGIN: "https://shop.example/shop" }, /^PUBLIC_ORIGIN /],
         [{ PUBLIC_ORIGIN: "https://shop.example/?a=1" }, /^PUBLIC_ORIGIN /],
+        [
+          { ...ALIYUN, ALIYUN_SMS_TEMPLATE_CODE: "154950909" },
+          /^ALIYUN_SMS_TEMPLATE_CODE /,
+        ],
+        [
+          { ...ALIYUN, ALIYUN_ACCESS_KEY_SECRET: "secret\n" },
+          /^ALIYUN_ACCESS_KEY_SECRET /,
+        ],
+        [
+          { ...ALIYUN, ALIYUN_SMS_ENDPOINT: "dysmsapi.aliyuncs.com" },
+          /^ALIYUN_SMS_ENDPOINT /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_SDK_APP_ID: "app" },
+          /^TENCENT_SMS_SDK_APP_ID /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_TEMPLATE_ID: "T1" },
+          /^TENCENT_SMS_TEMPLATE_ID /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_REGION: "Guangzhou" },
+          /^TENCENT_SMS_REGION /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SECRET_KEY: "two words" },
+          /^TENCENT_SECRET_KEY /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_ENDPOINT: "ftp://x" },
+          /^TENCENT_SMS_ENDPOINT /,
+        ],
+        [{ TENCENT_SMS_REGION: "Guangzhou" }, /^TENCENT_SMS_REGION /],
         [{ TRUST_PROXY: "maybe" }, /^TRUST_PROXY /],
         [{ QQ_CLIENT_ID: "101234567" }, /^QQ_CLIENT_SECRET /],
         [{ APP_ENV: "production" }, /^SECRET_KEY /],
@@ -237,4 +287,89 @@ Deno.test("with good settings, start's check says nothing and lets the server st
   }, 30_000);
   equal(run.code, 0);
   equal(run.stderr, "");
+});
+
+Deno.test("the real SMS gateways", async (t) => {
+  await t.step(
+    "aliyun takes its four settings and Aliyun's endpoint by default",
+    () => {
+      deepEqual(parseConfig(ALIYUN).sms, {
+        provider: "aliyun",
+        aliyun: {
+          accessKeyId: ALIYUN.ALIYUN_ACCESS_KEY_ID,
+          accessKeySecret: ALIYUN.ALIYUN_ACCESS_KEY_SECRET,
+          signName: ALIYUN.ALIYUN_SMS_SIGN_NAME,
+          templateCode: ALIYUN.ALIYUN_SMS_TEMPLATE_CODE,
+          endpoint: "https://dysmsapi.aliyuncs.com",
+        },
+      });
+    },
+  );
+
+  await t.step(
+    "tencent takes its five settings, Guangzhou and Tencent's endpoint by default",
+    () => {
+      deepEqual(parseConfig(TENCENT).sms, {
+        provider: "tencent",
+        tencent: {
+          secretId: TENCENT.TENCENT_SECRET_ID,
+          secretKey: TENCENT.TENCENT_SECRET_KEY,
+          sdkAppId: TENCENT.TENCENT_SMS_SDK_APP_ID,
+          signName: TENCENT.TENCENT_SMS_SIGN_NAME,
+          templateId: TENCENT.TENCENT_SMS_TEMPLATE_ID,
+          region: "ap-guangzhou",
+          endpoint: "https://sms.tencentcloudapi.com",
+        },
+      });
+    },
+  );
+
+  await t.step("the region and the endpoints can be set", () => {
+    const tencent = parseConfig({
+      ...TENCENT,
+      TENCENT_SMS_REGION: "ap-nanjing",
+      TENCENT_SMS_ENDPOINT: "http://127.0.0.1:9001",
+    }).sms;
+    equal(
+      tencent.provider === "tencent" && tencent.tencent.region,
+      "ap-nanjing",
+    );
+    equal(
+      tencent.provider === "tencent" && tencent.tencent.endpoint,
+      "http://127.0.0.1:9001",
+    );
+    const aliyun = parseConfig({
+      ...ALIYUN,
+      ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9002",
+    }).sms;
+    equal(
+      aliyun.provider === "aliyun" && aliyun.aliyun.endpoint,
+      "http://127.0.0.1:9002",
+    );
+  });
+
+  await t.step(
+    "each missing setting stops start-up with one line naming it",
+    () => {
+      for (
+        const [env, provider] of [[ALIYUN, "aliyun"], [
+          TENCENT,
+          "tencent",
+        ]] as const
+      ) {
+        for (
+          const name of Object.keys(env).filter((name) =>
+            name !== "SMS_PROVIDER"
+          )
+        ) {
+          throws(
+            () => parseConfig({ ...env, [name]: "" }),
+            (error: Error) =>
+              error.message ===
+                `${name} is required when SMS_PROVIDER=${provider}`,
+          );
+        }
+      }
+    },
+  );
 });

@@ -1,8 +1,7 @@
-// Sending a code: issue it under the limits, hand it to the provider, withdraw it if delivery fails.
+// Sending a code: issue it under the limits, hand it to the gateway, withdraw it if delivery fails.
 // A code for a purpose that can't apply to the mobile is counted as sent and never sent, so the answer
 // does not tell who has an account.
 import type { App } from "@/lib/app.ts";
-import { maskMobile } from "@/lib/audit.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
 import {
@@ -12,6 +11,7 @@ import {
   type SmsPurpose,
   withdrawSmsCode,
 } from "./codes.ts";
+import { deliverSmsCode } from "./gateway.ts";
 import { fieldError, mobileSchema } from "@/lib/validation.ts";
 
 /** What the sender asked for: the mobile from the path, the rest from the form or the query. */
@@ -49,14 +49,18 @@ export async function sendSmsCode(
     return { ok: false, status: 429, error: messages.smsTooFrequent };
   }
   if (issued.code === null) return { ok: true };
-  try {
-    await app.sms.send(mobile, issued.code, SMS_CODE_TTL_S, purpose);
-    return { ok: true };
-  } catch (error) {
-    console.error(`SMS delivery to ${maskMobile(mobile)} failed: ${error}`);
-    await withdrawSmsCode(app.kv, mobile, purpose, issued.code);
-    return { ok: false, status: 502, error: messages.smsSendFailed };
-  }
+  const delivery = await deliverSmsCode(app.sms, app.config.sms.provider, {
+    mobile,
+    code: issued.code,
+    ttlSeconds: SMS_CODE_TTL_S,
+    purpose,
+  });
+  if (delivery.ok) return { ok: true };
+  // Nobody got this code, so nobody may use it: it stops being live whatever went wrong.
+  await withdrawSmsCode(app.kv, mobile, purpose, issued.code);
+  return delivery.reason === "rate_limited"
+    ? { ok: false, status: 429, error: messages.smsTooFrequent }
+    : { ok: false, status: 502, error: messages.smsSendFailed };
 }
 
 /** A reset or a deletion needs an account to act on; a mobile change needs a mobile nobody has. */

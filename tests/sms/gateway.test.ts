@@ -1,12 +1,17 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { createApp } from "@/lib/app.ts";
 import { parseConfig } from "@/lib/config.ts";
 import { messages } from "@/lib/messages.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { checkSmsCode } from "@/lib/sms/codes.ts";
-import { createSmsSender } from "@/lib/sms/gateway.ts";
+import {
+  createSmsSender,
+  deliverSmsCode,
+  type SmsSender,
+} from "@/lib/sms/gateway.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import { START } from "@/tests/_app.ts";
+import { capturingLogs } from "./_logs.ts";
 
 const WEBHOOK = "http://127.0.0.1:9/sms";
 
@@ -27,8 +32,10 @@ Deno.test("the webhook provider POSTs the code and its purpose as JSON", async (
     });
     return new Response("ok");
   };
-  await createSmsSender({ provider: "webhook", webhookUrl: WEBHOOK }, fakeFetch)
-    .send("13800138000", "123456", 300, "reset_password");
+  await createSmsSender({ provider: "webhook", webhookUrl: WEBHOOK }, {
+    fetch: fakeFetch,
+    now: () => START,
+  }).send("13800138000", "123456", 300, "reset_password");
   deepEqual(received, [{
     url: WEBHOOK,
     method: "POST",
@@ -75,4 +82,58 @@ Deno.test("a code the provider could not deliver is withdrawn and the sender tol
     "the undelivered code is not live",
   );
   kv.close();
+});
+
+Deno.test("a webhook that redirects is a failure, and the code goes nowhere else", async () => {
+  const asked: string[] = [];
+  const redirecting = (input: RequestInfo | URL, init?: RequestInit) => {
+    asked.push(`${new Request(input, init).url} ${init?.redirect}`);
+    return Promise.resolve(
+      new Response(null, {
+        status: 302,
+        headers: { location: "https://elsewhere.example/" },
+      }),
+    );
+  };
+  deepEqual(
+    await createSmsSender({ provider: "webhook", webhookUrl: WEBHOOK }, {
+      fetch: redirecting,
+      now: () => START,
+    }).send("13800138000", "123456", 300, "signup"),
+    { ok: false, reason: "failed", error: "HTTP 302" },
+  );
+  deepEqual(asked, [`${WEBHOOK} manual`]);
+});
+
+Deno.test("a gateway that can't be reached is a failure logged by its kind, without the error's text", async () => {
+  const url = "https://hooks.example/sms?token=webhook-secret";
+  for (
+    const [thrown, kind] of [
+      [new TypeError(`error sending request for url (${url})`), "network"],
+      [new DOMException(`timed out: ${url}`, "TimeoutError"), "timeout"],
+    ] as const
+  ) {
+    const failing: SmsSender = { send: () => Promise.reject(thrown) };
+    const lines = await capturingLogs(async () => {
+      deepEqual(
+        await deliverSmsCode(failing, "webhook", {
+          mobile: "13800138000",
+          code: "123456",
+          ttlSeconds: 300,
+          purpose: "signup",
+        }),
+        { ok: false, reason: "failed", error: kind },
+      );
+    });
+    deepEqual(lines.map((line) => JSON.parse(line)), [{
+      event: "sms_send",
+      gateway: "webhook",
+      mobile: "138****8000",
+      purpose: "signup",
+      requestId: null,
+      outcome: "failed",
+      error: kind,
+    }]);
+    ok(!lines[0].includes("webhook-secret"));
+  }
 });
