@@ -1,6 +1,6 @@
 /// <reference lib="deno.unstable" />
-import { start } from "$fresh/server.ts";
+import { serveApp } from "@/lib/http/serve.ts";
 import manifest from "./fresh.gen.ts";
 import config from "./fresh.config.ts";
 
-await start(manifest, config);
+await serveApp(manifest, config);

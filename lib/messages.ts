@@ -22,6 +22,7 @@ export const messages = {
   qqUnavailable: "QQ服务暂时不可用，请稍后再试",
   crossOrigin: "拒绝跨站请求",
   bodyTooLarge: "请求内容过大",
+  requestTimeout: "请求超时",
   badRequest: "请求格式错误",
 } as const;
 

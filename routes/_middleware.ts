@@ -1,8 +1,8 @@
 import type { FreshContext } from "$fresh/server.ts";
 import { currentApp } from "@/lib/app.ts";
 import { currentUser } from "@/lib/http/current_user.ts";
-import { HttpError } from "@/lib/http/errors.ts";
-import { MAX_BODY_BYTES } from "@/lib/http/forms.ts";
+import { HttpError, plainText } from "@/lib/http/errors.ts";
+import { checkBody } from "@/lib/http/forms.ts";
 import {
   clientAddress,
   isCrossOriginPost,
@@ -25,21 +25,20 @@ export async function handler(
     if (isCrossOriginPost(req, ctx.url)) {
       return plainText(403, messages.crossOrigin);
     }
-    if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-      return plainText(413, messages.bodyTooLarge);
-    }
-    ctx.state.app = app;
-    ctx.state.clientAddress = clientAddress(
-      req,
-      ctx.remoteAddr,
-      app.config.trustProxy,
-    );
-    const { session, user } = ctx.destination === "route"
-      ? await currentUser(app, req)
-      : { session: null, user: null };
-    ctx.state.session = session;
-    ctx.state.user = user;
     try {
+      // Before any work: a body over the limit or too slow is refused whether or not the route reads it.
+      await checkBody(req);
+      ctx.state.app = app;
+      ctx.state.clientAddress = clientAddress(
+        req,
+        ctx.remoteAddr,
+        app.config.trustProxy,
+      );
+      const { session, user } = ctx.destination === "route"
+        ? await currentUser(app, req)
+        : { session: null, user: null };
+      ctx.state.session = session;
+      ctx.state.user = user;
       return await ctx.next();
     } catch (error) {
       if (error instanceof HttpError) {
@@ -48,11 +47,4 @@ export async function handler(
       throw error;
     }
   }
-}
-
-function plainText(status: number, message: string): Response {
-  return new Response(message, {
-    status,
-    headers: { "content-type": "text/plain; charset=utf-8" },
-  });
 }

@@ -6,3 +6,11 @@ export class HttpError extends Error {
     this.name = "HttpError";
   }
 }
+
+/** A short refusal in plain text: what bad requests get before any page is rendered. */
+export function plainText(status: number, message: string): Response {
+  return new Response(message, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}

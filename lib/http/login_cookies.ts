@@ -4,6 +4,7 @@ import { OAUTH_STATE_TTL_MS } from "@/lib/social/states.ts";
 import { createSession, deleteSession } from "@/lib/sessions/sessions.ts";
 import type { User } from "@/lib/accounts/users.ts";
 import { deleteCookie, getCookies, setCookie } from "./cookies.ts";
+import { safeNext } from "./safe_next.ts";
 
 export const SESSION_COOKIE = "session";
 /** Holds the OAuth state this browser set off to QQ with; only the callback needs it. */
@@ -19,10 +20,11 @@ export async function loggedInRedirect(
   user: User,
   next: string,
 ): Promise<Response> {
+  // The Location is built before anything is written, so it can never fail after the login.
+  const headers = new Headers({ location: safeNext(next) });
   const previous = getCookies(req)[SESSION_COOKIE];
   if (previous) await deleteSession(app.kv, previous);
   const sessionId = await createSession(app.kv, user.id, app.now());
-  const headers = new Headers({ location: next });
   const secure = app.config.production;
   setCookie(headers, SESSION_COOKIE, sessionId, {
     httpOnly: true,

@@ -164,16 +164,15 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
     forged_bind_token: forgedBindToken,
     cross_origin: crossOrigin,
     odd_method: oddMethod,
+    bad_host: badHost,
     sms_endpoint: smsEndpoint,
     qq_simulator: qqSimulator,
   };
 
   function hugeBody(): ReturnType<BadKind> {
+    // Chunked, there is no Content-Length to refuse it by: routes that never read a body get it too.
     const chunked = prng.chance(0.3);
-    const target = chunked ? prng.pick(FORM_ROUTES) : prng.pick([
-      ...POST_ROUTES,
-      "/nowhere",
-    ]);
+    const target = prng.pick([...POST_ROUTES, "/nowhere"]);
     const body = new Uint8Array(MAX_BODY + 1 + prng.int(192 * 1024)).fill(
       prng.pick([0x61, 0x26, 0x3d, 0x00]),
     );
@@ -228,6 +227,9 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
       "/\\evil.example",
       "https://evil.example",
       "/%2F%2Fevil.example",
+      "/%E4%BD%A0", // past U+00FF: no header can carry it decoded
+      "/%C0%AF", // no UTF-8 at all
+      "/%FF%FE?q=%E5%A5%BD",
       "javascript:alert(1)",
       "/ok\r\nset-cookie:x=1",
       "用户",
@@ -358,6 +360,33 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
     };
   }
 
+  /** A Host no URL can hold: refused before any route, with the security headers all the same. */
+  function badHost(): ReturnType<BadKind> {
+    const host = prng.pick([
+      "127.0.0.1:99999",
+      "[::1",
+      "exa mple",
+      "%zz",
+      "a:b:c",
+      "[fe80::1%]",
+    ]);
+    const method = prng.pick(["GET", "HEAD", "POST"]);
+    const target = prng.pick([...GET_ROUTES, ...POST_ROUTES]);
+    const headers: [string, string][] = [];
+    return {
+      method,
+      target,
+      headers,
+      raw: rawRequest(method, target, headers, new Uint8Array(), host),
+      judge: ({ status, body }) =>
+        status === 400 && /content-security-policy:/i.test(body)
+          ? null
+          : `answered ${status} ${
+            /content-security-policy:/i.test(body) ? "" : "without a CSP"
+          }`,
+    };
+  }
+
   function oddMethod(): ReturnType<BadKind> {
     const method = prng.pick(["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
     return {
@@ -441,6 +470,7 @@ function rawRequest(
   target: string,
   headers: [string, string][],
   body: Uint8Array,
+  host = "127.0.0.1",
 ): Uint8Array<ArrayBuffer> {
   // Characters past U+00FF go out as UTF-8, as a careless client sends them; the rest as single bytes.
   const bytesOf = (text: string) =>
@@ -451,7 +481,7 @@ function rawRequest(
     ).join("");
   const head = [
     `${method} ${target} HTTP/1.1`,
-    "host: 127.0.0.1",
+    `host: ${host}`,
     "connection: close",
     `content-length: ${body.length}`,
     ...headers.map(([name, value]) => `${name}: ${value}`),

@@ -1,6 +1,6 @@
 // A browser for route tests: the app's real handler, a cookie jar, and QQ's simulator reached in-process.
-import { createHandler } from "$fresh/server.ts";
 import manifest from "@/fresh.gen.ts";
+import { type AppHandler, appHandler } from "@/lib/http/serve.ts";
 import { useApp } from "@/lib/app.ts";
 import { PRESET_IDENTITIES, type QqIdentity } from "@/lib/qq/simulator.ts";
 import type { TestApp } from "@/tests/_app.ts";
@@ -8,7 +8,7 @@ import type { TestApp } from "@/tests/_app.ts";
 export const ORIGIN = "http://localhost:8000";
 export const XIAOMING = PRESET_IDENTITIES[0];
 
-type Handler = Awaited<ReturnType<typeof createHandler>>;
+type Handler = AppHandler;
 
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
@@ -88,14 +88,14 @@ export class TestBrowser {
 /** A fresh browser on `app`, which becomes the process's app. */
 export async function testBrowser(app: TestApp): Promise<TestBrowser> {
   useApp(app);
-  const handler = await createHandler(manifest);
+  const handler = await appHandler(manifest);
   app.fetch = (input, init) => handler(new Request(input, init));
   return new TestBrowser(handler);
 }
 
 /** Another browser on the same server, with its own cookies. */
 export async function anotherBrowser(): Promise<TestBrowser> {
-  return new TestBrowser(await createHandler(manifest));
+  return new TestBrowser(await appHandler(manifest));
 }
 
 /** The bind token the bind form carries. */

@@ -1,0 +1,50 @@
+// The app's handler as the server runs it: the Fresh handler behind what must hold for every answer,
+// whatever the route or the runtime did. A request whose URL cannot be built (a Host header like
+// "127.0.0.1:99999" or "[::1") is refused before any route sees it, and answers the runtime makes on
+// its own (the 500 page) get the security headers the middleware gives the rest.
+import {
+  createHandler,
+  type FreshConfig,
+  type Manifest,
+} from "$fresh/server.ts";
+import { currentApp } from "@/lib/app.ts";
+import { messages } from "@/lib/messages.ts";
+import { plainText } from "./errors.ts";
+import { withSecurityHeaders } from "./security.ts";
+
+export type AppHandler = (
+  req: Request,
+  info?: Deno.ServeHandlerInfo,
+) => Promise<Response>;
+
+export async function appHandler(
+  manifest: Manifest,
+  config: FreshConfig = {},
+): Promise<AppHandler> {
+  const handler = await createHandler(manifest, config);
+  return async (req, info) => {
+    const { production } = (await currentApp()).config;
+    if (!URL.canParse(req.url)) {
+      return withSecurityHeaders(
+        plainText(400, messages.badRequest),
+        production,
+      );
+    }
+    const response = await handler(req, info);
+    // The middleware's answers have them already; only the runtime's own need them.
+    return response.headers.has("content-security-policy")
+      ? response
+      : withSecurityHeaders(response, production);
+  };
+}
+
+/** Serves the app until `config.server.signal` aborts. */
+export async function serveApp(manifest: Manifest, config: FreshConfig = {}) {
+  const handler = await appHandler(manifest, config);
+  const { port = 8000, hostname = "0.0.0.0", ...rest } = config.server ?? {};
+  const onListen = ({ hostname, port }: Deno.NetAddr) => {
+    const host = hostname === "0.0.0.0" ? "localhost" : hostname;
+    console.log(`Listening on http://${host}:${port}/`);
+  };
+  await Deno.serve({ port, hostname, onListen, ...rest }, handler).finished;
+}

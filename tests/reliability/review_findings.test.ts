@@ -1,0 +1,200 @@
+// What an outside security review found, each replayed over real HTTP against the real server:
+// a `next` no header can carry, a Host no URL can hold, chunked and trickling bodies.
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { startApp } from "@/tests/_app_server.ts";
+import { rawExchange } from "./_client.ts";
+import { BODY_TIMEOUT_MS } from "@/lib/http/forms.ts";
+
+const PASSWORD = "secret123";
+const encoder = new TextEncoder();
+
+/** Registers `mobile` with `next` in the query; the answer, unread. */
+async function register(
+  origin: string,
+  mobile: string,
+  code: string,
+  next: string,
+): Promise<Response> {
+  return await fetch(`${origin}/register?next=${next}`, {
+    method: "POST",
+    body: new URLSearchParams({ mobile, password: PASSWORD, sms_code: code }),
+    redirect: "manual",
+  });
+}
+
+async function sendCode(origin: string, mobile: string): Promise<void> {
+  const sent = await fetch(`${origin}/sms_codes/${mobile}`, { method: "POST" });
+  equal(sent.status, 200, await sent.text());
+}
+
+Deno.test("a next no header can carry is percent-encoded before anything is written", async (t) => {
+  await using server = await startApp();
+  const nexts: [string, string][] = [
+    ["/%E4%BD%A0", "/%E4%BD%A0"],
+    ["/%C0%AF", "/%EF%BF%BD%EF%BF%BD"],
+    ["/%C3%A9t%C3%A9?q=%E5%A5%BD", "/%C3%A9t%C3%A9?q=%E5%A5%BD"],
+  ];
+  for (const [i, [next, location]] of nexts.entries()) {
+    await t.step(
+      `registering with next=${next} logs in and lands on ${location}`,
+      async () => {
+        const mobile = `1390000000${i}`;
+        await sendCode(server.origin, mobile);
+        const code = await server.smsCode(mobile, 1);
+        const response = await register(server.origin, mobile, code, next);
+        await response.body?.cancel();
+        equal(response.status, 303);
+        equal(response.headers.get("location"), location);
+        const session = response.headers.getSetCookie().find((c) =>
+          c.startsWith("session=")
+        )!;
+        const home = await fetch(`${server.origin}/`, {
+          headers: { cookie: session.split(";")[0] },
+        });
+        match(await home.text(), new RegExp(mobile), "logged in");
+      },
+    );
+  }
+
+  await t.step("logging in with such a next does too", async () => {
+    const response = await fetch(`${server.origin}/login?next=/%E4%BD%A0`, {
+      method: "POST",
+      body: new URLSearchParams({
+        username: "13900000000",
+        password: PASSWORD,
+      }),
+      redirect: "manual",
+    });
+    await response.body?.cancel();
+    equal(response.status, 303);
+    equal(response.headers.get("location"), "/%E4%BD%A0");
+  });
+
+  await t.step("the server logged no error", () => {
+    deepEqual(server.stderr, []);
+  });
+});
+
+Deno.test("a Host no URL can hold gets 400 with the security headers, on every path", async () => {
+  await using server = await startApp();
+  for (const host of ["127.0.0.1:99999", "[::1", "exa mple", "%zz"]) {
+    for (
+      const [method, path] of [
+        ["GET", "/"],
+        ["GET", "/login"],
+        ["GET", "/styles.css"],
+        ["GET", "/nowhere"],
+        ["POST", "/login"],
+        ["POST", "/sms_codes/13800138000"],
+      ]
+    ) {
+      const request = encoder.encode(
+        `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
+      const { status, head } = await rawExchange(server.origin, request);
+      const where = `${method} ${path} with Host: ${host}`;
+      equal(status, 400, where);
+      match(
+        head,
+        /content-security-policy: [^\r]*frame-ancestors 'none'/i,
+        where,
+      );
+      match(head, /x-content-type-options: nosniff/i, where);
+      match(head, /x-frame-options: DENY/i, where);
+    }
+  }
+  deepEqual(server.stderr, []);
+});
+
+/** A body sent in `size` bytes of 16 KiB chunks with no Content-Length. */
+function chunkedBody(size: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= size) return controller.close();
+      const chunk = new Uint8Array(Math.min(16 * 1024, size - sent)).fill(0x61);
+      sent += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+Deno.test("a chunked body over 64 KiB gets 413 on every POST, including those that never read it", async () => {
+  await using server = await startApp();
+  for (
+    const path of [
+      "/logout",
+      "/account/qq/unbind",
+      "/sms_codes/13800138000",
+      "/login",
+      "/register",
+      "/oauth_callback",
+    ]
+  ) {
+    const response = await fetch(`${server.origin}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: chunkedBody(65 * 1024),
+      redirect: "manual",
+    });
+    await response.body?.cancel();
+    equal(response.status, 413, path);
+  }
+  equal(server.codesSentTo("13800138000"), 0, "no SMS was sent");
+});
+
+/** Sends the head of a POST to `path`, then one byte a second; the status the server answers with, and when. */
+async function trickle(origin: string, path: string, chunked: boolean) {
+  const { hostname, port } = new URL(origin);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const framing = chunked
+    ? "transfer-encoding: chunked"
+    : "content-length: 200";
+  await conn.write(encoder.encode(
+    `POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/x-www-form-urlencoded\r\n${framing}\r\n\r\n`,
+  ));
+  const started = performance.now();
+  // Past the drip, no answer means the server would have waited for ever.
+  const giveUp = setTimeout(() => conn.close(), BODY_TIMEOUT_MS + 8_000);
+  const answer = (async () => {
+    const buffer = new Uint8Array(4096);
+    const read = await conn.read(buffer).catch(() => null);
+    return read ? new TextDecoder().decode(buffer.subarray(0, read)) : "";
+  })();
+  let answered = false;
+  answer.then(() => answered = true);
+  const dripping = (async () => {
+    for (let i = 0; i < BODY_TIMEOUT_MS / 1000 + 5 && !answered; i++) {
+      await conn.write(encoder.encode(chunked ? "1\r\na\r\n" : "a")).catch(
+        () => {},
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+  const head = await answer;
+  const seconds = (performance.now() - started) / 1000;
+  await dripping;
+  clearTimeout(giveUp);
+  try {
+    conn.close();
+  } catch {
+    // Closed on giving up.
+  }
+  return {
+    status: Number(head.match(/^HTTP\/1\.1 (\d{3})/)?.[1] ?? 0),
+    seconds,
+  };
+}
+
+Deno.test("a body that trickles in times out", async () => {
+  await using server = await startApp();
+  const answers = await Promise.all([
+    trickle(server.origin, "/login", false),
+    trickle(server.origin, "/register", true),
+    trickle(server.origin, "/logout", true),
+  ]);
+  for (const { status, seconds } of answers) {
+    equal(status, 408);
+    ok(seconds < BODY_TIMEOUT_MS / 1000 + 3, `answered after ${seconds} s`);
+  }
+});
