@@ -32,7 +32,7 @@ export async function appHandler(
     }
     const response = await handler(req, info);
     // The middleware's answers have them already; only the runtime's own need them.
-    return response.headers.has("content-security-policy")
+    return response.headers.has("x-content-type-options")
       ? response
       : withSecurityHeaders(response, production);
   };
