@@ -5,6 +5,7 @@
 // | key                                         | value     | expires   |
 // | ------------------------------------------- | --------- | --------- |
 // | ["sms_codes", mobile, purpose]              | SmsCode   | 300 s     |
+// | ["sms_code_guesses", mobile, purpose]       | count     | the code's |
 // | ["sms_last_sent", mobile]                   | sent at   | 60 s      |
 // | ["sms_sends_by_mobile", mobile, chinaDay]   | count     | 1 day     |
 // | ["sms_sends_by_client", address, chinaDay]  | count     | 1 day     |
@@ -44,7 +45,6 @@ export interface SmsCodeRequest {
 export interface SmsCode {
   code: string;
   expiresAt: number;
-  wrongGuesses: number;
 }
 
 /** `code` is null when the request did not apply and nothing is to be sent. */
@@ -61,6 +61,12 @@ const codeKey = (mobile: string, purpose: SmsPurpose) => [
   "sms_codes",
   mobile,
   purpose,
+];
+// The comparisons a code has had, beside it rather than in it: counting a guess must not change the
+// code's row, which the write that consumes it checks.
+const guessesKey = (codeKey: Deno.KvKey) => [
+  "sms_code_guesses",
+  ...codeKey.slice(1),
 ];
 // Daily caps reset at midnight in China, where the shop's customers are.
 const chinaDay = (now: number) => Math.floor((now + 8 * 3600 * 1000) / DAY_MS);
@@ -97,14 +103,10 @@ export async function issueSmsCode(
     // The checks make two simultaneous requests for one mobile send one code, and keep the caps exact.
     const op = kv.atomic().check(lastSent, mobileCount, clientCount);
     if (code !== null) {
-      const sms: SmsCode = {
-        code,
-        expiresAt: now + SMS_CODE_TTL_S * 1000,
-        wrongGuesses: 0,
-      };
-      op.set(codeKey(mobile, purpose), sms, {
-        expireIn: SMS_CODE_TTL_S * 1000,
-      });
+      const key = codeKey(mobile, purpose);
+      const sms: SmsCode = { code, expiresAt: now + SMS_CODE_TTL_S * 1000 };
+      op.set(key, sms, { expireIn: SMS_CODE_TTL_S * 1000 })
+        .set(guessesKey(key), 0, { expireIn: SMS_CODE_TTL_S * 1000 });
     }
     const { ok } = await op
       .set(lastSentKey, now, { expireIn: RESEND_AFTER_S * 1000 })
@@ -131,8 +133,10 @@ export async function withdrawSmsCode(
 
 /**
  * Checks `guess` against the live code of `purpose` for `mobile` (a code of another purpose is no code).
- * A wrong guess is counted, and the fifth burns the code. A right guess is not consumed here: pass the
- * entry to `consumeSmsCodeIn` in the write that uses it.
+ * Each guess first takes one of the code's five turns in a checked write, and is compared only once that
+ * write has committed: however many guesses arrive at once, no more than five are ever compared. A right
+ * guess is not consumed here: pass the entry to `consumeSmsCodeIn` in the write that uses it, or to
+ * `returnSmsCodeTurn` when its form fails for another reason the owner will correct.
  */
 export async function checkSmsCode(
   kv: Deno.Kv,
@@ -141,27 +145,34 @@ export async function checkSmsCode(
   guess: string,
   now: number,
 ): Promise<CheckResult> {
+  const key = codeKey(mobile, purpose);
   for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
-    const entry = await kv.get<SmsCode>(codeKey(mobile, purpose));
+    const [entry, guesses] = await kv.getMany<[SmsCode, number]>([
+      key,
+      guessesKey(key),
+    ]);
     const sms = entry.value;
-    if (
-      !sms || sms.expiresAt <= now || sms.wrongGuesses >= WRONG_GUESSES_ALLOWED
-    ) {
+    const taken = guesses.value ?? 0;
+    if (!sms || sms.expiresAt <= now || taken >= WRONG_GUESSES_ALLOWED) {
       return { ok: false, reason: "no_live_code" };
     }
+    const turn = await kv.atomic().check(entry, guesses)
+      .set(guesses.key, taken + 1, {
+        expireIn: Math.max(1, sms.expiresAt - now),
+      })
+      .commit();
+    if (!turn.ok) continue;
     if (timingSafeEqual(sms.code, guess)) {
       return { ok: true, entry: entry as Deno.KvEntry<SmsCode> };
     }
-    const wrongGuesses = sms.wrongGuesses + 1;
-    const op = kv.atomic().check(entry);
-    if (wrongGuesses >= WRONG_GUESSES_ALLOWED) op.delete(entry.key);
-    else {op.set(entry.key, { ...sms, wrongGuesses }, {
-        expireIn: Math.max(1, sms.expiresAt - now),
-      });}
-    // Counting under a check means parallel guesses cannot share one count.
-    if ((await op.commit()).ok) return { ok: false, reason: "wrong_code" };
+    if (taken + 1 >= WRONG_GUESSES_ALLOWED) {
+      // Burned: gone at once rather than at its expiry.
+      await kv.atomic().check(entry).delete(entry.key).delete(guesses.key)
+        .commit();
+    }
+    return { ok: false, reason: "wrong_code" };
   }
-  // A guess that could not be counted gets no answer about the code.
+  // A guess that could not take a turn is never compared, and gets no answer about the code.
   return { ok: false, reason: "no_live_code" };
 }
 
@@ -170,7 +181,34 @@ export function consumeSmsCodeIn(
   op: Deno.AtomicOperation,
   entry: Deno.KvEntry<SmsCode>,
 ): Deno.AtomicOperation {
-  return op.check(entry).delete(entry.key);
+  return op.check(entry).delete(entry.key).delete(guessesKey(entry.key));
+}
+
+/**
+ * Gives back the turn a right guess took, when the form it came with failed for a reason its owner will
+ * correct (a wrong password in the bind form), so the code stays usable. Only a right guess has an entry
+ * to give back, so this never returns a turn to a guesser.
+ */
+export async function returnSmsCodeTurn(
+  kv: Deno.Kv,
+  entry: Deno.KvEntry<SmsCode>,
+  now: number,
+): Promise<void> {
+  const key = guessesKey(entry.key);
+  for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
+    const [code, guesses] = await kv.getMany<[SmsCode, number]>([
+      entry.key,
+      key,
+    ]);
+    // A code consumed, burned or replaced since has no turns to return.
+    if (code.versionstamp !== entry.versionstamp || !guesses.value) return;
+    const given = await kv.atomic().check(code, guesses)
+      .set(key, guesses.value - 1, {
+        expireIn: Math.max(1, entry.value.expiresAt - now),
+      })
+      .commit();
+    if (given.ok) return;
+  }
 }
 
 function randomCode(): string {

@@ -11,7 +11,11 @@ import {
 } from "./bind_tokens.ts";
 import { startLoginAttempt } from "@/lib/accounts/throttle.ts";
 import { messages } from "@/lib/messages.ts";
-import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
+import {
+  checkSmsCode,
+  consumeSmsCodeIn,
+  returnSmsCodeTurn,
+} from "@/lib/sms/codes.ts";
 import {
   createUserIn,
   findUserByMobile,
@@ -104,7 +108,9 @@ async function attemptBind(
       user = found.user;
       if (verifiedHash !== user.passwordHash) {
         const attempt = await startLoginAttempt(kv, mobile, clientAddress, now);
+        // The code was right: the owner corrects the password without waiting for a new SMS.
         if (!attempt) {
+          await returnSmsCodeTurn(kv, sms.entry, now);
           return {
             ok: false,
             field: "account",
@@ -114,6 +120,7 @@ async function attemptBind(
           };
         }
         if (!(await app.passwords.verify(password, user.passwordHash))) {
+          await returnSmsCodeTurn(kv, sms.entry, now);
           return {
             ok: false,
             field: "account",

@@ -423,3 +423,56 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
     },
   );
 });
+
+Deno.test(`2,000 simultaneous guesses at one SMS code over HTTP: no more than ${WRONG_GUESSES_ALLOWED} are compared`, async () => {
+  // The register form for a mobile that has an account tells a right code (该手机号已注册) from a wrong one
+  // (输入短信验证码有误) and leaves the code live, so every compared guess shows in its answer.
+  const member = "13300000099";
+  await using kvFile = await tempKv();
+  const kv = await Deno.openKv(kvFile.path);
+  const op = kv.atomic();
+  createUserIn(
+    op,
+    newUser(
+      member,
+      await createPasswordHasher(4, 0).hash(PASSWORD),
+      Date.now(),
+    ),
+  );
+  ok((await op.commit()).ok);
+  kv.close();
+  await using server = await AppServer.start(kvFile.path);
+  const code = await smsCode(server, member);
+  const wrong = String((Number(code) + 1) % 1e6).padStart(6, "0");
+  // One guess in three is right: on a count kept after comparing, every right one that read the code
+  // before the fifth wrong one landed would be recognised.
+  const guesses = Array.from(
+    { length: 2000 },
+    (_, i) => i % 3 === 2 ? code : wrong,
+  );
+  const answers = await Promise.all(
+    guesses.map((sms_code) =>
+      postForm(server, "/register", {
+        mobile: member,
+        password: PASSWORD,
+        sms_code,
+      }, { "x-forwarded-for": newClientAddress() })
+    ),
+  );
+  console.log(`2,000 simultaneous guesses: ${describe(answers)}`);
+  const compared = answers.filter((a) =>
+    ([messages.smsCodeWrong, messages.mobileTaken] as string[]).includes(
+      onlyMessage(a),
+    )
+  );
+  ok(
+    compared.length <= WRONG_GUESSES_ALLOWED,
+    `${compared.length} of 2,000 simultaneous guesses were compared with the code`,
+  );
+  deepEqual(
+    answers.filter((a) => a.status !== 400),
+    [],
+    "every guess is a refused form",
+  );
+  deepEqual(server.stderr, []);
+});

@@ -5,6 +5,7 @@ import {
   DAILY_SENDS_PER_CLIENT,
   DAILY_SENDS_PER_MOBILE,
   issueSmsCode,
+  returnSmsCodeTurn,
   SMS_PURPOSES,
   type SmsCodeRequest,
   type SmsPurpose,
@@ -242,5 +243,94 @@ Deno.test("a new code of one purpose leaves another purpose's live code alone", 
     equal(
       (await checkSmsCode(kv, MOBILE, "signup", signup, START + 62_000)).ok,
       true,
+    );
+  }));
+
+const compared = (results: Awaited<ReturnType<typeof checkSmsCode>>[]) =>
+  results.filter((result) => result.ok || result.reason === "wrong_code")
+    .length;
+
+Deno.test("of 2,000 simultaneous guesses five are compared, however many are right", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
+    // Every third guess right: each one compared would be recognised.
+    const guesses = Array.from(
+      { length: 2000 },
+      (_, i) => i % 3 === 2 ? code : wrongFor(code),
+    );
+    const results = await Promise.all(
+      guesses.map((guess) => checkSmsCode(kv, MOBILE, "signup", guess, START)),
+    );
+    equal(compared(results), 5);
+    deepEqual(await checkSmsCode(kv, MOBILE, "signup", code, START), {
+      ok: false,
+      reason: "no_live_code",
+    }, "five turns taken: the code answers nobody again");
+  }));
+
+Deno.test("2,000 simultaneous wrong guesses: five are told so, then the code is gone", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
+    const results = await Promise.all(
+      Array.from(
+        { length: 2000 },
+        (_, i) =>
+          checkSmsCode(
+            kv,
+            MOBILE,
+            "signup",
+            String((Number(code) + 1 + i) % 1e6).padStart(6, "0"),
+            START,
+          ),
+      ),
+    );
+    equal(compared(results), 5);
+    equal((await kv.get(["sms_codes", MOBILE, "signup"])).value, null);
+  }));
+
+Deno.test("a right guess takes a turn, and gives it back when its form failed for another reason", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
+    const right = await checkSmsCode(kv, MOBILE, "signup", code, START);
+    if (!right.ok) throw new Error("expected the code to check out");
+    await returnSmsCodeTurn(kv, right.entry, START);
+    for (let guess = 1; guess <= 4; guess++) {
+      equal(
+        (await checkSmsCode(kv, MOBILE, "signup", wrongFor(code), START)).ok,
+        false,
+      );
+    }
+    const fifth = await checkSmsCode(kv, MOBILE, "signup", code, START);
+    equal(fifth.ok, true, "the returned turn is the fifth");
+    deepEqual(await checkSmsCode(kv, MOBILE, "signup", code, START), {
+      ok: false,
+      reason: "no_live_code",
+    }, "kept, the fifth turn was the last");
+    if (fifth.ok) {
+      ok((await consumeSmsCodeIn(kv.atomic(), fifth.entry).commit()).ok);
+    }
+    deepEqual(
+      await kv.getMany([["sms_codes", MOBILE, "signup"], [
+        "sms_code_guesses",
+        MOBILE,
+        "signup",
+      ]]).then((rows) => rows.map((row) => row.value)),
+      [null, null],
+      "a consumed code leaves no row behind",
+    );
+  }));
+
+Deno.test("a turn is not given back to a code consumed or replaced since", () =>
+  withKv(async (kv) => {
+    const code = await issued(kv);
+    const right = await checkSmsCode(kv, MOBILE, "signup", code, START);
+    if (!right.ok) throw new Error("expected the code to check out");
+    const next = await issued(kv, START + 61_000);
+    await checkSmsCode(kv, MOBILE, "signup", wrongFor(next), START + 61_000);
+    await returnSmsCodeTurn(kv, right.entry, START + 61_000);
+    equal(
+      (await kv.get(["sms_code_guesses", MOBILE, "signup"])).value,
+      1,
+      "the new code keeps its count",
     );
   }));

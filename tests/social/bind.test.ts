@@ -422,14 +422,14 @@ Deno.test("binds racing each other", async (t) => {
       let interleaved = false;
       const kv = new Proxy(app.kv, {
         get(target, name) {
-          if (name !== "get") return Reflect.get(target, name).bind(target);
-          return async (key: Deno.KvKey) => {
-            const entry = await target.get(key);
-            if (key[0] === "sms_codes" && !interleaved) {
+          if (name !== "getMany") return Reflect.get(target, name).bind(target);
+          return async (keys: Deno.KvKey[]) => {
+            const entries = await target.getMany(keys);
+            if (keys[0][0] === "sms_codes" && !interleaved) {
               interleaved = true;
               ok((await bindQqAccount(app, winner, CLIENT)).ok);
             }
-            return entry;
+            return entries;
           };
         },
       });
@@ -443,4 +443,22 @@ Deno.test("binds racing each other", async (t) => {
   );
 
   app.close();
+});
+
+Deno.test("wrong passwords with a right SMS code leave the code usable", async () => {
+  const app = await testApp();
+  try {
+    const mobile = "13600000077";
+    await userWith(app, mobile);
+    const form = await bindForm(app, mobile, "MANY_TYPOS", "wrongpass1");
+    for (let typo = 1; typo <= 7; typo++) {
+      deepEqual(failure(await bindQqAccount(app, form, CLIENT)), {
+        field: "account",
+        message: messages.wrongCredentials,
+      }, `typo ${typo}`);
+    }
+    ok((await bindQqAccount(app, { ...form, password: PASSWORD }, CLIENT)).ok);
+  } finally {
+    app.close();
+  }
 });
