@@ -2,29 +2,29 @@
 // This file SHOULD be checked into source version control.
 // This file is automatically updated during development when running `dev.ts`.
 
-import * as $_404 from "@/routes/_404.tsx";
-import * as $_500 from "@/routes/_500.tsx";
-import * as $_app from "@/routes/_app.tsx";
-import * as $_middleware from "@/routes/_middleware.ts";
-import * as $account_index from "@/routes/account/index.tsx";
-import * as $account_qq_unbind from "@/routes/account/qq/unbind.ts";
-import * as $dev_middleware from "@/routes/dev/_middleware.ts";
-import * as $dev_qq_avatar_openid_ from "@/routes/dev/qq/avatar/[openid].ts";
-import * as $dev_qq_oauth2_0_authorize from "@/routes/dev/qq/oauth2.0/authorize.tsx";
-import * as $dev_qq_oauth2_0_me from "@/routes/dev/qq/oauth2.0/me.ts";
-import * as $dev_qq_oauth2_0_token from "@/routes/dev/qq/oauth2.0/token.ts";
-import * as $dev_qq_user_get_user_info from "@/routes/dev/qq/user/get_user_info.ts";
-import * as $image_codes_uuid_ from "@/routes/image_codes/[uuid].ts";
-import * as $index from "@/routes/index.tsx";
-import * as $login from "@/routes/login.tsx";
-import * as $logout from "@/routes/logout.ts";
-import * as $oauth_qq_login from "@/routes/oauth/qq/login.ts";
-import * as $oauth_callback from "@/routes/oauth_callback.tsx";
-import * as $register from "@/routes/register.tsx";
-import * as $sms_codes_mobile_ from "@/routes/sms_codes/[mobile].ts";
-import * as $BindForm from "@/islands/BindForm.tsx";
-import * as $QqLoginButton from "@/islands/QqLoginButton.tsx";
-import * as $RegisterForm from "@/islands/RegisterForm.tsx";
+import * as $_404 from "./routes/_404.tsx";
+import * as $_500 from "./routes/_500.tsx";
+import * as $_app from "./routes/_app.tsx";
+import * as $_middleware from "./routes/_middleware.ts";
+import * as $account_index from "./routes/account/index.tsx";
+import * as $account_qq_unbind from "./routes/account/qq/unbind.ts";
+import * as $dev_middleware from "./routes/dev/_middleware.ts";
+import * as $dev_qq_avatar_openid_ from "./routes/dev/qq/avatar/[openid].ts";
+import * as $dev_qq_oauth2_0_authorize from "./routes/dev/qq/oauth2.0/authorize.tsx";
+import * as $dev_qq_oauth2_0_me from "./routes/dev/qq/oauth2.0/me.ts";
+import * as $dev_qq_oauth2_0_token from "./routes/dev/qq/oauth2.0/token.ts";
+import * as $dev_qq_user_get_user_info from "./routes/dev/qq/user/get_user_info.ts";
+import * as $image_codes_uuid_ from "./routes/image_codes/[uuid].ts";
+import * as $index from "./routes/index.tsx";
+import * as $login from "./routes/login.tsx";
+import * as $logout from "./routes/logout.ts";
+import * as $oauth_qq_login from "./routes/oauth/qq/login.ts";
+import * as $oauth_callback from "./routes/oauth_callback.tsx";
+import * as $register from "./routes/register.tsx";
+import * as $sms_codes_mobile_ from "./routes/sms_codes/[mobile].ts";
+import * as $BindForm from "./islands/BindForm.tsx";
+import * as $QqLoginButton from "./islands/QqLoginButton.tsx";
+import * as $RegisterForm from "./islands/RegisterForm.tsx";
 import type { Manifest } from "$fresh/server.ts";
 
 const manifest = {
