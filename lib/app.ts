@@ -5,6 +5,7 @@ import {
   type PasswordHasher,
 } from "@/lib/accounts/passwords.ts";
 import { createSmsSender, type SmsSender } from "@/lib/sms/gateway.ts";
+import { openSharedKv } from "./_shared_kv.ts";
 
 export interface App {
   config: Config;
@@ -22,20 +23,57 @@ export async function createApp(
   config: Config,
   overrides: Partial<Omit<App, "config">> = {},
 ): Promise<App> {
-  const kv = overrides.kv ?? await Deno.openKv(config.kvPath);
+  const kv = overrides.kv ?? await openSharedKv(config.kvPath);
   const fetchFn = overrides.fetch ?? fetch;
   const now = overrides.now ?? Date.now;
   return {
     config,
     kv,
     now,
-    passwords: overrides.passwords ?? createPasswordHasher(config.bcryptCost),
+    passwords: overrides.passwords ??
+      createPasswordHasher(config.bcryptCost, passwordWorkers()),
     sms: overrides.sms ?? createSmsSender(config.sms, { fetch: fetchFn, now }),
     fetch: fetchFn,
   };
 }
 
 let current: Promise<App> | undefined;
+/** How many isolates of this process serve requests: `deno serve --parallel` runs one per core. */
+let isolates = 1;
+
+/**
+ * Declares that `count` isolates of this process serve the app, each with its own copy of every module.
+ * They share the cores, so each gets its share of bcrypt workers; and they must agree on what a request
+ * may meet in any of them, so the bind token key and the KV must be set, not made per isolate.
+ */
+export function serveFromIsolates(count: number): void {
+  isolates = Math.max(1, count);
+  const config = configFromEnv();
+  const problem = config.secretKeyGenerated
+    ? "SECRET_KEY must be set when several isolates serve: each would make a key of its own"
+    : config.kvPath === ":memory:"
+    ? "DENO_KV_PATH=:memory: gives each isolate a KV of its own: use a file"
+    : null;
+  if (problem) {
+    console.error(`Configuration error: ${problem}`);
+    Deno.exit(1);
+  }
+  // `deno serve` stops on these by finishing the requests in flight; the bcrypt workers would then
+  // keep the isolate, and so the process, alive for ever.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => {
+      current?.then((app) => app.passwords.closeWhenIdle());
+    });
+  }
+}
+
+/** The cores shared among the isolates, at least one worker each. */
+function passwordWorkers(): number {
+  return Math.max(
+    1,
+    Math.floor((navigator.hardwareConcurrency || 1) / isolates),
+  );
+}
 
 /** The process's app, made from the environment on first use. */
 export function currentApp(): Promise<App> {

@@ -11,6 +11,8 @@ export interface PasswordHasher {
   /** Spends one verification's worth of work, so a login for an unknown user costs what a real one does. */
   verifyNothing(password: string): Promise<void>;
   close(): void;
+  /** Ends the workers once the jobs they hold are done; any later job runs on the calling thread. */
+  closeWhenIdle(): void;
 }
 
 type Pending = {
@@ -29,6 +31,12 @@ export function createPasswordHasher(
   const queueDepth = workers.map(() => 0);
   let nextId = 0;
   let dummyHash: Promise<string> | undefined;
+  let retiring = false;
+  const retireIfIdle = () => {
+    if (!retiring || pending.size > 0) return;
+    for (const worker of workers) worker.terminate();
+    workers.length = 0;
+  };
 
   workers.forEach((worker, index) => {
     worker.onmessage = ({ data }: MessageEvent<PasswordAnswer>) => {
@@ -37,6 +45,7 @@ export function createPasswordHasher(
       pending.delete(data.id);
       if ("error" in data) job?.reject(new Error(data.error));
       else job?.resolve(data.result);
+      retireIfIdle();
     };
   });
 
@@ -68,6 +77,10 @@ export function createPasswordHasher(
         job.reject(new Error("password hasher closed"));
       }
       pending.clear();
+    },
+    closeWhenIdle() {
+      retiring = true;
+      retireIfIdle();
     },
   };
   return hasher;

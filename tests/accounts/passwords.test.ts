@@ -85,3 +85,17 @@ Deno.test("the hashing threads run at the lowest priority, so page requests come
     "the main thread keeps its priority",
   );
 });
+
+Deno.test("closeWhenIdle lets the hashes in flight finish, then hashes on the calling thread", async () => {
+  const hasher = createPasswordHasher(4, 2);
+  const inFlight = Promise.all([
+    hasher.hash("secret123"),
+    hasher.hash("abc12345"),
+  ]);
+  hasher.closeWhenIdle();
+  const [first, second] = await inFlight;
+  ok(await hasher.verify("secret123", first));
+  ok(await hasher.verify("abc12345", second));
+  // With its workers gone nothing keeps the process alive, which the test's leak check would catch.
+  equal(await hasher.verify("wrong", first), false);
+});

@@ -1,0 +1,14 @@
+// `deno serve --parallel serve.ts` (`deno task serve`): the built app on one isolate per core, each
+// running this file. They share the KV file, so the SMS limits and login throttles hold across them.
+/// <reference lib="deno.unstable" />
+import { createHandler } from "$fresh/server.ts";
+import { serveFromIsolates } from "@/lib/app.ts";
+import manifest from "./fresh.gen.ts";
+import config from "./fresh.config.ts";
+
+// `deno serve --parallel` runs DENO_JOBS isolates, or one per core.
+serveFromIsolates(
+  Number(Deno.env.get("DENO_JOBS")) || navigator.hardwareConcurrency,
+);
+
+export default { fetch: await createHandler(manifest, config) };

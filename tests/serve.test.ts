@@ -1,0 +1,162 @@
+// `deno task serve` as it runs: `deno serve --parallel serve.ts`, one isolate per core on one port.
+import assert from "node:assert/strict";
+import { SECRET_KEY, tempKv } from "./_app_server.ts";
+
+const SERVE = new URL("../serve.ts", import.meta.url).pathname;
+const ISOLATES = 2;
+
+function startServe(env: Record<string, string>) {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--parallel",
+      "-A",
+      "--host=127.0.0.1",
+      `--port=${port}`,
+      SERVE,
+    ],
+    env: {
+      DENO_JOBS: String(ISOLATES),
+      SECRET_KEY,
+      BCRYPT_COST: "4",
+      TRUST_PROXY: "true",
+      APP_ENV: "development",
+      QQ_CLIENT_ID: "",
+      QQ_CLIENT_SECRET: "",
+      QQ_API_BASE: "",
+      SMS_PROVIDER: "console",
+      SMS_CAPTCHA: "off",
+      NO_COLOR: "1",
+      ...env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output = Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
+  return { child, origin: `http://127.0.0.1:${port}`, output };
+}
+
+async function untilUp(origin: string) {
+  for (let i = 0; i < 600; i++) {
+    const up = await fetch(origin + "/").then(async (response) => {
+      await response.body?.cancel();
+      return response.ok;
+    }, () => false);
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${origin} did not come up`);
+}
+
+/** A request on a connection of its own, so each may land on either isolate. */
+function fresh(url: string, init: RequestInit = {}) {
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  return fetch(url, { ...init, client }).then(async (response) => {
+    const body = await response.text();
+    client.close();
+    return { status: response.status, body };
+  });
+}
+
+Deno.test("deno serve --parallel: both isolates answer, share the SMS limits, and stop on SIGTERM", async (t) => {
+  await using kv = await tempKv();
+  const server = startServe({ DENO_KV_PATH: kv.path });
+  try {
+    await untilUp(server.origin);
+
+    await t.step(
+      "requests on many connections are answered by both isolates",
+      async () => {
+        const answers = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            fresh(
+              `${server.origin}/sms_codes/1390000${String(i).padStart(4, "0")}`,
+              {
+                method: "POST",
+                headers: { "x-forwarded-for": `10.0.${i}.1` },
+              },
+            )),
+        );
+        assert.deepEqual(
+          new Set(answers.map((a) => a.status)),
+          new Set([200]),
+        );
+      },
+    );
+
+    await t.step(
+      "20 simultaneous codes for one mobile, on both isolates: one is sent",
+      async () => {
+        const answers = await Promise.all(
+          Array.from(
+            { length: 20 },
+            (_, i) =>
+              fresh(`${server.origin}/sms_codes/13811112222`, {
+                method: "POST",
+                headers: { "x-forwarded-for": `10.1.${i}.1` },
+              }),
+          ),
+        );
+        const statuses = answers.map((a) => a.status).sort();
+        assert.deepEqual(statuses, [200, ...Array(19).fill(429)]);
+      },
+    );
+
+    await t.step(
+      "a login's bcrypt workers do not keep the process alive after SIGTERM",
+      async () => {
+        const login = await fresh(`${server.origin}/login`, {
+          method: "POST",
+          body: new URLSearchParams({
+            username: "13811112222",
+            password: "abcdefgh1",
+          }),
+        });
+        assert.equal(login.status, 400);
+        server.child.kill("SIGTERM");
+        const ended = await Promise.race([
+          server.child.status.then(() => true),
+          new Promise((resolve) => setTimeout(() => resolve(false), 10_000)),
+        ]);
+        assert.equal(ended, true, "still running 10 s after SIGTERM");
+      },
+    );
+  } finally {
+    try {
+      server.child.kill("SIGKILL");
+    } catch {
+      // It has ended.
+    }
+    const [stdout, stderr] = await server.output;
+    const isolates = new Set(stdout.match(/^\[serve-worker-\d+ *\]/gm));
+    assert.equal(isolates.size, ISOLATES, stdout.slice(0, 500));
+    assert.doesNotMatch(stderr, /error/i);
+  }
+});
+
+Deno.test("deno serve --parallel refuses settings its isolates cannot share", async () => {
+  for (
+    const [env, message] of [
+      [{ SECRET_KEY: "", DENO_KV_PATH: ":memory:" }, /SECRET_KEY must be set/],
+      [{ DENO_KV_PATH: ":memory:" }, /DENO_KV_PATH=:memory:/],
+    ] as const
+  ) {
+    const server = startServe(env);
+    const status = await server.child.status;
+    const [, stderr] = await server.output;
+    assert.equal(status.code, 1);
+    assert.match(stderr, message);
+  }
+});
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
