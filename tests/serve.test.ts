@@ -1,6 +1,6 @@
 // `deno task serve` as it runs: `deno serve --parallel serve.ts`, one isolate per core on one port.
 import assert from "node:assert/strict";
-import { SECRET_KEY, tempKv } from "./_app_server.ts";
+import { freePort, SECRET_KEY, tempKv } from "./_app_server.ts";
 
 const SERVE = new URL("../serve.ts", import.meta.url).pathname;
 const ISOLATES = 2;
@@ -153,10 +153,3 @@ Deno.test("deno serve --parallel refuses settings its isolates cannot share", as
     assert.match(stderr, message);
   }
 });
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
