@@ -1,14 +1,38 @@
-// The audit trail: every bind, unbind, login and failed attempt, kept in KV and printed as one log line.
+// The audit trail: every bind, unbind, login and failed attempt, printed as one log line and kept in KV.
+// Refusals cost an attacker nothing, so the KV keeps at most 10 an hour from one client and 200 an
+// hour in all (lib/_window.ts counts them); the rest are in the log only. Mobiles are kept masked
+// everywhere, so a deleted account leaves no mobile behind.
 //
-// | key                          | value       | expires   |
-// | ---------------------------- | ----------- | --------- |
-// | ["audit", time, randomId]    | AuditEvent  | 180 days  |
+// | key                                              | value        | expires                |
+// | ------------------------------------------------ | ------------ | ---------------------- |
+// | ["audit", time, randomId]                        | AuditRecord  | 180 days (refusals 30) |
+// | ["audit_refusals", time, id]                     | time         | 1 hour                 |
+// | ["audit_refusals_by_client", address, time, id]  | time         | 1 hour                 |
 import { randomId } from "./_crypto.ts";
+import { useWindows } from "./_window.ts";
 
-const KEEP_MS = 180 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+const HOUR_MS = 3600 * 1000;
+const KEEP_MS = 180 * DAY_MS;
+const KEEP_REFUSALS_MS = 30 * DAY_MS;
+/** Refusals kept in KV per client and hour, and in all per hour. */
+export const REFUSALS_KEPT_PER_CLIENT = 10;
+export const REFUSALS_KEPT_PER_HOUR = 200;
 
 export interface AuditEvent {
-  action: "bind" | "unbind" | "login" | "qq_login" | "register" | "logout";
+  action:
+    | "bind"
+    | "unbind"
+    | "login"
+    | "qq_login"
+    | "register"
+    | "logout"
+    | "password_reset"
+    | "password_change"
+    | "mobile_change"
+    | "account_delete"
+    | "session_revoke";
+  /** What happened; an outcome starting with "refused" is a refusal. */
   outcome: string;
   clientAddress: string;
   userId?: string;
@@ -16,26 +40,49 @@ export interface AuditEvent {
   openid?: string;
 }
 
+export type AuditRecord = AuditEvent & { time: string };
+
 export async function recordAudit(
   kv: Deno.Kv,
   event: AuditEvent,
   now: number,
 ): Promise<void> {
-  const record = { time: new Date(now).toISOString(), ...event };
-  console.log(
-    JSON.stringify({ audit: { ...record, mobile: maskMobile(event.mobile) } }),
-  );
-  await kv.set(["audit", now, randomId(8)], record, { expireIn: KEEP_MS });
+  const record: AuditRecord = {
+    time: new Date(now).toISOString(),
+    ...event,
+    mobile: maskMobile(event.mobile),
+  };
+  if (record.mobile === undefined) delete record.mobile;
+  console.log(JSON.stringify({ audit: record }));
+  const refused = event.outcome.startsWith("refused");
+  if (refused) {
+    const kept = await useWindows(
+      kv,
+      [
+        { prefix: ["audit_refusals"], limit: REFUSALS_KEPT_PER_HOUR },
+        {
+          prefix: ["audit_refusals_by_client", event.clientAddress],
+          limit: REFUSALS_KEPT_PER_CLIENT,
+        },
+      ],
+      HOUR_MS,
+      now,
+    );
+    if (!kept) return;
+  }
+  await kv.set(["audit", now, randomId(8)], record, {
+    expireIn: refused ? KEEP_REFUSALS_MS : KEEP_MS,
+  });
 }
 
 /** The audit records from `since` on, oldest first. */
 export async function listAudit(
   kv: Deno.Kv,
   since = 0,
-): Promise<(AuditEvent & { time: string })[]> {
+): Promise<AuditRecord[]> {
   const records = [];
   for await (
-    const entry of kv.list<AuditEvent & { time: string }>({
+    const entry of kv.list<AuditRecord>({
       start: ["audit", since],
       end: ["audit", Infinity],
     })
@@ -45,7 +92,7 @@ export async function listAudit(
   return records;
 }
 
-// Logs are read by more people than the KV: they get the mobile with its middle hidden.
+// Logs and the audit trail are read by more people than the accounts: the mobile's middle is hidden.
 export function maskMobile(mobile: string | undefined): string | undefined {
   return mobile && mobile.length === 11
     ? `${mobile.slice(0, 3)}****${mobile.slice(7)}`

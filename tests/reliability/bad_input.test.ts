@@ -1,6 +1,7 @@
 // Thousands of bad requests over real HTTP, generated from a seed (RELIABILITY_SEED to replay another):
 // no 5xx, each answered as the contract says, and nothing an account is made of written.
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { REFUSALS_KEPT_PER_HOUR } from "@/lib/audit.ts";
 import { sealBindToken } from "@/lib/social/bind_tokens.ts";
 import { messages } from "@/lib/messages.ts";
 import {
@@ -34,7 +35,9 @@ const IN_FLIGHT = 16;
 /** What a request may leave behind, and why. Anything else is a failure. */
 const ALLOWED_TABLES: Record<string, string> = {
   audit:
-    "every bind, login and registration attempt is audited, refused ones too",
+    "every bind, login and registration attempt is audited, refused ones up to 10 a client and 200 an hour",
+  audit_refusals: "the hourly count of refusals kept in the audit trail",
+  audit_refusals_by_client: "the same, per client",
   login_attempts_by_account:
     "login attempts count towards the throttle (wrong ones stay 15 min)",
   login_attempts_by_client:
@@ -217,6 +220,11 @@ Deno.test(`${REQUESTS} bad requests (seed ${SEED}): no 5xx, contract answers, no
       );
       deepEqual(unexpected, [], "tables no request should write");
       deepEqual(invariants.problems, []);
+      // Thousands of refusals within the hour: the trail keeps its hourly share, not a row each.
+      ok(
+        (tables.get("audit") ?? 0) <= 2 * REFUSALS_KEPT_PER_HOUR,
+        `${tables.get("audit")} audit rows`,
+      );
     },
   );
 });

@@ -1,8 +1,10 @@
 // What an outside security review found, each replayed over real HTTP against the real server:
-// a `next` no header can carry, a Host no URL can hold, chunked and trickling bodies.
+// a `next` no header can carry, a Host no URL can hold, chunked and trickling bodies, audit rows
+// for refusals.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { startApp } from "@/tests/_app_server.ts";
-import { rawExchange } from "./_client.ts";
+import { AppServer, inspectKv, startApp, tempKv } from "@/tests/_app_server.ts";
+import { REFUSALS_KEPT_PER_HOUR } from "@/lib/audit.ts";
+import { inParallel, rawExchange } from "./_client.ts";
 import { BODY_TIMEOUT_MS } from "@/lib/http/forms.ts";
 
 const PASSWORD = "secret123";
@@ -197,4 +199,36 @@ Deno.test("a body that trickles in times out", async () => {
     equal(status, 408);
     ok(seconds < BODY_TIMEOUT_MS / 1000 + 3, `answered after ${seconds} s`);
   }
+});
+
+Deno.test("300 refused requests do not leave 300 audit rows", async () => {
+  await using kvFile = await tempKv();
+  await using server = await AppServer.start(kvFile.path);
+  const posts = Array.from({ length: 300 }, (_, i) => {
+    const [path, body] = [
+      ["/login", { username: "", password: "x" }],
+      ["/register", { mobile: "1", password: "x", sms_code: "1" }],
+      ["/oauth_callback", { mobile: "13800138000" }],
+    ][i % 3] as [string, Record<string, string>];
+    // A third from one address, the rest each from an address of its own.
+    const from = i % 3 === 0 ? "203.0.113.1" : `198.18.7.${i}`;
+    return { path, body, from };
+  });
+  await inParallel(posts, 8, async ({ path, body, from }) => {
+    const response = await fetch(`${server.origin}${path}`, {
+      method: "POST",
+      body: new URLSearchParams(body),
+      headers: { "x-forwarded-for": from },
+    });
+    await response.body?.cancel();
+    equal(response.status, 400, path);
+  });
+  await server.stop();
+  const { tables } = await inspectKv(kvFile.path);
+  const rows = tables.get("audit") ?? 0;
+  ok(
+    rows <= REFUSALS_KEPT_PER_HOUR,
+    `${rows} audit rows for 300 refusals`,
+  );
+  ok(rows > 0, "refusals are still audited");
 });

@@ -1,0 +1,109 @@
+import { deepEqual, equal } from "node:assert/strict";
+import {
+  listAudit,
+  recordAudit,
+  REFUSALS_KEPT_PER_CLIENT,
+  REFUSALS_KEPT_PER_HOUR,
+} from "@/lib/audit.ts";
+import { listKv, START } from "@/tests/_app.ts";
+
+const HOUR = 3600_000;
+
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const log = console.log;
+  console.log = () => {};
+  try {
+    return await work();
+  } finally {
+    console.log = log;
+  }
+}
+
+const refusal = (clientAddress: string) => ({
+  action: "login" as const,
+  outcome: "refused: malformed",
+  clientAddress,
+});
+
+Deno.test("refused requests do not grow the audit trail without bound", async (t) => {
+  await t.step(
+    "300 refusals from one client keep 10 rows, sent one by one or all at once",
+    async () => {
+      for (const burst of [false, true]) {
+        using kv = await Deno.openKv(":memory:");
+        await quietly(async () => {
+          const send = (i: number) =>
+            recordAudit(kv, refusal("203.0.113.7"), START + i);
+          if (burst) {
+            await Promise.all(Array.from({ length: 300 }, (_, i) => send(i)));
+          } else {
+            for (let i = 0; i < 300; i++) await send(i);
+          }
+        });
+        equal((await listAudit(kv)).length, REFUSALS_KEPT_PER_CLIENT);
+      }
+    },
+  );
+
+  await t.step("300 refusals from 300 clients keep 200 rows", async () => {
+    using kv = await Deno.openKv(":memory:");
+    await quietly(async () => {
+      for (let i = 0; i < 300; i++) {
+        await recordAudit(kv, refusal(`198.51.100.${i}`), START + i);
+      }
+    });
+    equal((await listAudit(kv)).length, REFUSALS_KEPT_PER_HOUR);
+  });
+
+  await t.step("an hour later a client's refusals are kept again", async () => {
+    using kv = await Deno.openKv(":memory:");
+    await quietly(async () => {
+      for (let i = 0; i < 20; i++) {
+        await recordAudit(kv, refusal("203.0.113.7"), START + i);
+      }
+      await recordAudit(kv, refusal("203.0.113.7"), START + HOUR + 1);
+    });
+    equal((await listAudit(kv)).length, REFUSALS_KEPT_PER_CLIENT + 1);
+  });
+
+  await t.step("what succeeded is always kept", async () => {
+    using kv = await Deno.openKv(":memory:");
+    await quietly(async () => {
+      for (let i = 0; i < 20; i++) {
+        await recordAudit(kv, refusal("203.0.113.7"), START + i);
+      }
+      for (let i = 0; i < 20; i++) {
+        await recordAudit(kv, {
+          action: "login",
+          outcome: "logged_in",
+          clientAddress: "203.0.113.7",
+          userId: "u1",
+        }, START + 100 + i);
+      }
+    });
+    const outcomes = (await listAudit(kv)).map((record) => record.outcome);
+    equal(outcomes.filter((o) => o === "logged_in").length, 20);
+  });
+});
+
+Deno.test("the audit trail keeps mobiles masked, in the log and in KV", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  try {
+    await recordAudit(kv, {
+      action: "register",
+      outcome: "created",
+      clientAddress: "203.0.113.7",
+      userId: "u1",
+      mobile: "13800138000",
+    }, START);
+  } finally {
+    console.log = log;
+  }
+  const rows = await listKv(kv, ["audit"]);
+  equal((rows[0][1] as { mobile: string }).mobile, "138****8000");
+  equal(JSON.parse(lines[0]).audit.mobile, "138****8000");
+  deepEqual(JSON.stringify(rows).includes("13800138000"), false);
+});
