@@ -1,58 +1,239 @@
-// Login sessions: a random id in an HttpOnly cookie, kept in KV by its hash, sliding 14 days.
+// Login sessions, as the seed's Django ones: a random id in an HttpOnly cookie, kept in KV by its hash,
+// living 14 days from its last use; the expiry slides at most once a day, so a page view is no write.
+// Each user's sessions are indexed by a public id, shown on the sessions page and used to end one:
+// the cookie's value never leaves the cookie.
 //
-// | key                       | value    | expires                          |
-// | ------------------------- | -------- | -------------------------------- |
-// | ["sessions", sha256(id)]  | Session  | 14 days after its last refresh   |
+// | key                                     | value            | expires                  |
+// | --------------------------------------- | ---------------- | ------------------------ |
+// | ["sessions", sha256(id)]                | Session          | 14 days after last use   |
+// | ["sessions_by_user", userId, publicId]  | sha256(id)       | with the session         |
 import { randomId, sha256Hex } from "@/lib/_crypto.ts";
+import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 // Sliding the expiry costs a write, so it is done at most once a day per session.
 const REFRESH_AFTER_MS = 24 * 3600 * 1000;
+/** Past this many, a new login ends the user's least recently used session: deleting an account stays one write. */
+export const MAX_SESSIONS_PER_USER = 30;
+const MAX_USER_AGENT = 512;
+const MAX_ADDRESS = 64;
+const GET_MANY_LIMIT = 10;
 
 export interface Session {
+  /** Names the session on the sessions page; never the cookie's value. */
+  publicId: string;
   userId: string;
   createdAt: number;
+  /** When it was last used, to the day: the expiry slides at most once a day. */
   refreshedAt: number;
+  /** 记住登录: the cookie outlives the browser (Max-Age), else it ends with it. */
+  remembered: boolean;
+  userAgent: string;
+  clientAddress: string;
 }
 
-const sessionKey = async (id: string) => ["sessions", await sha256Hex(id)];
+/** What the login knows about the browser it starts a session for. */
+export interface SessionStart {
+  remembered: boolean;
+  userAgent?: string | null;
+  clientAddress?: string;
+}
+
+/** A session as a request finds it: `renewed` when this use slid its expiry (the cookie is sent again). */
+export type LiveSession = Session & { renewed: boolean };
+
+const sessionKey = (hash: string) => ["sessions", hash];
+const byUserKey = (userId: string, publicId: string) => [
+  "sessions_by_user",
+  userId,
+  publicId,
+];
+const hashOf = (id: string) => sha256Hex(id);
 
 /** Starts a session for `userId`; returns the id for the cookie. */
 export async function createSession(
   kv: Deno.Kv,
   userId: string,
   now: number,
+  start: SessionStart = { remembered: true },
 ): Promise<string> {
+  await makeRoomFor(kv, userId);
   const id = randomId(32);
-  await kv.set(await sessionKey(id), {
+  const hash = await hashOf(id);
+  const session: Session = {
+    publicId: randomId(12),
     userId,
     createdAt: now,
     refreshedAt: now,
-  }, { expireIn: SESSION_TTL_MS });
+    remembered: start.remembered,
+    userAgent: (start.userAgent ?? "").slice(0, MAX_USER_AGENT),
+    clientAddress: (start.clientAddress ?? "").slice(0, MAX_ADDRESS),
+  };
+  await kv.atomic()
+    .check({ key: sessionKey(hash), versionstamp: null })
+    .set(sessionKey(hash), session, { expireIn: SESSION_TTL_MS })
+    .set(byUserKey(userId, session.publicId), hash, {
+      expireIn: SESSION_TTL_MS,
+    })
+    .commit();
   return id;
 }
 
-/** The live session with `id`, its expiry slid forward; null when unknown or expired. */
+/** The live session with `id`, its expiry slid forward once a day; null when unknown, ended or expired. */
 export async function getSession(
   kv: Deno.Kv,
   id: string,
   now: number,
-): Promise<Session | null> {
+): Promise<LiveSession | null> {
   if (!/^[\w-]{43}$/.test(id)) return null;
-  const key = await sessionKey(id);
-  const entry = await kv.get<Session>(key);
-  const session = entry.value;
+  const hash = await hashOf(id);
+  const entry = await kv.get<Session>(sessionKey(hash));
+  const session = entry.value && withDefaults(entry.value);
   if (!session || now - session.refreshedAt >= SESSION_TTL_MS) return null;
-  if (now - session.refreshedAt >= REFRESH_AFTER_MS) {
-    const refreshed = { ...session, refreshedAt: now };
-    await kv.atomic().check(entry).set(key, refreshed, {
-      expireIn: SESSION_TTL_MS,
-    }).commit();
-    return refreshed;
+  if (now - session.refreshedAt < REFRESH_AFTER_MS && entry.value?.publicId) {
+    return { ...session, renewed: false };
   }
-  return session;
+  const refreshed = { ...session, refreshedAt: now };
+  const { ok } = await kv.atomic()
+    .check(entry)
+    .set(entry.key, refreshed, { expireIn: SESSION_TTL_MS })
+    .set(byUserKey(session.userId, session.publicId), hash, {
+      expireIn: SESSION_TTL_MS,
+    })
+    .commit();
+  // Lost to a racing renewal (still live) or to a revocation (then the next request is logged out).
+  return ok ? { ...refreshed, renewed: true } : { ...session, renewed: false };
 }
 
+/** Ends the session with `id` (logging out). */
 export async function deleteSession(kv: Deno.Kv, id: string): Promise<void> {
-  await kv.delete(await sessionKey(id));
+  if (!/^[\w-]{43}$/.test(id)) return;
+  const key = sessionKey(await hashOf(id));
+  const entry = await kv.get<Session>(key);
+  if (!entry.value) return;
+  await kv.atomic()
+    .delete(key)
+    .delete(byUserKey(entry.value.userId, entry.value.publicId))
+    .commit();
+}
+
+/** The user's live sessions, the most recently used first. */
+export async function listSessions(
+  kv: Deno.Kv,
+  userId: string,
+  now: number,
+): Promise<Session[]> {
+  const sessions = (await readSessions(kv, userId)).flatMap(({ session }) =>
+    session && now - session.refreshedAt < SESSION_TTL_MS ? [session] : []
+  );
+  return sessions.sort((a, b) =>
+    b.refreshedAt - a.refreshedAt || b.createdAt - a.createdAt
+  );
+}
+
+/** Ends the user's session `publicId`; a public id that is not this user's ends nothing. */
+export async function revokeSession(
+  kv: Deno.Kv,
+  userId: string,
+  publicId: string,
+): Promise<boolean> {
+  const index = await kv.get<string>(byUserKey(userId, publicId));
+  if (index.value === null) return false;
+  await kv.atomic()
+    .delete(index.key)
+    .delete(sessionKey(index.value))
+    .commit();
+  return true;
+}
+
+/** Ends every session of the user but `keepPublicId`'s (or all of them); how many were ended. */
+export async function revokeOtherSessions(
+  kv: Deno.Kv,
+  userId: string,
+  keepPublicId?: string,
+): Promise<number> {
+  const others = (await readSessions(kv, userId)).filter(({ publicId }) =>
+    publicId !== keepPublicId
+  );
+  for (let i = 0; i < others.length; i += 100) {
+    const op = kv.atomic();
+    endSessionsIn(op, others.slice(i, i + 100));
+    await op.commit();
+  }
+  return others.length;
+}
+
+/** One of a user's sessions as its index holds it, for a write that ends it together with something else. */
+export interface SessionRef {
+  publicId: string;
+  hash: string;
+  userId: string;
+}
+
+/** The user's sessions, for `endSessionsIn`. */
+export async function userSessions(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<SessionRef[]> {
+  const refs: SessionRef[] = [];
+  for await (
+    const entry of kv.list<string>({ prefix: ["sessions_by_user", userId] })
+  ) {
+    refs.push({ publicId: String(entry.key[2]), hash: entry.value, userId });
+  }
+  return refs;
+}
+
+/** Adds the end of `sessions` to `op`: a password change, a mobile change or a deletion ends them with its own write. */
+export function endSessionsIn(
+  op: Deno.AtomicOperation,
+  sessions: SessionRef[],
+): Deno.AtomicOperation {
+  for (const { publicId, hash, userId } of sessions) {
+    op.delete(sessionKey(hash)).delete(byUserKey(userId, publicId));
+  }
+  return op;
+}
+
+/** A 0.1 session had only its user and times: it gets a public id (and its index) on its next use. */
+function withDefaults(stored: Partial<Session>): Session {
+  return {
+    publicId: randomId(12),
+    remembered: true,
+    userAgent: "",
+    clientAddress: "",
+    ...stored,
+  } as Session;
+}
+
+async function readSessions(kv: Deno.Kv, userId: string) {
+  const refs = await userSessions(kv, userId);
+  const found: (SessionRef & { session: Session | null })[] = [];
+  for (let i = 0; i < refs.length; i += GET_MANY_LIMIT) {
+    const batch = refs.slice(i, i + GET_MANY_LIMIT);
+    const entries = await kv.getMany<Session[]>(
+      batch.map(({ hash }) => sessionKey(hash)),
+    );
+    batch.forEach((ref, j) =>
+      found.push({ ...ref, session: entries[j].value })
+    );
+  }
+  return found;
+}
+
+/** Ends the least recently used sessions until a new one fits under the cap. */
+async function makeRoomFor(kv: Deno.Kv, userId: string): Promise<void> {
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const sessions = await readSessions(kv, userId);
+    if (sessions.length < MAX_SESSIONS_PER_USER) return;
+    const oldestFirst = sessions.sort((a, b) =>
+      (a.session?.refreshedAt ?? 0) - (b.session?.refreshedAt ?? 0)
+    );
+    const op = kv.atomic();
+    endSessionsIn(
+      op,
+      oldestFirst.slice(0, sessions.length - MAX_SESSIONS_PER_USER + 1),
+    );
+    if ((await op.commit()).ok) return;
+  }
 }

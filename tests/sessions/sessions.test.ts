@@ -1,9 +1,15 @@
-import { equal, notEqual, ok } from "node:assert/strict";
+import { deepEqual, equal, notEqual, ok } from "node:assert/strict";
 import {
   createSession,
   deleteSession,
+  endSessionsIn,
   getSession,
+  listSessions,
+  MAX_SESSIONS_PER_USER,
+  revokeOtherSessions,
+  revokeSession,
   SESSION_TTL_MS,
+  userSessions,
 } from "@/lib/sessions/sessions.ts";
 import { listKv, START } from "@/tests/_app.ts";
 
@@ -47,9 +53,122 @@ Deno.test("sessions", async (t) => {
     const id = await createSession(kv, "user-3", START);
     await deleteSession(kv, id);
     equal(await getSession(kv, id, START), null);
+    deepEqual(await listKv(kv, ["sessions_by_user", "user-3"]), []);
     equal(await getSession(kv, "x".repeat(43), START), null);
     equal(await getSession(kv, "not even the right shape", START), null);
   });
 
   kv.close();
+});
+
+Deno.test("a user's sessions are listed and ended by their public id", async (t) => {
+  const start = (userAgent: string) => ({
+    remembered: true,
+    userAgent,
+    clientAddress: "203.0.113.7",
+  });
+
+  await t.step(
+    "each session is listed once, the last used first, with where it came from",
+    async () => {
+      using kv = await Deno.openKv(":memory:");
+      const first = await createSession(kv, "u1", START, start("Firefox/1"));
+      await createSession(kv, "u1", START + 1000, start("Chrome/1"));
+      await createSession(kv, "u2", START, start("Safari/1"));
+      await getSession(kv, first, START + 2 * DAY);
+      const listed = await listSessions(kv, "u1", START + 2 * DAY);
+      deepEqual(listed.map((s) => s.userAgent), ["Firefox/1", "Chrome/1"]);
+      equal(listed[0].clientAddress, "203.0.113.7");
+      ok(listed.every((s) => /^[\w-]{16}$/.test(s.publicId)));
+      ok(!JSON.stringify(listed).includes(first), "no cookie value in it");
+    },
+  );
+
+  await t.step(
+    "revoking one ends it at once; another user's id ends nothing",
+    async () => {
+      using kv = await Deno.openKv(":memory:");
+      const mine = await createSession(kv, "u1", START, start("a"));
+      const theirs = await createSession(kv, "u2", START, start("b"));
+      const [theirPublic] = await listSessions(kv, "u2", START);
+      equal(await revokeSession(kv, "u1", theirPublic.publicId), false);
+      ok(await getSession(kv, theirs, START), "still logged in");
+      const [myPublic] = await listSessions(kv, "u1", START);
+      equal(await revokeSession(kv, "u1", myPublic.publicId), true);
+      equal(await getSession(kv, mine, START), null);
+      deepEqual(await listSessions(kv, "u1", START), []);
+    },
+  );
+
+  await t.step("revoking the others keeps only this one", async () => {
+    using kv = await Deno.openKv(":memory:");
+    const here = await createSession(kv, "u1", START, start("here"));
+    const elsewhere = await Promise.all(
+      [1, 2, 3].map(() => createSession(kv, "u1", START, start("there"))),
+    );
+    const current = await getSession(kv, here, START);
+    equal(await revokeOtherSessions(kv, "u1", current!.publicId), 3);
+    for (const id of elsewhere) equal(await getSession(kv, id, START), null);
+    ok(await getSession(kv, here, START));
+  });
+
+  await t.step(
+    "ending them with another write takes the index too",
+    async () => {
+      using kv = await Deno.openKv(":memory:");
+      await createSession(kv, "u1", START, start("a"));
+      await createSession(kv, "u1", START, start("b"));
+      const op = kv.atomic();
+      endSessionsIn(op, await userSessions(kv, "u1"));
+      await op.commit();
+      deepEqual(await listKv(kv, ["sessions"]), []);
+      deepEqual(await listKv(kv, ["sessions_by_user"]), []);
+    },
+  );
+
+  await t.step(
+    "the expiry slides at most once a day, and says when it did",
+    async () => {
+      using kv = await Deno.openKv(":memory:");
+      const id = await createSession(kv, "u1", START, start("a"));
+      equal((await getSession(kv, id, START + 3600_000))?.renewed, false);
+      equal((await getSession(kv, id, START + DAY))?.renewed, true);
+      equal((await getSession(kv, id, START + DAY + 3600_000))?.renewed, false);
+      equal((await getSession(kv, id, START + DAY))?.refreshedAt, START + DAY);
+    },
+  );
+
+  await t.step(
+    `past ${MAX_SESSIONS_PER_USER} sessions a login ends the least recently used`,
+    async () => {
+      using kv = await Deno.openKv(":memory:");
+      const ids = [];
+      for (let i = 0; i <= MAX_SESSIONS_PER_USER; i++) {
+        ids.push(await createSession(kv, "u1", START + i, start(`ua${i}`)));
+      }
+      equal(
+        (await listSessions(kv, "u1", START + DAY)).length,
+        MAX_SESSIONS_PER_USER,
+      );
+      equal(await getSession(kv, ids[0], START + DAY), null);
+      ok(await getSession(kv, ids.at(-1)!, START + DAY));
+    },
+  );
+
+  await t.step(
+    "a session from 0.1 gets a public id on its next use",
+    async () => {
+      using kv = await Deno.openKv(":memory:");
+      const id = await createSession(kv, "u1", START);
+      const [[key]] = await listKv(kv, ["sessions"]);
+      await kv.set(key, { userId: "u1", createdAt: START, refreshedAt: START });
+      await kv.delete((await listKv(kv, ["sessions_by_user"]))[0][0]);
+      const session = await getSession(kv, id, START + 1000);
+      ok(session && /^[\w-]{16}$/.test(session.publicId));
+      deepEqual(
+        (await listSessions(kv, "u1", START + 1000)).map((s) => s.publicId),
+        [session.publicId],
+      );
+    },
+  );
 });
