@@ -118,7 +118,7 @@ export function isWithin(outer: string[], inner: string[]): boolean {
   return outer.every((segment, i) => inner[i] === segment);
 }
 
-/** The route matching `pathname`, with its decoded params. */
+/** The route matching `pathname`, with its params as the URL spells them (Fresh 1.x does not decode them). */
 export function matchRoute(table: RouteTable, pathname: string) {
   const exact = table.exact.get(pathname);
   if (exact) return { route: exact, params: {} };
@@ -126,13 +126,7 @@ export function matchRoute(table: RouteTable, pathname: string) {
     const groups = route.matcher.exec({ pathname })?.pathname.groups;
     if (!groups) continue;
     const params: Record<string, string> = {};
-    for (const [key, value = ""] of Object.entries(groups)) {
-      try {
-        params[key] = decodeURIComponent(value);
-      } catch {
-        params[key] = value;
-      }
-    }
+    for (const [key, value = ""] of Object.entries(groups)) params[key] = value;
     return { route, params };
   }
 }

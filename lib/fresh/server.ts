@@ -56,13 +56,6 @@ export async function createHandler(
     ctx: FreshContext,
   ): Promise<[Handler, string[]?]> => {
     const { pathname } = ctx.url;
-    if (pathname.length > 1 && pathname.endsWith("/")) {
-      // As Fresh 1.x does, /about/ → /about; leading slashes collapse, so //evil.example/ stays here.
-      ctx.destination = "internal";
-      const location = "/" + pathname.replace(/^\/+|\/+$/g, "") +
-        ctx.url.search;
-      return [() => new Response(null, { status: 307, headers: { location } })];
-    }
     if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
       return [() => bundles.serve(req, pathname)];
@@ -84,6 +77,13 @@ export async function createHandler(
 
   return async (req, info) => {
     const ctx = newContext(req, info);
+    // As Fresh 1.x does, before anything else: `//` is `/`, and /about/ is sent to /about (no
+    // middleware sees it; with slashes collapsed, //evil.example/ can't become an off-site Location).
+    ctx.url.pathname = ctx.url.pathname.replaceAll(/\/+/g, "/");
+    if (ctx.url.pathname.length > 1 && ctx.url.pathname.endsWith("/")) {
+      const location = ctx.url.pathname.replace(/\/+$/, "") + ctx.url.search;
+      return new Response(null, { status: 307, headers: { location } });
+    }
     ctx.renderNotFound = async (data) =>
       notFound?.component
         ? await renderPage(app, ctx, notFound, 404, { data })

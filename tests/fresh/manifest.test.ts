@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import dev, { generateManifest } from "$fresh/dev.ts";
+import { readdir } from "node:fs/promises";
 
 Deno.test("generateManifest writes Fresh 1.x's fresh.gen.ts, sorted whatever the input order", async (t) => {
   const routes = [
@@ -133,6 +134,19 @@ Deno.test("the fixture's committed fresh.gen.ts is what the generator writes", a
     }
     return found;
   };
+  assert.equal(
+    generateManifest(await files("routes"), await files("islands")),
+    committed,
+  );
+});
+
+Deno.test("the app's committed fresh.gen.ts is what the generator (and Fresh 1.x's) writes, ./ paths and all", async () => {
+  const root = new URL("../../", import.meta.url);
+  const committed = await Deno.readTextFile(new URL("fresh.gen.ts", root));
+  const files = async (folder: string) =>
+    (await readdir(new URL(folder, root), { recursive: true }))
+      .filter((path) => /(?<![._]test)\.[jt]sx?$/.test(path))
+      .map((path) => `${folder}/${path}`);
   assert.equal(
     generateManifest(await files("routes"), await files("islands")),
     committed,

@@ -81,6 +81,15 @@ Deno.test("middleware runs outer folder first and wraps whatever answers", async
       await bundle.body?.cancel();
     },
   );
+  await t.step(
+    "a trailing-slash redirect comes before any middleware, as in Fresh 1.x",
+    async () => {
+      const res = await get("/shop/lamp/");
+      assert.equal(res.status, 307);
+      assert.equal(res.headers.get("location"), "/shop/lamp");
+      assert.equal(res.headers.get("x-trace"), null);
+    },
+  );
   await t.step("middleware can answer without calling ctx.next()", async () => {
     const stopped = await get("/gate");
     assert.equal(stopped.status, 403);

@@ -42,10 +42,17 @@ Deno.test("file names become URL patterns, static before dynamic before rest", a
     "a static segment beats a [param] in the same folder",
     async () => {
       assert.equal(await text("/blog/new"), "new post {}");
+      assert.equal(await text("/blog/hello"), 'post {"slug":"hello"}');
+    },
+  );
+  await t.step(
+    "a [param] is as the URL spells it, percent-encoding and all (Fresh 1.x does not decode it)",
+    async () => {
       assert.equal(
         await text("/blog/hello%20world"),
-        'post {"slug":"hello world"}',
+        'post {"slug":"hello%20world"}',
       );
+      assert.equal(await text("/blog/%E4%BD"), 'post {"slug":"%E4%BD"}');
     },
   );
   await t.step(
@@ -56,6 +63,9 @@ Deno.test("file names become URL patterns, static before dynamic before rest", a
       assert.equal(await text("/docs"), 'docs {"path":""}');
     },
   );
+  await t.step("repeated slashes count as one", async () => {
+    assert.equal(await text("//blog///new"), "new post {}");
+  });
   await t.step("(group) folders add no URL segment", async () => {
     assert.equal(await text("/pricing"), "pricing {}");
   });

@@ -93,9 +93,16 @@ const ESCAPES = [
   "/%5c..%5csecret.txt",
   "/hello.txt%00",
   "/hello.txt%00.png",
-  "/styles//site.css",
   "/%zz",
 ];
+
+Deno.test("repeated slashes in a file's path count as one, as in Fresh 1.x", async () => {
+  const get = await appWith({});
+  const res = await get("/styles//site.css");
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/css/);
+  await res.body?.cancel();
+});
 
 Deno.test("paths that try to leave static/ get 404 and read nothing outside it", async (t) => {
   const get = await appWith({});

@@ -93,7 +93,7 @@ async function prepare(server: AppServer): Promise<Setup> {
 async function send(server: AppServer, request: BadRequest): Promise<Answer> {
   if (request.raw) {
     const { status, head } = await rawExchange(server.origin, request.raw);
-    return { status, headers: new Headers(), body: head };
+    return { status, headers: headersOf(head), body: head };
   }
   const { body } = request;
   const response = await fetch(`${server.origin}${request.target}`, {
@@ -107,6 +107,20 @@ async function send(server: AppServer, request: BadRequest): Promise<Answer> {
     headers: response.headers,
     body: await response.text(),
   };
+}
+
+/** The headers of a raw answer's head (`HTTP/1.1 307 …\r\nlocation: /x\r\n…`). */
+function headersOf(head: string): Headers {
+  const headers = new Headers();
+  for (const line of head.split("\r\n").slice(1)) {
+    const colon = line.indexOf(":");
+    try {
+      headers.append(line.slice(0, colon), line.slice(colon + 1).trim());
+    } catch {
+      // Not a header a judge could ask for.
+    }
+  }
+  return headers;
 }
 
 /** The first failures, and how many there were of each kind. */
