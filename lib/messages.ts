@@ -16,7 +16,7 @@ export const messages = {
   openidAlreadyBound: "该QQ已绑定其他账号",
   accountAlreadyBound: "该账号已绑定其他QQ",
   mobileTaken: "该手机号已注册",
-  tooManyAttempts: "尝试次数过多，请稍后再试",
+  tooManyAttempts: "尝试次数过多，请输入图形验证码",
   oauthStateInvalid: "QQ登录已失效或不是从本浏览器发起，请重新登录",
   qqNoCode: "QQ未返回授权码",
   qqUnavailable: "QQ服务暂时不可用，请稍后再试",

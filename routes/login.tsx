@@ -1,7 +1,9 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { FieldMessage } from "@/components/AccountForm.tsx";
+import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 import QqLoginButton from "@/islands/QqLoginButton.tsx";
+import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { logIn } from "@/lib/accounts/login.ts";
@@ -13,7 +15,10 @@ export const config: RouteConfig = { csp: true };
 interface Data {
   next: string;
   username: string;
-  error?: string;
+  remembered: boolean;
+  errors: Partial<Record<"account" | "image_code", string>>;
+  /** Past the login limit: the image code the next attempt must carry. */
+  imageCodeUuid?: string;
 }
 
 export const handler: Handlers<Data, State> = {
@@ -21,6 +26,8 @@ export const handler: Handlers<Data, State> = {
     return ctx.render({
       next: safeNext(ctx.url.searchParams.get("next")),
       username: "",
+      remembered: false,
+      errors: {},
     });
   },
 
@@ -28,27 +35,28 @@ export const handler: Handlers<Data, State> = {
     const { app, clientAddress } = ctx.state;
     const fields = await readForm(req);
     const next = safeNext(fields.next ?? ctx.url.searchParams.get("next"));
+    const remembered = fields.remembered === "on";
     const result = await logIn(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, next);
-    const username = fields.username?.slice(0, 64) ?? "";
-    return ctx.render({ next, username, error: result.message }, {
-      status: result.throttled ? 429 : 400,
-    });
+    return ctx.render({
+      next,
+      username: fields.username?.slice(0, 64) ?? "",
+      remembered,
+      errors: { [result.field]: result.message },
+      imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+    }, { status: 400 });
   },
 };
 
 export default function Login({ data }: PageProps<Data, State>) {
+  const next = encodeURIComponent(data.next);
   return (
     <section class="card">
       <Head>
         <title>登录 - 美多商城</title>
       </Head>
       <h1>登录</h1>
-      <form
-        method="post"
-        action={`/login?next=${encodeURIComponent(data.next)}`}
-        class="account-form"
-      >
+      <form method="post" action={`/login?next=${next}`} class="account-form">
         <label>
           用户名或手机号
           <input
@@ -67,14 +75,28 @@ export default function Login({ data }: PageProps<Data, State>) {
             maxLength={128}
           />
         </label>
-        <FieldMessage id="account" message={data.error} />
+        {data.imageCodeUuid && (
+          <ImageCodeField
+            uuid={data.imageCodeUuid}
+            error={data.errors.image_code}
+          />
+        )}
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            name="remembered"
+            value="on"
+            checked={data.remembered}
+          />
+          记住登录
+        </label>
+        <FieldMessage id="account" message={data.errors.account} />
         <button type="submit" class="primary">登录</button>
       </form>
       <div class="actions">
         <QqLoginButton next={data.next} />
-        <a href={`/register?next=${encodeURIComponent(data.next)}`}>
-          注册新账号
-        </a>
+        <a href={`/register?next=${next}`}>注册新账号</a>
+        <a href="/password/reset">忘记密码？</a>
       </div>
     </section>
   );

@@ -24,11 +24,18 @@ export async function tempKv(): Promise<AsyncDisposable & { path: string }> {
 /** What the server printed: the SMS codes by mobile, the last lines of stdout, and stderr. */
 class ServerOutput {
   readonly codes = new Map<string, string[]>();
+  /** The image codes printed in development, by uuid. */
+  readonly imageCodes = new Map<string, string>();
   readonly stdoutTail: string[] = [];
   readonly stderr: string[] = [];
   readonly #waiters = new Set<() => void>();
 
   onStdout(line: string) {
+    const image = imageCodeEvent(line);
+    if (image) {
+      this.imageCodes.set(image.uuid, image.text);
+      for (const wake of this.#waiters) wake();
+    }
     const sms = smsEvent(line);
     if (sms) {
       this.codes.set(sms.mobile, [
@@ -157,6 +164,18 @@ export class AppServer implements AsyncDisposable {
       await done;
       throw error;
     }
+  }
+
+  /** The text of the image code last drawn for `uuid`, as a person reads it off the picture. */
+  async imageCode(uuid: string): Promise<string> {
+    const deadline = Date.now() + SMS_TIMEOUT_MS;
+    while (!this.output.imageCodes.has(uuid.toLowerCase())) {
+      if (Date.now() > deadline) {
+        throw new Error(`no image code for ${uuid} on the server log`);
+      }
+      await this.output.nextCode(100);
+    }
+    return this.output.imageCodes.get(uuid.toLowerCase())!;
   }
 
   /** How many codes the server has printed for `mobile`. */
@@ -294,6 +313,16 @@ async function readLines(
     lines.forEach(onLine);
   }
   if (pending) onLine(pending);
+}
+
+function imageCodeEvent(line: string): { uuid: string; text: string } | null {
+  if (!line.startsWith('{"event":"image_code"')) return null;
+  try {
+    const { uuid, text } = JSON.parse(line);
+    return { uuid, text };
+  } catch {
+    return null;
+  }
 }
 
 function smsEvent(line: string): { mobile: string; code: string } | null {

@@ -1,14 +1,16 @@
 // Logging in with a username (or mobile) and password.
 import type { App } from "@/lib/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
-import { startLoginAttempt } from "./throttle.ts";
+import { admitPasswordCheck } from "./throttle.ts";
 import { messages } from "@/lib/messages.ts";
 import { findUserByLogin, type User } from "./users.ts";
 
 export type LoginResult = { ok: true; user: User } | {
   ok: false;
+  field: "account" | "image_code";
   message: string;
-  throttled: boolean;
+  /** Past the login limit: the form shows a new image code, which the next attempt must carry. */
+  captcha: boolean;
 };
 
 // bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
@@ -30,18 +32,27 @@ export async function logIn(
       userId: user?.id,
       mobile: user?.mobile,
     }, now);
+  const wrong = (captcha: boolean): LoginResult => ({
+    ok: false,
+    field: "account",
+    message: messages.wrongCredentials,
+    captcha,
+  });
 
   if (
     !login || !password || login.length > MAX_FIELD ||
     password.length > MAX_FIELD
   ) {
     await audit("refused: malformed");
-    return { ok: false, message: messages.wrongCredentials, throttled: false };
+    return wrong(false);
   }
-  const attempt = await startLoginAttempt(app.kv, login, clientAddress, now);
-  if (!attempt) {
+  const admission = await admitPasswordCheck(app, login, clientAddress, {
+    uuid: fields.uuid,
+    text: fields.image_code,
+  });
+  if (!admission.ok) {
     await audit("refused: throttled");
-    return { ok: false, message: messages.tooManyAttempts, throttled: true };
+    return { ...admission, captcha: true };
   }
   const user = await findUserByLogin(app.kv, login);
   // An unknown user still costs one hash, so the answer's timing does not tell who has an account.
@@ -49,10 +60,10 @@ export async function logIn(
     ? await app.passwords.verify(password, user.passwordHash)
     : await app.passwords.verifyNothing(password);
   if (user && valid) {
-    await attempt.succeeded();
+    await admission.attempt?.succeeded();
     await audit("logged_in", user);
     return { ok: true, user };
   }
   await audit("refused: wrong credentials", user ?? undefined);
-  return { ok: false, message: messages.wrongCredentials, throttled: false };
+  return wrong(admission.pastLimit);
 }

@@ -3,7 +3,8 @@ import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
 import { messages } from "@/lib/messages.ts";
 import { logIn } from "@/lib/accounts/login.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
-import { testApp } from "@/tests/_app.ts";
+import { drawImageCode, imageCodeKey } from "@/lib/captcha/image_codes.ts";
+import { type TestApp, testApp } from "@/tests/_app.ts";
 
 Deno.test("password login", async (t) => {
   const app = await testApp();
@@ -32,8 +33,9 @@ Deno.test("password login", async (t) => {
       }, "10.0.0.1");
       deepEqual(wrong, {
         ok: false,
+        field: "account",
         message: messages.wrongCredentials,
-        throttled: false,
+        captcha: false,
       });
       deepEqual(unknown, wrong);
     },
@@ -73,7 +75,7 @@ Deno.test("password login", async (t) => {
   });
 
   await t.step(
-    "after 10 failures an account is throttled, even for the right password",
+    "after 10 failures an attempt without an image code is refused, even with the right password",
     async () => {
       for (let i = 0; i < FAILURES_PER_ACCOUNT; i++) {
         await logIn(
@@ -88,8 +90,9 @@ Deno.test("password login", async (t) => {
       }, "10.2.0.1");
       deepEqual(blocked, {
         ok: false,
+        field: "account",
         message: messages.tooManyAttempts,
-        throttled: true,
+        captcha: true,
       });
       app.clock.now += 15 * 60 * 1000;
       ok(
@@ -123,19 +126,109 @@ Deno.test("password login", async (t) => {
         ),
       );
       const checked =
-        results.filter((result) => !result.ok && !result.throttled).length;
+        results.filter((result) => !result.ok && !result.captcha).length;
       ok(checked <= FAILURES_PER_ACCOUNT, `${checked} passwords were checked`);
       const after = await logIn(app, {
         username: "13900139000",
         password: "secret123",
       }, "10.4.0.1");
       equal(
-        !after.ok && after.throttled,
+        !after.ok && after.captcha,
         true,
-        "the account is locked after the burst",
+        "the account asks for an image code after the burst",
       );
     },
   );
+
+  app.close();
+});
+
+/** Draws an image code for a new uuid and reads its text as a person would from the picture. */
+async function solvedImageCode(app: TestApp) {
+  const uuid = crypto.randomUUID();
+  const log = console.log;
+  console.log = () => {};
+  try {
+    await drawImageCode(app, uuid);
+  } finally {
+    console.log = log;
+  }
+  const { value } = await app.kv.get<{ text: string }>(imageCodeKey(uuid));
+  return { uuid, image_code: value!.text.toLowerCase() };
+}
+
+Deno.test("past the login limit, a solved image code lets the owner in", async (t) => {
+  const app = await testApp();
+  const hash = await app.passwords.hash("secret123");
+  await createUserIn(app.kv.atomic(), newUser("13800138000", hash, app.now()))
+    .commit();
+  for (let i = 0; i < FAILURES_PER_ACCOUNT; i++) {
+    await logIn(
+      app,
+      { username: "13800138000", password: `guess${i}` },
+      `10.1.0.${i}`,
+    );
+  }
+  const owner = { username: "13800138000", password: "secret123" };
+
+  await t.step(
+    "the right password with a solved image code gets in",
+    async () => {
+      const result = await logIn(app, {
+        ...owner,
+        ...await solvedImageCode(app),
+      }, "10.9.0.1");
+      ok(result.ok);
+    },
+  );
+
+  await t.step(
+    "a wrong password with one is refused and asks for a new one",
+    async () => {
+      const result = await logIn(app, {
+        ...owner,
+        password: "wrong1234",
+        ...await solvedImageCode(app),
+      }, "10.9.0.1");
+      deepEqual(result, {
+        ok: false,
+        field: "account",
+        message: messages.wrongCredentials,
+        captcha: true,
+      });
+    },
+  );
+
+  await t.step(
+    "a wrong, reused or unknown image code is refused before the password",
+    async () => {
+      const solved = await solvedImageCode(app);
+      const wrong = await logIn(app, {
+        ...owner,
+        uuid: solved.uuid,
+        image_code: "0000",
+      }, "10.9.0.1");
+      deepEqual(wrong, {
+        ok: false,
+        field: "image_code",
+        message: messages.imageCodeWrong,
+        captcha: true,
+      });
+      const reused = await logIn(app, { ...owner, ...solved }, "10.9.0.1");
+      equal(!reused.ok && reused.message, messages.imageCodeExpired);
+      const unknown = await logIn(app, {
+        ...owner,
+        uuid: crypto.randomUUID(),
+        image_code: "ABCD",
+      }, "10.9.0.1");
+      equal(!unknown.ok && unknown.message, messages.imageCodeExpired);
+    },
+  );
+
+  await t.step("under the limit, no image code is needed", async () => {
+    app.clock.now += 15 * 60 * 1000;
+    ok((await logIn(app, owner, "10.9.0.1")).ok);
+  });
 
   app.close();
 });

@@ -12,6 +12,8 @@ export interface FormAnswer {
   /** Why a QQ login failed, shown beside `QQ登录失败`. */
   reason: string | null;
   cookies: string[];
+  /** The uuid of the image code the form asks for, if it does. */
+  imageCodeUuid: string | null;
 }
 
 /** 32 uppercase hex digits, as QQ's openids are. */
@@ -120,6 +122,7 @@ export async function postForm(
     messages: pageMessages(html),
     reason: html.match(/<span class="reason">（([^<]*)）<\/span>/)?.[1] ?? null,
     cookies: response.headers.getSetCookie(),
+    imageCodeUuid: html.match(/name="uuid" value="([^"]+)"/)?.[1] ?? null,
   };
 }
 

@@ -73,7 +73,7 @@ export const refusedWith = (message: string): Judge => ({ status, body }) => {
 const loginRefused: Judge = ({ status, body }) => {
   const shown = Object.values(pageMessages(body));
   if (status === 400 && shown.includes(messages.wrongCredentials)) return null;
-  if (status === 429 && shown.includes(messages.tooManyAttempts)) return null;
+  if (status === 400 && shown.includes(messages.tooManyAttempts)) return null;
   return `answered ${status} showing ${describeBody(body)}`;
 };
 
