@@ -177,9 +177,10 @@ export async function compressPage(
   response: Response,
 ): Promise<Response> {
   const { headers } = response;
+  // Not `response.body`: reading it turns a string body into a stream, sent chunked and slower.
   if (
-    !headers.get("content-type")?.startsWith("text/html") || !response.body ||
-    headers.has("content-encoding")
+    !headers.get("content-type")?.startsWith("text/html") ||
+    NO_BODY.has(response.status) || headers.has("content-encoding")
   ) {
     return response;
   }
@@ -204,6 +205,8 @@ export async function compressPage(
   const gzipped = gzipSync(bytes, { level: PAGE_GZIP_LEVEL });
   return new Response(new Uint8Array(gzipped), init);
 }
+
+const NO_BODY = new Set([101, 103, 204, 205, 304]);
 
 export function appendVary(headers: Headers, name: string) {
   const vary = headers.get("vary");

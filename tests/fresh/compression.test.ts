@@ -226,3 +226,31 @@ Deno.test("HTML pages are gzipped when the browser takes gzip and the page is ov
     },
   );
 });
+
+Deno.test("a page left as it is keeps its length: its body is never turned into a stream", async () => {
+  const get = await appWith({
+    "./routes/long.tsx": { default: () => h("p", null, "x".repeat(2000)) },
+  });
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    (req) => get(new URL(req.url).pathname, { headers: req.headers }),
+  );
+  try {
+    const conn = await Deno.connect({
+      port: server.addr.port,
+      hostname: "127.0.0.1",
+    });
+    await conn.write(
+      new TextEncoder().encode(
+        "GET /long HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+      ),
+    );
+    const reply = new TextDecoder().decode(
+      await new Response(conn.readable).arrayBuffer(),
+    );
+    assert.match(reply, /^content-length: \d+\r$/im);
+    assert.doesNotMatch(reply, /transfer-encoding: chunked/i);
+  } finally {
+    await server.shutdown();
+  }
+});
