@@ -1,18 +1,16 @@
 // A private copy of the working tree to build and run. `dev.ts build` writes `_fresh/`, and a server
 // that finds `_fresh/` serves it instead of bundling: built in the shared tree, it would hand other
 // people's test servers a stale bundle after they change an island.
-import { applyPatches, type Patch } from "./_what_if.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const SKIP = new Set([".git", "_fresh", "node_modules", "bench", "docs"]);
 const DATA = /\.kv(-shm|-wal)?$/;
 
-/** Copies the app's files into a new temporary folder, applies `patches` there, returns its path. */
-export async function copyApp(patches: Patch[] = []): Promise<string> {
+/** Copies the app's files into a new temporary folder, returns its path. */
+export async function copyApp(): Promise<string> {
   const target = await Deno.makeTempDir({ prefix: "bench-app-" });
   try {
     await copyFolder(ROOT, target);
-    await applyPatches(target, patches);
   } catch (error) {
     await Deno.remove(target, { recursive: true });
     throw error;

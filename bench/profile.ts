@@ -1,20 +1,12 @@
-// Where the server's main thread spends its time: `deno run -A bench/profile.ts </url | bind>
-// [--what-if=idle-workers,…]` starts the built app (patched as in _what_if.ts) under the V8
-// inspector, samples it while the load generator GETs the URL (or makes new-user binds), and
-// prints the heaviest functions by self time. A diagnostic, not part of `deno task bench`.
-import { parseArgs } from "node:util";
+// Where the server's main thread spends its time: `deno run -A bench/profile.ts </url | bind>` starts
+// the built app (`deno task preview`'s way) under the V8 inspector, samples it while the load
+// generator GETs the URL (or makes new-user binds), and prints the heaviest functions by self time.
+// A diagnostic, not part of `deno task bench`.
 import { buildApp, copyApp } from "./_app_copy.ts";
 import { bind, prepareBinds } from "./_flow.ts";
 import { freePort, startApp } from "./_server.ts";
 import { get, runLoad } from "./_load.ts";
-import { patchesOf } from "./_what_if.ts";
-
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: { "what-if": { type: "string", default: "" } },
-});
-const path = positionals[0] ?? "/register";
+const path = Deno.args[0] ?? "/register";
 const REQUESTS = 4000;
 const BINDS = 100;
 const TOP = 25;
@@ -30,9 +22,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const appDir = await copyApp(
-  patchesOf(values["what-if"].split(",").filter(Boolean)),
-);
+const appDir = await copyApp();
 try {
   await buildApp(appDir);
   await profileIn(appDir);
@@ -42,7 +32,7 @@ try {
 
 async function profileIn(appDir: string) {
   const inspectPort = freePort();
-  await using app = await startApp(appDir, 10, [
+  await using app = await startApp(appDir, 10, "preview", [
     `--inspect=127.0.0.1:${inspectPort}`,
   ]);
   const targets = await (await fetch(

@@ -1,0 +1,133 @@
+// The load generator for pages: Debian's wrk (C, one event loop per thread), so the figures measure
+// the server rather than a client sharing its cores. Installed with apt-get when missing.
+
+export interface WrkResult {
+  perSecond: number;
+  requests: number;
+  /** Latency percentiles, in ms. */
+  p50: number;
+  p90: number;
+  p99: number;
+  /** Responses outside 2xx/3xx, and connect/read/write/timeout errors. */
+  failures: number;
+  /** CPU wrk itself used, in ms: what the server did not get of the cores. */
+  clientCpuMs: number;
+}
+
+export interface WrkOptions {
+  threads: number;
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+}
+
+/** Makes sure `wrk` is on PATH, installing Debian's package as `.ci/run` installs what it needs. */
+export async function ensureWrk(): Promise<string> {
+  const found = await which("wrk");
+  if (found) return found;
+  console.log("Installing wrk from Debian");
+  const install = await new Deno.Command("sh", {
+    args: [
+      "-c",
+      "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output().catch((error) => ({
+    success: false,
+    stderr: new TextEncoder().encode(String(error)),
+  }));
+  const installed = install.success && await which("wrk");
+  if (!installed) {
+    throw new Error(
+      `deno task bench needs wrk: \`apt-get install -y wrk\` failed (${
+        new TextDecoder().decode(install.stderr).trim().split("\n").at(-1)
+      })`,
+    );
+  }
+  return installed;
+}
+
+async function which(name: string): Promise<string | null> {
+  const { success, stdout } = await new Deno.Command("sh", {
+    args: ["-c", `command -v ${name}`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return success ? new TextDecoder().decode(stdout).trim() : null;
+}
+
+/** `wrk -t<threads> -c<connections> -d<seconds>s --latency url`, parsed. */
+export async function runWrk(
+  url: string,
+  { threads, connections, seconds, headers = {} }: WrkOptions,
+): Promise<WrkResult> {
+  const args = [
+    `-t${threads}`,
+    `-c${connections}`,
+    `-d${seconds}s`,
+    "--latency",
+    ...Object.entries(headers).flatMap(([name, value]) => [
+      "-H",
+      `${name}: ${value}`,
+    ]),
+    url,
+  ];
+  const childCpuBefore = childrenCpuMs();
+  const { success, stdout, stderr } = await new Deno.Command("wrk", {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(stdout);
+  if (!success) {
+    throw new Error(
+      `wrk ${args.join(" ")} failed:\n${text}${
+        new TextDecoder().decode(stderr)
+      }`,
+    );
+  }
+  return { ...parseWrk(text), clientCpuMs: childrenCpuMs() - childCpuBefore };
+}
+
+export function parseWrk(text: string): Omit<WrkResult, "clientCpuMs"> {
+  const number = (pattern: RegExp) => {
+    const match = text.match(pattern);
+    if (!match) throw new Error(`wrk's output has no ${pattern}:\n${text}`);
+    return Number(match[1]);
+  };
+  const percentile = (p: number) => {
+    const match = text.match(
+      new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)\\s*$`, "m"),
+    );
+    if (!match) throw new Error(`wrk's output has no ${p}% latency:\n${text}`);
+    const scale = { us: 0.001, ms: 1, s: 1000 }[match[2] as "us" | "ms" | "s"];
+    return Number(match[1]) * scale;
+  };
+  const socketErrors = text.match(
+    /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/,
+  );
+  const non2xx = text.match(/Non-2xx or 3xx responses: (\d+)/);
+  return {
+    perSecond: number(/^Requests\/sec:\s+([\d.]+)/m),
+    requests: number(/^\s+(\d+) requests in /m),
+    p50: percentile(50),
+    p90: percentile(90),
+    p99: percentile(99),
+    failures: (non2xx ? Number(non2xx[1]) : 0) +
+      (socketErrors
+        ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0)
+        : 0),
+  };
+}
+
+/** CPU of this process's waited-for children (cutime + cstime), in ms; 0 off Linux. */
+function childrenCpuMs(): number {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return 0;
+  }
+}
