@@ -1,6 +1,15 @@
 import { defineConfig } from "$fresh/server.ts";
-import { configFromEnv } from "@/lib/app.ts";
+import { configFromEnv, listeningOn } from "@/lib/app.ts";
 
 const { port, hostname } = configFromEnv();
 
-export default defineConfig({ server: { port, hostname } });
+export default defineConfig({
+  server: {
+    port,
+    hostname,
+    // Where the server listens is the app's origin when PUBLIC_ORIGIN is unset (PORT=0 picks it here).
+    onListen: (address) => {
+      console.log(`Listening on ${listeningOn(address)}/`);
+    },
+  },
+});

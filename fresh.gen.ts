@@ -6,10 +6,11 @@ import * as $_404 from "./routes/_404.tsx";
 import * as $_500 from "./routes/_500.tsx";
 import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
+import * as $account_provider_unbind from "./routes/account/[provider]/unbind.tsx";
+import * as $account_middleware from "./routes/account/_middleware.ts";
 import * as $account_index from "./routes/account/index.tsx";
-import * as $account_qq_unbind from "./routes/account/qq/unbind.ts";
 import * as $dev_middleware from "./routes/dev/_middleware.ts";
-import * as $dev_qq_avatar_openid_ from "./routes/dev/qq/avatar/[openid].ts";
+import * as $dev_qq_avatar_key_ from "./routes/dev/qq/avatar/[key].ts";
 import * as $dev_qq_oauth2_0_authorize from "./routes/dev/qq/oauth2.0/authorize.tsx";
 import * as $dev_qq_oauth2_0_me from "./routes/dev/qq/oauth2.0/me.ts";
 import * as $dev_qq_oauth2_0_token from "./routes/dev/qq/oauth2.0/token.ts";
@@ -18,7 +19,8 @@ import * as $image_codes_uuid_ from "./routes/image_codes/[uuid].ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
 import * as $logout from "./routes/logout.ts";
-import * as $oauth_qq_login from "./routes/oauth/qq/login.ts";
+import * as $oauth_provider_callback from "./routes/oauth/[provider]/callback.tsx";
+import * as $oauth_provider_login from "./routes/oauth/[provider]/login.ts";
 import * as $oauth_callback from "./routes/oauth_callback.tsx";
 import * as $register from "./routes/register.tsx";
 import * as $sms_codes_mobile_ from "./routes/sms_codes/[mobile].ts";
@@ -33,10 +35,11 @@ const manifest = {
     "./routes/_500.tsx": $_500,
     "./routes/_app.tsx": $_app,
     "./routes/_middleware.ts": $_middleware,
+    "./routes/account/[provider]/unbind.tsx": $account_provider_unbind,
+    "./routes/account/_middleware.ts": $account_middleware,
     "./routes/account/index.tsx": $account_index,
-    "./routes/account/qq/unbind.ts": $account_qq_unbind,
     "./routes/dev/_middleware.ts": $dev_middleware,
-    "./routes/dev/qq/avatar/[openid].ts": $dev_qq_avatar_openid_,
+    "./routes/dev/qq/avatar/[key].ts": $dev_qq_avatar_key_,
     "./routes/dev/qq/oauth2.0/authorize.tsx": $dev_qq_oauth2_0_authorize,
     "./routes/dev/qq/oauth2.0/me.ts": $dev_qq_oauth2_0_me,
     "./routes/dev/qq/oauth2.0/token.ts": $dev_qq_oauth2_0_token,
@@ -45,7 +48,8 @@ const manifest = {
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,
     "./routes/logout.ts": $logout,
-    "./routes/oauth/qq/login.ts": $oauth_qq_login,
+    "./routes/oauth/[provider]/callback.tsx": $oauth_provider_callback,
+    "./routes/oauth/[provider]/login.ts": $oauth_provider_login,
     "./routes/oauth_callback.tsx": $oauth_callback,
     "./routes/register.tsx": $register,
     "./routes/sms_codes/[mobile].ts": $sms_codes_mobile_,

@@ -63,7 +63,7 @@ export async function bindPage(origin: string): Promise<string> {
   });
   await login.body?.cancel();
   const cookie = login.headers.get("set-cookie")?.match(
-    /qq_oauth_state=[^;]+/,
+    /oauth_state_[\w-]+=[^;]+/,
   )?.[0];
   const authorize = login.headers.get("location");
   if (login.status !== 302 || !cookie || !authorize) {

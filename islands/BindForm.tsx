@@ -1,12 +1,13 @@
 import { AccountForm, FieldMessage } from "@/components/AccountForm.tsx";
 
 export interface BindFormProps {
-  /** The bind token: the openid, sealed. */
+  /** The provider's callback, which takes the bind. */
+  action: string;
+  /** The bind token: the identity, sealed. */
   accessToken: string;
-  nickname: string | null;
   mobile: string;
   errors: Partial<Record<string, string>>;
-  /** Why a QQ login failed, shown beside it. */
+  /** Why a provider login failed, shown beside it. */
   reason?: string;
   notice?: string;
 }
@@ -14,7 +15,7 @@ export interface BindFormProps {
 export default function BindForm(props: BindFormProps) {
   return (
     <AccountForm
-      action="/oauth_callback"
+      action={props.action}
       submitLabel="绑定"
       mobile={props.mobile}
       errors={props.errors}
@@ -23,9 +24,9 @@ export default function BindForm(props: BindFormProps) {
       <input type="hidden" name="access_token" value={props.accessToken} />
       <FieldMessage id="access_token" message={props.errors.access_token} />
       <FieldMessage id="account" message={props.errors.account} />
-      {props.errors.qq && (
-        <p class="error" data-field="qq" role="alert">
-          {props.errors.qq}
+      {props.errors.provider && (
+        <p class="error" data-field="provider" role="alert">
+          {props.errors.provider}
           {props.reason && <span class="reason">（{props.reason}）</span>}
         </p>
       )}

@@ -6,6 +6,7 @@ import {
 } from "@/lib/accounts/passwords.ts";
 import { createSmsSender, type SmsSender } from "@/lib/sms/gateway.ts";
 import { openSharedKv } from "./_shared_kv.ts";
+import { migrateLegacyQqBindings } from "@/lib/social/migrations.ts";
 
 export interface App {
   config: Config;
@@ -16,6 +17,11 @@ export interface App {
   sms: SmsSender;
   /** Outbound HTTP (QQ Connect, the SMS gateways); tests route it to the app itself. */
   fetch: typeof fetch;
+  /**
+   * The site's origin, which every absolute URL the app makes (redirect URIs, the simulators' bases)
+   * starts with: PUBLIC_ORIGIN, else the address the server listens on. Never a request's Host header.
+   */
+  origin: () => string;
 }
 
 /** Builds the services for `config`; `overrides` replace any of them (tests, benchmarks). */
@@ -24,6 +30,8 @@ export async function createApp(
   overrides: Partial<Omit<App, "config">> = {},
 ): Promise<App> {
   const kv = overrides.kv ?? await openSharedKv(config.kvPath);
+  // Data written by an older version is brought to today's layout before anything reads it.
+  await migrateLegacyQqBindings(kv);
   const fetchFn = overrides.fetch ?? fetch;
   const now = overrides.now ?? Date.now;
   return {
@@ -34,7 +42,31 @@ export async function createApp(
       createPasswordHasher(config.bcryptCost, passwordWorkers()),
     sms: overrides.sms ?? createSmsSender(config.sms, { fetch: fetchFn, now }),
     fetch: fetchFn,
+    origin: overrides.origin ??
+      (() => config.publicOrigin ?? listening ?? defaultOrigin(config)),
   };
+}
+
+let listening: string | undefined;
+
+/** Tells the app where the server listens (fresh.config.ts's onListen), for `origin` without PUBLIC_ORIGIN. */
+export function listeningOn(address: Deno.NetAddr): string {
+  listening = originOf(address.hostname, address.port);
+  return listening;
+}
+
+function defaultOrigin(config: Config): string {
+  return originOf(config.hostname, config.port);
+}
+
+function originOf(hostname: string, port: number): string {
+  // Listening on every interface: the browser on this machine reaches it as localhost.
+  const host = hostname === "0.0.0.0" || hostname === "::"
+    ? "localhost"
+    : hostname.includes(":")
+    ? `[${hostname}]`
+    : hostname;
+  return `http://${host}:${port}`;
 }
 
 let current: Promise<App> | undefined;

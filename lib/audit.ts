@@ -24,7 +24,8 @@ export interface AuditEvent {
     | "bind"
     | "unbind"
     | "login"
-    | "qq_login"
+    | "social_login"
+    | "connect"
     | "register"
     | "logout"
     | "password_reset"
@@ -37,7 +38,9 @@ export interface AuditEvent {
   clientAddress: string;
   userId?: string;
   mobile?: string;
-  openid?: string;
+  /** A login provider's id (qq, wechat, weibo) and the identity's uid there. */
+  provider?: string;
+  uid?: string;
 }
 
 export type AuditRecord = AuditEvent & { time: string };

@@ -1,6 +1,7 @@
 // Reads and validates the environment once at start-up (see the README's configuration table).
 import * as z from "zod/mini";
 import { isGuessable } from "./_guessable.ts";
+import { PROVIDERS } from "@/lib/social/providers.ts";
 
 export interface Config {
   port: number;
@@ -12,16 +13,8 @@ export interface Config {
   kvPath: string | undefined;
   /** The site's origin as the public reaches it (`https://shop.example`); required in production. */
   publicOrigin: string | undefined;
-  qq: {
-    clientId: string | undefined;
-    clientSecret: string | undefined;
-    /** Unset: `<origin>/oauth_callback` of the request. */
-    redirectUri: string | undefined;
-    /** Unset: the built-in simulator when it is on, else https://graph.qq.com. */
-    apiBase: string | undefined;
-  };
-  /** The QQ simulator under /dev/qq: only outside production and without QQ credentials. */
-  simulator: boolean;
+  /** Each login provider's settings (lib/social/providers.ts), by id. */
+  providers: Record<string, ProviderConfig>;
   sms: SmsConfig;
   /** When an image code is asked before an SMS: `auto` when abuse is likely, `always`, or `off` (tests). */
   smsCaptcha: "auto" | "always" | "off";
@@ -56,6 +49,19 @@ export interface TencentSmsConfig {
   templateId: string;
   region: string;
   endpoint: string;
+}
+
+export interface ProviderConfig {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** Unset: the provider's callback path on the public origin. */
+  redirectUri: string | undefined;
+  /** The endpoint bases set in the environment, by name; unset: the simulator's, else the provider's own. */
+  bases: Record<string, string | undefined>;
+  /** Outside production and without credentials the built-in simulator (under /dev/<id>) stands in. */
+  simulator: boolean;
+  /** Offered to users: always outside production; in production only with its credentials. */
+  enabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,14 +110,6 @@ const schema = {
   ),
   PUBLIC_ORIGIN: optional(origin),
   DENO_KV_PATH: optional(z.string().check(z.minLength(1, "must not be empty"))),
-  QQ_CLIENT_ID: optional(
-    z.string().check(z.regex(/^\w{1,64}$/, "must be QQ's numeric app id")),
-  ),
-  QQ_CLIENT_SECRET: optional(
-    z.string().check(z.minLength(1, "must not be empty")),
-  ),
-  QQ_REDIRECT_URI: optional(url),
-  QQ_API_BASE: optional(url),
   SMS_PROVIDER: z.optional(
     z.enum(
       ["console", "webhook", "aliyun", "tencent"],
@@ -150,27 +148,75 @@ const schema = {
 
 type Env = Record<string, string | undefined>;
 
+// A login provider's variables, whatever the provider (their names are in its lib/<id>/provider.ts).
+const providerSchema = {
+  clientId: z.string().check(
+    z.regex(/^[\w-]{1,64}$/, "must be the app id the provider gave"),
+  ),
+  clientSecret: nonEmpty,
+  url,
+};
+
+/** `env[name]` checked against `schema`; an empty value is an unset one. */
+function check(
+  env: Env,
+  name: string,
+  schema: z.ZodMiniType<string | undefined>,
+): string | undefined {
+  const raw = env[name] === "" ? undefined : env[name];
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(`${name} ${result.error.issues[0].message}`);
+  }
+  return result.data;
+}
+
+function readProviders(
+  env: Env,
+  production: boolean,
+): Record<string, ProviderConfig> {
+  const providers: Record<string, ProviderConfig> = {};
+  for (const { id, env: names } of PROVIDERS) {
+    const clientId = check(
+      env,
+      names.clientId,
+      optional(providerSchema.clientId),
+    );
+    const clientSecret = check(
+      env,
+      names.clientSecret,
+      optional(providerSchema.clientSecret),
+    );
+    if (Boolean(clientId) !== Boolean(clientSecret)) {
+      throw new ConfigError(
+        `${
+          clientId ? names.clientSecret : names.clientId
+        } must be set together with the other`,
+      );
+    }
+    const bases: Record<string, string | undefined> = {};
+    for (const [base, { env: name }] of Object.entries(names.bases)) {
+      bases[base] = check(env, name, optional(providerSchema.url));
+    }
+    providers[id] = {
+      clientId,
+      clientSecret,
+      redirectUri: check(env, names.redirectUri, optional(providerSchema.url)),
+      bases,
+      simulator: !production && !clientId,
+      enabled: !production || Boolean(clientId),
+    };
+  }
+  return providers;
+}
+
 /** Validates `env`; throws a ConfigError whose message is one line naming the variable. */
 export function parseConfig(env: Env): Config {
-  const value = (name: keyof typeof schema): string | undefined => {
-    const raw = env[name] === "" ? undefined : env[name];
-    const result = schema[name].safeParse(raw);
-    if (!result.success) {
-      throw new ConfigError(`${name} ${result.error.issues[0].message}`);
-    }
-    return result.data as string | undefined;
-  };
+  const value = (name: keyof typeof schema): string | undefined =>
+    check(env, name, schema[name] as z.ZodMiniType<string | undefined>);
   const production = value("APP_ENV") === "production";
-  if (production) refuseUnsafeProduction(value);
-  const clientId = value("QQ_CLIENT_ID");
-  const clientSecret = value("QQ_CLIENT_SECRET");
-  if (Boolean(clientId) !== Boolean(clientSecret)) {
-    throw new ConfigError(
-      `${
-        clientId ? "QQ_CLIENT_SECRET" : "QQ_CLIENT_ID"
-      } must be set together with the other`,
-    );
-  }
+  if (production) refuseUnsafeProduction(value, env);
+  const providers = readProviders(env, production);
   const sms = smsConfig(value);
   const secretKey = value("SECRET_KEY");
   const publicOrigin = value("PUBLIC_ORIGIN");
@@ -182,13 +228,7 @@ export function parseConfig(env: Env): Config {
     secretKeyGenerated: !secretKey,
     kvPath: value("DENO_KV_PATH"),
     publicOrigin: publicOrigin && new URL(publicOrigin).origin,
-    qq: {
-      clientId,
-      clientSecret,
-      redirectUri: value("QQ_REDIRECT_URI"),
-      apiBase: value("QQ_API_BASE"),
-    },
-    simulator: !production && !clientId,
+    providers,
     sms,
     smsCaptcha: value("SMS_CAPTCHA") as Config["smsCaptcha"] | undefined ??
       "auto",
@@ -203,15 +243,15 @@ export function parseConfig(env: Env): Config {
  */
 function refuseUnsafeProduction(
   value: (name: keyof typeof schema) => string | undefined,
+  env: Env,
 ): void {
-  const required = [
-    "SECRET_KEY",
-    "PUBLIC_ORIGIN",
-    "QQ_CLIENT_ID",
-    "QQ_CLIENT_SECRET",
-  ] as const;
+  // The providers production can't do without (QQ); the others are offered only once set.
+  const providerSecrets = PROVIDERS.filter((provider) =>
+    provider.requiredInProduction
+  ).flatMap(({ env }) => [env.clientId, env.clientSecret]);
+  const required = ["SECRET_KEY", "PUBLIC_ORIGIN", ...providerSecrets];
   for (const name of required) {
-    if (!value(name)) {
+    if (!env[name]) {
       throw new ConfigError(`${name} is required when APP_ENV=production`);
     }
   }

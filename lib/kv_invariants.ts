@@ -1,15 +1,28 @@
-// What must hold between the KV's users, their indexes and the QQ bindings, whatever crashed or raced:
-// each index points at a live record that points back. Read-only; the key names are the ones the
-// layout tables of lib/users.ts and lib/bindings.ts write down.
-import type { QqBinding } from "@/lib/social/bindings.ts";
-import type { User } from "@/lib/accounts/users.ts";
+// What must hold between the KV's users, their indexes and the provider bindings, whatever crashed or
+// raced: each index points at a live record that points back. Read-only; the keys are the layout tables'
+// of lib/accounts/users.ts and lib/social/bindings.ts, through their own key builders.
+import {
+  mobileKey,
+  type User,
+  userKey,
+  usernameKey,
+} from "@/lib/accounts/users.ts";
+import {
+  type Binding,
+  bindingByUserKey,
+  bindingKey,
+} from "@/lib/social/bindings.ts";
+import {
+  legacyQqBindingKey,
+  legacyQqByUserKey,
+} from "@/lib/social/migrations.ts";
 
 export interface InvariantCounts {
   users: number;
   usersByMobile: number;
   usersByUsername: number;
-  qqBindings: number;
-  qqBindingsByUser: number;
+  bindings: number;
+  bindingsByUser: number;
 }
 
 export interface InvariantReport {
@@ -19,13 +32,28 @@ export interface InvariantReport {
   counts: InvariantCounts;
 }
 
+/** The table a key builder writes into: its key without the last `parts` parts. */
+const tableOf = (key: Deno.KvKey, parts = 1) => key.slice(0, -parts);
+
 /** Reads every user, index and binding in `kv` and lists what does not point where it should. */
 export async function checkInvariants(kv: Deno.Kv): Promise<InvariantReport> {
-  const users = await readAll<User>(kv, "users");
-  const byMobile = await readAll<string>(kv, "users_by_mobile");
-  const byUsername = await readAll<string>(kv, "users_by_username");
-  const bindings = await readAll<QqBinding>(kv, "qq_bindings");
-  const bindingsByUser = await readAll<string>(kv, "qq_bindings_by_user");
+  const byOne = <T>(rows: Row<T>[]) =>
+    new Map(rows.map(({ parts: [part], value }) => [part, value]));
+  const users = byOne(await readAll<User>(kv, tableOf(userKey(""))));
+  const byMobile = byOne(await readAll<string>(kv, tableOf(mobileKey(""))));
+  const byUsername = byOne(
+    await readAll<string>(kv, tableOf(usernameKey(""))),
+  );
+  const bindings = await readAll<Binding>(
+    kv,
+    tableOf(bindingKey("", ""), 2),
+    2,
+  );
+  const bindingsByUser = await readAll<string>(
+    kv,
+    tableOf(bindingByUserKey("", ""), 2),
+    2,
+  );
   const problems: string[] = [];
 
   for (const [id, user] of users) {
@@ -66,48 +94,57 @@ export async function checkInvariants(kv: Deno.Kv): Promise<InvariantReport> {
     }
   }
 
-  for (const [openid, binding] of bindings) {
+  const bindingAt = new Map(
+    bindings.map(({ parts, value }) => [q(parts), value]),
+  );
+  const uidOf = new Map(
+    bindingsByUser.map(({ parts, value }) => [q(parts), value]),
+  );
+  for (const { parts: [provider, uid], value: binding } of bindings) {
+    const at = `bindings ${q([provider, uid])}`;
     if (!isBinding(binding)) {
-      problems.push(`qq_bindings ${q(openid)} is not a binding record`);
+      problems.push(`${at} is not a binding record`);
       continue;
     }
-    if (binding.openid !== openid) {
+    if (binding.provider !== provider || binding.uid !== uid) {
       problems.push(
-        `qq_bindings ${q(openid)} holds the binding of openid ${
-          q(binding.openid)
-        }`,
+        `${at} holds the binding of ${q([binding.provider, binding.uid])}`,
       );
     }
     if (!users.has(binding.userId)) {
-      problems.push(
-        `qq_bindings ${q(openid)} points at missing user ${q(binding.userId)}`,
-      );
+      problems.push(`${at} points at missing user ${q(binding.userId)}`);
     }
-    const back = bindingsByUser.get(binding.userId);
-    if (back !== openid) {
+    const back = uidOf.get(q([binding.userId, provider]));
+    if (back !== uid) {
       problems.push(
-        `qq_bindings ${q(openid)} is user ${q(binding.userId)}'s, but ${
+        `${at} is user ${q(binding.userId)}'s, but ${
           back === undefined
-            ? "that user has no qq_bindings_by_user entry"
-            : `that user's qq_bindings_by_user is ${q(back)}`
+            ? `that user has no bindings_by_user ${q(provider)} entry`
+            : `that user's bindings_by_user ${q(provider)} is ${q(back)}`
         }`,
       );
     }
   }
 
-  for (const [userId, openid] of bindingsByUser) {
-    const binding = bindings.get(openid);
+  for (const { parts: [userId, provider], value: uid } of bindingsByUser) {
+    const at = `bindings_by_user ${q([userId, provider])}`;
+    const binding = bindingAt.get(q([provider, uid]));
     if (!binding) {
-      problems.push(
-        `qq_bindings_by_user ${q(userId)} points at missing binding ${
-          q(openid)
-        }`,
-      );
+      problems.push(`${at} points at missing binding ${q([provider, uid])}`);
     } else if (isBinding(binding) && binding.userId !== userId) {
       problems.push(
-        `qq_bindings_by_user ${q(userId)} points at binding ${
-          q(openid)
-        }, which is user ${q(binding.userId)}'s`,
+        `${at} points at binding ${q([provider, uid])}, which is user ${
+          q(binding.userId)
+        }'s`,
+      );
+    }
+  }
+
+  // 0.1's rows are moved at start-up; one left is one that could not be, or a start-up that never ran.
+  for (const legacy of [legacyQqBindingKey(""), legacyQqByUserKey("")]) {
+    for (const { parts } of await readAll(kv, tableOf(legacy))) {
+      problems.push(
+        `${q([...tableOf(legacy), ...parts])} is 0.1's layout, not migrated`,
       );
     }
   }
@@ -119,22 +156,37 @@ export async function checkInvariants(kv: Deno.Kv): Promise<InvariantReport> {
       users: users.size,
       usersByMobile: byMobile.size,
       usersByUsername: byUsername.size,
-      qqBindings: bindings.size,
-      qqBindingsByUser: bindingsByUser.size,
+      bindings: bindings.length,
+      bindingsByUser: bindingsByUser.length,
     },
   };
 }
 
-/** Every entry under `[prefix, id]`, by id; an entry with a deeper key belongs to no table and is skipped. */
+interface Row<T> {
+  /** The key's parts after the table's prefix, as text. */
+  parts: string[];
+  value: T;
+}
+
+/**
+ * Every entry under `prefix` with exactly `depth` more key parts; an entry with another depth belongs to
+ * no table and is skipped.
+ */
 async function readAll<T>(
   kv: Deno.Kv,
-  prefix: string,
-): Promise<Map<string, T>> {
-  const entries = new Map<string, T>();
-  for await (const entry of kv.list<T>({ prefix: [prefix] })) {
-    if (entry.key.length === 2) entries.set(String(entry.key[1]), entry.value);
+  prefix: Deno.KvKey,
+  depth = 1,
+): Promise<Row<T>[]> {
+  const rows: Row<T>[] = [];
+  for await (const entry of kv.list<T>({ prefix })) {
+    if (entry.key.length === prefix.length + depth) {
+      rows.push({
+        parts: entry.key.slice(prefix.length).map(String),
+        value: entry.value,
+      });
+    }
   }
-  return entries;
+  return rows;
 }
 
 function isUser(value: unknown): value is User {
@@ -143,10 +195,10 @@ function isUser(value: unknown): value is User {
     typeof user.mobile === "string";
 }
 
-function isBinding(value: unknown): value is QqBinding {
-  const binding = value as Partial<QqBinding> | null;
-  return typeof binding?.openid === "string" &&
-    typeof binding.userId === "string";
+function isBinding(value: unknown): value is Binding {
+  const binding = value as Partial<Binding> | null;
+  return typeof binding?.provider === "string" &&
+    typeof binding.uid === "string" && typeof binding.userId === "string";
 }
 
 const q = (value: unknown) => JSON.stringify(value);

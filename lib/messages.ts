@@ -12,18 +12,28 @@ export const messages = {
   imageCodeWrong: "输入图形验证码有误",
   bindTokenInvalid: "无效的openid",
   wrongCredentials: "用户名或密码错误",
-  qqLoginFailed: "QQ登录失败",
-  openidAlreadyBound: "该QQ已绑定其他账号",
-  accountAlreadyBound: "该账号已绑定其他QQ",
   mobileTaken: "该手机号已注册",
   tooManyAttempts: "尝试次数过多，请输入图形验证码",
-  oauthStateInvalid: "QQ登录已失效或不是从本浏览器发起，请重新登录",
-  qqNoCode: "QQ未返回授权码",
-  qqUnavailable: "QQ服务暂时不可用，请稍后再试",
+  bound: "绑定成功",
   crossOrigin: "拒绝跨站请求",
   bodyTooLarge: "请求内容过大",
   requestTimeout: "请求超时",
   badRequest: "请求格式错误",
 } as const;
 
-export type MessageKey = keyof typeof messages;
+/**
+ * A login provider's messages, made from its name as the shop says it (QQ, 微信, 微博): the contract's
+ * `QQ登录失败`, `该QQ已绑定其他账号`, `该账号已绑定其他QQ` and their WeChat and Weibo twins.
+ */
+export function providerMessages(name: string) {
+  return {
+    loginFailed: `${name}登录失败`,
+    identityBound: `该${name}已绑定其他账号`,
+    accountBound: `该账号已绑定其他${name}`,
+    login: `${name}登录`,
+    loginAgain: `重新${name}登录`,
+    stateInvalid: `${name}登录已失效或不是从本浏览器发起，请重新登录`,
+    noCode: `${name}未返回授权码`,
+    unavailable: `${name}服务暂时不可用，请稍后再试`,
+  };
+}

@@ -46,7 +46,7 @@ export async function testApp(
     ...env,
   });
   const passwords = createPasswordHasher(config.bcryptCost, 1);
-  const kv = await Deno.openKv(":memory:");
+  const kv = await Deno.openKv(env.DENO_KV_PATH ?? ":memory:");
   const app = await createApp(config, {
     kv,
     now: () => clock.now,

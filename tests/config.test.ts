@@ -40,7 +40,10 @@ Deno.test("configuration", async (t) => {
       equal(config.port, 8000);
       equal(config.hostname, "0.0.0.0");
       equal(config.production, false);
-      equal(config.simulator, true);
+      for (const [id, provider] of Object.entries(config.providers)) {
+        equal(provider.simulator, true, id);
+        equal(provider.enabled, true, id);
+      }
       equal(config.secretKeyGenerated, true);
       equal(config.secretKey.length, 64);
       equal(config.bcryptCost, 10);
@@ -54,8 +57,8 @@ Deno.test("configuration", async (t) => {
   await t.step("production with its settings has no simulator", () => {
     const config = parseConfig(PRODUCTION);
     equal(config.production, true);
-    equal(config.simulator, false);
-    equal(config.qq.clientId, "101234567");
+    equal(config.providers.qq.simulator, false);
+    equal(config.providers.qq.clientId, "101234567");
     equal(config.publicOrigin, "https://shop.example");
   });
 

@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { bindIn } from "@/lib/social/bindings.ts";
+import { bindIn, bindingByUserKey, bindingKey } from "@/lib/social/bindings.ts";
 import { checkInvariants } from "@/lib/kv_invariants.ts";
 import { createUserIn, newUser, type User } from "@/lib/accounts/users.ts";
 
@@ -17,7 +17,8 @@ async function healthyKv() {
   createUserIn(op, bound);
   createUserIn(op, unbound);
   bindIn(op, {
-    openid: OPENID,
+    provider: "qq",
+    uid: OPENID,
     userId: bound.id,
     nickname: "小明",
     createdAt: NOW,
@@ -44,8 +45,8 @@ Deno.test("a KV the app wrote passes, with its counts", async () => {
       users: 2,
       usersByMobile: 2,
       usersByUsername: 2,
-      qqBindings: 1,
-      qqBindingsByUser: 1,
+      bindings: 1,
+      bindingsByUser: 1,
     },
   });
   kv.close();
@@ -128,35 +129,40 @@ Deno.test("a broken user index is found", async (t) => {
   });
 });
 
-Deno.test("a broken QQ binding is found", async (t) => {
+Deno.test("a broken binding is found", async (t) => {
   await t.step("a binding of a user that does not exist", async () => {
     const { kv } = await healthyKv();
     const op = kv.atomic();
     bindIn(op, {
-      openid: OTHER_OPENID,
+      provider: "weibo",
+      uid: "1234567890",
       userId: "ghost",
       nickname: null,
       createdAt: NOW,
     });
     ok((await op.commit()).ok);
-    await onlyProblem(kv, /^qq_bindings ".+" points at missing user "ghost"$/);
+    await onlyProblem(
+      kv,
+      /^bindings \["weibo","1234567890"\] points at missing user "ghost"$/,
+    );
     kv.close();
   });
 
   await t.step("a binding whose user has no way back", async () => {
     const { kv, bound } = await healthyKv();
-    await kv.delete(["qq_bindings_by_user", bound.id]);
+    await kv.delete(bindingByUserKey(bound.id, "qq"));
     await onlyProblem(
       kv,
-      /^qq_bindings ".+" is user ".+"'s, but that user has no qq_bindings_by_user entry$/,
+      /^bindings \["qq",".+"\] is user ".+"'s, but that user has no bindings_by_user "qq" entry$/,
     );
     kv.close();
   });
 
-  await t.step("a binding whose user points at another openid", async () => {
+  await t.step("a binding whose user points at another uid", async () => {
     const { kv, bound } = await healthyKv();
-    await kv.set(["qq_bindings", OTHER_OPENID], {
-      openid: OTHER_OPENID,
+    await kv.set(bindingKey("qq", OTHER_OPENID), {
+      provider: "qq",
+      uid: OTHER_OPENID,
       userId: bound.id,
       nickname: null,
       createdAt: NOW,
@@ -164,7 +170,7 @@ Deno.test("a broken QQ binding is found", async (t) => {
     await onlyProblem(
       kv,
       new RegExp(
-        `^qq_bindings "${OTHER_OPENID}" .* qq_bindings_by_user is "${OPENID}"$`,
+        `^bindings \\["qq","${OTHER_OPENID}"\\] .* bindings_by_user "qq" is "${OPENID}"$`,
       ),
     );
     kv.close();
@@ -172,32 +178,42 @@ Deno.test("a broken QQ binding is found", async (t) => {
 
   await t.step("a user index pointing at no binding", async () => {
     const { kv, unbound } = await healthyKv();
-    await kv.set(["qq_bindings_by_user", unbound.id], OTHER_OPENID);
+    await kv.set(bindingByUserKey(unbound.id, "wechat"), "UNION");
     await onlyProblem(
       kv,
-      /^qq_bindings_by_user ".+" points at missing binding ".+"$/,
+      /^bindings_by_user \[".+","wechat"\] points at missing binding \["wechat","UNION"\]$/,
     );
     kv.close();
   });
 
   await t.step("a user index pointing at another user's binding", async () => {
     const { kv, unbound } = await healthyKv();
-    await kv.set(["qq_bindings_by_user", unbound.id], OPENID);
+    await kv.set(bindingByUserKey(unbound.id, "qq"), OPENID);
     await onlyProblem(
       kv,
       new RegExp(
-        `^qq_bindings_by_user "${unbound.id}" points at binding "${OPENID}", which is user ".+"'s$`,
+        `^bindings_by_user \\["${unbound.id}","qq"\\] points at binding \\["qq","${OPENID}"\\], which is user ".+"'s$`,
       ),
     );
     kv.close();
   });
 
-  await t.step("a binding stored under another openid", async () => {
+  await t.step("a binding stored under another uid", async () => {
     const { kv, bound } = await healthyKv();
-    const binding = (await kv.get(["qq_bindings", OPENID])).value as object;
-    await kv.set(["qq_bindings", OPENID], { ...binding, openid: "X" });
-    await onlyProblem(kv, /holds the binding of openid "X"$/);
-    equal((await kv.get(["qq_bindings_by_user", bound.id])).value, OPENID);
+    const binding = (await kv.get(bindingKey("qq", OPENID))).value as object;
+    await kv.set(bindingKey("qq", OPENID), { ...binding, uid: "X" });
+    await onlyProblem(kv, /holds the binding of \["qq","X"\]$/);
+    equal((await kv.get(bindingByUserKey(bound.id, "qq"))).value, OPENID);
+    kv.close();
+  });
+
+  await t.step("a binding left in 0.1's layout", async () => {
+    const { kv, unbound } = await healthyKv();
+    await kv.set(["qq_bindings_by_user", unbound.id], OTHER_OPENID);
+    await onlyProblem(
+      kv,
+      /^\["qq_bindings_by_user",".+"\] is 0\.1's layout, not migrated$/,
+    );
     kv.close();
   });
 });
@@ -207,7 +223,7 @@ Deno.test("a half-written bind shows every broken rule at once", async () => {
   // What a bind that wrote its user and binding but none of their indexes would leave.
   await kv.delete(["users_by_mobile", bound.mobile]);
   await kv.delete(["users_by_username", bound.username]);
-  await kv.delete(["qq_bindings_by_user", bound.id]);
+  await kv.delete(bindingByUserKey(bound.id, "qq"));
   const report = await checkInvariants(kv);
   equal(report.ok, false);
   equal(report.problems.length, 3, report.problems.join("\n"));
@@ -243,19 +259,19 @@ Deno.test("deno task kv:check tells an operator what is wrong", async (t) => {
       const { code, out } = await run(path);
       equal(code, 0, out);
       match(out, /^users: 1$/m);
-      match(out, /^qqBindings: 0$/m);
+      match(out, /^bindings: 0$/m);
       match(out, /^OK/m);
     });
 
     await t.step("a broken file: each problem on a line, exit 1", async () => {
-      await kv.set(["qq_bindings_by_user", user.id], OPENID);
+      await kv.set(bindingByUserKey(user.id, "qq"), OPENID);
       await kv.delete(["users_by_username", user.username]);
       kv.close();
       const { code, out } = await run(path);
       equal(code, 1, out);
       match(out, /^PROBLEMS: 2$/m);
       match(out, /^user ".+" has no users_by_username "13800138000" entry$/m);
-      match(out, /^qq_bindings_by_user ".+" points at missing binding/m);
+      match(out, /^bindings_by_user \[".+","qq"\] points at missing binding/m);
     });
 
     await t.step("a mistyped path is refused, not created", async () => {

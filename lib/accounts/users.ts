@@ -14,9 +14,12 @@ export interface User {
   createdAt: number;
 }
 
-const userKey = (id: string) => ["users", id];
-const usernameKey = (username: string) => ["users_by_username", username];
-const mobileKey = (mobile: string) => ["users_by_mobile", mobile];
+export const userKey = (id: string) => ["users", id];
+export const usernameKey = (username: string) => [
+  "users_by_username",
+  username,
+];
+export const mobileKey = (mobile: string) => ["users_by_mobile", mobile];
 
 export async function getUser(kv: Deno.Kv, id: string): Promise<User | null> {
   return (await kv.get<User>(userKey(id))).value;

@@ -8,6 +8,14 @@ export interface CookieOptions {
   path?: string;
 }
 
+/**
+ * The name a cookie of the app's own goes by: in production `__Host-` first, so the browser takes it only
+ * as Secure, Path=/ and without Domain, and a sibling subdomain cannot plant one.
+ */
+export function appCookieName(name: string, production: boolean): string {
+  return production ? `__Host-${name}` : name;
+}
+
 export function getCookies(req: Request): Record<string, string> {
   const cookies: Record<string, string> = {};
   for (const part of (req.headers.get("cookie") ?? "").split(";")) {

@@ -2,14 +2,13 @@
 import type { App } from "@/lib/app.ts";
 import { getSession, type Session } from "@/lib/sessions/sessions.ts";
 import { getUser, type User } from "@/lib/accounts/users.ts";
-import { getCookies } from "./cookies.ts";
-import { SESSION_COOKIE } from "./login_cookies.ts";
+import { sessionCookie } from "./login_cookies.ts";
 
 export async function currentUser(
   app: App,
   req: Request,
 ): Promise<{ session: Session | null; user: User | null }> {
-  const id = getCookies(req)[SESSION_COOKIE];
+  const id = sessionCookie(app, req);
   const session = id ? await getSession(app.kv, id, app.now()) : null;
   const user = session ? await getUser(app.kv, session.userId) : null;
   return { session: user ? session : null, user };

@@ -1,4 +1,5 @@
 // QQ Connect's failures as one error type, with the words a shop customer reads for each.
+import { ProviderError } from "@/lib/social/provider.ts";
 
 /** A QQ error code (100019, 1002, …) or what went wrong on the way to QQ. */
 export type QqErrorCode =
@@ -11,11 +12,11 @@ export type QqErrorCode =
   | string;
 
 /** Every failure of the QQ client; the message never holds a secret, a token or a code. */
-export class QqError extends Error {
+export class QqError extends ProviderError {
   override name = "QqError";
 
-  constructor(readonly code: QqErrorCode) {
-    super(qqErrorMessage(code));
+  constructor(override readonly code: QqErrorCode) {
+    super(code, qqErrorMessage(code));
   }
 }
 

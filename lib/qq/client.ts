@@ -1,13 +1,8 @@
 // The QQ Connect (OAuth 2.0) client: the authorize URL, then code → access token → openid → nickname.
 // Every failure, QQ's own or on the way to QQ, is a QqError with a message fit to show.
-import type { App } from "@/lib/app.ts";
+import { callProvider } from "@/lib/social/_fetch.ts";
 import { QqError } from "./_errors.ts";
 import { parseQqAnswer, qqFailure, type QqFields } from "./_parse.ts";
-import {
-  SIMULATOR_CLIENT_ID,
-  SIMULATOR_CLIENT_SECRET,
-  SIMULATOR_PATH,
-} from "./simulator.ts";
 
 export { QqError, type QqErrorCode, qqErrorMessage } from "./_errors.ts";
 
@@ -22,36 +17,15 @@ export interface QqSettings {
   timeoutMs?: number;
 }
 
+/** Who granted the access token: QQ's openid for this app, and the unionid when QQ gives one. */
+export interface QqOwner {
+  openid: string;
+  unionid?: string;
+}
+
 export interface QqUser {
   nickname: string;
   avatarUrl?: string;
-}
-
-const DEFAULT_TIMEOUT_MS = 5000;
-
-/** The settings for requests arriving at `origin` (e.g. `http://localhost:8000`). */
-export function qqSettingsFor(
-  app: Pick<App, "config" | "fetch">,
-  origin: string,
-): QqSettings {
-  const { qq, simulator } = app.config;
-  const clientId = simulator ? SIMULATOR_CLIENT_ID : qq.clientId;
-  const clientSecret = simulator ? SIMULATOR_CLIENT_SECRET : qq.clientSecret;
-  if (!clientId || !clientSecret) {
-    // parseConfig turns the simulator on whenever these are missing, so only a hand-made config gets here.
-    throw new Error(
-      "QQ_CLIENT_ID and QQ_CLIENT_SECRET are needed without the QQ simulator",
-    );
-  }
-  const apiBase = qq.apiBase ??
-    (simulator ? `${origin}${SIMULATOR_PATH}` : "https://graph.qq.com");
-  return {
-    apiBase: apiBase.replace(/\/+$/, ""),
-    clientId,
-    clientSecret,
-    redirectUri: qq.redirectUri ?? `${origin}/oauth_callback`,
-    fetch: app.fetch,
-  };
 }
 
 /** Where to send the browser; QQ sends it back to redirectUri with `code` and this `state`. */
@@ -81,13 +55,14 @@ export async function exchangeCode(
   return requiredString(fields, "access_token");
 }
 
-/** The openid of the QQ user who granted `accessToken` to this app. */
+/** The openid (and unionid, when QQ has one for this app) of the QQ user who granted `accessToken`. */
 export async function fetchOpenid(
   settings: QqSettings,
   accessToken: string,
-): Promise<string> {
+): Promise<QqOwner> {
   const fields = await askQq(settings, "/oauth2.0/me", {
     access_token: accessToken,
+    unionid: "1",
     fmt: "json",
   });
   // A token granted to another app must not log anyone in here (token substitution).
@@ -100,8 +75,12 @@ export async function fetchOpenid(
   }
   const openid = requiredString(fields, "openid");
   // The openid becomes a KV key and a form value; QQ's are 32 hex digits.
-  if (!/^[\w-]{1,128}$/.test(openid)) throw new QqError("bad_response");
-  return openid;
+  if (!isQqId(openid)) throw new QqError("bad_response");
+  const unionid = fields.unionid;
+  // A unionid only decorates the binding: one QQ sends in an odd shape is left out, not fatal.
+  return typeof unionid === "string" && isQqId(unionid)
+    ? { openid, unionid }
+    : { openid };
 }
 
 /** The QQ user's nickname and, when QQ has one, avatar. */
@@ -130,43 +109,16 @@ async function askQq(
   path: string,
   params: Record<string, string>,
 ): Promise<QqFields> {
-  const url = `${settings.apiBase}${path}?${new URLSearchParams(params)}`;
-  const signal = AbortSignal.timeout(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const text = await beforeAbort(signal, async () => {
-    const response = await settings.fetch(url, { signal });
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new QqError("bad_status");
-    }
-    return await response.text();
-  });
+  const { status, text } = await callProvider({
+    url: `${settings.apiBase}${path}?${new URLSearchParams(params)}`,
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+  }, (kind) => new QqError(kind));
+  if (status < 200 || status > 299) throw new QqError("bad_status");
   const fields = parseQqAnswer(text);
   const failure = qqFailure(fields);
   if (failure !== undefined) throw new QqError(failure);
   return fields;
-}
-
-// Races `work` against the signal, since an injected fetch may ignore it. The original error is
-// dropped on purpose: fetch's messages quote the URL, which carries the secret and the code.
-async function beforeAbort<T>(
-  signal: AbortSignal,
-  work: () => Promise<T>,
-): Promise<T> {
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new QqError("timeout"));
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  const working = work();
-  working.catch(() => {}); // it may still fail after the timeout won
-  try {
-    return await Promise.race([working, aborted]);
-  } catch (error) {
-    if (error instanceof QqError) throw error;
-    throw new QqError(signal.aborted ? "timeout" : "network");
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
 }
 
 function requiredString(fields: QqFields, name: string): string {
@@ -175,6 +127,10 @@ function requiredString(fields: QqFields, name: string): string {
     throw new QqError("bad_response");
   }
   return value;
+}
+
+function isQqId(value: string): boolean {
+  return /^[\w-]{1,128}$/.test(value);
 }
 
 function isHttpUrl(value: unknown): value is string {

@@ -1,7 +1,8 @@
 // A stand-in for QQ Connect in development, served by the app itself under /dev/qq: the authorize
 // step, then the token, me and get_user_info endpoints answering in QQ's own wire formats (which is
 // why, unlike the rest of lib/, this file builds Responses). routes/dev/_middleware.ts keeps it
-// unreachable unless config.simulator is on (never in production, never with real QQ credentials).
+// unreachable unless QQ's simulator is on (never in production, never with real QQ credentials).
+// It imports the provider it stands in for; the provider never imports it.
 //
 // KV layout (times come from the injected clock; expireIn only sweeps old entries away):
 //
@@ -10,7 +11,9 @@
 // | ["qq_simulator_codes", code]          | GrantedCode: clientId, redirectUri, openid, expiresAt, used | 10 min  |
 // | ["qq_simulator_access_tokens", token] | IssuedToken: clientId, openid, expiresAt                    | 90 days |
 // | ["qq_simulator_identities", openid]   | QqIdentity: openid, nickname                                | kept    |
+// | ["qq_simulator_avatars", avatarKey]   | openid (avatar URLs name a hash, so pages never show openids) | kept    |
 import type { App } from "@/lib/app.ts";
+import { sha256Hex } from "@/lib/_crypto.ts";
 import {
   avatarSvg,
   oauthRefusal,
@@ -19,14 +22,15 @@ import {
   type QqFormat,
   QqRefusal,
 } from "./_simulator_wire.ts";
+import { qq } from "./provider.ts";
 
 export { QqRefusal };
 
 /** Where routes/dev/qq/ mounts the simulator; qqSettingsFor points the client here. */
-export const SIMULATOR_PATH = "/dev/qq";
+export const SIMULATOR_PATH = qq.simulator.path;
 /** The simulator's one registered app, the development stand-in for QQ_CLIENT_ID / QQ_CLIENT_SECRET. */
-export const SIMULATOR_CLIENT_ID = "101000001";
-export const SIMULATOR_CLIENT_SECRET = "qq-simulator-development-app-key";
+export const SIMULATOR_CLIENT_ID = qq.simulator.clientId;
+export const SIMULATOR_CLIENT_SECRET = qq.simulator.clientSecret;
 export const CODE_TTL_MS = 10 * 60 * 1000;
 /** QQ's own access token lifetime (90 days), as its `expires_in` says. */
 export const ACCESS_TOKEN_TTL_SECONDS = 7_776_000;
@@ -43,8 +47,8 @@ export const PRESET_IDENTITIES: readonly QqIdentity[] = [
   { openid: "C0FFEE00C0FFEE00C0FFEE00C0FFEE00", nickname: "张三" },
 ];
 
-/** What the simulator needs from the app: its KV and its clock. */
-export type Simulator = Pick<App, "kv" | "now">;
+/** What the simulator needs from the app: its KV, its clock and its origin (for the avatars' URLs). */
+export type Simulator = Pick<App, "kv" | "now" | "origin">;
 
 /** A validated authorize request. */
 export interface AuthorizeRequest {
@@ -70,6 +74,10 @@ interface IssuedToken {
 const codeKey = (code: string) => ["qq_simulator_codes", code];
 const tokenKey = (token: string) => ["qq_simulator_access_tokens", token];
 const identityKey = (openid: string) => ["qq_simulator_identities", openid];
+const avatarKey = (key: string) => ["qq_simulator_avatars", key];
+/** The avatar URL's last part for `openid`: a hash, so a page showing the avatar never shows the openid. */
+export const avatarKeyOf = async (openid: string) =>
+  (await sha256Hex(`qq avatar ${openid}`)).slice(0, 32);
 
 /** Validates `/oauth2.0/authorize`'s query as QQ does; `registeredRedirectUri` is the app's callback. */
 export function readAuthorizeRequest(
@@ -143,6 +151,7 @@ export async function grantCode(
     .check({ key: codeKey(code), versionstamp: null })
     .set(codeKey(code), granted, { expireIn: CODE_TTL_MS })
     .set(identityKey(identity.openid), identity)
+    .set(avatarKey(await avatarKeyOf(identity.openid)), identity.openid)
     .commit();
   if (!commit.ok) throw new Error("QQ simulator: authorization code collision");
   const callback = new URL(request.redirectUri);
@@ -246,16 +255,24 @@ export function answerTokenRequest(
   });
 }
 
-/** GET /oauth2.0/me: JSONP by default, JSON with fmt=json. */
+/** GET /oauth2.0/me: JSONP by default, JSON with fmt=json; with unionid=1 the user's unionid too. */
 export function answerMeRequest(sim: Simulator, url: URL): Promise<Response> {
   const format = url.searchParams.get("fmt") === "json" ? "json" : "jsonp";
   return answerOrRefuse(format, oauthRefusal, async () => {
     const owner = await tokenOwner(sim, url.searchParams.get("access_token"));
+    const fields = { client_id: owner.clientId, openid: owner.openid };
     return qqAnswer(
-      { client_id: owner.clientId, openid: owner.openid },
+      url.searchParams.get("unionid") === "1"
+        ? { ...fields, unionid: unionidOf(owner.openid) }
+        : fields,
       format,
     );
   });
+}
+
+/** The simulated unionid of an openid: QQ's are `UID_` and hex digits, the same across a developer's apps. */
+export function unionidOf(openid: string): string {
+  return `UID_${openid}`;
 }
 
 /** GET /user/get_user_info: JSON with `ret` 0 and the avatar served by answerAvatarRequest. */
@@ -265,7 +282,9 @@ export function answerUserInfoRequest(
 ): Promise<Response> {
   return answerOrRefuse("json", openApiRefusal, async () => {
     const identity = await userInfo(sim, url.searchParams);
-    const avatar = `${url.origin}${SIMULATOR_PATH}/avatar/${identity.openid}`;
+    const avatar = `${sim.origin()}${SIMULATOR_PATH}/avatar/${await avatarKeyOf(
+      identity.openid,
+    )}`;
     return qqAnswer({
       ret: 0,
       msg: "",
@@ -279,12 +298,14 @@ export function answerUserInfoRequest(
   });
 }
 
-/** GET /avatar/<openid>: the identity's avatar image, or null for an unknown openid. */
+/** GET /avatar/<key>: the avatar image of the identity the key is made from, or null for an unknown key. */
 export async function answerAvatarRequest(
   sim: Simulator,
-  openid: string,
+  key: string,
 ): Promise<Response | null> {
-  const identity = await findIdentity(sim, openid);
+  if (!/^[0-9a-f]{32}$/.test(key)) return null;
+  const openid = (await sim.kv.get<string>(avatarKey(key))).value;
+  const identity = openid && await findIdentity(sim, openid);
   if (!identity) return null;
   return new Response(avatarSvg(identity.openid, identity.nickname), {
     headers: { "content-type": "image/svg+xml" },

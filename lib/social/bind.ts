@@ -1,5 +1,5 @@
-// The bind: a QQ openid (carried by the bind token) joins the shop account of a mobile, which is
-// created when it does not exist yet. One atomic write does it all, or nothing is written.
+// The bind: a provider's identity (carried by the bind token) joins the shop account of a mobile, which
+// is created when it does not exist yet. One atomic write does it all, or nothing is written.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
 import { recordAudit } from "@/lib/audit.ts";
@@ -23,6 +23,8 @@ import {
   type User,
 } from "@/lib/accounts/users.ts";
 import { checkAccountForm } from "@/lib/validation.ts";
+import { providerMessages } from "@/lib/messages.ts";
+import type { Provider } from "./provider.ts";
 
 /** Where on the bind form a failure is shown. */
 export type BindField =
@@ -32,25 +34,26 @@ export type BindField =
   | "sms_code"
   | "access_token"
   | "account"
-  | "qq";
+  | "provider";
 
 export type BindResult =
-  | { ok: true; user: User; created: boolean; next: string; openid: string }
+  | { ok: true; user: User; created: boolean; next: string; uid: string }
   | {
     ok: false;
     field: BindField;
     message: string;
     reason?: string;
-    openid?: string;
+    uid?: string;
   };
 
-/** Binds the openid in `fields.access_token` to the account of `fields.mobile`, and records the attempt. */
-export async function bindQqAccount(
+/** Binds the identity in `fields.access_token` to the account of `fields.mobile`, and records the attempt. */
+export async function bindAccount(
   app: App,
+  provider: Provider,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<BindResult> {
-  const result = await attemptBind(app, fields, clientAddress);
+  const result = await attemptBind(app, provider, fields, clientAddress);
   await recordAudit(app.kv, {
     action: "bind",
     outcome: result.ok
@@ -59,16 +62,19 @@ export async function bindQqAccount(
     clientAddress,
     userId: result.ok ? result.user.id : undefined,
     mobile: fields.mobile?.slice(0, 32),
-    openid: result.openid,
+    provider: provider.id,
+    uid: result.uid,
   }, app.now());
   return result;
 }
 
 async function attemptBind(
   app: App,
+  provider: Provider,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<BindResult> {
+  const said = providerMessages(provider.name);
   const form = checkAccountForm(fields);
   if (!form.ok) return form;
   const { mobile, password, sms_code: smsCode } = form.value;
@@ -94,7 +100,10 @@ async function attemptBind(
       fields.access_token ?? "",
       now,
     );
-    if (!token || await isBindTokenUsed(kv, token)) {
+    if (
+      !token || token.provider !== provider.id ||
+      await isBindTokenUsed(kv, token)
+    ) {
       return {
         ok: false,
         field: "access_token",
@@ -102,7 +111,7 @@ async function attemptBind(
         reason: "bad_bind_token",
       };
     }
-    const { openid } = token;
+    const { uid } = token;
     let user: User;
     if (found.user) {
       user = found.user;
@@ -116,7 +125,7 @@ async function attemptBind(
             field: "account",
             message: messages.tooManyAttempts,
             reason: "throttled",
-            openid,
+            uid,
           };
         }
         if (!(await app.passwords.verify(password, user.passwordHash))) {
@@ -126,7 +135,7 @@ async function attemptBind(
             field: "account",
             message: messages.wrongCredentials,
             reason: "wrong_password",
-            openid,
+            uid,
           };
         }
         await attempt.succeeded();
@@ -137,16 +146,16 @@ async function attemptBind(
       user = newUser(mobile, newPasswordHash, now);
     }
 
-    const conflict = await findBindConflict(kv, openid, user.id);
+    const conflict = await findBindConflict(kv, provider.id, uid, user.id);
     if (conflict) {
       return {
         ok: false,
-        field: "qq",
-        message: messages.qqLoginFailed,
-        reason: conflict === "openid_bound"
-          ? messages.openidAlreadyBound
-          : messages.accountAlreadyBound,
-        openid,
+        field: "provider",
+        message: said.loginFailed,
+        reason: conflict.kind === "identity_bound"
+          ? said.identityBound
+          : said.accountBound,
+        uid,
       };
     }
 
@@ -154,7 +163,9 @@ async function attemptBind(
     if (found.user) op.check(...found.checks);
     else createUserIn(op, user);
     bindIn(op, {
-      openid,
+      provider: provider.id,
+      uid,
+      ...(token.unionid ? { unionid: token.unionid } : {}),
       userId: user.id,
       nickname: token.nickname,
       createdAt: now,
@@ -162,13 +173,13 @@ async function attemptBind(
     consumeSmsCodeIn(op, sms.entry);
     useBindTokenIn(op, token, now);
     if ((await op.commit()).ok) {
-      return { ok: true, user, created: !found.user, next: token.next, openid };
+      return { ok: true, user, created: !found.user, next: token.next, uid };
     }
   }
   return {
     ok: false,
-    field: "qq",
-    message: messages.qqLoginFailed,
+    field: "provider",
+    message: said.loginFailed,
     reason: "busy",
   };
 }

@@ -1,4 +1,4 @@
-// The bind token: the hidden `access_token` of the bind form. It carries the openid to the bind POST,
+// The bind token: the hidden `access_token` of the bind form. It carries the identity to the bind POST,
 // encrypted and authenticated (JWE, A256GCM) so it can be neither read nor forged, for 600 s, once.
 //
 // | key                      | value   | expires                   |
@@ -10,7 +10,9 @@ import { randomId } from "@/lib/_crypto.ts";
 export const BIND_TOKEN_TTL_S = 600;
 
 export interface BindClaims {
-  openid: string;
+  provider: string;
+  uid: string;
+  unionid?: string;
   nickname: string | null;
   next: string;
 }
@@ -80,13 +82,15 @@ export async function openBindToken(
       keyManagementAlgorithms: ["dir"],
       contentEncryptionAlgorithms: ["A256GCM"],
     });
-    const { openid, nickname, next, jti, exp } = payload;
+    const { provider, uid, unionid, nickname, next, jti, exp } = payload;
     if (
-      typeof openid !== "string" || typeof next !== "string" ||
-      typeof jti !== "string" || !exp
+      typeof provider !== "string" || typeof uid !== "string" ||
+      typeof next !== "string" || typeof jti !== "string" || !exp
     ) return null;
     return {
-      openid,
+      provider,
+      uid,
+      ...(typeof unionid === "string" ? { unionid } : {}),
       nickname: typeof nickname === "string" ? nickname : null,
       next,
       usedKey: ["bind_tokens_used", jti],

@@ -1,102 +1,156 @@
-// Logging in with QQ: off to QQ with a browser-bound state, and back with a code that becomes an openid.
+// Logging in with a provider: off to it with a browser-bound state, and back with a code that becomes
+// an identity, which logs in, connects to the logged-in account, or waits for the bind form.
 import type { App } from "@/lib/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
-import { messages } from "@/lib/messages.ts";
-import { findBindingByOpenid } from "./bindings.ts";
-import { sealBindToken } from "./bind_tokens.ts";
-import { consumeOAuthState, createOAuthState } from "./states.ts";
-import {
-  authorizeUrl,
-  exchangeCode,
-  fetchOpenid,
-  fetchUserInfo,
-  QqError,
-  qqSettingsFor,
-} from "@/lib/qq/client.ts";
+import { providerMessages } from "@/lib/messages.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
 import { getUser, type User } from "@/lib/accounts/users.ts";
+import { findBinding } from "./bindings.ts";
+import { sealBindToken } from "./bind_tokens.ts";
+import { connectIdentity } from "./connect.ts";
+import {
+  type Identity,
+  type Provider,
+  ProviderError,
+  providerSettings,
+} from "./provider.ts";
+import { finishOAuthState, startOAuthState } from "./states.ts";
 
-/** Where to send the browser, and the state it must keep in its cookie. */
-export async function startQqLogin(
+/** How much of a nickname travels with a bind (the form shows it; providers allow far longer ones). */
+export const NICKNAME_MAX = 32;
+/** An avatar URL longer than this is not kept: it only decorates the bind form. */
+const AVATAR_URL_MAX = 512;
+
+/** Where to send the browser; the state it must come back with is set as a cookie on `headers`. */
+export async function startLogin(
   app: App,
-  origin: string,
+  provider: Provider,
+  headers: Headers,
   next: string | null,
-) {
-  const state = await createOAuthState(app.kv, safeNext(next), app.now());
-  return { state, location: authorizeUrl(qqSettingsFor(app, origin), state) };
+): Promise<string> {
+  const state = await startOAuthState(
+    app,
+    headers,
+    provider.id,
+    safeNext(next),
+  );
+  return provider.client(providerSettings(app, provider)).authorizeUrl(state);
 }
 
-export type QqCallbackResult =
+export type CallbackResult =
   | { kind: "bad_state" }
-  | { kind: "qq_failed"; message: string }
+  | { kind: "provider_failed"; message: string }
   | { kind: "logged_in"; user: User; next: string }
+  | { kind: "connected"; next: string }
+  | { kind: "connect_refused"; message: string }
   | {
     kind: "needs_binding";
     bindToken: string;
     nickname: string | null;
+    avatar: string | null;
     next: string;
   };
 
-export interface QqCallback {
+export interface Callback {
   code: string | null;
   state: string | null;
-  /** The state this browser was given when it set off to QQ. */
-  cookieState: string | undefined;
+  /** Who the browser is logged in as: a login then connects to that account. */
+  user: User | null;
+  clientAddress: string;
 }
 
-/** Turns QQ's answer into a login (the openid is bound) or a bind token for the bind form. */
-export async function finishQqLogin(
+/**
+ * Turns the provider's answer into a login (the identity is bound), a connect (the browser is logged
+ * in), or a bind token for the bind form. The state's cookie is forgotten on `headers`.
+ */
+export async function finishLogin(
   app: App,
-  origin: string,
-  callback: QqCallback,
-  clientAddress: string,
-): Promise<QqCallbackResult> {
-  const started = await consumeOAuthState(
-    app.kv,
+  provider: Provider,
+  req: Request,
+  headers: Headers,
+  callback: Callback,
+): Promise<CallbackResult> {
+  const said = providerMessages(provider.name);
+  const started = await finishOAuthState(
+    app,
+    req,
+    headers,
+    provider.id,
     callback.state,
-    callback.cookieState,
-    app.now(),
   );
   if (!started) return { kind: "bad_state" };
+  const { next } = started;
   if (!callback.code || callback.code.length > 512) {
-    return { kind: "qq_failed", message: messages.qqNoCode };
+    return { kind: "provider_failed", message: said.noCode };
   }
-  const settings = qqSettingsFor(app, origin);
-  let openid: string;
-  let nickname: string | null = null;
+  let identity: Identity;
   try {
-    const accessToken = await exchangeCode(settings, callback.code);
-    openid = await fetchOpenid(settings, accessToken);
-    // The nickname only decorates the bind form; QQ failing to give it is no reason to stop.
-    nickname = await fetchUserInfo(settings, accessToken, openid).then(
-      (info) => info.nickname,
-      () => null,
+    identity = shortened(
+      await provider.client(providerSettings(app, provider)).identify(
+        callback.code,
+      ),
     );
   } catch (error) {
-    if (!(error instanceof QqError)) throw error;
+    if (!(error instanceof ProviderError)) throw error;
     await recordAudit(app.kv, {
-      action: "qq_login",
-      outcome: `qq_error: ${error.code}`,
-      clientAddress,
+      action: "social_login",
+      outcome: `provider_error: ${error.code}`,
+      clientAddress: callback.clientAddress,
+      provider: provider.id,
     }, app.now());
-    return { kind: "qq_failed", message: error.message };
+    return { kind: "provider_failed", message: error.message };
   }
 
-  const { binding } = await findBindingByOpenid(app.kv, openid);
+  if (callback.user) {
+    const connected = await connectIdentity(
+      app,
+      provider,
+      callback.user,
+      identity,
+      callback.clientAddress,
+    );
+    return connected.ok
+      ? { kind: "connected", next }
+      : { kind: "connect_refused", message: connected.message };
+  }
+
+  const { binding } = await findBinding(app.kv, provider.id, identity.uid);
   const user = binding && await getUser(app.kv, binding.userId);
   const now = app.now();
   await recordAudit(app.kv, {
-    action: "qq_login",
+    action: "social_login",
     outcome: user ? "logged_in" : "needs_binding",
-    clientAddress,
-    openid,
+    clientAddress: callback.clientAddress,
+    provider: provider.id,
+    uid: identity.uid,
     userId: user?.id,
   }, now);
-  if (user) return { kind: "logged_in", user, next: started.next };
+  if (user) return { kind: "logged_in", user, next };
   const bindToken = await sealBindToken(app.config.secretKey, {
-    openid,
-    nickname,
-    next: started.next,
+    provider: provider.id,
+    uid: identity.uid,
+    ...(identity.unionid ? { unionid: identity.unionid } : {}),
+    nickname: identity.nickname,
+    next,
   }, now);
-  return { kind: "needs_binding", bindToken, nickname, next: started.next };
+  return {
+    kind: "needs_binding",
+    bindToken,
+    nickname: identity.nickname,
+    avatar: identity.avatar,
+    next,
+  };
+}
+
+// What is kept of an identity is what the bind needs, so a 1,000-character nickname can't bloat a token.
+function shortened(identity: Identity): Identity {
+  return {
+    ...identity,
+    nickname: identity.nickname === null
+      ? null
+      : Array.from(identity.nickname).slice(0, NICKNAME_MAX).join(""),
+    avatar: identity.avatar && identity.avatar.length <= AVATAR_URL_MAX
+      ? identity.avatar
+      : null,
+  };
 }

@@ -1,52 +1,94 @@
-// OAuth `state` values: random, tied to the browser that started the login, good once for 10 minutes.
+// OAuth `state` values: random, tied to the browser that started the login, good once for 10 minutes,
+// for one provider. The KV row and the browser's cookie are written and read together, here.
 //
-// | key                             | value        | expires  |
-// | ------------------------------- | ------------ | -------- |
-// | ["oauth_states", sha256(state)] | OAuthState   | 10 min   |
+// | key                             | value                              | expires  |
+// | ------------------------------- | ---------------------------------- | -------- |
+// | ["oauth_states", sha256(state)] | OAuthState: provider, next, expiry | 10 min   |
 //
-// The browser holds the state itself in an HttpOnly cookie; the callback must bring back the same value
-// in the query, so a state issued to one browser cannot complete a login in another.
+// The browser holds the state in an HttpOnly cookie of its own, `oauth_state_<its first 8 characters>`,
+// one per login (`__Host-` prefixed in production), so two logins started in two tabs don't overwrite
+// each other. The callback must bring back the same value in the query, so a state issued to one browser
+// cannot complete a login in another.
+import type { App } from "@/lib/app.ts";
 import { randomId, sha256Hex, timingSafeEqual } from "@/lib/_crypto.ts";
+import {
+  appCookieName,
+  deleteCookie,
+  getCookies,
+  setCookie,
+} from "@/lib/http/cookies.ts";
 
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;
 
 interface OAuthState {
+  provider: string;
   next: string;
   expiresAt: number;
 }
+
+type StateApp = Pick<App, "kv" | "now" | "config">;
 
 const stateKey = async (
   state: string,
 ) => ["oauth_states", await sha256Hex(state)];
 
-/** Starts a QQ login that will return to `next`; returns the state for QQ and for the browser's cookie. */
-export async function createOAuthState(
-  kv: Deno.Kv,
+const cookieOf = (app: StateApp, state: string) =>
+  appCookieName(`oauth_state_${state.slice(0, 8)}`, app.config.production);
+
+// randomId(16): 22 URL-safe characters; anything else never came from here.
+const STATE_SHAPE = /^[\w-]{22}$/;
+
+/** Starts a login with `provider` that will return to `next`: the state for the provider, its cookie on `headers`. */
+export async function startOAuthState(
+  app: StateApp,
+  headers: Headers,
+  provider: string,
   next: string,
-  now: number,
 ): Promise<string> {
   const state = randomId(16);
-  const value: OAuthState = { next, expiresAt: now + OAUTH_STATE_TTL_MS };
-  await kv.set(await stateKey(state), value, { expireIn: OAUTH_STATE_TTL_MS });
+  const now = app.now();
+  const value: OAuthState = {
+    provider,
+    next,
+    expiresAt: now + OAUTH_STATE_TTL_MS,
+  };
+  await app.kv.set(await stateKey(state), value, {
+    expireIn: OAUTH_STATE_TTL_MS,
+  });
+  setCookie(headers, cookieOf(app, state), state, {
+    httpOnly: true,
+    secure: app.config.production,
+    maxAge: OAUTH_STATE_TTL_MS / 1000,
+  });
   return state;
 }
 
 /**
- * Uses up the state QQ sent back, if it is this browser's (`cookieState`), live and unused;
- * returns where the login was going, or null. Two callbacks racing with one state: only one wins.
+ * Uses up the `state` the provider sent back, if it is this browser's, live, unused and `provider`'s;
+ * returns where the login was going, or null. Its cookie is forgotten on `headers` either way. Two
+ * callbacks racing with one state: only one wins.
  */
-export async function consumeOAuthState(
-  kv: Deno.Kv,
+export async function finishOAuthState(
+  app: StateApp,
+  req: Request,
+  headers: Headers,
+  provider: string,
   state: string | null,
-  cookieState: string | undefined,
-  now: number,
 ): Promise<{ next: string } | null> {
+  if (!state || !STATE_SHAPE.test(state)) return null;
+  const name = cookieOf(app, state);
+  const cookieState = getCookies(req)[name];
+  if (cookieState === undefined) return null;
+  deleteCookie(headers, name, {
+    httpOnly: true,
+    secure: app.config.production,
+  });
+  if (!timingSafeEqual(state, cookieState)) return null;
+  const entry = await app.kv.get<OAuthState>(await stateKey(state));
+  const started = entry.value;
   if (
-    !state || !cookieState || state.length > 64 ||
-    !timingSafeEqual(state, cookieState)
+    !started || started.expiresAt <= app.now() || started.provider !== provider
   ) return null;
-  const entry = await kv.get<OAuthState>(await stateKey(state));
-  if (!entry.value || entry.value.expiresAt <= now) return null;
-  const { ok } = await kv.atomic().check(entry).delete(entry.key).commit();
-  return ok ? { next: entry.value.next } : null;
+  const { ok } = await app.kv.atomic().check(entry).delete(entry.key).commit();
+  return ok ? { next: started.next } : null;
 }

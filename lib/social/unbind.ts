@@ -1,20 +1,23 @@
-// Removing a user's QQ binding, so the next QQ login with that account asks to bind again.
+// Removing a user's binding of one provider, so the next login with that identity asks to bind again.
 import type { App } from "@/lib/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
-import { unbindQq } from "./bindings.ts";
 import type { User } from "@/lib/accounts/users.ts";
+import { unbind } from "./bindings.ts";
+import type { Provider } from "./provider.ts";
 
-export async function unbindQqAccount(
+export async function unbindAccount(
   app: App,
   user: User,
+  provider: Provider,
   clientAddress: string,
 ): Promise<void> {
-  const openid = await unbindQq(app.kv, user.id);
+  const uid = await unbind(app.kv, user.id, provider.id);
   await recordAudit(app.kv, {
     action: "unbind",
-    outcome: openid ? "unbound" : "nothing_bound",
+    outcome: uid ? "unbound" : "nothing_bound",
     clientAddress,
     userId: user.id,
-    openid: openid ?? undefined,
+    provider: provider.id,
+    uid: uid ?? undefined,
   }, app.now());
 }

@@ -1,6 +1,11 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { findBindingOfUser, type QqBinding } from "@/lib/social/bindings.ts";
+import {
+  ProviderBindings,
+  type ProviderRow,
+} from "@/components/ProviderBindings.tsx";
+import { findBindingsOfUser } from "@/lib/social/bindings.ts";
+import { enabledProviders } from "@/lib/social/providers.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
 
@@ -8,25 +13,25 @@ export const config: RouteConfig = { csp: true };
 
 interface Data {
   user: User;
-  binding: QqBinding | null;
+  providers: ProviderRow[];
 }
 
 export const handler: Handlers<Data, State> = {
   async GET(_req, ctx) {
-    const { app, user } = ctx.state;
-    if (!user) {
-      return new Response(null, {
-        status: 303,
-        headers: { location: "/login?next=/account" },
-      });
-    }
-    const { binding } = await findBindingOfUser(app.kv, user.id);
-    return ctx.render({ user, binding });
+    const { app } = ctx.state;
+    const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
+    const bindings = await findBindingsOfUser(app.kv, user.id);
+    const providers = enabledProviders(app.config).map(({ id, name }) => ({
+      id,
+      name,
+      binding: bindings.get(id) ?? null,
+    }));
+    return ctx.render({ user, providers });
   },
 };
 
 export default function Account(
-  { data: { user, binding } }: PageProps<Data, State>,
+  { data: { user, providers } }: PageProps<Data, State>,
 ) {
   return (
     <section class="card">
@@ -39,23 +44,7 @@ export default function Account(
         <dd data-field="username">{user.username}</dd>
         <dt>手机号</dt>
         <dd data-field="mobile">{user.mobile}</dd>
-        <dt>QQ绑定</dt>
-        <dd data-field="qq">
-          {binding
-            ? (
-              <>
-                已绑定{binding.nickname ? `（${binding.nickname}）` : ""}
-                <form method="post" action="/account/qq/unbind" class="inline">
-                  <button type="submit" class="secondary">解除绑定</button>
-                </form>
-              </>
-            )
-            : (
-              <>
-                未绑定 <a href="/oauth/qq/login?next=/account">绑定QQ</a>
-              </>
-            )}
-        </dd>
+        <ProviderBindings rows={providers} />
       </dl>
     </section>
   );

@@ -1,5 +1,5 @@
-// Everything under /dev is the QQ simulator's: it exists only while config.simulator is on,
-// so never in production and never once real QQ credentials are set.
+// Everything under /dev/<provider> is that provider's simulator: it exists only while the simulator is
+// on, so never in production and never once the provider's real credentials are set.
 import type { FreshContext } from "$fresh/server.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
@@ -7,7 +7,9 @@ export async function handler(
   _req: Request,
   ctx: FreshContext<State>,
 ): Promise<Response> {
-  return ctx.state.app.config.simulator
-    ? await ctx.next()
-    : await ctx.renderNotFound();
+  const { config } = ctx.state.app;
+  const provider = ctx.url.pathname.split("/")[2];
+  const on = !config.production && Object.hasOwn(config.providers, provider) &&
+    config.providers[provider].simulator;
+  return on ? await ctx.next() : await ctx.renderNotFound();
 }

@@ -192,14 +192,22 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
   );
 
   await t.step(
-    "once unbound, logging in with QQ asks to bind again",
+    "unbinding asks first; once unbound, logging in with QQ asks to bind again",
     async () => {
       await page.getByRole("link", { name: "我的账户" }).click();
+      await page.getByRole("link", { name: "解除绑定" }).click();
+      assert.match(
+        await page.locator("p.lead").textContent() ?? "",
+        /确定要解除QQ（小明）与本账号的绑定吗/,
+      );
       await page.getByRole("button", { name: "解除绑定" }).click();
       await page.locator('[data-field="qq"]', { hasText: "未绑定" }).waitFor();
       assert.equal(page.url(), app.origin + "/account");
 
-      await page.getByRole("link", { name: "绑定QQ" }).click();
+      await page.getByRole("button", { name: "退出" }).click();
+      await page.waitForURL(app.origin + "/");
+      await untilHydrated(page);
+      await page.getByRole("link", { name: "QQ登录" }).click();
       await page.getByRole("button", { name: /小明/ }).click();
       await page.waitForURL("**/oauth_callback?**");
       assert.equal(await page.locator("h1").textContent(), "绑定美多商城账号");

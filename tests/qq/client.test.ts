@@ -8,8 +8,8 @@ import {
   QqError,
   qqErrorMessage,
   type QqSettings,
-  qqSettingsFor,
 } from "@/lib/qq/client.ts";
+import { qqSettingsFor } from "@/lib/qq/provider.ts";
 import {
   SIMULATOR_CLIENT_ID,
   SIMULATOR_CLIENT_SECRET,
@@ -62,10 +62,11 @@ async function qqFailure(promise: Promise<unknown>): Promise<QqError> {
 Deno.test("the client finds QQ, or the simulator in development", async (t) => {
   await t.step("with no QQ credentials the simulator is used", () => {
     const config = parseConfig({});
-    const settings = qqSettingsFor(
-      { config, fetch },
-      "http://localhost:8000",
-    );
+    const settings = qqSettingsFor({
+      config,
+      fetch,
+      origin: () => "http://localhost:8000",
+    });
     assert.equal(settings.apiBase, "http://localhost:8000/dev/qq");
     assert.equal(settings.clientId, SIMULATOR_CLIENT_ID);
     assert.equal(settings.clientSecret, SIMULATOR_CLIENT_SECRET);
@@ -79,7 +80,11 @@ Deno.test("the client finds QQ, or the simulator in development", async (t) => {
         QQ_CLIENT_ID: "101474184",
         QQ_CLIENT_SECRET: SECRET,
       });
-      const settings = qqSettingsFor({ config, fetch }, "https://shop.test");
+      const settings = qqSettingsFor({
+        config,
+        fetch,
+        origin: () => "https://shop.test",
+      });
       assert.equal(settings.apiBase, "https://graph.qq.com");
       assert.equal(settings.clientId, "101474184");
       assert.equal(settings.clientSecret, SECRET);
@@ -94,7 +99,11 @@ Deno.test("the client finds QQ, or the simulator in development", async (t) => {
       QQ_API_BASE: "https://qq-proxy.test/base/",
       QQ_REDIRECT_URI: "https://www.shop.test/oauth_callback",
     });
-    const settings = qqSettingsFor({ config, fetch }, "https://shop.test");
+    const settings = qqSettingsFor({
+      config,
+      fetch,
+      origin: () => "https://shop.test",
+    });
     assert.equal(settings.apiBase, "https://qq-proxy.test/base");
     assert.equal(settings.redirectUri, "https://www.shop.test/oauth_callback");
   });
@@ -201,6 +210,23 @@ Deno.test("a code becomes an access token", async (t) => {
     }
   });
 
+  await t.step("a redirect is never followed", async () => {
+    const asked: RequestInit[] = [];
+    const fetch = (_: RequestInfo | URL, init?: RequestInit) => {
+      asked.push(init ?? {});
+      return Promise.resolve(
+        new Response(null, {
+          status: 302,
+          headers: { location: "http://169.254.169.254/latest/meta-data/" },
+        }),
+      );
+    };
+    const error = await qqFailure(exchangeCode(settingsWith(fetch), CODE));
+    assert.equal(error.code, "bad_status");
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].redirect, "manual");
+  });
+
   await t.step(
     "a network failure is a QqError that does not quote the URL",
     async () => {
@@ -280,15 +306,35 @@ Deno.test("an access token leads to the QQ user's openid", async (t) => {
     const { asked, settings } = fakeQq(
       `callback( {"client_id":"101474184","openid":"${OPENID}"} );\n`,
     );
-    assert.equal(await fetchOpenid(settings, TOKEN), OPENID);
+    assert.deepEqual(await fetchOpenid(settings, TOKEN), { openid: OPENID });
     assert.equal(asked[0].pathname, "/oauth2.0/me");
     assert.equal(asked[0].searchParams.get("access_token"), TOKEN);
   });
 
   await t.step("from a JSON answer, client_id as a number", async () => {
     const { settings } = fakeQq(`{"client_id":101474184,"openid":"${OPENID}"}`);
-    assert.equal(await fetchOpenid(settings, TOKEN), OPENID);
+    assert.deepEqual(await fetchOpenid(settings, TOKEN), { openid: OPENID });
   });
+
+  await t.step(
+    "asks for the unionid, and keeps it when QQ gives one",
+    async () => {
+      const { asked, settings } = fakeQq(
+        `{"client_id":"101474184","openid":"${OPENID}","unionid":"UID_ABC123"}`,
+      );
+      assert.deepEqual(await fetchOpenid(settings, TOKEN), {
+        openid: OPENID,
+        unionid: "UID_ABC123",
+      });
+      assert.equal(asked[0].searchParams.get("unionid"), "1");
+      const odd = fakeQq(
+        `{"client_id":"101474184","openid":"${OPENID}","unionid":"<b>"}`,
+      );
+      assert.deepEqual(await fetchOpenid(odd.settings, TOKEN), {
+        openid: OPENID,
+      });
+    },
+  );
 
   await t.step("a token issued to another app is refused", async () => {
     const { settings } = fakeQq(

@@ -6,8 +6,8 @@ import {
   fetchOpenid,
   fetchUserInfo,
   QqError,
-  qqSettingsFor,
 } from "@/lib/qq/client.ts";
+import { qqSettingsFor } from "@/lib/qq/provider.ts";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   answerAvatarRequest,
@@ -15,6 +15,7 @@ import {
   answerTokenRequest,
   answerUserInfoRequest,
   type AuthorizeRequest,
+  avatarKeyOf,
   CODE_TTL_MS,
   grantCode,
   knownIdentities,
@@ -27,6 +28,7 @@ import {
   SIMULATOR_CLIENT_ID,
   SIMULATOR_CLIENT_SECRET,
   tokenOwner,
+  unionidOf,
   userInfo,
 } from "@/lib/qq/simulator.ts";
 
@@ -38,7 +40,7 @@ const XIAOMING = PRESET_IDENTITIES[0];
 async function openSimulator() {
   const kv = await Deno.openKv(":memory:");
   const clock = { now: 1_700_000_000_000 };
-  const sim: Simulator = { kv, now: () => clock.now };
+  const sim: Simulator = { kv, now: () => clock.now, origin: () => ORIGIN };
   return { sim, clock, [Symbol.dispose]: () => kv.close() };
 }
 
@@ -426,12 +428,17 @@ Deno.test("the simulator answers in QQ's own formats", async (t) => {
       assert.equal(body.nickname, XIAOMING.nickname);
       assert.equal(
         body.figureurl_qq_1,
-        `${ORIGIN}/dev/qq/avatar/${XIAOMING.openid}`,
+        `${ORIGIN}/dev/qq/avatar/${await avatarKeyOf(XIAOMING.openid)}`,
       );
-      const avatar = await answerAvatarRequest(sim, XIAOMING.openid);
+      assert.ok(!body.figureurl_qq_1.includes(XIAOMING.openid));
+      const avatar = await answerAvatarRequest(
+        sim,
+        await avatarKeyOf(XIAOMING.openid),
+      );
       assert.equal(avatar?.headers.get("content-type"), "image/svg+xml");
       assert.match(await avatar!.text(), /^<svg [^]*>小<\/text><\/svg>$/);
-      assert.equal(await answerAvatarRequest(sim, "C".repeat(32)), null);
+      assert.equal(await answerAvatarRequest(sim, "c".repeat(32)), null);
+      assert.equal(await answerAvatarRequest(sim, XIAOMING.openid), null);
       assert.equal(await answerAvatarRequest(sim, "C".repeat(5000)), null);
     },
   );
@@ -464,7 +471,10 @@ Deno.test("the simulator answers in QQ's own formats", async (t) => {
       }),
     );
     assert.equal(response.headers.get("content-type"), "application/json");
-    const avatar = await answerAvatarRequest(sim, "D".repeat(32));
+    const avatar = await answerAvatarRequest(
+      sim,
+      await avatarKeyOf("D".repeat(32)),
+    );
     assert.doesNotMatch(await avatar!.text(), /<script/);
   });
 });
@@ -482,8 +492,12 @@ Deno.test("identities used before are offered again after the presets", async ()
 Deno.test("the QQ client logs in through the simulator end to end", async (t) => {
   using simulator = await openSimulator();
   const { sim } = simulator;
-  const app = { config: parseConfig({}), fetch: simulatorFetch(sim) };
-  const settings = qqSettingsFor(app, ORIGIN);
+  const app = {
+    config: parseConfig({}),
+    fetch: simulatorFetch(sim),
+    origin: () => ORIGIN,
+  };
+  const settings = qqSettingsFor(app);
 
   await t.step("authorize, code, token, openid, nickname", async () => {
     const authorize = new URL(authorizeUrl(settings, "STATE-1"));
@@ -502,11 +516,14 @@ Deno.test("the QQ client logs in through the simulator end to end", async (t) =>
       settings,
       callback.searchParams.get("code")!,
     );
-    const openid = await fetchOpenid(settings, token);
+    const { openid, unionid } = await fetchOpenid(settings, token);
     assert.equal(openid, XIAOMING.openid);
+    assert.equal(unionid, unionidOf(XIAOMING.openid));
     assert.deepEqual(await fetchUserInfo(settings, token, openid), {
       nickname: XIAOMING.nickname,
-      avatarUrl: `${ORIGIN}/dev/qq/avatar/${XIAOMING.openid}`,
+      avatarUrl: `${ORIGIN}/dev/qq/avatar/${await avatarKeyOf(
+        XIAOMING.openid,
+      )}`,
     });
   });
 

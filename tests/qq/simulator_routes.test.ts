@@ -2,12 +2,8 @@
 import assert from "node:assert/strict";
 import { createHandler, type Manifest } from "$fresh/server.ts";
 import { useApp } from "@/lib/app.ts";
-import {
-  exchangeCode,
-  fetchOpenid,
-  fetchUserInfo,
-  qqSettingsFor,
-} from "@/lib/qq/client.ts";
+import { exchangeCode, fetchOpenid, fetchUserInfo } from "@/lib/qq/client.ts";
+import { qqSettingsFor } from "@/lib/qq/provider.ts";
 import { PRESET_IDENTITIES, SIMULATOR_CLIENT_ID } from "@/lib/qq/simulator.ts";
 import * as rootMiddleware from "@/routes/_middleware.ts";
 import * as appShell from "@/routes/_app.tsx";
@@ -17,7 +13,7 @@ import * as authorize from "@/routes/dev/qq/oauth2.0/authorize.tsx";
 import * as token from "@/routes/dev/qq/oauth2.0/token.ts";
 import * as me from "@/routes/dev/qq/oauth2.0/me.ts";
 import * as userInfo from "@/routes/dev/qq/user/get_user_info.ts";
-import * as avatar from "@/routes/dev/qq/avatar/[openid].ts";
+import * as avatar from "@/routes/dev/qq/avatar/[key].ts";
 import { testApp } from "@/tests/_app.ts";
 
 const ORIGIN = "http://localhost";
@@ -35,7 +31,7 @@ async function simulatorHandler() {
       "./routes/dev/qq/oauth2.0/token.ts": token,
       "./routes/dev/qq/oauth2.0/me.ts": me,
       "./routes/dev/qq/user/get_user_info.ts": userInfo,
-      "./routes/dev/qq/avatar/[openid].ts": avatar,
+      "./routes/dev/qq/avatar/[key].ts": avatar,
     },
     islands: {},
     baseUrl: new URL("../../fresh.gen.ts", import.meta.url).href,
@@ -73,7 +69,7 @@ function post(fields: Record<string, string>): RequestInit {
 }
 
 Deno.test("logging in through the simulator's pages", async (t) => {
-  const app = await testApp();
+  const app = await testApp({ PUBLIC_ORIGIN: ORIGIN });
   useApp(app);
   const { get, fetch } = await simulatorHandler();
   app.fetch = fetch;
@@ -142,12 +138,12 @@ Deno.test("logging in through the simulator's pages", async (t) => {
       assert.equal(callback.origin + callback.pathname, CALLBACK);
       assert.equal(callback.searchParams.get("state"), "STATE-1");
 
-      const settings = qqSettingsFor(app, ORIGIN);
+      const settings = qqSettingsFor(app);
       const accessToken = await exchangeCode(
         settings,
         callback.searchParams.get("code")!,
       );
-      const openid = await fetchOpenid(settings, accessToken);
+      const { openid } = await fetchOpenid(settings, accessToken);
       const user = await fetchUserInfo(settings, accessToken, openid);
       assert.equal(openid, XIAOMING.openid);
       assert.equal(user.nickname, XIAOMING.nickname);

@@ -200,7 +200,7 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
     const headers = prng.pick<[string, string][]>([
       [],
       [],
-      [["cookie", "session=\xff\xfe; qq_oauth_state=\xc0\xae"]],
+      [["cookie", "session=\xff\xfe; oauth_state_AAAAAAAA=\xc0\xae"]],
       [["x-forwarded-for", "\xff\xfe"]],
       [["origin", "\xff"]],
     ]);
@@ -298,7 +298,7 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
       target: `/oauth_callback?code=${code}&state=${encodeURIComponent(state)}`,
       headers: [[
         "cookie",
-        `qq_oauth_state=${encodeURIComponent(cookieState)}`,
+        `oauth_state_${state.slice(0, 8)}=${encodeURIComponent(cookieState)}`,
       ]],
       judge: status(400),
     };

@@ -46,7 +46,7 @@ export async function bindToken(
   });
   await start.body?.cancel();
   const state = start.headers.getSetCookie().join(";").match(
-    /qq_oauth_state=([^;]+)/,
+    /(oauth_state_[\w-]+=[^;]+)/,
   )?.[1];
   const authorize = start.headers.get("location");
   if (start.status !== 302 || !state || !authorize) {
@@ -63,7 +63,7 @@ export async function bindToken(
     throw new Error(`the QQ simulator answered ${granted.status}`);
   }
   const form = await fetch(callback, {
-    headers: { cookie: `qq_oauth_state=${state}` },
+    headers: { cookie: state },
     redirect: "manual",
   });
   const html = await form.text();

@@ -51,14 +51,15 @@ const ALLOWED_TABLES: Record<string, string> = {
   qq_simulator_codes: "the setup's QQ logins through the simulator",
   qq_simulator_access_tokens: "the setup's QQ logins through the simulator",
   qq_simulator_identities: "the setup's QQ logins through the simulator",
+  qq_simulator_avatars: "the setup's QQ logins through the simulator",
 };
 /** What no bad request may ever create. */
 const ACCOUNT_TABLES = [
   "users",
   "users_by_mobile",
   "users_by_username",
-  "qq_bindings",
-  "qq_bindings_by_user",
+  "bindings",
+  "bindings_by_user",
   "sessions",
   "bind_tokens_used",
 ];
@@ -74,14 +75,19 @@ async function prepare(server: AppServer): Promise<Setup> {
     3,
     async (mobile) => ({ mobile, code: await smsCode(server, mobile) }),
   );
-  const claims = { openid: newOpenid(), nickname: null, next: "/" };
+  const claims = {
+    provider: "qq",
+    uid: newOpenid(),
+    nickname: null,
+    next: "/",
+  };
   const now = Date.now();
   const forgedTokens = [
     await sealBindToken("another-secret-key-that-is-long-enough", claims, now),
     await sealBindToken(SECRET_KEY, claims, now - 601_000), // expired
     await sealBindToken(
       SECRET_KEY,
-      { ...claims, openid: 42 as unknown as string },
+      { ...claims, uid: 42 as unknown as string },
       now,
     ),
     `eyJhbGciOiJub25lIn0.${btoa(JSON.stringify(claims))}.`,

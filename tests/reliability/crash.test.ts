@@ -41,9 +41,9 @@ async function writtenParts(path: string, attempts: Attempt[]) {
     rowsOf<string>("users_by_mobile").map(({ key, value }) => [key[1], value]),
   );
   const bindingOf = new Map(
-    rowsOf<{ userId: string }>("qq_bindings").map((
+    rowsOf<{ userId: string }>("bindings").map((
       { key, value },
-    ) => [key[1], value.userId]),
+    ) => [key[2], value.userId]),
   );
   const liveCodes = new Set(rowsOf("sms_codes").map(({ key }) => key[1]));
   const usedTokens = new Set(

@@ -1,7 +1,9 @@
 // Racing binds over real HTTP: many browsers post at once for one QQ account, one mobile, or a mix, and
 // the contract's "one user per mobile, one binding per openid and per user" must survive the race.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { messages } from "@/lib/messages.ts";
+import { messages, providerMessages } from "@/lib/messages.ts";
+
+const QQ_LOGIN_FAILED = providerMessages("QQ").loginFailed;
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import {
@@ -117,7 +119,7 @@ Deno.test("racing binds leave one user and one binding where the contract says s
       const winners = outcomes.filter(({ answer }) => answer.status === 303);
       equal(winners.length, 1, describe(outcomes));
       openidRace.winner = winners[0].fields.mobile;
-      assertLosers(outcomes, [messages.qqLoginFailed]);
+      assertLosers(outcomes, [QQ_LOGIN_FAILED]);
     },
   );
 
@@ -150,7 +152,7 @@ Deno.test("racing binds leave one user and one binding where the contract says s
       equal(winners.length, 1, describe(outcomes));
       mobileRace.winner = openids[outcomes.indexOf(winners[0])];
       // A loser sees the code used up, or, having read the code just before, the account already bound.
-      assertLosers(outcomes, [messages.smsCodeInvalid, messages.qqLoginFailed]);
+      assertLosers(outcomes, [messages.smsCodeInvalid, QQ_LOGIN_FAILED]);
     },
   );
 
@@ -226,9 +228,9 @@ Deno.test("racing binds leave one user and one binding where the contract says s
         1,
         "the contested openid is bound exactly once",
       );
-      assertLosers(right, [messages.smsCodeInvalid, messages.qqLoginFailed]);
+      assertLosers(right, [messages.smsCodeInvalid, QQ_LOGIN_FAILED]);
       assertLosers(wrong, [messages.wrongCredentials, messages.smsCodeInvalid]);
-      assertLosers(contested, [messages.qqLoginFailed]);
+      assertLosers(contested, [QQ_LOGIN_FAILED]);
     },
   );
 
@@ -250,7 +252,7 @@ Deno.test("racing binds leave one user and one binding where the contract says s
         ]),
       );
       const openidOf = new Map(
-        rowsOf<string>("qq_bindings_by_user").map(({ key, value }) => [
+        rowsOf<string>("bindings_by_user").map(({ key, value }) => [
           String(key[1]),
           value,
         ]),
@@ -278,9 +280,9 @@ Deno.test("racing binds leave one user and one binding where the contract says s
         mixed.rightOpenids.includes(boundToExisting!),
         "the existing account is bound to a QQ account whose bind had its password",
       );
-      const contestedOwner = rowsOf<{ userId: string }>("qq_bindings").find((
+      const contestedOwner = rowsOf<{ userId: string }>("bindings").find((
         { key },
-      ) => key[1] === mixed.contested)?.value.userId;
+      ) => key[2] === mixed.contested)?.value.userId;
       ok(contestedOwner, "the contested openid is bound");
       const contestedWinner = mixed.contestedNewUsers.find(({ answer }) =>
         answer.status === 303

@@ -56,6 +56,14 @@ export class TestBrowser {
     });
   }
 
+  /** Starts a QQ login (the state cookie is kept) and returns the state QQ was given. */
+  async startQqLogin(next = "/"): Promise<string> {
+    const start = await this.get(
+      `/oauth/qq/login?next=${encodeURIComponent(next)}`,
+    );
+    return new URL(start.headers.get("location")!).searchParams.get("state")!;
+  }
+
   /** QQ login as `identity` up to the callback; returns the callback's answer. */
   async qqLogin(
     identity: QqIdentity = XIAOMING,

@@ -1,5 +1,5 @@
-import { equal, match, ok } from "node:assert/strict";
-import { messages } from "@/lib/messages.ts";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { messages, providerMessages } from "@/lib/messages.ts";
 import { PRESET_IDENTITIES } from "@/lib/qq/simulator.ts";
 import { listKv, testApp } from "@/tests/_app.ts";
 import {
@@ -32,7 +32,7 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
       const state = location.searchParams.get("state")!;
       equal(state.length, 22);
       const cookie = response.headers.getSetCookie().find((c) =>
-        c.startsWith("qq_oauth_state=")
+        c.startsWith(`oauth_state_${state.slice(0, 8)}=${state};`)
       )!;
       match(cookie, /HttpOnly/);
       match(cookie, /SameSite=Lax/);
@@ -41,13 +41,25 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
   );
 
   await t.step("an unbound openid gets the bind form", async () => {
+    const stateCookies = () =>
+      [...browser.cookies.keys()].filter((name) =>
+        name.startsWith("oauth_state_")
+      );
+    const before = stateCookies();
     const response = await browser.qqLogin(XIAOMING, "/orders");
     equal(response.status, 200);
     const html = await response.text();
     token = bindTokenIn(html);
-    ok(!html.includes(XIAOMING.openid), "the openid is not on the page");
+    ok(
+      !html.includes(XIAOMING.openid),
+      "the openid is not on the page, the avatar's URL included",
+    );
+    match(
+      html,
+      /<img class="avatar" src="http:\/\/localhost:8000\/dev\/qq\/avatar\/[0-9a-f]{32}"/,
+    );
     ok(html.includes(XIAOMING.nickname));
-    ok(!browser.cookies.has("qq_oauth_state"), "the state cookie is spent");
+    deepEqual(stateCookies(), before, "this login's state cookie is spent");
   });
 
   await t.step(
@@ -128,13 +140,20 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
   );
 
   await t.step(
-    "unbinding removes the binding, and QQ login asks to bind again",
+    "unbinding asks first, removes the binding, and QQ login asks to bind again",
     async () => {
+      const confirm = await browser.get("/account/qq/unbind");
+      equal(confirm.status, 200);
+      const page = await confirm.text();
+      match(page, /确定要解除QQ（小明）与本账号的绑定吗/);
+      match(page, /<form method="post" action="\/account\/qq\/unbind"/);
       const unbind = await browser.post("/account/qq/unbind");
       equal(unbind.status, 303);
       equal(unbind.headers.get("location"), "/account");
       match(await (await browser.get("/account")).text(), /未绑定/);
-      const again = await browser.qqLogin(XIAOMING);
+      const confirmAgain = await browser.get("/account/qq/unbind");
+      equal(confirmAgain.status, 303, "nothing left to unbind");
+      const again = await (await anotherBrowser()).qqLogin(XIAOMING);
       equal(again.status, 200);
       bindTokenIn(await again.text());
     },
@@ -144,7 +163,7 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
     const actions = (await listKv(app.kv, ["audit"])).map(([, value]) =>
       (value as { action: string }).action
     );
-    for (const action of ["qq_login", "bind", "unbind"]) {
+    for (const action of ["social_login", "bind", "unbind"]) {
       ok(actions.includes(action), action);
     }
   });
@@ -163,13 +182,16 @@ Deno.test("the OAuth callback refuses states that are not this browser's", async
       ...PRESET_IDENTITIES[1],
     });
     const callback = new URL(granted.headers.get("location")!);
-    const state = browser.cookies.get("qq_oauth_state")!;
+    const state = callback.searchParams.get("state")!;
     equal((await browser.get(callback.pathname + callback.search)).status, 200);
     const replay = await browser.get(callback.pathname + callback.search, {
-      cookie: `qq_oauth_state=${state}`,
+      cookie: `oauth_state_${state.slice(0, 8)}=${state}`,
     });
     equal(replay.status, 400);
-    match(await replay.text(), new RegExp(messages.oauthStateInvalid));
+    match(
+      await replay.text(),
+      new RegExp(providerMessages("QQ").stateInvalid),
+    );
   });
 
   await t.step("a state from another browser gets 400", async () => {
@@ -195,8 +217,7 @@ Deno.test("the OAuth callback refuses states that are not this browser's", async
   });
 
   await t.step("QQ refusing the code gets 502 with a clear page", async () => {
-    await browser.get("/oauth/qq/login");
-    const state = browser.cookies.get("qq_oauth_state")!;
+    const state = await browser.startQqLogin();
     const response = await browser.get(
       `/oauth_callback?code=NOT-A-CODE&state=${state}`,
     );
@@ -207,8 +228,7 @@ Deno.test("the OAuth callback refuses states that are not this browser's", async
   await t.step("QQ not answering at all gets 502", async () => {
     const working = app.fetch;
     app.fetch = () => Promise.reject(new TypeError("connection refused"));
-    await browser.get("/oauth/qq/login");
-    const state = browser.cookies.get("qq_oauth_state")!;
+    const state = await browser.startQqLogin();
     equal(
       (await browser.get(`/oauth_callback?code=abc&state=${state}`)).status,
       502,
@@ -263,5 +283,41 @@ Deno.test("next never leaves the site", async (t) => {
     },
   );
 
+  app.close();
+});
+
+Deno.test("only known providers have login and callback pages", async () => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  for (
+    const path of [
+      "/oauth/nope/login",
+      "/oauth/qq/callback", // QQ's is /oauth_callback
+      "/oauth/__proto__/login",
+      "/account/nope/unbind",
+    ]
+  ) {
+    const response = await browser.get(path);
+    equal(response.status, path.startsWith("/account") ? 303 : 404, path);
+    await response.body?.cancel();
+  }
+  app.close();
+});
+
+Deno.test("the account pages send a logged-out browser to log in, and back", async () => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  const cases: [string, string, string][] = [
+    ["GET", "/account", "/login?next=/account"],
+    ["GET", "/account/qq/unbind", "/login?next=/account/qq/unbind"],
+    ["POST", "/account/qq/unbind", "/login?next=/account"],
+  ];
+  for (const [method, path, location] of cases) {
+    const response = method === "GET"
+      ? await browser.get(path)
+      : await browser.post(path);
+    equal(response.status, 303, `${method} ${path}`);
+    equal(response.headers.get("location"), location, `${method} ${path}`);
+  }
   app.close();
 });

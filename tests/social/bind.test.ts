@@ -1,11 +1,10 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import {
-  findBindingByOpenid,
-  findBindingOfUser,
-} from "@/lib/social/bindings.ts";
+import { findBinding, findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { sealBindToken } from "@/lib/social/bind_tokens.ts";
-import { messages } from "@/lib/messages.ts";
-import { bindQqAccount, type BindResult } from "@/lib/social/bind.ts";
+import { messages, providerMessages } from "@/lib/messages.ts";
+import { bindAccount, type BindResult } from "@/lib/social/bind.ts";
+import type { Provider } from "@/lib/social/provider.ts";
+import { PROVIDERS } from "@/lib/social/providers.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
@@ -21,444 +20,472 @@ async function smsCode(app: TestApp, mobile: string): Promise<string> {
   return app.outbox.get(mobile)!;
 }
 
-const bindToken = (app: TestApp, openid: string, next = "/orders") =>
-  sealBindToken(
-    app.config.secretKey,
-    { openid, nickname: "小明", next },
-    app.now(),
-  );
-
-async function bindForm(
-  app: TestApp,
-  mobile: string,
-  openid: string,
-  password = PASSWORD,
-) {
-  return {
-    mobile,
-    password,
-    sms_code: await smsCode(app, mobile),
-    access_token: await bindToken(app, openid),
-  };
+// The bind table, the tokens and the races hold for every provider alike.
+for (const provider of PROVIDERS) {
+  bindStories(provider);
 }
 
-function failure(result: BindResult) {
-  if (result.ok) throw new Error("expected the bind to fail");
-  return { field: result.field, message: result.message };
-}
+function bindStories(provider: Provider) {
+  const said = providerMessages(provider.name);
 
-async function userWith(app: TestApp, mobile: string, password = PASSWORD) {
-  const form = { mobile, password, sms_code: await smsCode(app, mobile) };
-  const registered = await registerUser(app, form, CLIENT);
-  if (!registered.ok) throw new Error(registered.message);
-  return registered.user;
-}
+  const bindToken = (app: TestApp, uid: string, next = "/orders") =>
+    sealBindToken(
+      app.config.secretKey,
+      { provider: provider.id, uid, nickname: "小明", next },
+      app.now(),
+    );
 
-Deno.test("binding a QQ account", async (t) => {
-  const app = await testApp();
+  const bind = (
+    app: TestApp,
+    form: Partial<Record<string, string>>,
+  ): Promise<BindResult> => bindAccount(app, provider, form, CLIENT);
 
-  await t.step(
-    "a new mobile creates the user, binds the openid and goes to next",
-    async () => {
-      const result = await bindQqAccount(
-        app,
-        await bindForm(app, "13800000001", "OPENID1"),
-        CLIENT,
-      );
-      if (!result.ok) throw new Error(result.message);
-      equal(result.created, true);
-      equal(result.user.username, "13800000001");
-      equal(result.next, "/orders");
-      equal(
-        (await findBindingByOpenid(app.kv, "OPENID1")).binding?.userId,
-        result.user.id,
-      );
-      equal(
-        (await findBindingOfUser(app.kv, result.user.id)).binding?.openid,
-        "OPENID1",
-      );
-      ok(await app.passwords.verify(PASSWORD, result.user.passwordHash));
-    },
-  );
+  async function bindForm(
+    app: TestApp,
+    mobile: string,
+    openid: string,
+    password = PASSWORD,
+  ) {
+    return {
+      mobile,
+      password,
+      sms_code: await smsCode(app, mobile),
+      access_token: await bindToken(app, openid),
+    };
+  }
 
-  await t.step(
-    "an existing mobile with the right password is bound, not duplicated",
-    async () => {
-      const user = await userWith(app, "13800000002");
-      const result = await bindQqAccount(
-        app,
-        await bindForm(app, "13800000002", "OPENID2"),
-        CLIENT,
-      );
-      if (!result.ok) throw new Error(result.message);
-      equal(result.created, false);
-      equal(result.user.id, user.id);
-      equal(
-        (await findBindingByOpenid(app.kv, "OPENID2")).binding?.userId,
-        user.id,
-      );
-    },
-  );
+  function failure(result: BindResult) {
+    if (result.ok) throw new Error("expected the bind to fail");
+    return { field: result.field, message: result.message };
+  }
 
-  await t.step(
-    "an existing mobile with the wrong password is not bound",
-    async () => {
-      await userWith(app, "13800000003");
-      const result = await bindQqAccount(
-        app,
-        await bindForm(app, "13800000003", "OPENID3", "wrongpass1"),
-        CLIENT,
-      );
-      deepEqual(failure(result), {
-        field: "account",
-        message: messages.wrongCredentials,
-      });
-      equal((await findBindingByOpenid(app.kv, "OPENID3")).binding, null);
-    },
-  );
+  async function userWith(app: TestApp, mobile: string, password = PASSWORD) {
+    const form = { mobile, password, sms_code: await smsCode(app, mobile) };
+    const registered = await registerUser(app, form, CLIENT);
+    if (!registered.ok) throw new Error(registered.message);
+    return registered.user;
+  }
 
-  await t.step(
-    "each field rule answers with the contract's message, in order",
-    async () => {
-      const token = await bindToken(app, "OPENID4");
-      const cases: [Record<string, string>, string, string][] = [
-        [
-          { password: PASSWORD, sms_code: "123456", access_token: token },
-          "form",
-          messages.missingFields,
-        ],
-        [
-          { mobile: "13800000004", password: "", sms_code: "1" },
-          "form",
-          messages.missingFields,
-        ],
-        [
-          { mobile: "12800000004", password: PASSWORD, sms_code: "123456" },
-          "mobile",
-          messages.invalidMobile,
-        ],
-        [
-          { mobile: "1380000000", password: "short", sms_code: "123456" },
-          "mobile",
-          messages.invalidMobile,
-        ],
-        [
-          { mobile: "13800000004", password: "short1", sms_code: "123456" },
-          "password",
-          messages.invalidPassword,
-        ],
-        [
-          { mobile: "13800000004", password: "has space 12", sms_code: "1" },
-          "password",
-          messages.invalidPassword,
-        ],
-        [
-          { mobile: "13800000004", password: "a".repeat(21), sms_code: "1" },
-          "password",
-          messages.invalidPassword,
-        ],
-        [
-          { mobile: "13800000004", password: PASSWORD, sms_code: "123456" },
-          "sms_code",
-          messages.smsCodeInvalid,
-        ],
-      ];
-      for (const [form, field, message] of cases) {
-        deepEqual(failure(await bindQqAccount(app, form, CLIENT)), {
-          field,
-          message,
-        }, JSON.stringify(form));
-      }
-    },
-  );
+  Deno.test(`binding a ${provider.name} account`, async (t) => {
+    const app = await testApp();
 
-  await t.step(
-    "a wrong code says so, and the right one still works after",
-    async () => {
-      const form = await bindForm(app, "13800000005", "OPENID5");
-      const wrong = form.sms_code === "000000" ? "111111" : "000000";
-      deepEqual(
-        failure(await bindQqAccount(app, { ...form, sms_code: wrong }, CLIENT)),
-        {
-          field: "sms_code",
-          message: messages.smsCodeWrong,
-        },
-      );
-      ok((await bindQqAccount(app, form, CLIENT)).ok);
-    },
-  );
-
-  await t.step("a reused SMS code is no longer valid", async () => {
-    const form = await bindForm(app, "13800000006", "OPENID6");
-    ok((await bindQqAccount(app, form, CLIENT)).ok);
-    const again = { ...form, access_token: await bindToken(app, "OPENID6b") };
-    deepEqual(failure(await bindQqAccount(app, again, CLIENT)), {
-      field: "sms_code",
-      message: messages.smsCodeInvalid,
-    });
-  });
-
-  await t.step("a sixth guess fails even with the right code", async () => {
-    const form = await bindForm(app, "13800000007", "OPENID7");
-    const wrong = form.sms_code === "000000" ? "111111" : "000000";
-    for (let i = 0; i < 5; i++) {
-      await bindQqAccount(app, { ...form, sms_code: wrong }, CLIENT);
-    }
-    deepEqual(failure(await bindQqAccount(app, form, CLIENT)), {
-      field: "sms_code",
-      message: messages.smsCodeInvalid,
-    });
-  });
-
-  await t.step(
-    "a missing, forged, tampered, expired or replayed bind token is an invalid openid",
-    async () => {
-      const mobile = "13800000008";
-      const invalid = {
-        field: "access_token",
-        message: messages.bindTokenInvalid,
-      };
-      const form = await bindForm(app, mobile, "OPENID8");
-      const [header, key, iv, body, tag] = form.access_token.split(".");
-      const flipped = body.slice(0, -2) + (body.at(-2) === "A" ? "B" : "A") +
-        body.at(-1);
-      for (
-        const access_token of [
-          "",
-          "forged",
-          [header, key, iv, flipped, tag].join("."),
-        ]
-      ) {
-        deepEqual(
-          failure(await bindQqAccount(app, { ...form, access_token }, CLIENT)),
-          invalid,
-          access_token,
+    await t.step(
+      "a new mobile creates the user, binds the openid and goes to next",
+      async () => {
+        const result = await bind(
+          app,
+          await bindForm(app, "13800000001", "OPENID1"),
         );
-      }
-      const foreign = await sealBindToken(
-        "another-secret-key-of-at-least-32-chars",
-        {
-          openid: "OPENID8",
-          nickname: null,
-          next: "/",
-        },
-        app.now(),
-      );
-      deepEqual(
-        failure(
-          await bindQqAccount(app, { ...form, access_token: foreign }, CLIENT),
-        ),
-        invalid,
-      );
-
-      const stale = await bindToken(app, "OPENID8");
-      app.clock.now += 601_000;
-      const fresh = await bindForm(app, mobile, "OPENID8");
-      deepEqual(
-        failure(
-          await bindQqAccount(app, { ...fresh, access_token: stale }, CLIENT),
-        ),
-        invalid,
-      );
-
-      ok((await bindQqAccount(app, fresh, CLIENT)).ok);
-      const replay = {
-        ...fresh,
-        mobile: "13800000009",
-        sms_code: await smsCode(app, "13800000009"),
-      };
-      deepEqual(failure(await bindQqAccount(app, replay, CLIENT)), invalid);
-    },
-  );
-
-  await t.step("the token does not show the openid", async () => {
-    const token = await bindToken(app, "VISIBLEOPENID");
-    for (const part of token.split(".")) {
-      const text = new TextDecoder().decode(
-        Uint8Array.from(
-          atob(
-            part.replace(/-/g, "+").replace(/_/g, "/") +
-              "==".slice(0, (4 - part.length % 4) % 4),
-          ),
-          (c) => c.charCodeAt(0),
-        ),
-      );
-      ok(!text.includes("VISIBLEOPENID"));
-    }
-  });
-
-  await t.step(
-    "an openid already bound, or an account already bound, fails as a QQ login",
-    async () => {
-      const taken = await bindQqAccount(
-        app,
-        await bindForm(app, "13800000010", "OPENID1"),
-        CLIENT,
-      );
-      deepEqual(failure(taken), {
-        field: "qq",
-        message: messages.qqLoginFailed,
-      });
-      equal(!taken.ok && taken.reason, messages.openidAlreadyBound);
-      equal(
-        (await findUserByMobile(app.kv, "13800000010")).user,
-        null,
-        "no user is left behind",
-      );
-
-      const second = await bindQqAccount(
-        app,
-        await bindForm(app, "13800000001", "OPENID11"),
-        CLIENT,
-      );
-      deepEqual(failure(second), {
-        field: "qq",
-        message: messages.qqLoginFailed,
-      });
-      equal(!second.ok && second.reason, messages.accountAlreadyBound);
-    },
-  );
-
-  await t.step("every attempt is in the audit trail", async () => {
-    const audit = (await listKv(app.kv, ["audit"])).map(([, value]) =>
-      value as { action: string; outcome: string }
-    );
-    ok(
-      audit.some((event) =>
-        event.action === "bind" && event.outcome === "created_and_bound"
-      ),
-    );
-    ok(
-      audit.some((event) =>
-        event.action === "bind" && event.outcome.includes("wrong_password")
-      ),
-    );
-  });
-
-  app.close();
-});
-
-Deno.test("binds racing each other", async (t) => {
-  const app = await testApp();
-
-  await t.step(
-    "20 binds for one openid end with one binding; the rest are told why",
-    async () => {
-      const forms = [];
-      for (let i = 0; i < 20; i++) {
-        forms.push(
-          await bindForm(app, `1370000${String(i).padStart(4, "0")}`, "RACED"),
+        if (!result.ok) throw new Error(result.message);
+        equal(result.created, true);
+        equal(result.user.username, "13800000001");
+        equal(result.next, "/orders");
+        equal(
+          (await findBinding(app.kv, provider.id, "OPENID1")).binding?.userId,
+          result.user.id,
         );
-      }
-      const results = await Promise.all(
-        forms.map((form) => bindQqAccount(app, form, CLIENT)),
-      );
-      equal(results.filter((result) => result.ok).length, 1);
-      for (const result of results.filter((result) => !result.ok)) {
+        equal(
+          (await findBindingsOfUser(app.kv, result.user.id)).get(provider.id)
+            ?.uid,
+          "OPENID1",
+        );
+        ok(await app.passwords.verify(PASSWORD, result.user.passwordHash));
+      },
+    );
+
+    await t.step(
+      "an existing mobile with the right password is bound, not duplicated",
+      async () => {
+        const user = await userWith(app, "13800000002");
+        const result = await bind(
+          app,
+          await bindForm(app, "13800000002", "OPENID2"),
+        );
+        if (!result.ok) throw new Error(result.message);
+        equal(result.created, false);
+        equal(result.user.id, user.id);
+        equal(
+          (await findBinding(app.kv, provider.id, "OPENID2")).binding?.userId,
+          user.id,
+        );
+      },
+    );
+
+    await t.step(
+      "an existing mobile with the wrong password is not bound",
+      async () => {
+        await userWith(app, "13800000003");
+        const result = await bind(
+          app,
+          await bindForm(app, "13800000003", "OPENID3", "wrongpass1"),
+        );
         deepEqual(failure(result), {
-          field: "qq",
-          message: messages.qqLoginFailed,
+          field: "account",
+          message: messages.wrongCredentials,
         });
-      }
-      equal(
-        (await listKv(app.kv, ["users"])).length,
-        1,
-        "only the winner's user exists",
-      );
-      equal((await listKv(app.kv, ["qq_bindings"])).length, 1);
-    },
-  );
+        equal(
+          (await findBinding(app.kv, provider.id, "OPENID3")).binding,
+          null,
+        );
+      },
+    );
 
-  await t.step(
-    "20 binds for one new mobile end with one user; the rest are told why",
-    async () => {
-      const mobile = "13600000000";
-      const code = await smsCode(app, mobile);
-      const forms = await Promise.all(
-        Array.from({ length: 20 }, async (_, i) => ({
+    await t.step(
+      "each field rule answers with the contract's message, in order",
+      async () => {
+        const token = await bindToken(app, "OPENID4");
+        const cases: [Record<string, string>, string, string][] = [
+          [
+            { password: PASSWORD, sms_code: "123456", access_token: token },
+            "form",
+            messages.missingFields,
+          ],
+          [
+            { mobile: "13800000004", password: "", sms_code: "1" },
+            "form",
+            messages.missingFields,
+          ],
+          [
+            { mobile: "12800000004", password: PASSWORD, sms_code: "123456" },
+            "mobile",
+            messages.invalidMobile,
+          ],
+          [
+            { mobile: "1380000000", password: "short", sms_code: "123456" },
+            "mobile",
+            messages.invalidMobile,
+          ],
+          [
+            { mobile: "13800000004", password: "short1", sms_code: "123456" },
+            "password",
+            messages.invalidPassword,
+          ],
+          [
+            { mobile: "13800000004", password: "has space 12", sms_code: "1" },
+            "password",
+            messages.invalidPassword,
+          ],
+          [
+            { mobile: "13800000004", password: "a".repeat(21), sms_code: "1" },
+            "password",
+            messages.invalidPassword,
+          ],
+          [
+            { mobile: "13800000004", password: PASSWORD, sms_code: "123456" },
+            "sms_code",
+            messages.smsCodeInvalid,
+          ],
+        ];
+        for (const [form, field, message] of cases) {
+          deepEqual(failure(await bind(app, form)), {
+            field,
+            message,
+          }, JSON.stringify(form));
+        }
+      },
+    );
+
+    await t.step(
+      "a wrong code says so, and the right one still works after",
+      async () => {
+        const form = await bindForm(app, "13800000005", "OPENID5");
+        const wrong = form.sms_code === "000000" ? "111111" : "000000";
+        deepEqual(
+          failure(await bind(app, { ...form, sms_code: wrong })),
+          {
+            field: "sms_code",
+            message: messages.smsCodeWrong,
+          },
+        );
+        ok((await bind(app, form)).ok);
+      },
+    );
+
+    await t.step("a reused SMS code is no longer valid", async () => {
+      const form = await bindForm(app, "13800000006", "OPENID6");
+      ok((await bind(app, form)).ok);
+      const again = { ...form, access_token: await bindToken(app, "OPENID6b") };
+      deepEqual(failure(await bind(app, again)), {
+        field: "sms_code",
+        message: messages.smsCodeInvalid,
+      });
+    });
+
+    await t.step("a sixth guess fails even with the right code", async () => {
+      const form = await bindForm(app, "13800000007", "OPENID7");
+      const wrong = form.sms_code === "000000" ? "111111" : "000000";
+      for (let i = 0; i < 5; i++) {
+        await bind(app, { ...form, sms_code: wrong });
+      }
+      deepEqual(failure(await bind(app, form)), {
+        field: "sms_code",
+        message: messages.smsCodeInvalid,
+      });
+    });
+
+    await t.step(
+      "a missing, forged, tampered, expired or replayed bind token is an invalid openid",
+      async () => {
+        const mobile = "13800000008";
+        const invalid = {
+          field: "access_token",
+          message: messages.bindTokenInvalid,
+        };
+        const form = await bindForm(app, mobile, "OPENID8");
+        const [header, key, iv, body, tag] = form.access_token.split(".");
+        const flipped = body.slice(0, -2) + (body.at(-2) === "A" ? "B" : "A") +
+          body.at(-1);
+        for (
+          const access_token of [
+            "",
+            "forged",
+            [header, key, iv, flipped, tag].join("."),
+          ]
+        ) {
+          deepEqual(
+            failure(await bind(app, { ...form, access_token })),
+            invalid,
+            access_token,
+          );
+        }
+        const foreign = await sealBindToken(
+          "another-secret-key-of-at-least-32-chars",
+          {
+            provider: provider.id,
+            uid: "OPENID8",
+            nickname: null,
+            next: "/",
+          },
+          app.now(),
+        );
+        deepEqual(
+          failure(
+            await bind(app, { ...form, access_token: foreign }),
+          ),
+          invalid,
+        );
+
+        const stale = await bindToken(app, "OPENID8");
+        app.clock.now += 601_000;
+        const fresh = await bindForm(app, mobile, "OPENID8");
+        deepEqual(
+          failure(
+            await bind(app, { ...fresh, access_token: stale }),
+          ),
+          invalid,
+        );
+
+        ok((await bind(app, fresh)).ok);
+        const replay = {
+          ...fresh,
+          mobile: "13800000009",
+          sms_code: await smsCode(app, "13800000009"),
+        };
+        deepEqual(failure(await bind(app, replay)), invalid);
+      },
+    );
+
+    await t.step("the token does not show the openid", async () => {
+      const token = await bindToken(app, "VISIBLEOPENID");
+      for (const part of token.split(".")) {
+        const text = new TextDecoder().decode(
+          Uint8Array.from(
+            atob(
+              part.replace(/-/g, "+").replace(/_/g, "/") +
+                "==".slice(0, (4 - part.length % 4) % 4),
+            ),
+            (c) => c.charCodeAt(0),
+          ),
+        );
+        ok(!text.includes("VISIBLEOPENID"));
+      }
+    });
+
+    await t.step(
+      "an openid already bound, or an account already bound, fails as a provider login",
+      async () => {
+        const taken = await bind(
+          app,
+          await bindForm(app, "13800000010", "OPENID1"),
+        );
+        deepEqual(failure(taken), {
+          field: "provider",
+          message: said.loginFailed,
+        });
+        equal(!taken.ok && taken.reason, said.identityBound);
+        equal(
+          (await findUserByMobile(app.kv, "13800000010")).user,
+          null,
+          "no user is left behind",
+        );
+
+        const second = await bind(
+          app,
+          await bindForm(app, "13800000001", "OPENID11"),
+        );
+        deepEqual(failure(second), {
+          field: "provider",
+          message: said.loginFailed,
+        });
+        equal(!second.ok && second.reason, said.accountBound);
+      },
+    );
+
+    await t.step("every attempt is in the audit trail", async () => {
+      const audit = (await listKv(app.kv, ["audit"])).map(([, value]) =>
+        value as { action: string; outcome: string }
+      );
+      ok(
+        audit.some((event) =>
+          event.action === "bind" && event.outcome === "created_and_bound"
+        ),
+      );
+      ok(
+        audit.some((event) =>
+          event.action === "bind" && event.outcome.includes("wrong_password")
+        ),
+      );
+    });
+
+    app.close();
+  });
+
+  Deno.test(`${provider.name} binds racing each other`, async (t) => {
+    const app = await testApp();
+
+    await t.step(
+      "20 binds for one openid end with one binding; the rest are told why",
+      async () => {
+        const forms = [];
+        for (let i = 0; i < 20; i++) {
+          forms.push(
+            await bindForm(
+              app,
+              `1370000${String(i).padStart(4, "0")}`,
+              "RACED",
+            ),
+          );
+        }
+        const results = await Promise.all(
+          forms.map((form) => bind(app, form)),
+        );
+        equal(results.filter((result) => result.ok).length, 1);
+        for (const result of results.filter((result) => !result.ok)) {
+          deepEqual(failure(result), {
+            field: "provider",
+            message: said.loginFailed,
+          });
+        }
+        equal(
+          (await listKv(app.kv, ["users"])).length,
+          1,
+          "only the winner's user exists",
+        );
+        equal((await listKv(app.kv, ["bindings", provider.id])).length, 1);
+      },
+    );
+
+    await t.step(
+      "20 binds for one new mobile end with one user; the rest are told why",
+      async () => {
+        const mobile = "13600000000";
+        const code = await smsCode(app, mobile);
+        const forms = await Promise.all(
+          Array.from({ length: 20 }, async (_, i) => ({
+            mobile,
+            password: PASSWORD,
+            sms_code: code,
+            access_token: await bindToken(app, `MOBILE_RACE_${i}`),
+          })),
+        );
+        const results = await Promise.all(
+          forms.map((form) => bind(app, form)),
+        );
+        equal(results.filter((result) => result.ok).length, 1);
+        for (const result of results.filter((result) => !result.ok)) {
+          deepEqual(failure(result), {
+            field: "sms_code",
+            message: messages.smsCodeInvalid,
+          });
+        }
+        const winner = results.find((result) => result.ok);
+        equal(
+          (await findUserByMobile(app.kv, mobile)).user?.id,
+          winner?.ok && winner.user.id,
+        );
+        equal(
+          (await listKv(app.kv, ["users"])).length,
+          2,
+          "the earlier race's user and this one's",
+        );
+        equal((await listKv(app.kv, ["bindings_by_user"])).length, 2);
+      },
+    );
+
+    await t.step(
+      "a bind that loses a new mobile to a racer between its reads is told the code is used, with no password check",
+      async () => {
+        const mobile = "13600000001";
+        const code = await smsCode(app, mobile);
+        const winner = {
           mobile,
           password: PASSWORD,
           sms_code: code,
-          access_token: await bindToken(app, `MOBILE_RACE_${i}`),
-        })),
-      );
-      const results = await Promise.all(
-        forms.map((form) => bindQqAccount(app, form, CLIENT)),
-      );
-      equal(results.filter((result) => result.ok).length, 1);
-      for (const result of results.filter((result) => !result.ok)) {
+          access_token: await bindToken(app, "BETWEEN_READS_WINNER"),
+        };
+        const loser = {
+          ...winner,
+          access_token: await bindToken(app, "LOSER"),
+        };
+        // The winner's whole bind lands right after the loser has read the (still live) code.
+        let interleaved = false;
+        const kv = new Proxy(app.kv, {
+          get(target, name) {
+            if (name !== "getMany") {
+              return Reflect.get(target, name).bind(target);
+            }
+            return async (keys: Deno.KvKey[]) => {
+              const entries = await target.getMany(keys);
+              if (keys[0][0] === "sms_codes" && !interleaved) {
+                interleaved = true;
+                ok((await bind(app, winner)).ok);
+              }
+              return entries;
+            };
+          },
+        });
+        const result = await bindAccount(
+          { ...app, kv },
+          provider,
+          loser,
+          CLIENT,
+        );
+        ok(interleaved);
         deepEqual(failure(result), {
           field: "sms_code",
           message: messages.smsCodeInvalid,
         });
-      }
-      const winner = results.find((result) => result.ok);
-      equal(
-        (await findUserByMobile(app.kv, mobile)).user?.id,
-        winner?.ok && winner.user.id,
-      );
-      equal(
-        (await listKv(app.kv, ["users"])).length,
-        2,
-        "the earlier race's user and this one's",
-      );
-      equal((await listKv(app.kv, ["qq_bindings_by_user"])).length, 2);
-    },
-  );
+      },
+    );
 
-  await t.step(
-    "a bind that loses a new mobile to a racer between its reads is told the code is used, with no password check",
-    async () => {
-      const mobile = "13600000001";
-      const code = await smsCode(app, mobile);
-      const winner = {
-        mobile,
-        password: PASSWORD,
-        sms_code: code,
-        access_token: await bindToken(app, "BETWEEN_READS_WINNER"),
-      };
-      const loser = { ...winner, access_token: await bindToken(app, "LOSER") };
-      // The winner's whole bind lands right after the loser has read the (still live) code.
-      let interleaved = false;
-      const kv = new Proxy(app.kv, {
-        get(target, name) {
-          if (name !== "getMany") return Reflect.get(target, name).bind(target);
-          return async (keys: Deno.KvKey[]) => {
-            const entries = await target.getMany(keys);
-            if (keys[0][0] === "sms_codes" && !interleaved) {
-              interleaved = true;
-              ok((await bindQqAccount(app, winner, CLIENT)).ok);
-            }
-            return entries;
-          };
-        },
-      });
-      const result = await bindQqAccount({ ...app, kv }, loser, CLIENT);
-      ok(interleaved);
-      deepEqual(failure(result), {
-        field: "sms_code",
-        message: messages.smsCodeInvalid,
-      });
-    },
-  );
-
-  app.close();
-});
-
-Deno.test("wrong passwords with a right SMS code leave the code usable", async () => {
-  const app = await testApp();
-  try {
-    const mobile = "13600000077";
-    await userWith(app, mobile);
-    const form = await bindForm(app, mobile, "MANY_TYPOS", "wrongpass1");
-    for (let typo = 1; typo <= 7; typo++) {
-      deepEqual(failure(await bindQqAccount(app, form, CLIENT)), {
-        field: "account",
-        message: messages.wrongCredentials,
-      }, `typo ${typo}`);
-    }
-    ok((await bindQqAccount(app, { ...form, password: PASSWORD }, CLIENT)).ok);
-  } finally {
     app.close();
-  }
-});
+  });
+
+  Deno.test(`${provider.name}: wrong passwords with a right SMS code leave the code usable`, async () => {
+    const app = await testApp();
+    try {
+      const mobile = "13600000077";
+      await userWith(app, mobile);
+      const form = await bindForm(app, mobile, "MANY_TYPOS", "wrongpass1");
+      for (let typo = 1; typo <= 7; typo++) {
+        deepEqual(failure(await bind(app, form)), {
+          field: "account",
+          message: messages.wrongCredentials,
+        }, `typo ${typo}`);
+      }
+      ok((await bind(app, { ...form, password: PASSWORD })).ok);
+    } finally {
+      app.close();
+    }
+  });
+}

@@ -1,70 +1,171 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { parseConfig } from "@/lib/config.ts";
 import {
-  consumeOAuthState,
-  createOAuthState,
+  finishOAuthState,
   OAUTH_STATE_TTL_MS,
+  startOAuthState,
 } from "@/lib/social/states.ts";
-import { START } from "@/tests/_app.ts";
+import { PRODUCTION_ENV, START } from "@/tests/_app.ts";
+
+/** A browser's side of the state: the cookies it was given, sent back on the callback. */
+class Jar {
+  cookies = new Map<string, string>();
+
+  take(headers: Headers) {
+    for (const cookie of headers.getSetCookie()) {
+      const [pair] = cookie.split(";");
+      const name = pair.slice(0, pair.indexOf("="));
+      if (/Max-Age=0/.test(cookie)) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(pair.indexOf("=") + 1));
+    }
+  }
+
+  request(): Request {
+    const cookie = [...this.cookies].map(([n, v]) => `${n}=${v}`).join("; ");
+    return new Request("http://localhost/oauth_callback", {
+      headers: cookie ? { cookie } : {},
+    });
+  }
+}
+
+async function stateApp(env: Record<string, string> = {}) {
+  const kv = await Deno.openKv(":memory:");
+  const clock = { now: START };
+  const config = parseConfig({ SECRET_KEY: "k".repeat(32), ...env });
+  return {
+    app: { kv, now: () => clock.now, config },
+    clock,
+    [Symbol.dispose]: () => kv.close(),
+  };
+}
+
+async function start(
+  app: Awaited<ReturnType<typeof stateApp>>["app"],
+  jar: Jar,
+  provider = "qq",
+  next = "/",
+) {
+  const headers = new Headers();
+  const state = await startOAuthState(app, headers, provider, next);
+  jar.take(headers);
+  return { state, headers };
+}
+
+async function finish(
+  app: Awaited<ReturnType<typeof stateApp>>["app"],
+  jar: Jar,
+  state: string | null,
+  provider = "qq",
+) {
+  const headers = new Headers();
+  const result = await finishOAuthState(
+    app,
+    jar.request(),
+    headers,
+    provider,
+    state,
+  );
+  jar.take(headers);
+  return result;
+}
 
 Deno.test("OAuth state", async (t) => {
-  const kv = await Deno.openKv(":memory:");
+  using setup = await stateApp();
+  const { app, clock } = setup;
 
-  await t.step("is 128 random bits, and brings back next once", async () => {
-    const state = await createOAuthState(kv, "/account", START);
-    equal(state.length, 22);
-    deepEqual(await consumeOAuthState(kv, state, state, START + 1000), {
-      next: "/account",
-    });
-    equal(
-      await consumeOAuthState(kv, state, state, START + 2000),
-      null,
-      "a replayed state fails",
-    );
-  });
+  await t.step(
+    "is 128 random bits in an HttpOnly cookie, and brings back next once",
+    async () => {
+      const jar = new Jar();
+      const { state, headers } = await start(app, jar, "qq", "/account");
+      equal(state.length, 22);
+      const cookie = headers.getSetCookie()[0];
+      match(cookie, new RegExp(`^oauth_state_${state.slice(0, 8)}=${state};`));
+      match(cookie, /HttpOnly/);
+      match(cookie, /Path=\//);
+      match(cookie, /Max-Age=600/);
+      deepEqual(await finish(app, jar, state), { next: "/account" });
+      equal(jar.cookies.size, 0, "the callback forgets the cookie");
+      const replay = new Jar();
+      replay.cookies.set(`oauth_state_${state.slice(0, 8)}`, state);
+      equal(await finish(app, replay, state), null, "a replayed state fails");
+    },
+  );
 
   await t.step(
     "from another browser (no cookie or another cookie) is refused",
     async () => {
-      const state = await createOAuthState(kv, "/", START);
-      const other = await createOAuthState(kv, "/", START);
-      equal(await consumeOAuthState(kv, state, undefined, START), null);
-      equal(await consumeOAuthState(kv, state, other, START), null);
+      const mine = new Jar();
+      const { state } = await start(app, mine);
+      equal(await finish(app, new Jar(), state), null);
+      const forged = new Jar();
+      forged.cookies.set(`oauth_state_${state.slice(0, 8)}`, "x".repeat(22));
+      equal(await finish(app, forged, state), null);
       deepEqual(
-        await consumeOAuthState(kv, state, state, START),
+        await finish(app, mine, state),
         { next: "/" },
         "still good for its own browser",
       );
     },
   );
 
-  await t.step("unknown or expired states are refused", async () => {
-    equal(
-      await consumeOAuthState(
-        kv,
-        "made-up-state-value-xx",
-        "made-up-state-value-xx",
-        START,
-      ),
-      null,
-    );
-    equal(await consumeOAuthState(kv, null, undefined, START), null);
-    const state = await createOAuthState(kv, "/", START);
-    equal(
-      await consumeOAuthState(kv, state, state, START + OAUTH_STATE_TTL_MS),
-      null,
-    );
+  await t.step(
+    "two logins started in two tabs of one browser both finish",
+    async () => {
+      const browser = new Jar();
+      const first = await start(app, browser, "qq", "/one");
+      const second = await start(app, browser, "qq", "/two");
+      equal(browser.cookies.size, 2);
+      deepEqual(await finish(app, browser, second.state), { next: "/two" });
+      deepEqual(await finish(app, browser, first.state), { next: "/one" });
+    },
+  );
+
+  await t.step("a state is good only at its own provider", async () => {
+    const jar = new Jar();
+    const { state } = await start(app, jar, "qq");
+    const copy = new Jar();
+    copy.cookies = new Map(jar.cookies);
+    equal(await finish(app, copy, state, "wechat"), null);
+    deepEqual(await finish(app, jar, state, "qq"), { next: "/" });
+  });
+
+  await t.step("unknown, malformed or expired states are refused", async () => {
+    const jar = new Jar();
+    jar.cookies.set("oauth_state_made-up-", "made-up-state-value-xx");
+    equal(await finish(app, jar, "made-up-state-value-xx"), null);
+    equal(await finish(app, jar, null), null);
+    equal(await finish(app, jar, "x".repeat(5000)), null);
+    const { state } = await start(app, jar);
+    clock.now += OAUTH_STATE_TTL_MS;
+    equal(await finish(app, jar, state), null);
   });
 
   await t.step("two callbacks racing with one state: one wins", async () => {
-    const state = await createOAuthState(kv, "/", START);
+    const jar = new Jar();
+    const { state } = await start(app, jar);
     const results = await Promise.all(
-      Array.from(
-        { length: 10 },
-        () => consumeOAuthState(kv, state, state, START),
-      ),
+      Array.from({ length: 10 }, () => finish(app, jar, state)),
     );
     equal(results.filter(Boolean).length, 1);
   });
+});
 
-  kv.close();
+Deno.test("in production the state cookie is __Host- prefixed and Secure", async () => {
+  using setup = await stateApp(PRODUCTION_ENV);
+  const jar = new Jar();
+  const { state, headers } = await start(setup.app, jar);
+  const cookie = headers.getSetCookie()[0];
+  match(cookie, new RegExp(`^__Host-oauth_state_${state.slice(0, 8)}=`));
+  match(cookie, /; Secure/);
+  match(cookie, /Path=\//);
+  ok(!/Domain=/i.test(cookie));
+  const planted = new Jar();
+  planted.cookies.set(`oauth_state_${state.slice(0, 8)}`, state);
+  equal(
+    await finish(setup.app, planted, state),
+    null,
+    "a cookie without the prefix, as a sibling subdomain could plant, is not the state's",
+  );
+  deepEqual(await finish(setup.app, jar, state), { next: "/" });
 });

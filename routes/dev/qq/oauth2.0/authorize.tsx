@@ -8,7 +8,8 @@ import type {
 } from "$fresh/server.ts";
 import { Problem } from "@/components/Problem.tsx";
 import { readForm } from "@/lib/http/forms.ts";
-import { qqErrorMessage, qqSettingsFor } from "@/lib/qq/client.ts";
+import { qqErrorMessage } from "@/lib/qq/client.ts";
+import { qqSettingsFor } from "@/lib/qq/provider.ts";
 import {
   type AuthorizeRequest,
   grantCode,
@@ -66,7 +67,7 @@ function authorizeRequest(
   ctx: FreshContext<State>,
 ): AuthorizeRequest | QqRefusal {
   // The simulator's app has the app's own callback registered.
-  const registered = qqSettingsFor(ctx.state.app, ctx.url.origin).redirectUri;
+  const registered = qqSettingsFor(ctx.state.app).redirectUri;
   try {
     return readAuthorizeRequest(ctx.url.searchParams, registered);
   } catch (error) {

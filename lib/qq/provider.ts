@@ -1,0 +1,76 @@
+// QQ Connect as a login provider: its settings, and code → identity through the client.
+import type { App } from "@/lib/app.ts";
+import {
+  type Identity,
+  type Provider,
+  providerSettings,
+} from "@/lib/social/provider.ts";
+import {
+  authorizeUrl,
+  exchangeCode,
+  fetchOpenid,
+  fetchUserInfo,
+  type QqSettings,
+} from "./client.ts";
+
+export const qq: Provider = {
+  id: "qq",
+  name: "QQ",
+  // Where 0.1 registered it with QQ, so existing QQ apps keep working.
+  callbackPath: "/oauth_callback",
+  env: {
+    clientId: "QQ_CLIENT_ID",
+    clientSecret: "QQ_CLIENT_SECRET",
+    redirectUri: "QQ_REDIRECT_URI",
+    bases: { api: { env: "QQ_API_BASE", default: "https://graph.qq.com" } },
+  },
+  requiredInProduction: true,
+  simulator: {
+    path: "/dev/qq",
+    clientId: "101000001",
+    clientSecret: "qq-simulator-development-app-key",
+  },
+  client(settings) {
+    const qqSettings = toQqSettings(settings);
+    return {
+      authorizeUrl: (state) => authorizeUrl(qqSettings, state),
+      identify: (code) => identify(qqSettings, code),
+    };
+  },
+};
+
+/** The settings `app` talks to QQ (or, in development, its simulator) with. */
+export function qqSettingsFor(
+  app: Pick<App, "config" | "fetch" | "origin">,
+): QqSettings {
+  return toQqSettings(providerSettings(app, qq));
+}
+
+async function identify(settings: QqSettings, code: string): Promise<Identity> {
+  const accessToken = await exchangeCode(settings, code);
+  const { openid, unionid } = await fetchOpenid(settings, accessToken);
+  // The nickname only decorates the bind form; QQ failing to give it is no reason to stop.
+  const user = await fetchUserInfo(settings, accessToken, openid).catch(() =>
+    null
+  );
+  return {
+    provider: qq.id,
+    uid: openid,
+    ...(unionid ? { unionid } : {}),
+    nickname: user?.nickname ?? null,
+    avatar: user?.avatarUrl ?? null,
+  };
+}
+
+function toQqSettings(
+  settings: ReturnType<typeof providerSettings>,
+): QqSettings {
+  return {
+    apiBase: settings.bases.api,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    redirectUri: settings.redirectUri,
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+  };
+}

@@ -1,0 +1,71 @@
+// Connecting: a provider login that starts in a logged-in browser binds that identity to the account at
+// once, with no form, or refuses and leaves the browser logged in as itself. It never logs in as the
+// identity's other account.
+import type { App } from "@/lib/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { type User, userKey } from "@/lib/accounts/users.ts";
+import { providerMessages } from "@/lib/messages.ts";
+import { bindIn, findBindConflict } from "./bindings.ts";
+import type { Identity, Provider } from "./provider.ts";
+
+export type ConnectResult = { ok: true } | { ok: false; message: string };
+
+/** Binds `identity` to `user`, unless it is another account's or the account has one of that provider. */
+export async function connectIdentity(
+  app: App,
+  provider: Provider,
+  user: User,
+  identity: Identity,
+  clientAddress: string,
+): Promise<ConnectResult> {
+  const result = await attemptConnect(app, provider, user, identity);
+  await recordAudit(app.kv, {
+    action: "connect",
+    outcome: result.ok ? "bound" : `refused: ${result.message}`,
+    clientAddress,
+    userId: user.id,
+    provider: provider.id,
+    uid: identity.uid,
+  }, app.now());
+  return result;
+}
+
+async function attemptConnect(
+  app: App,
+  provider: Provider,
+  user: User,
+  identity: Identity,
+): Promise<ConnectResult> {
+  const said = providerMessages(provider.name);
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const conflict = await findBindConflict(
+      app.kv,
+      provider.id,
+      identity.uid,
+      user.id,
+    );
+    if (conflict?.kind === "identity_bound") {
+      return conflict.userId === user.id
+        ? { ok: true } // bound to this very account already: nothing to do
+        : { ok: false, message: said.identityBound };
+    }
+    if (conflict) return { ok: false, message: said.accountBound };
+    // The account must still be there when the binding lands (a deletion may be racing).
+    const account = await app.kv.get(userKey(user.id));
+    if (account.versionstamp === null) {
+      return { ok: false, message: said.loginFailed };
+    }
+    const op = app.kv.atomic().check(account);
+    bindIn(op, {
+      provider: provider.id,
+      uid: identity.uid,
+      ...(identity.unionid ? { unionid: identity.unionid } : {}),
+      userId: user.id,
+      nickname: identity.nickname,
+      createdAt: app.now(),
+    });
+    if ((await op.commit()).ok) return { ok: true };
+  }
+  return { ok: false, message: said.loginFailed };
+}

@@ -1,0 +1,101 @@
+// A login provider (QQ, WeChat, Weibo) is data plus two functions behind this interface, beside the one
+// provider-neutral flow of this folder. Each lives in lib/<id>/ and is listed once in providers.ts.
+import type { App } from "@/lib/app.ts";
+
+/** Who signed in at the provider, as the bind and the bindings know them. */
+export interface Identity {
+  provider: string;
+  /** What the binding is keyed by: QQ's openid, WeChat's unionid (else its openid), Weibo's uid. */
+  uid: string;
+  /** The user's id across the provider's apps, when it gives one (QQ, WeChat). */
+  unionid?: string;
+  nickname: string | null;
+  /** An http(s) URL of the user's picture, when the provider has one. */
+  avatar: string | null;
+}
+
+/** One provider's settings as this app uses them: credentials, endpoint bases, our callback. */
+export interface ProviderSettings {
+  clientId: string;
+  clientSecret: string;
+  /** Our callback, as registered with the provider. */
+  redirectUri: string;
+  /** The provider's endpoint bases by name (QQ: api; WeChat: open, api), without a trailing slash. */
+  bases: Record<string, string>;
+  fetch: typeof fetch;
+  /** Per request, answer included; default 5000. */
+  timeoutMs?: number;
+}
+
+/** What the flow asks of a provider: where to send the browser, and who came back. */
+export interface ProviderClient {
+  authorizeUrl(state: string): string;
+  /** Trades the callback's code for the identity that signed in; throws ProviderError. */
+  identify(code: string): Promise<Identity>;
+}
+
+export interface Provider {
+  /** In URLs, keys and claims: qq, wechat, weibo. */
+  id: string;
+  /** As the shop says it: QQ, 微信, 微博 (the messages are made from it). */
+  name: string;
+  /** The path of our callback; its redirect URI is this on the public origin unless configured. */
+  callbackPath: string;
+  /** The environment variables of its settings (the README's configuration table). */
+  env: {
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    /** Endpoint bases by name: the variable, and the provider's own address. */
+    bases: Record<string, { env: string; default: string }>;
+  };
+  /** Production refuses to start without its credentials (QQ); the others are offered only when set. */
+  requiredInProduction: boolean;
+  /** The development stand-in: where the app serves it, and the app credentials it accepts. */
+  simulator: { path: string; clientId: string; clientSecret: string };
+  client(settings: ProviderSettings): ProviderClient;
+}
+
+/** A provider's refusal or trouble on the way to it; the message is fit to show and holds no secret. */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+
+  constructor(readonly code: string | number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The settings `provider` runs with in `app`: the configured ones, or in development without credentials
+ * the simulator's. Absolute URLs start at the app's configured origin, never at a request's Host.
+ */
+export function providerSettings(
+  app: Pick<App, "config" | "fetch" | "origin">,
+  provider: Provider,
+): ProviderSettings {
+  const config = app.config.providers[provider.id];
+  const simulator = config?.simulator ?? false;
+  const clientId = simulator ? provider.simulator.clientId : config?.clientId;
+  const clientSecret = simulator
+    ? provider.simulator.clientSecret
+    : config?.clientSecret;
+  if (!clientId || !clientSecret) {
+    // Only a provider that is not enabled gets here: routes offer enabled ones only.
+    throw new Error(`${provider.env.clientId} is not set`);
+  }
+  const origin = app.origin();
+  const bases: Record<string, string> = {};
+  for (const [name, base] of Object.entries(provider.env.bases)) {
+    const configured = config?.bases[name];
+    bases[name] = (configured ??
+      (simulator ? `${origin}${provider.simulator.path}` : base.default))
+      .replace(/\/+$/, "");
+  }
+  return {
+    clientId,
+    clientSecret,
+    redirectUri: config?.redirectUri ?? `${origin}${provider.callbackPath}`,
+    bases,
+    fetch: app.fetch,
+  };
+}

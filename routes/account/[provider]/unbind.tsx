@@ -1,0 +1,69 @@
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { findBindingsOfUser } from "@/lib/social/bindings.ts";
+import { enabledProvider } from "@/lib/social/providers.ts";
+import { unbindAccount } from "@/lib/social/unbind.ts";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
+
+interface Data {
+  providerId: string;
+  providerName: string;
+  nickname: string | null;
+}
+
+export const handler: Handlers<Data, State> = {
+  // Unbinding asks first: this page, whose button posts here.
+  async GET(_req, ctx) {
+    const { app, user } = ctx.state;
+    const provider = enabledProvider(app.config, ctx.params.provider);
+    if (!provider || !user) return ctx.renderNotFound();
+    const binding = (await findBindingsOfUser(app.kv, user.id)).get(
+      provider.id,
+    );
+    if (!binding) return seeOther("/account");
+    return ctx.render({
+      providerId: provider.id,
+      providerName: provider.name,
+      nickname: binding.nickname,
+    });
+  },
+
+  async POST(_req, ctx) {
+    const { app, user, clientAddress } = ctx.state;
+    const provider = enabledProvider(app.config, ctx.params.provider);
+    if (!provider || !user) return ctx.renderNotFound();
+    await unbindAccount(app, user, provider, clientAddress);
+    return seeOther("/account");
+  },
+};
+
+function seeOther(location: string): Response {
+  return new Response(null, { status: 303, headers: { location } });
+}
+
+export default function ConfirmUnbind({ data }: PageProps<Data, State>) {
+  const { providerId, providerName, nickname } = data;
+  return (
+    <section class="card">
+      <Head>
+        <title>解除{providerName}绑定 - 美多商城</title>
+      </Head>
+      <h1>解除{providerName}绑定</h1>
+      <p class="lead">
+        确定要解除{providerName}
+        {nickname ? `（${nickname}）` : ""}
+        与本账号的绑定吗？解除后用该{providerName}登录时需要重新绑定。
+      </p>
+      <form
+        method="post"
+        action={`/account/${providerId}/unbind`}
+        class="actions"
+      >
+        <button type="submit" class="primary">解除绑定</button>
+        <a class="button secondary" href="/account">取消</a>
+      </form>
+    </section>
+  );
+}

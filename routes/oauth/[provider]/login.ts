@@ -1,0 +1,23 @@
+import type { Handlers } from "$fresh/server.ts";
+import { startLogin } from "@/lib/social/login.ts";
+import { enabledProvider } from "@/lib/social/providers.ts";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const handler: Handlers<unknown, State> = {
+  async GET(_req, ctx) {
+    const { app } = ctx.state;
+    const provider = enabledProvider(app.config, ctx.params.provider);
+    if (!provider) return ctx.renderNotFound();
+    const headers = new Headers();
+    headers.set(
+      "location",
+      await startLogin(
+        app,
+        provider,
+        headers,
+        ctx.url.searchParams.get("next"),
+      ),
+    );
+    return new Response(null, { status: 302, headers });
+  },
+};
