@@ -1,5 +1,4 @@
-import { type Signal, useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { formMessages } from "@/lib/form_messages.ts";
 import { RESEND_AFTER_S } from "@/lib/sms/codes.ts";
 import { fieldError, mobileSchema } from "@/lib/validation.ts";
@@ -7,7 +6,7 @@ import { fieldError, mobileSchema } from "@/lib/validation.ts";
 export const SEND_SMS_ACTION = "send_sms";
 
 interface Props {
-  mobile: Signal<string>;
+  mobile: string;
   /** Told the outcome of a send: null when sent, else the message to show. */
   onSent: (error: string | null) => void;
 }
@@ -17,33 +16,29 @@ interface Props {
  * with it, it calls POST /sms_codes/<mobile> and counts down 60 s before another code can be asked for.
  */
 export function SmsCodeButton({ mobile, onSent }: Props) {
-  const hydrated = useSignal(false);
+  const [hydrated, setHydrated] = useState(false);
   // Counted from a fixed end, so the wait is 60 s however late the timer fires.
-  const waitUntil = useSignal(0);
-  const now = useSignal(0);
-  const sending = useSignal(false);
+  const [waitUntil, setWaitUntil] = useState(0);
+  const [now, setNow] = useState(0);
+  const [sending, setSending] = useState(false);
+  useEffect(() => setHydrated(true), []);
   useEffect(() => {
-    hydrated.value = true;
-  }, []);
-  useEffect(() => {
-    if (waitUntil.value === 0) return;
+    if (waitUntil === 0) return;
     const timer = setInterval(() => {
-      now.value = Date.now();
-      if (now.value >= waitUntil.value) clearInterval(timer);
+      const time = Date.now();
+      setNow(time);
+      if (time >= waitUntil) clearInterval(timer);
     }, 250);
     return () => clearInterval(timer);
-  }, [waitUntil.value]);
-  const secondsLeft = Math.max(
-    0,
-    Math.ceil((waitUntil.value - now.value) / 1000),
-  );
+  }, [waitUntil]);
+  const secondsLeft = Math.max(0, Math.ceil((waitUntil - now) / 1000));
 
   async function send(event: Event) {
     event.preventDefault();
-    sending.value = true;
+    setSending(true);
     try {
       const response = await fetch(
-        `/sms_codes/${encodeURIComponent(mobile.value)}`,
+        `/sms_codes/${encodeURIComponent(mobile)}`,
         { method: "POST" },
       );
       const answer = await response.json().catch(() => ({
@@ -51,21 +46,21 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
         error: formMessages.smsSendFailed,
       }));
       if (answer.ok) {
-        now.value = Date.now();
-        waitUntil.value = now.value + RESEND_AFTER_S * 1000;
+        const time = Date.now();
+        setNow(time);
+        setWaitUntil(time + RESEND_AFTER_S * 1000);
       }
       onSent(answer.ok ? null : answer.error);
     } catch {
       onSent(formMessages.networkError);
     } finally {
-      sending.value = false;
+      setSending(false);
     }
   }
 
   const waiting = secondsLeft > 0;
-  const disabled = hydrated.value &&
-    (waiting || sending.value ||
-      fieldError(mobileSchema, mobile.value) !== null);
+  const disabled = hydrated &&
+    (waiting || sending || fieldError(mobileSchema, mobile) !== null);
   return (
     <button
       type="submit"
