@@ -47,6 +47,7 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
     });
 
   const compressed = compressedFiles(compressedDir(manifest, config));
+  const preloadsOf = new Map<string, string>();
   // Each file's bytes, ETag and variants, made at its first request.
   const encoded: Record<string, Promise<EncodedFile>> = {};
   const encode = async (code: string): Promise<EncodedFile> => {
@@ -95,9 +96,15 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
         if (!entries[file]) throw new Error(`Island ${file} is not bundled`);
         return entries[file];
       });
-      const preloads = [...new Set([entries[BOOT], ...chunks].flat())].map(
-        (path) => `<link rel="modulepreload" href="${url(path)}">`,
-      );
+      // The same few sets of islands come back on every page: their preloads are worked out once.
+      const key = base + used.map(({ file }) => file).join("\n");
+      let preloads = preloadsOf.get(key);
+      if (preloads === undefined) {
+        preloads = [...new Set([entries[BOOT], ...chunks].flat())].map(
+          (path) => `<link rel="modulepreload" href="${url(path)}">`,
+        ).join("");
+        if (preloadsOf.size < 1000) preloadsOf.set(key, preloads);
+      }
       const data = islandDataJson({
         buildId: getBuildId(),
         islands: used.map(({ exportName, props }, i) => ({
@@ -107,7 +114,7 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
         })),
       });
       return {
-        head: preloads.join("") +
+        head: preloads +
           `<script type="module" nonce="${nonce}" src="${
             url(entries[BOOT][0])
           }"></script>`,

@@ -67,13 +67,24 @@ export function policyHeader(
   };
   const value = Object.entries(directives)
     .filter(([, sources]) => sources !== undefined)
-    .map(([name, sources]) => {
-      const directive = name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
-      return [directive, ...[sources].flat()].join(" ");
-    })
+    .map(([name, sources]) =>
+      [directiveName(name), ...[sources].flat()].join(" ")
+    )
     .join("; ");
   const header = policy.reportOnly
     ? "content-security-policy-report-only"
     : "content-security-policy";
   return [header, value];
+}
+
+const directiveNames = new Map<string, string>();
+
+/** `scriptSrc` → `script-src`, worked out once per name rather than on every page. */
+function directiveName(field: string): string {
+  let name = directiveNames.get(field);
+  if (name === undefined) {
+    name = field.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+    directiveNames.set(field, name);
+  }
+  return name;
 }

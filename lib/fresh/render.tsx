@@ -102,7 +102,9 @@ function assemble(doc: string, headExtra: string, bodyExtra: string): string {
   if (titles > 0) {
     head = head.replace(TITLE, "");
     let seen = 0;
-    headExtra = headExtra.replace(TITLE, (t) => ++seen === titles ? t : "");
+    if (titles > 1) {
+      headExtra = headExtra.replace(TITLE, (t) => ++seen === titles ? t : "");
+    }
   }
   let bodyEnd = rest.lastIndexOf("</body>");
   if (bodyEnd === -1) bodyEnd = rest.length;

@@ -42,11 +42,19 @@ export const ASSET_CACHE_BUST_KEY = "__frsh_c";
 /** Adds the build id to an absolute local path, so the file can be cached forever. */
 export function asset(path: string): string {
   if (!path.startsWith("/") || path.startsWith("//")) return path;
-  const url = new URL(path, "https://fresh.local");
-  if (url.searchParams.has(ASSET_CACHE_BUST_KEY)) return path;
-  url.searchParams.set(ASSET_CACHE_BUST_KEY, buildId);
-  return url.pathname + url.search + url.hash;
+  // Pages ask for the same few paths on every render; parsing a URL each time showed in profiles.
+  const key = `${buildId} ${path}`;
+  let busted = assetUrls.get(key);
+  if (busted === undefined) {
+    const url = new URL(path, "https://fresh.local");
+    if (url.searchParams.has(ASSET_CACHE_BUST_KEY)) return path;
+    url.searchParams.set(ASSET_CACHE_BUST_KEY, buildId);
+    busted = url.pathname + url.search + url.hash;
+    if (assetUrls.size < 1000) assetUrls.set(key, busted);
+  }
+  return busted;
 }
+const assetUrls = new Map<string, string>();
 /** The page being rendered: what it has collected, its nonce and, with `config.csp`, its policy. */
 export interface Rendering {
   head: ComponentChildren[];
