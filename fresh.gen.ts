@@ -9,6 +9,8 @@ import * as $_middleware from "./routes/_middleware.ts";
 import * as $account_provider_unbind from "./routes/account/[provider]/unbind.tsx";
 import * as $account_middleware from "./routes/account/_middleware.ts";
 import * as $account_index from "./routes/account/index.tsx";
+import * as $account_sessions from "./routes/account/sessions.tsx";
+import * as $account_sessions_revoke from "./routes/account/sessions/revoke.ts";
 import * as $dev_middleware from "./routes/dev/_middleware.ts";
 import * as $dev_qq_avatar_key_ from "./routes/dev/qq/avatar/[key].ts";
 import * as $dev_qq_oauth2_0_authorize from "./routes/dev/qq/oauth2.0/authorize.tsx";
@@ -38,6 +40,8 @@ const manifest = {
     "./routes/account/[provider]/unbind.tsx": $account_provider_unbind,
     "./routes/account/_middleware.ts": $account_middleware,
     "./routes/account/index.tsx": $account_index,
+    "./routes/account/sessions.tsx": $account_sessions,
+    "./routes/account/sessions/revoke.ts": $account_sessions_revoke,
     "./routes/dev/_middleware.ts": $dev_middleware,
     "./routes/dev/qq/avatar/[key].ts": $dev_qq_avatar_key_,
     "./routes/dev/qq/oauth2.0/authorize.tsx": $dev_qq_oauth2_0_authorize,

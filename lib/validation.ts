@@ -16,9 +16,12 @@ export const smsCodeSchema = z.string().check(
 export type AccountField = "mobile" | "password" | "sms_code";
 export type AccountForm = Record<AccountField, string>;
 
-export type FieldCheck<T> =
+/** The account page's fields: the new mobile's form is the bind form's, with the current password. */
+export type AccountPageField = AccountField | "old_password";
+
+export type FieldCheck<T, F extends string = AccountField> =
   | { ok: true; value: T }
-  | { ok: false; field: AccountField | "form"; message: string };
+  | { ok: false; field: F | "form"; message: string };
 
 /** The first message `schema` has for `value`, or null when it passes. */
 export function fieldError(
@@ -47,4 +50,43 @@ export function checkAccountForm(
     return { ok: false, field: "password", message: passwordError };
   }
   return { ok: true, value: { mobile, password, sms_code } };
+}
+
+/** 修改密码: the current password and a new one by the password rule. */
+export function checkPasswordChangeForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<{ old_password: string; password: string }, AccountPageField> {
+  const { old_password, password } = fields;
+  if (!old_password || !password) {
+    return { ok: false, field: "form", message: messages.missingFields };
+  }
+  const passwordError = fieldError(passwordSchema, password);
+  if (passwordError) {
+    return { ok: false, field: "password", message: passwordError };
+  }
+  return { ok: true, value: { old_password, password } };
+}
+
+/** 更换手机号: the current password, the new mobile and the code sent to it. */
+export function checkMobileChangeForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<AccountForm> {
+  const { mobile, password, sms_code } = fields;
+  if (!mobile || !password || !sms_code) {
+    return { ok: false, field: "form", message: messages.missingFields };
+  }
+  const mobileError = fieldError(mobileSchema, mobile);
+  if (mobileError) return { ok: false, field: "mobile", message: mobileError };
+  return { ok: true, value: { mobile, password, sms_code } };
+}
+
+/** 注销账号: the current password and the code sent to the account's mobile. */
+export function checkDeletionForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<{ password: string; sms_code: string }> {
+  const { password, sms_code } = fields;
+  if (!password || !sms_code) {
+    return { ok: false, field: "form", message: messages.missingFields };
+  }
+  return { ok: true, value: { password, sms_code } };
 }

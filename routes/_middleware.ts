@@ -3,6 +3,7 @@ import { currentApp } from "@/lib/app.ts";
 import { currentUser } from "@/lib/http/current_user.ts";
 import { HttpError, plainText } from "@/lib/http/errors.ts";
 import { checkBody } from "@/lib/http/forms.ts";
+import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
 import {
   clientAddress,
   isCrossOriginPost,
@@ -39,7 +40,10 @@ export async function handler(
         : { session: null, user: null };
       ctx.state.session = session;
       ctx.state.user = user;
-      return await ctx.next();
+      const response = await ctx.next();
+      return session?.renewed && session.remembered
+        ? withRenewedSessionCookie(app, req, response)
+        : response;
     } catch (error) {
       if (error instanceof HttpError) {
         return plainText(error.status, error.message);

@@ -37,7 +37,9 @@ export const handler: Handlers<Data, State> = {
     const next = safeNext(fields.next ?? ctx.url.searchParams.get("next"));
     const remembered = fields.remembered === "on";
     const result = await logIn(app, fields, clientAddress);
-    if (result.ok) return loggedInRedirect(app, req, result.user, next);
+    if (result.ok) {
+      return loggedInRedirect(app, req, result.user, next, { remembered });
+    }
     return ctx.render({
       next,
       username: fields.username?.slice(0, 64) ?? "",

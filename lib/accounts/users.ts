@@ -78,3 +78,64 @@ export function createUserIn(
     .set(usernameKey(user.username), user.id)
     .set(mobileKey(user.mobile), user.id);
 }
+
+/** The user `id` with its entry, for a write that must fail if the user changed since it was read. */
+export async function getUserEntry(
+  kv: Deno.Kv,
+  id: string,
+): Promise<Deno.KvEntryMaybe<User>> {
+  return await kv.get<User>(userKey(id));
+}
+
+/** Adds a new password hash for the user read as `entry` to `op`. */
+export function setPasswordIn(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<User>,
+  passwordHash: string,
+): Deno.AtomicOperation {
+  return op.check(entry).set(entry.key, { ...entry.value, passwordHash });
+}
+
+/** The user once moved to `mobile`: the username moves too when it was the old mobile. */
+export function withMobile(user: User, mobile: string): User {
+  return {
+    ...user,
+    mobile,
+    username: user.username === user.mobile ? mobile : user.username,
+  };
+}
+
+/**
+ * Adds the move of the user read as `entry` to `mobile` to `op`: the record and its index move together,
+ * and the username too when it was the old mobile (freeing the old mobile for someone else). The write
+ * fails if the new mobile (or username) was taken meanwhile.
+ */
+export function changeMobileIn(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<User>,
+  mobile: string,
+): Deno.AtomicOperation {
+  const user = entry.value;
+  const moved = withMobile(user, mobile);
+  op.check(entry)
+    .check({ key: mobileKey(mobile), versionstamp: null })
+    .delete(mobileKey(user.mobile))
+    .set(mobileKey(mobile), user.id);
+  if (moved.username !== user.username) {
+    op.check({ key: usernameKey(moved.username), versionstamp: null })
+      .delete(usernameKey(user.username))
+      .set(usernameKey(moved.username), user.id);
+  }
+  return op.set(entry.key, moved);
+}
+
+/** Adds the deletion of the user read as `entry` and its indexes to `op`. */
+export function deleteUserIn(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<User>,
+): Deno.AtomicOperation {
+  return op.check(entry)
+    .delete(entry.key)
+    .delete(usernameKey(entry.value.username))
+    .delete(mobileKey(entry.value.mobile));
+}

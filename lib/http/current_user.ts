@@ -1,13 +1,13 @@
 // Who the browser is logged in as: from the session cookie, never from the display-only username cookie.
 import type { App } from "@/lib/app.ts";
-import { getSession, type Session } from "@/lib/sessions/sessions.ts";
+import { getSession, type LiveSession } from "@/lib/sessions/sessions.ts";
 import { getUser, type User } from "@/lib/accounts/users.ts";
 import { sessionCookie } from "./login_cookies.ts";
 
 export async function currentUser(
   app: App,
   req: Request,
-): Promise<{ session: Session | null; user: User | null }> {
+): Promise<{ session: LiveSession | null; user: User | null }> {
   const id = sessionCookie(app, req);
   const session = id ? await getSession(app.kv, id, app.now()) : null;
   const user = session ? await getUser(app.kv, session.userId) : null;

@@ -1,7 +1,11 @@
 // The cookies of a logged-in browser: the session (HttpOnly; `__Host-session` in production) and the
 // `username` the pages show.
 import type { App } from "@/lib/app.ts";
-import { createSession, deleteSession } from "@/lib/sessions/sessions.ts";
+import {
+  createSession,
+  deleteSession,
+  SESSION_TTL_MS,
+} from "@/lib/sessions/sessions.ts";
 import type { User } from "@/lib/accounts/users.ts";
 import {
   appCookieName,
@@ -10,9 +14,19 @@ import {
   setCookie,
 } from "./cookies.ts";
 import { safeNext } from "./safe_next.ts";
+import { knownClientAddress } from "./security.ts";
 
 export const USERNAME_COOKIE = "username";
 const USERNAME_MAX_AGE_S = 15 * 24 * 3600;
+/** A remembered session's cookie lives as long as the session may: 14 days from its last use. */
+export const SESSION_MAX_AGE_S = SESSION_TTL_MS / 1000;
+
+export interface LoginOptions {
+  /** Cookies set already (the OAuth state's removal). */
+  headers?: Headers;
+  /** 记住登录: false gives a cookie that ends with the browser (a password login without the box ticked). */
+  remembered?: boolean;
+}
 
 /** The session cookie's name: `session`, or `__Host-session` in production. */
 export function sessionCookieName(app: Pick<App, "config">): string {
@@ -27,34 +41,74 @@ export function sessionCookie(
   return getCookies(req)[sessionCookieName(app)];
 }
 
-/**
- * Logs `user` in on a fresh session (dropping the browser's old one) and sends them to `next` with 303;
- * `headers` may carry other cookies already.
- */
+/** Logs `user` in on a fresh session (dropping the browser's old one) and sends them to `next` with 303. */
 export async function loggedInRedirect(
   app: App,
   req: Request,
   user: User,
   next: string,
-  headers = new Headers(),
+  { headers = new Headers(), remembered = true }: LoginOptions = {},
 ): Promise<Response> {
   // The Location is set before anything is written, so it can never fail after the login.
   headers.set("location", safeNext(next));
   const previous = sessionCookie(app, req);
   if (previous) await deleteSession(app.kv, previous);
-  const sessionId = await createSession(app.kv, user.id, app.now());
-  const secure = app.config.production;
-  setCookie(headers, sessionCookieName(app), sessionId, {
-    httpOnly: true,
-    secure,
-    sameSite: "Lax",
+  const sessionId = await createSession(app.kv, user.id, app.now(), {
+    remembered,
+    userAgent: req.headers.get("user-agent"),
+    clientAddress: knownClientAddress(req),
   });
+  setSessionCookie(app, headers, sessionId, remembered);
   setCookie(headers, USERNAME_COOKIE, user.username, {
     maxAge: USERNAME_MAX_AGE_S,
-    secure,
+    secure: app.config.production,
     sameSite: "Lax",
   });
   return new Response(null, { status: 303, headers });
+}
+
+/**
+ * Sets the session cookie: with Max-Age for a remembered session (sent again when the session is
+ * renewed, so it keeps pace), without one for a session that ends with the browser.
+ */
+export function setSessionCookie(
+  app: App,
+  headers: Headers,
+  sessionId: string,
+  remembered: boolean,
+): void {
+  setCookie(headers, sessionCookieName(app), sessionId, {
+    httpOnly: true,
+    secure: app.config.production,
+    sameSite: "Lax",
+    maxAge: remembered ? SESSION_MAX_AGE_S : undefined,
+  });
+}
+
+/**
+ * `response` with the session cookie sent again, its Max-Age counted from now: the session's expiry
+ * slid forward on this request. A response that set or cleared the cookie itself is left as it is.
+ */
+export function withRenewedSessionCookie(
+  app: App,
+  req: Request,
+  response: Response,
+): Response {
+  const sessionId = sessionCookie(app, req);
+  const name = `${sessionCookieName(app)}=`;
+  if (
+    !sessionId ||
+    response.headers.getSetCookie().some((cookie) => cookie.startsWith(name))
+  ) return response;
+  try {
+    setSessionCookie(app, response.headers, sessionId, true);
+    return response;
+  } catch {
+    // Immutable headers (a redirect's): copy it.
+    const copy = new Response(response.body, response);
+    setSessionCookie(app, copy.headers, sessionId, true);
+    return copy;
+  }
 }
 
 /** Ends the browser's session and sends it home. */

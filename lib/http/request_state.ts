@@ -1,12 +1,12 @@
 // What the root middleware puts on ctx.state for every route.
 import type { App } from "@/lib/app.ts";
-import type { Session } from "@/lib/sessions/sessions.ts";
+import type { LiveSession } from "@/lib/sessions/sessions.ts";
 import type { User } from "@/lib/accounts/users.ts";
 
 export interface State {
   app: App;
   /** The client's address, from the socket or, with TRUST_PROXY, X-Forwarded-For. */
   clientAddress: string;
-  session: Session | null;
+  session: LiveSession | null;
   user: User | null;
 }

@@ -63,6 +63,18 @@ export function withSecurityHeaders(
   return response;
 }
 
+/** `response` marked `Cache-Control: no-store`: it shows personal data or carries a bind token. */
+export function noStore(response: Response): Response {
+  try {
+    response.headers.set("cache-control", "no-store");
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set("cache-control", "no-store");
+    return copy;
+  }
+}
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
@@ -79,6 +91,23 @@ export function isCrossOriginPost(req: Request, url: URL): boolean {
 
 /** The client's address: the socket's, or with a trusted proxy the nearest hop in X-Forwarded-For. */
 export function clientAddress(
+  req: Request,
+  remote: Deno.Addr | undefined,
+  trustProxy: boolean,
+): string {
+  const address = addressOf(req, remote, trustProxy);
+  addresses.set(req, address);
+  return address;
+}
+
+/** The address `clientAddress` found for `req`, for what records it later (a new session), or "". */
+export function knownClientAddress(req: Request): string {
+  return addresses.get(req) ?? "";
+}
+
+const addresses = new WeakMap<Request, string>();
+
+function addressOf(
   req: Request,
   remote: Deno.Addr | undefined,
   trustProxy: boolean,

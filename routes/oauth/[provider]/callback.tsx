@@ -89,7 +89,7 @@ export function callbackHandlers(
             req,
             result.user,
             result.next,
-            headers,
+            { headers },
           );
         case "needs_binding":
           return ctx.render({

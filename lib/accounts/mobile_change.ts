@@ -1,0 +1,87 @@
+// 更换手机号 on the account page: the current password, a new mobile nobody has, and the code sent to
+// it. The user, its mobile index (and its username, when it was the old mobile), the code's use and
+// the end of every session are one write, so of two changes to one new mobile exactly one wins.
+import type { App } from "@/lib/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { messages } from "@/lib/messages.ts";
+import { consumeSmsCodeIn, returnSmsCodeTurn } from "@/lib/sms/codes.ts";
+import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
+import { type AccountField, checkMobileChangeForm } from "@/lib/validation.ts";
+import {
+  checkCurrentPassword,
+  checkFormSmsCode,
+  type FormFailure,
+} from "./_checks.ts";
+import {
+  changeMobileIn,
+  findUserByLogin,
+  getUserEntry,
+  type User,
+  withMobile,
+} from "./users.ts";
+
+export type MobileChangeResult =
+  | { ok: true; user: User }
+  | FormFailure<AccountField>;
+
+export async function changeMobile(
+  app: App,
+  user: User,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<MobileChangeResult> {
+  const result = await attemptChange(app, user, fields, clientAddress);
+  await recordAudit(app.kv, {
+    action: "mobile_change",
+    outcome: result.ok ? "changed" : `refused: ${result.message}`,
+    clientAddress,
+    userId: user.id,
+    mobile: result.ok ? result.user.mobile : fields.mobile?.slice(0, 32),
+  }, app.now());
+  return result;
+}
+
+async function attemptChange(
+  app: App,
+  user: User,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<MobileChangeResult> {
+  const form = checkMobileChangeForm(fields);
+  if (!form.ok) return form;
+  const { mobile, password, sms_code: smsCode } = form.value;
+  const refused = await checkCurrentPassword(
+    app,
+    user,
+    password,
+    clientAddress,
+    { uuid: fields.uuid, text: fields.image_code },
+    "password",
+    messages.passwordWrong,
+  );
+  if (refused) return refused;
+  const taken: MobileChangeResult = {
+    ok: false,
+    field: "mobile",
+    message: messages.mobileTaken,
+  };
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    // Read before the code: a racing change that took the mobile consumed its code in the same write.
+    if (await findUserByLogin(app.kv, mobile)) return taken;
+    const sms = await checkFormSmsCode(app, mobile, "change_mobile", smsCode);
+    if (!sms.ok) return sms;
+    const entry = await getUserEntry(app.kv, user.id);
+    if (!entry.value) {
+      await returnSmsCodeTurn(app.kv, sms.entry, app.now());
+      return { ok: false, field: "form", message: messages.busy };
+    }
+    const op = changeMobileIn(app.kv.atomic(), entry, mobile);
+    consumeSmsCodeIn(op, sms.entry);
+    endSessionsIn(op, await userSessions(app.kv, user.id));
+    if ((await op.commit()).ok) {
+      return { ok: true, user: withMobile(entry.value, mobile) };
+    }
+  }
+  return taken;
+}

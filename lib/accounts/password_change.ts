@@ -1,0 +1,71 @@
+// 修改密码 on the account page: the current password, then the new one. The password and the end of
+// every session of the user are one write; the browser that changed it is logged in again.
+import type { App } from "@/lib/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { messages } from "@/lib/messages.ts";
+import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
+import {
+  type AccountPageField,
+  checkPasswordChangeForm,
+} from "@/lib/validation.ts";
+import { checkCurrentPassword, type FormFailure } from "./_checks.ts";
+import { getUserEntry, setPasswordIn, type User } from "./users.ts";
+
+export type PasswordChangeResult =
+  | { ok: true; user: User }
+  | FormFailure<AccountPageField>;
+
+export async function changePassword(
+  app: App,
+  user: User,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<PasswordChangeResult> {
+  const result = await attemptChange(app, user, fields, clientAddress);
+  await recordAudit(app.kv, {
+    action: "password_change",
+    outcome: result.ok ? "changed" : `refused: ${result.message}`,
+    clientAddress,
+    userId: user.id,
+  }, app.now());
+  return result;
+}
+
+async function attemptChange(
+  app: App,
+  user: User,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<PasswordChangeResult> {
+  const form = checkPasswordChangeForm(fields);
+  if (!form.ok) return form;
+  const refused = await checkCurrentPassword(
+    app,
+    user,
+    form.value.old_password,
+    clientAddress,
+    { uuid: fields.uuid, text: fields.image_code },
+    "old_password",
+    messages.oldPasswordWrong,
+  );
+  if (refused) return refused;
+  const passwordHash = await app.passwords.hash(form.value.password);
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const entry = await getUserEntry(app.kv, user.id);
+    // Changed meanwhile by a reset or another change: the password just checked is no longer the one.
+    if (!entry.value || entry.value.passwordHash !== user.passwordHash) {
+      return {
+        ok: false,
+        field: "old_password",
+        message: messages.oldPasswordWrong,
+      };
+    }
+    const op = setPasswordIn(app.kv.atomic(), entry, passwordHash);
+    endSessionsIn(op, await userSessions(app.kv, user.id));
+    if ((await op.commit()).ok) {
+      return { ok: true, user: { ...entry.value, passwordHash } };
+    }
+  }
+  return { ok: false, field: "form", message: messages.busy };
+}

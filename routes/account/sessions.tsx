@@ -1,0 +1,90 @@
+// GET /account/sessions: where the user is logged in, this browser marked, each with a way to end it.
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { describeDevice, maskAddress } from "@/lib/sessions/devices.ts";
+import { listSessions } from "@/lib/sessions/sessions.ts";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
+
+interface SessionRow {
+  publicId: string;
+  device: string;
+  address: string;
+  startedAt: number;
+  lastUsedAt: number;
+  current: boolean;
+}
+
+interface Data {
+  sessions: SessionRow[];
+}
+
+export const handler: Handlers<Data, State> = {
+  async GET(_req, ctx) {
+    const { app, user, session } = ctx.state;
+    const sessions = await listSessions(app.kv, user!.id, app.now());
+    return ctx.render({
+      sessions: sessions.map((s) => ({
+        publicId: s.publicId,
+        device: describeDevice(s.userAgent),
+        address: maskAddress(s.clientAddress),
+        startedAt: s.createdAt,
+        lastUsedAt: s.refreshedAt,
+        current: s.publicId === session?.publicId,
+      })),
+    });
+  },
+};
+
+const shownTime = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai",
+  dateStyle: "short",
+  timeStyle: "short",
+});
+
+export default function Sessions({ data }: PageProps<Data, State>) {
+  const others = data.sessions.filter((s) => !s.current).length;
+  return (
+    <section class="card">
+      <Head>
+        <title>登录设备 - 美多商城</title>
+      </Head>
+      <h1>登录设备</h1>
+      <p class="lead">
+        这些设备登录了您的账号。不认识的设备请退出登录，并修改密码。
+      </p>
+      <ul class="sessions">
+        {data.sessions.map((s) => (
+          <li data-session={s.publicId} class={s.current ? "current" : ""}>
+            <strong data-field="device">{s.device}</strong>
+            {s.current && <span class="badge">本设备</span>}
+            <dl class="details">
+              <dt>登录地址</dt>
+              <dd data-field="address">{s.address}</dd>
+              <dt>登录时间</dt>
+              <dd data-field="started">{shownTime.format(s.startedAt)}</dd>
+              <dt>最近使用</dt>
+              <dd data-field="last-used">{shownTime.format(s.lastUsedAt)}</dd>
+            </dl>
+            {!s.current && (
+              <form method="post" action="/account/sessions/revoke">
+                <input type="hidden" name="session" value={s.publicId} />
+                <button type="submit" class="secondary">退出该设备</button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+      {others > 0 && (
+        <form method="post" action="/account/sessions/revoke">
+          <input type="hidden" name="others" value="1" />
+          <button type="submit" class="primary">退出其他所有设备</button>
+        </form>
+      )}
+      <p class="aside">
+        <a href="/account">返回我的账户</a>
+      </p>
+    </section>
+  );
+}
