@@ -28,7 +28,10 @@ export async function wireGet(
   const [statusLine, ...headerLines] = text.slice(0, headEnd).split("\r\n");
   const answer = new Headers(headerLines.map((line) => {
     const colon = line.indexOf(":");
-    return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+    return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()] as [
+      string,
+      string,
+    ];
   }));
   if (answer.get("transfer-encoding") === "chunked") {
     throw new Error(`${url} answered chunked; only sized bodies are counted`);
