@@ -5,9 +5,11 @@
 import { buildApp, copyApp } from "./_app_copy.ts";
 import { bind, prepareBinds } from "./_flow.ts";
 import { freePort, startApp } from "./_server.ts";
-import { get, runLoad } from "./_load.ts";
+import { runLoad } from "./_load.ts";
+import { runWrk } from "./_wrk.ts";
 const path = Deno.args[0] ?? "/register";
-const REQUESTS = 4000;
+const WRK = { threads: 2, connections: 16 };
+const SECONDS = 5;
 const BINDS = 100;
 const TOP = 25;
 
@@ -39,32 +41,34 @@ async function profileIn(appDir: string) {
     `http://127.0.0.1:${inspectPort}/json/list`,
   )).json();
   const inspector = await connect(targets[0].webSocketDebuggerUrl);
-  // "bind" profiles new-user binds, prepared first; anything else is a URL to GET.
-  let request: (i: number) => Promise<void>;
-  let count = REQUESTS, concurrency = 16;
+  // "bind" profiles new-user binds; anything else is a URL wrk GETs for a few seconds.
+  let load: () => Promise<number>;
   if (path === "bind") {
-    [count, concurrency] = [BINDS, 2 * navigator.hardwareConcurrency];
-    const binds = await prepareBinds(app, count + 8);
-    await runLoad((i) => bind(app.origin, binds[count + i]), {
+    const concurrency = 2 * navigator.hardwareConcurrency;
+    const binds = await prepareBinds(app, BINDS + 8);
+    await runLoad((i) => bind(app.origin, binds[BINDS + i]), {
       count: 8,
       concurrency,
     });
-    request = (i) => bind(app.origin, binds[i]);
+    load = async () =>
+      (await runLoad((i) => bind(app.origin, binds[i]), {
+        count: BINDS,
+        concurrency,
+      })).count;
   } else {
-    request = () => get(app.origin + path).then(() => {});
-    await runLoad(request, { count: 1000, concurrency }); // warm-up
+    await runWrk(app.origin + path, { ...WRK, seconds: 2 }); // warm-up
+    load = async () =>
+      (await runWrk(app.origin + path, { ...WRK, seconds: SECONDS })).requests;
   }
   await inspector.send("Profiler.enable");
   await inspector.send("Profiler.setSamplingInterval", { interval: 100 });
   await inspector.send("Profiler.start");
-  const load = await runLoad(request, { count, concurrency });
+  const count = await load();
   const { profile } = await inspector.send("Profiler.stop") as {
     profile: Profile;
   };
   inspector.close();
-  console.log(
-    `${path}: ${load.perSecond.toFixed(0)}/s while profiling, ${count} in all`,
-  );
+  console.log(`${path}: ${count} while profiling`);
   printSelfTimes(profile, count);
 }
 

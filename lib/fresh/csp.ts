@@ -61,9 +61,26 @@ export function policyHeader(
   policy: ContentSecurityPolicy,
   pageNonce: string,
 ): [name: string, value: string] {
+  // Pages of one app share a few policies: each is written out once, with a slot for the nonce.
+  const key = JSON.stringify(policy);
+  let template = headerTemplates.get(key);
+  if (template === undefined) {
+    template = headerTemplate(policy);
+    if (headerTemplates.size < 100) headerTemplates.set(key, template);
+  }
+  return [template.name, template.before + nonce(pageNonce) + template.after];
+}
+
+const headerTemplates = new Map<
+  string,
+  { name: string; before: string; after: string }
+>();
+const NONCE_SLOT = nonce("\0");
+
+function headerTemplate(policy: ContentSecurityPolicy) {
   const directives: ContentSecurityPolicyDirectives = {
     ...policy.directives,
-    scriptSrc: [...policy.directives.scriptSrc ?? [], nonce(pageNonce)],
+    scriptSrc: [...policy.directives.scriptSrc ?? [], NONCE_SLOT],
   };
   const value = Object.entries(directives)
     .filter(([, sources]) => sources !== undefined)
@@ -71,10 +88,14 @@ export function policyHeader(
       [directiveName(name), ...[sources].flat()].join(" ")
     )
     .join("; ");
-  const header = policy.reportOnly
-    ? "content-security-policy-report-only"
-    : "content-security-policy";
-  return [header, value];
+  const slot = value.lastIndexOf(NONCE_SLOT);
+  return {
+    name: policy.reportOnly
+      ? "content-security-policy-report-only"
+      : "content-security-policy",
+    before: value.slice(0, slot),
+    after: value.slice(slot + NONCE_SLOT.length),
+  };
 }
 
 const directiveNames = new Map<string, string>();

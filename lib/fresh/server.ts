@@ -79,7 +79,10 @@ export async function createHandler(
     const ctx = newContext(req, info);
     // As Fresh 1.x does, before anything else: `//` is `/`, and /about/ is sent to /about (no
     // middleware sees it; with slashes collapsed, //evil.example/ can't become an off-site Location).
-    ctx.url.pathname = ctx.url.pathname.replaceAll(/\/+/g, "/");
+    // Only when there is something to collapse: setting a URL's pathname parses it again.
+    if (ctx.url.pathname.includes("//")) {
+      ctx.url.pathname = ctx.url.pathname.replaceAll(/\/+/g, "/");
+    }
     if (ctx.url.pathname.length > 1 && ctx.url.pathname.endsWith("/")) {
       const location = ctx.url.pathname.replace(/\/+$/, "") + ctx.url.search;
       return new Response(null, { status: 307, headers: { location } });
