@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
 import { formMessages } from "@/lib/form_messages.ts";
 import {
@@ -63,37 +63,36 @@ const NAMES = Object.keys(FIELDS) as AccountField[];
  * stay until the field they belong to is edited.
  */
 export function AccountForm(props: AccountFormProps) {
-  const [values, setValues] = useState<Record<AccountField, string>>({
-    mobile: props.mobile,
-    password: "",
-    sms_code: "",
-  });
-  const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState(props.errors);
-  const [notice, setNotice] = useState(props.notice ?? "");
+  const values: Record<AccountField, Signal<string>> = {
+    mobile: useSignal(props.mobile),
+    password: useSignal(""),
+    sms_code: useSignal(""),
+  };
+  const submitted = useSignal(false);
+  const serverErrors = useSignal(props.errors);
+  const notice = useSignal(props.notice ?? "");
 
   const clientError = (name: AccountField) =>
-    fieldError(FIELDS[name].schema, values[name]);
+    fieldError(FIELDS[name].schema, values[name].value);
   // An empty field is not an error while you are still filling the form in.
   const shownError = (name: AccountField) =>
-    (values[name] || submitted ? clientError(name) : null) ??
-      serverErrors[name];
-  const missing = submitted && NAMES.some((name) => !values[name]);
+    (values[name].value || submitted.value ? clientError(name) : null) ??
+      serverErrors.value[name];
+  const missing = submitted.value && NAMES.some((name) => !values[name].value);
 
   const field = (name: AccountField, extra?: ComponentChildren) => {
     const input = (
       <input
         name={name}
         {...FIELDS[name].input}
-        value={values[name]}
+        value={values[name].value}
         onInput={(event) => {
-          const value = event.currentTarget.value;
-          setValues((old) => ({ ...old, [name]: value }));
-          setServerErrors((old) => ({
-            ...old,
+          values[name].value = event.currentTarget.value;
+          serverErrors.value = {
+            ...serverErrors.value,
             [name]: undefined,
             form: undefined,
-          }));
+          };
         }}
       />
     );
@@ -113,9 +112,10 @@ export function AccountForm(props: AccountFormProps) {
       class="account-form"
       noValidate
       onSubmit={(event) => {
-        setSubmitted(true);
+        submitted.value = true;
         if (NAMES.some((name) => clientError(name) !== null)) {
-          event.preventDefault();
+          event
+            .preventDefault();
         }
       }}
     >
@@ -127,18 +127,18 @@ export function AccountForm(props: AccountFormProps) {
         <SmsCodeButton
           mobile={values.mobile}
           onSent={(error) => {
-            setServerErrors((old) => ({
-              ...old,
+            serverErrors.value = {
+              ...serverErrors.value,
               sms_code: error ?? undefined,
-            }));
-            setNotice(error ? "" : formMessages.smsCodeSent);
+            };
+            notice.value = error ? "" : formMessages.smsCodeSent;
           }}
         />,
       )}
-      {notice && <p class="notice" role="status">{notice}</p>}
+      {notice.value && <p class="notice" role="status">{notice.value}</p>}
       <FieldMessage
         id="form"
-        message={missing ? formMessages.missingFields : serverErrors.form}
+        message={missing ? formMessages.missingFields : serverErrors.value.form}
       />
       <button type="submit" class="primary">{props.submitLabel}</button>
     </form>

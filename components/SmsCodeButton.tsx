@@ -1,4 +1,5 @@
-import { useEffect, useState } from "preact/hooks";
+import { type Signal, useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
 import { formMessages } from "@/lib/form_messages.ts";
 import { RESEND_AFTER_S } from "@/lib/sms/codes.ts";
 import { fieldError, mobileSchema } from "@/lib/validation.ts";
@@ -6,7 +7,7 @@ import { fieldError, mobileSchema } from "@/lib/validation.ts";
 export const SEND_SMS_ACTION = "send_sms";
 
 interface Props {
-  mobile: string;
+  mobile: Signal<string>;
   /** Told the outcome of a send: null when sent, else the message to show. */
   onSent: (error: string | null) => void;
 }
@@ -16,29 +17,33 @@ interface Props {
  * with it, it calls POST /sms_codes/<mobile> and counts down 60 s before another code can be asked for.
  */
 export function SmsCodeButton({ mobile, onSent }: Props) {
-  const [hydrated, setHydrated] = useState(false);
+  const hydrated = useSignal(false);
   // Counted from a fixed end, so the wait is 60 s however late the timer fires.
-  const [waitUntil, setWaitUntil] = useState(0);
-  const [now, setNow] = useState(0);
-  const [sending, setSending] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  const waitUntil = useSignal(0);
+  const now = useSignal(0);
+  const sending = useSignal(false);
   useEffect(() => {
-    if (waitUntil === 0) return;
+    hydrated.value = true;
+  }, []);
+  useEffect(() => {
+    if (waitUntil.value === 0) return;
     const timer = setInterval(() => {
-      const time = Date.now();
-      setNow(time);
-      if (time >= waitUntil) clearInterval(timer);
+      now.value = Date.now();
+      if (now.value >= waitUntil.value) clearInterval(timer);
     }, 250);
     return () => clearInterval(timer);
-  }, [waitUntil]);
-  const secondsLeft = Math.max(0, Math.ceil((waitUntil - now) / 1000));
+  }, [waitUntil.value]);
+  const secondsLeft = Math.max(
+    0,
+    Math.ceil((waitUntil.value - now.value) / 1000),
+  );
 
   async function send(event: Event) {
     event.preventDefault();
-    setSending(true);
+    sending.value = true;
     try {
       const response = await fetch(
-        `/sms_codes/${encodeURIComponent(mobile)}`,
+        `/sms_codes/${encodeURIComponent(mobile.value)}`,
         { method: "POST" },
       );
       const answer = await response.json().catch(() => ({
@@ -46,21 +51,21 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
         error: formMessages.smsSendFailed,
       }));
       if (answer.ok) {
-        const time = Date.now();
-        setNow(time);
-        setWaitUntil(time + RESEND_AFTER_S * 1000);
+        now.value = Date.now();
+        waitUntil.value = now.value + RESEND_AFTER_S * 1000;
       }
       onSent(answer.ok ? null : answer.error);
     } catch {
       onSent(formMessages.networkError);
     } finally {
-      setSending(false);
+      sending.value = false;
     }
   }
 
   const waiting = secondsLeft > 0;
-  const disabled = hydrated &&
-    (waiting || sending || fieldError(mobileSchema, mobile) !== null);
+  const disabled = hydrated.value &&
+    (waiting || sending.value ||
+      fieldError(mobileSchema, mobile.value) !== null);
   return (
     <button
       type="submit"

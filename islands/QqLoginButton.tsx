@@ -1,22 +1,19 @@
-import { useRef, useState } from "preact/hooks";
+import { useSignal } from "@preact/signals";
 
 /** The way into QQ login; once clicked it says so and ignores further clicks, so one login starts once. */
 export default function QqLoginButton({ next }: { next: string }) {
-  const [leaving, setLeaving] = useState(false);
-  // Read at the click itself: a second click may come before the first one's re-render.
-  const clicked = useRef(false);
+  const leaving = useSignal(false);
   return (
     <a
       class="button qq"
       href={`/oauth/qq/login?next=${encodeURIComponent(next)}`}
-      aria-disabled={leaving ? "true" : undefined}
+      aria-disabled={leaving.value ? "true" : undefined}
       onClick={(event) => {
-        if (clicked.current) event.preventDefault();
-        clicked.current = true;
-        setLeaving(true);
+        if (leaving.value) event.preventDefault();
+        leaving.value = true;
       }}
     >
-      {leaving ? "正在前往QQ…" : "QQ登录"}
+      {leaving.value ? "正在前往QQ…" : "QQ登录"}
     </a>
   );
 }
