@@ -17,6 +17,13 @@ import * as $dev_qq_oauth2_0_authorize from "./routes/dev/qq/oauth2.0/authorize.
 import * as $dev_qq_oauth2_0_me from "./routes/dev/qq/oauth2.0/me.ts";
 import * as $dev_qq_oauth2_0_token from "./routes/dev/qq/oauth2.0/token.ts";
 import * as $dev_qq_user_get_user_info from "./routes/dev/qq/user/get_user_info.ts";
+import * as $dev_wechat_connect_qrconnect from "./routes/dev/wechat/connect/qrconnect.tsx";
+import * as $dev_wechat_sns_oauth2_access_token from "./routes/dev/wechat/sns/oauth2/access_token.ts";
+import * as $dev_wechat_sns_userinfo from "./routes/dev/wechat/sns/userinfo.ts";
+import * as $dev_weibo_2_users_show_json from "./routes/dev/weibo/2/users/show.json.ts";
+import * as $dev_weibo_oauth2_access_token from "./routes/dev/weibo/oauth2/access_token.ts";
+import * as $dev_weibo_oauth2_authorize from "./routes/dev/weibo/oauth2/authorize.tsx";
+import * as $dev_weibo_oauth2_get_token_info from "./routes/dev/weibo/oauth2/get_token_info.ts";
 import * as $image_codes_uuid_ from "./routes/image_codes/[uuid].ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
@@ -48,6 +55,15 @@ const manifest = {
     "./routes/dev/qq/oauth2.0/me.ts": $dev_qq_oauth2_0_me,
     "./routes/dev/qq/oauth2.0/token.ts": $dev_qq_oauth2_0_token,
     "./routes/dev/qq/user/get_user_info.ts": $dev_qq_user_get_user_info,
+    "./routes/dev/wechat/connect/qrconnect.tsx": $dev_wechat_connect_qrconnect,
+    "./routes/dev/wechat/sns/oauth2/access_token.ts":
+      $dev_wechat_sns_oauth2_access_token,
+    "./routes/dev/wechat/sns/userinfo.ts": $dev_wechat_sns_userinfo,
+    "./routes/dev/weibo/2/users/show.json.ts": $dev_weibo_2_users_show_json,
+    "./routes/dev/weibo/oauth2/access_token.ts": $dev_weibo_oauth2_access_token,
+    "./routes/dev/weibo/oauth2/authorize.tsx": $dev_weibo_oauth2_authorize,
+    "./routes/dev/weibo/oauth2/get_token_info.ts":
+      $dev_weibo_oauth2_get_token_info,
     "./routes/image_codes/[uuid].ts": $image_codes_uuid_,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,

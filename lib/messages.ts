@@ -38,5 +38,13 @@ export function providerMessages(name: string) {
     stateInvalid: `${name}登录已失效或不是从本浏览器发起，请重新登录`,
     noCode: `${name}未返回授权码`,
     unavailable: `${name}服务暂时不可用，请稍后再试`,
+    // Trouble on the way to the provider, whichever provider.
+    timeout: `${name}服务器响应超时，请稍后再试`,
+    network: `无法连接${name}服务器，请稍后再试`,
+    badStatus: `${name}服务器暂时不可用，请稍后再试`,
+    badResponse: `${name}服务器的应答无法识别，请稍后再试`,
+    clientMismatch: `${name}返回的应用与本站不符，请重新${name}登录`,
+    errorCode: (code: number | string, known?: string) =>
+      `${known ?? `${name}接口返回错误`}（错误码${code}）`,
   };
 }

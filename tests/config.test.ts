@@ -62,6 +62,41 @@ Deno.test("configuration", async (t) => {
     equal(config.publicOrigin, "https://shop.example");
   });
 
+  await t.step(
+    "production offers WeChat and Weibo only with their credentials; development simulates them",
+    () => {
+      const without = parseConfig(PRODUCTION);
+      for (const id of ["wechat", "weibo"]) {
+        equal(without.providers[id].enabled, false, id);
+        equal(without.providers[id].simulator, false, id);
+      }
+      const withThem = parseConfig({
+        ...PRODUCTION,
+        WECHAT_APP_ID: "wx0123456789abcdef",
+        WECHAT_APP_SECRET: "wechat-secret",
+        WEIBO_CLIENT_ID: "3712345678",
+        WEIBO_CLIENT_SECRET: "weibo-secret",
+        WEIBO_API_BASE: "https://weibo-proxy.example/",
+      });
+      for (const id of ["wechat", "weibo"]) {
+        equal(withThem.providers[id].enabled, true, id);
+        equal(withThem.providers[id].simulator, false, id);
+      }
+      equal(withThem.providers.wechat.clientId, "wx0123456789abcdef");
+      equal(
+        withThem.providers.weibo.bases.api,
+        "https://weibo-proxy.example/",
+      );
+      const development = parseConfig({
+        WECHAT_APP_ID: "wx0123456789abcdef",
+        WECHAT_APP_SECRET: "wechat-secret",
+      });
+      equal(development.providers.wechat.simulator, false);
+      equal(development.providers.weibo.simulator, true);
+      equal(development.providers.qq.simulator, true);
+    },
+  );
+
   await t.step("PUBLIC_ORIGIN is kept as an origin", () => {
     equal(
       parseConfig({ PUBLIC_ORIGIN: "https://Shop.Example:443/" }).publicOrigin,
@@ -78,6 +113,13 @@ Deno.test("configuration", async (t) => {
     () => {
       const bad: [Record<string, string>, RegExp][] = [
         [{ PORT: "eighty" }, /^PORT /],
+        [{ WECHAT_APP_ID: "wx0123456789abcdef" }, /^WECHAT_APP_SECRET /],
+        [{ WEIBO_CLIENT_SECRET: "secret" }, /^WEIBO_CLIENT_ID /],
+        [{ WECHAT_APP_ID: "wx 01", WECHAT_APP_SECRET: "s" }, /^WECHAT_APP_ID /],
+        [{ WECHAT_OPEN_BASE: "ftp://x" }, /^WECHAT_OPEN_BASE /],
+        [{ WECHAT_API_BASE: "nope" }, /^WECHAT_API_BASE /],
+        [{ WEIBO_API_BASE: "nope" }, /^WEIBO_API_BASE /],
+        [{ WEIBO_REDIRECT_URI: "nope" }, /^WEIBO_REDIRECT_URI /],
         [{ PORT: "70000" }, /^PORT /],
         [{ APP_ENV: "staging" }, /^APP_ENV /],
         [{ SECRET_KEY: "short" }, /^SECRET_KEY /],

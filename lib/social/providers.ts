@@ -2,10 +2,14 @@
 // beside a simulator if it has one) and one line here; the config, routes and pages follow from it.
 import type { Config } from "@/lib/config.ts";
 import { qq } from "@/lib/qq/provider.ts";
+import { wechat } from "@/lib/wechat/provider.ts";
+import { weibo } from "@/lib/weibo/provider.ts";
 import type { Provider } from "./provider.ts";
 
 export const PROVIDERS: readonly Provider[] = [
   qq,
+  wechat,
+  weibo,
 ];
 
 /** The provider with `id` when `config` offers it, else null (unknown, or not configured in production). */

@@ -4,6 +4,7 @@ import { type AppHandler, appHandler } from "@/lib/http/serve.ts";
 import { useApp } from "@/lib/app.ts";
 import { PRESET_IDENTITIES, type QqIdentity } from "@/lib/qq/simulator.ts";
 import type { TestApp } from "@/tests/_app.ts";
+import type { TestIdentity } from "@/tests/_identities.ts";
 
 export const ORIGIN = "http://localhost:8000";
 export const XIAOMING = PRESET_IDENTITIES[0];
@@ -76,6 +77,29 @@ export class TestBrowser {
     const granted = await this.post(authorize.pathname + authorize.search, {
       ...identity,
     });
+    const callback = new URL(granted.headers.get("location")!);
+    return await this.get(callback.pathname + callback.search);
+  }
+
+  /** A login with `identity`'s provider, through its simulator up to the callback; the callback's answer. */
+  async login(identity: TestIdentity, next = "/"): Promise<Response> {
+    const start = await this.get(
+      `/oauth/${identity.provider}/login?next=${encodeURIComponent(next)}`,
+    );
+    if (start.status !== 302) {
+      throw new Error(`${identity.provider} login answered ${start.status}`);
+    }
+    const authorize = new URL(start.headers.get("location")!);
+    const granted = await this.post(
+      authorize.pathname + authorize.search,
+      identity.form,
+    );
+    if (granted.status !== 302) {
+      throw new Error(
+        `the ${identity.provider} simulator answered ${granted.status}: ${await granted
+          .text()}`,
+      );
+    }
     const callback = new URL(granted.headers.get("location")!);
     return await this.get(callback.pathname + callback.search);
   }

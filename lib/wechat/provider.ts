@@ -1,0 +1,86 @@
+// WeChat's website login (微信开放平台 网站应用) as a login provider. A binding is keyed by the unionid
+// when WeChat gives one, so a user's web and app logins are one identity, else by the openid.
+import type { App } from "@/lib/app.ts";
+import {
+  type Identity,
+  type Provider,
+  type ProviderSettings,
+  providerSettings,
+} from "@/lib/social/provider.ts";
+import {
+  authorizeUrl,
+  exchangeCode,
+  fetchUserInfo,
+  WechatError,
+  type WechatSettings,
+} from "./client.ts";
+
+export const wechat: Provider = {
+  id: "wechat",
+  name: "微信",
+  callbackPath: "/oauth/wechat/callback",
+  env: {
+    clientId: "WECHAT_APP_ID",
+    clientSecret: "WECHAT_APP_SECRET",
+    redirectUri: "WECHAT_REDIRECT_URI",
+    bases: {
+      open: { env: "WECHAT_OPEN_BASE", default: "https://open.weixin.qq.com" },
+      api: { env: "WECHAT_API_BASE", default: "https://api.weixin.qq.com" },
+    },
+  },
+  requiredInProduction: false,
+  simulator: {
+    path: "/dev/wechat",
+    clientId: "wx5e1d6c7b8a9f0e1d",
+    clientSecret: "wechat-simulator-development-secret",
+  },
+  client(settings) {
+    const wechatSettings = toWechatSettings(settings);
+    return {
+      authorizeUrl: (state) => authorizeUrl(wechatSettings, state),
+      identify: (code) => identify(wechatSettings, code),
+    };
+  },
+};
+
+/** The settings `app` talks to WeChat (or, in development, its simulator) with. */
+export function wechatSettingsFor(
+  app: Pick<App, "config" | "fetch" | "origin">,
+): WechatSettings {
+  return toWechatSettings(providerSettings(app, wechat));
+}
+
+async function identify(
+  settings: WechatSettings,
+  code: string,
+): Promise<Identity> {
+  const grant = await exchangeCode(settings, code);
+  // The nickname only decorates the bind form; WeChat failing to give it is no reason to stop.
+  const user = await fetchUserInfo(settings, grant).catch((error) => {
+    if (error instanceof WechatError) return null;
+    throw error;
+  });
+  if (grant.unionid && user?.unionid && grant.unionid !== user.unionid) {
+    throw new WechatError("bad_response");
+  }
+  const unionid = grant.unionid ?? user?.unionid;
+  return {
+    provider: wechat.id,
+    uid: unionid ?? grant.openid,
+    ...(unionid ? { unionid } : {}),
+    nickname: user?.nickname ?? null,
+    avatar: user?.headimgurl ?? null,
+  };
+}
+
+function toWechatSettings(settings: ProviderSettings): WechatSettings {
+  return {
+    openBase: settings.bases.open,
+    apiBase: settings.bases.api,
+    appId: settings.clientId,
+    appSecret: settings.clientSecret,
+    redirectUri: settings.redirectUri,
+    fetch: settings.fetch,
+    timeoutMs: settings.timeoutMs,
+  };
+}

@@ -1,0 +1,292 @@
+// A stand-in for Weibo's OAuth 2.0 in development, served by the app itself under /dev/weibo: the
+// authorize page (pick a Weibo user), then POST /oauth2/access_token, POST /oauth2/get_token_info and
+// GET /2/users/show.json answering as Weibo does, its refusals as {"error","error_code",…} with 400,
+// and its uids as numbers in some replies and strings in others. routes/dev/_middleware.ts keeps it
+// unreachable unless Weibo's simulator is on. It imports the provider it stands in for, never the reverse.
+//
+// KV layout (times come from the injected clock; expireIn only sweeps old entries away):
+//
+// | key                                   | value                                              | lives  |
+// | ------------------------------------- | -------------------------------------------------- | ------ |
+// | ["weibo_simulator_codes", code]       | GrantedCode: clientId, redirectUri, uid, used       | 10 min |
+// | ["weibo_simulator_tokens", token]     | IssuedToken: clientId, uid, createdAt, expiresAt    | 5 years |
+// | ["weibo_simulator_identities", uid]   | WeiboIdentity: uid, screenName                      | kept   |
+import type { App } from "@/lib/app.ts";
+import { randomId } from "@/lib/_crypto.ts";
+import { weibo } from "./provider.ts";
+
+export const SIMULATOR_CLIENT_ID = weibo.simulator.clientId;
+export const SIMULATOR_CLIENT_SECRET = weibo.simulator.clientSecret;
+export const CODE_TTL_MS = 10 * 60 * 1000;
+/** What Weibo's tokens say they live (about five years). */
+export const ACCESS_TOKEN_TTL_SECONDS = 157_679_999;
+
+export interface WeiboIdentity {
+  /** Weibo's uids are 10 digits. */
+  uid: string;
+  screenName: string;
+}
+
+export const PRESET_IDENTITIES: readonly WeiboIdentity[] = [
+  { uid: "1404376560", screenName: "微博小明" },
+  { uid: "2803301701", screenName: "微博小红" },
+  { uid: "5689012345", screenName: "吃瓜群众" },
+];
+
+/** What the simulator needs from the app: its KV and its clock. */
+export type Simulator = Pick<App, "kv" | "now">;
+
+/** Weibo refusing a request: its error name, code and description. */
+export class WeiboRefusal extends Error {
+  override name = "WeiboRefusal";
+
+  constructor(
+    readonly error: string,
+    readonly errorCode: number,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
+const refusals = {
+  invalidRequest: () =>
+    new WeiboRefusal("invalid_request", 21323, "miss required parameter"),
+  invalidClient: () =>
+    new WeiboRefusal("invalid_client", 21324, "client id or secret wrong"),
+  redirectMismatch: () =>
+    new WeiboRefusal("redirect_uri_mismatch", 21322, "redirect uri mismatch"),
+  invalidGrant: () =>
+    new WeiboRefusal("invalid_grant", 21325, "invalid authorization code"),
+  unsupportedGrant: () =>
+    new WeiboRefusal("unsupported_grant_type", 21328, "unsupported grant"),
+  unsupportedResponse: () =>
+    new WeiboRefusal("unsupported_response_type", 21329, "unsupported type"),
+  invalidToken: () =>
+    new WeiboRefusal("invalid_access_token", 21332, "invalid_access_token"),
+  expiredToken: () => new WeiboRefusal("expired_token", 21327, "expired_token"),
+  noUser: () => new WeiboRefusal("User does not exists!", 20003, "no user"),
+};
+
+export interface AuthorizeRequest {
+  clientId: string;
+  redirectUri: string;
+  state: string | null;
+}
+
+interface GrantedCode {
+  clientId: string;
+  redirectUri: string;
+  uid: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+interface IssuedToken {
+  clientId: string;
+  uid: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+const codeKey = (code: string) => ["weibo_simulator_codes", code];
+const tokenKey = (token: string) => ["weibo_simulator_tokens", token];
+const identityKey = (uid: string) => ["weibo_simulator_identities", uid];
+
+/** Validates /oauth2/authorize's query as Weibo does; `registeredRedirectUri` is the app's callback. */
+export function readAuthorizeRequest(
+  query: URLSearchParams,
+  registeredRedirectUri: string,
+): AuthorizeRequest {
+  const clientId = query.get("client_id");
+  if (!clientId) throw refusals.invalidRequest();
+  if (clientId !== SIMULATOR_CLIENT_ID) throw refusals.invalidClient();
+  const responseType = query.get("response_type") ?? "code";
+  if (responseType !== "code") throw refusals.unsupportedResponse();
+  const redirectUri = query.get("redirect_uri");
+  if (redirectUri !== registeredRedirectUri) throw refusals.redirectMismatch();
+  return { clientId, redirectUri, state: query.get("state") };
+}
+
+/** The identity the page's form chose, or what is wrong with the form. */
+export function readIdentity(
+  form: Record<string, string | undefined>,
+): { identity: WeiboIdentity } | { problem: string } {
+  const screenName = form.screen_name?.trim() ?? "";
+  if (screenName.length < 1 || screenName.length > 30) {
+    return { problem: "请输入1-30个字符的微博昵称" };
+  }
+  const uid = form.uid?.trim() || newUid();
+  if (!/^[1-9]\d{4,15}$/.test(uid)) {
+    return { problem: "uid应为5-16位数字，留空则自动生成" };
+  }
+  return { identity: { uid, screenName } };
+}
+
+/** The identities to offer: the presets, then ones used before. */
+export async function knownIdentities(
+  sim: Simulator,
+): Promise<WeiboIdentity[]> {
+  const identities = [...PRESET_IDENTITIES];
+  const stored = sim.kv.list<WeiboIdentity>({
+    prefix: ["weibo_simulator_identities"],
+  }, { limit: 20 });
+  for await (const { value } of stored) {
+    if (!identities.some((known) => known.uid === value.uid)) {
+      identities.push(value);
+    }
+  }
+  return identities;
+}
+
+/** `identity` authorized the app: remembers it, and answers the callback URL with a code. */
+export async function grantCode(
+  sim: Simulator,
+  request: AuthorizeRequest,
+  identity: WeiboIdentity,
+): Promise<string> {
+  const code = randomHex(16);
+  const granted: GrantedCode = {
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    uid: identity.uid,
+    expiresAt: sim.now() + CODE_TTL_MS,
+    used: false,
+  };
+  const commit = await sim.kv.atomic()
+    .check({ key: codeKey(code), versionstamp: null })
+    .set(codeKey(code), granted, { expireIn: CODE_TTL_MS })
+    .set(identityKey(identity.uid), identity)
+    .commit();
+  if (!commit.ok) throw new Error("Weibo simulator: code collision");
+  const callback = new URL(request.redirectUri);
+  callback.searchParams.set("code", code);
+  if (request.state !== null) callback.searchParams.set("state", request.state);
+  return callback.href;
+}
+
+/** POST /oauth2/access_token: a code, once, for an access token and the uid (a string here). */
+export async function redeemCode(sim: Simulator, form: URLSearchParams) {
+  const clientId = form.get("client_id");
+  const secret = form.get("client_secret");
+  if (!clientId || !secret) throw refusals.invalidRequest();
+  if (clientId !== SIMULATOR_CLIENT_ID || secret !== SIMULATOR_CLIENT_SECRET) {
+    throw refusals.invalidClient();
+  }
+  if (form.get("grant_type") !== "authorization_code") {
+    throw refusals.unsupportedGrant();
+  }
+  const code = form.get("code");
+  const redirectUri = form.get("redirect_uri");
+  if (!code || !redirectUri) throw refusals.invalidRequest();
+  if (!/^[0-9a-f]{32}$/.test(code)) throw refusals.invalidGrant();
+  const entry = await sim.kv.get<GrantedCode>(codeKey(code));
+  const granted = entry.value;
+  if (
+    !granted || granted.used || granted.clientId !== clientId ||
+    sim.now() >= granted.expiresAt
+  ) throw refusals.invalidGrant();
+  if (granted.redirectUri !== redirectUri) throw refusals.redirectMismatch();
+  const accessToken = `2.00${randomId(24)}`;
+  const issued: IssuedToken = {
+    clientId,
+    uid: granted.uid,
+    createdAt: sim.now(),
+    expiresAt: sim.now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
+  };
+  const commit = await sim.kv.atomic()
+    .check(entry) // a concurrent redemption of the same code loses here
+    .set(codeKey(code), { ...granted, used: true }, { expireIn: CODE_TTL_MS })
+    .set(tokenKey(accessToken), issued, {
+      expireIn: ACCESS_TOKEN_TTL_SECONDS * 1000,
+    })
+    .commit();
+  if (!commit.ok) throw refusals.invalidGrant();
+  return {
+    access_token: accessToken,
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    remind_in: String(ACCESS_TOKEN_TTL_SECONDS),
+    uid: granted.uid,
+  };
+}
+
+/** POST /oauth2/get_token_info: whose token it is, and whose app's (uid and appkey as numbers here). */
+export async function tokenInfo(sim: Simulator, form: URLSearchParams) {
+  const issued = await liveToken(sim, form.get("access_token"));
+  return {
+    uid: Number(issued.uid),
+    appkey: Number(issued.clientId),
+    scope: null,
+    create_at: Math.floor(issued.createdAt / 1000),
+    expire_in: Math.floor((issued.expiresAt - sim.now()) / 1000),
+  };
+}
+
+/** GET /2/users/show.json: a user's profile (id a number, idstr a string). */
+export async function showUser(sim: Simulator, query: URLSearchParams) {
+  await liveToken(sim, query.get("access_token"));
+  const uid = query.get("uid") ?? "";
+  const identity = /^\d{1,20}$/.test(uid)
+    ? (await sim.kv.get<WeiboIdentity>(identityKey(uid))).value
+    : null;
+  if (!identity) throw refusals.noUser();
+  return {
+    id: Number(identity.uid),
+    idstr: identity.uid,
+    screen_name: identity.screenName,
+    name: identity.screenName,
+    profile_image_url: "",
+    gender: "n",
+  };
+}
+
+/** POST /oauth2/access_token with its `form`, answered as Weibo does. */
+export function answerTokenRequest(sim: Simulator, form: URLSearchParams) {
+  return answer(() => redeemCode(sim, form));
+}
+
+/** POST /oauth2/get_token_info with its `form`. */
+export function answerTokenInfoRequest(sim: Simulator, form: URLSearchParams) {
+  return answer(() => tokenInfo(sim, form));
+}
+
+/** GET /2/users/show.json. */
+export function answerShowUserRequest(sim: Simulator, url: URL) {
+  return answer(() => showUser(sim, url.searchParams));
+}
+
+async function liveToken(sim: Simulator, token: string | null) {
+  if (!token) throw refusals.invalidRequest();
+  const issued = /^[\w.-]{1,64}$/.test(token)
+    ? (await sim.kv.get<IssuedToken>(tokenKey(token))).value
+    : null;
+  if (!issued) throw refusals.invalidToken();
+  if (sim.now() >= issued.expiresAt) throw refusals.expiredToken();
+  return issued;
+}
+
+async function answer(work: () => Promise<object>): Promise<Response> {
+  try {
+    return Response.json(await work());
+  } catch (error) {
+    if (!(error instanceof WeiboRefusal)) throw error;
+    return Response.json({
+      error: error.error,
+      error_code: error.errorCode,
+      error_description: error.message,
+    }, { status: 400 });
+  }
+}
+
+/** A Weibo-like uid: 10 digits, not starting with 0. */
+export function newUid(): string {
+  const [first, ...rest] = crypto.getRandomValues(new Uint8Array(10));
+  return `${1 + first % 9}${rest.map((byte) => byte % 10).join("")}`;
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(bytes)),
+    (byte) => byte.toString(16).padStart(2, "0"),
+  ).join("");
+}
