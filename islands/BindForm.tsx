@@ -1,4 +1,5 @@
 import { AccountForm, FieldMessage } from "@/components/AccountForm.tsx";
+import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 
 export interface BindFormProps {
   /** The provider's callback, which takes the bind. */
@@ -10,6 +11,8 @@ export interface BindFormProps {
   /** Why a provider login failed, shown beside it. */
   reason?: string;
   notice?: string;
+  /** Past the login limit: the image code the next attempt must carry. */
+  imageCodeUuid?: string;
 }
 
 export default function BindForm(props: BindFormProps) {
@@ -22,6 +25,12 @@ export default function BindForm(props: BindFormProps) {
       notice={props.notice}
     >
       <input type="hidden" name="access_token" value={props.accessToken} />
+      {props.imageCodeUuid && (
+        <ImageCodeField
+          uuid={props.imageCodeUuid}
+          error={props.errors.image_code}
+        />
+      )}
       <FieldMessage id="access_token" message={props.errors.access_token} />
       <FieldMessage id="account" message={props.errors.account} />
       {props.errors.provider && (

@@ -9,7 +9,7 @@ import {
   openBindToken,
   useBindTokenIn,
 } from "./bind_tokens.ts";
-import { startLoginAttempt } from "@/lib/accounts/throttle.ts";
+import { admitPasswordCheck } from "@/lib/accounts/throttle.ts";
 import { messages } from "@/lib/messages.ts";
 import {
   checkSmsCode,
@@ -34,6 +34,7 @@ export type BindField =
   | "sms_code"
   | "access_token"
   | "account"
+  | "image_code"
   | "provider";
 
 export type BindResult =
@@ -44,6 +45,8 @@ export type BindResult =
     message: string;
     reason?: string;
     uid?: string;
+    /** Past the login limit: the form shows a new image code, which the next attempt must carry. */
+    captcha?: boolean;
   };
 
 /** Binds the identity in `fields.access_token` to the account of `fields.mobile`, and records the attempt. */
@@ -116,16 +119,21 @@ async function attemptBind(
     if (found.user) {
       user = found.user;
       if (verifiedHash !== user.passwordHash) {
-        const attempt = await startLoginAttempt(kv, mobile, clientAddress, now);
+        // Past the login limit only an attempt with a solved image code is checked (and it may be the owner).
+        const admission = await admitPasswordCheck(app, mobile, clientAddress, {
+          uuid: fields.uuid,
+          text: fields.image_code,
+        });
         // The code was right: the owner corrects the password without waiting for a new SMS.
-        if (!attempt) {
+        if (!admission.ok) {
           await returnSmsCodeTurn(kv, sms.entry, now);
           return {
             ok: false,
-            field: "account",
-            message: messages.tooManyAttempts,
+            field: admission.field,
+            message: admission.message,
             reason: "throttled",
             uid,
+            captcha: true,
           };
         }
         if (!(await app.passwords.verify(password, user.passwordHash))) {
@@ -136,9 +144,10 @@ async function attemptBind(
             message: messages.wrongCredentials,
             reason: "wrong_password",
             uid,
+            captcha: admission.pastLimit,
           };
         }
-        await attempt.succeeded();
+        await admission.attempt?.succeeded();
         verifiedHash = user.passwordHash;
       }
     } else {

@@ -351,7 +351,7 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
   );
 
   await t.step(
-    "wrong passwords in the bind form count towards the same lock",
+    "wrong passwords in the bind form count towards the same lock, which the owner passes with an image code",
     async () => {
       const account = ACCOUNTS.viaBind;
       const sms_code = await smsCode(server, account);
@@ -373,6 +373,14 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
       equal(onlyMessage(bound), messages.tooManyAttempts);
       const login = await logIn(server, account, PASSWORD);
       equal(onlyMessage(login), messages.tooManyAttempts);
+      const owner = await postForm(server, "/oauth_callback", {
+        mobile: account,
+        password: PASSWORD,
+        sms_code,
+        access_token,
+        ...await solveImageCode(server, bound.imageCodeUuid!),
+      }, { "x-forwarded-for": newClientAddress() });
+      equal(owner.status, 303, "the owner binds with a solved image code");
     },
   );
 

@@ -4,7 +4,7 @@ import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
 import { type TestApp, testApp } from "@/tests/_app.ts";
-import { type TestBrowser, testBrowser } from "./_browser.ts";
+import { bindTokenIn, type TestBrowser, testBrowser } from "./_browser.ts";
 
 const PASSWORD = "secret123";
 const MOBILE = "13800138000";
@@ -92,6 +92,48 @@ Deno.test("the login form past the limit asks for an image code, and lets the ow
       ok(browser.cookies.has("session"));
     },
   );
+
+  app.close();
+});
+
+Deno.test("the bind form past the limit asks for an image code, and binds the owner with it", async (t) => {
+  const app = await withAccount();
+  const browser = await testBrowser(app);
+  const token = bindTokenIn(await (await browser.qqLogin()).text());
+  const sms_code = await browser.smsCode(app, MOBILE);
+  const bind = (fields: Record<string, string>) =>
+    browser.post("/oauth_callback", {
+      mobile: MOBILE,
+      sms_code,
+      access_token: token,
+      ...fields,
+    });
+  for (let i = 0; i < FAILURES_PER_ACCOUNT; i++) {
+    const wrong = await bind({ password: `guess${i}pass` });
+    equal(wrong.status, 400);
+    match(await wrong.text(), new RegExp(messages.wrongCredentials));
+  }
+
+  let page = "";
+  await t.step(
+    "the right password alone: 400 with the image code",
+    async () => {
+      const response = await bind({ password: PASSWORD });
+      equal(response.status, 400);
+      page = await response.text();
+      match(page, new RegExp(messages.tooManyAttempts));
+      match(page, /<img src="\/image_codes\/[0-9a-f-]{36}"/);
+    },
+  );
+
+  await t.step("with it solved: bound and logged in", async () => {
+    const response = await bind({
+      password: PASSWORD,
+      ...await solve(app, browser, page),
+    });
+    equal(response.status, 303);
+    ok(browser.cookies.has("session"));
+  });
 
   app.close();
 });

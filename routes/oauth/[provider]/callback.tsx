@@ -8,6 +8,7 @@ import type {
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import { Problem, type ProblemProps } from "@/components/Problem.tsx";
 import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
+import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
@@ -148,6 +149,7 @@ export function callbackHandlers(
           ...form,
           errors: { [result.field]: result.message },
           reason: result.field === "provider" ? result.reason : undefined,
+          imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
         },
       }, { status: 400 });
     },
