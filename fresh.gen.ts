@@ -56,12 +56,14 @@ const manifest = {
     "./routes/dev/qq/oauth2.0/token.ts": $dev_qq_oauth2_0_token,
     "./routes/dev/qq/user/get_user_info.ts": $dev_qq_user_get_user_info,
     "./routes/dev/wechat/connect/qrconnect.tsx": $dev_wechat_connect_qrconnect,
-    "./routes/dev/wechat/sns/oauth2/access_token.ts": $dev_wechat_sns_oauth2_access_token,
+    "./routes/dev/wechat/sns/oauth2/access_token.ts":
+      $dev_wechat_sns_oauth2_access_token,
     "./routes/dev/wechat/sns/userinfo.ts": $dev_wechat_sns_userinfo,
     "./routes/dev/weibo/2/users/show.json.ts": $dev_weibo_2_users_show_json,
     "./routes/dev/weibo/oauth2/access_token.ts": $dev_weibo_oauth2_access_token,
     "./routes/dev/weibo/oauth2/authorize.tsx": $dev_weibo_oauth2_authorize,
-    "./routes/dev/weibo/oauth2/get_token_info.ts": $dev_weibo_oauth2_get_token_info,
+    "./routes/dev/weibo/oauth2/get_token_info.ts":
+      $dev_weibo_oauth2_get_token_info,
     "./routes/image_codes/[uuid].ts": $image_codes_uuid_,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,
