@@ -8,7 +8,11 @@ import {
   passwordSchema,
   smsCodeSchema,
 } from "@/lib/validation.ts";
-import { SmsCodeButton } from "./SmsCodeButton.tsx";
+import {
+  ImageCodeField,
+  SmsCodeButton,
+  useImageCode,
+} from "./SmsCodeButton.tsx";
 
 export interface AccountFormProps {
   action: string;
@@ -18,6 +22,8 @@ export interface AccountFormProps {
   /** The server's messages by field; "form" is for the whole form. */
   errors: Partial<Record<string, string>>;
   notice?: string;
+  /** Set when the server asks for an image code before the next SMS: the uuid it drew one for. */
+  imageCodeUuid?: string;
   /** Hidden fields and messages of the particular form. */
   children?: ComponentChildren;
 }
@@ -71,6 +77,7 @@ export function AccountForm(props: AccountFormProps) {
   const submitted = useSignal(false);
   const serverErrors = useSignal(props.errors);
   const notice = useSignal(props.notice ?? "");
+  const imageCode = useImageCode(props.imageCodeUuid);
 
   const clientError = (name: AccountField) =>
     fieldError(FIELDS[name].schema, values[name].value);
@@ -122,10 +129,15 @@ export function AccountForm(props: AccountFormProps) {
       {props.children}
       {field("mobile")}
       {field("password")}
+      <ImageCodeField
+        imageCode={imageCode}
+        error={serverErrors.value.image_code}
+      />
       {field(
         "sms_code",
         <SmsCodeButton
           mobile={values.mobile}
+          imageCode={imageCode}
           onSent={(error) => {
             serverErrors.value = {
               ...serverErrors.value,

@@ -6,8 +6,90 @@ import { fieldError, mobileSchema } from "@/lib/validation.ts";
 
 export const SEND_SMS_ACTION = "send_sms";
 
+/** The image code shown before an SMS, once the server asks for one (`uuid` null until then). */
+export interface ImageCodeState {
+  uuid: Signal<string | null>;
+  answer: Signal<string>;
+}
+
+/** `uuid`: the image the server rendered the form with (without JavaScript it asked for one). */
+export function useImageCode(uuid: string | null | undefined): ImageCodeState {
+  return { uuid: useSignal(uuid ?? null), answer: useSignal("") };
+}
+
+/** A new image: a new id from the page (the old image is used up, or unreadable). */
+function showNewImage(imageCode: ImageCodeState) {
+  imageCode.uuid.value = pageUuid();
+  imageCode.answer.value = "";
+}
+
+function pageUuid(): string {
+  // randomUUID exists only in secure contexts; a plain-http LAN address is not one.
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0"));
+  return [0, 4, 6, 8, 10].map((start, i, starts) =>
+    hex.slice(start, starts[i + 1] ?? 16).join("")
+  ).join("-");
+}
+
+/**
+ * 图形验证码: the image, its field and the uuid it was drawn for, sent with the SMS button's request (or
+ * posted with the form without JavaScript). With JavaScript, "换一张" draws a new one.
+ */
+export function ImageCodeField(
+  { imageCode, error }: { imageCode: ImageCodeState; error?: string | null },
+) {
+  const hydrated = useSignal(false);
+  useEffect(() => {
+    hydrated.value = true;
+  }, []);
+  const uuid = imageCode.uuid.value;
+  if (uuid === null) return null;
+  return (
+    <label>
+      图形验证码
+      <span class="with-button image-code">
+        <input
+          name="image_code"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellcheck={false}
+          maxLength={4}
+          value={imageCode.answer.value}
+          onInput={(event) => {
+            imageCode.answer.value = event.currentTarget.value;
+          }}
+        />
+        <img
+          src={`/image_codes/${uuid}`}
+          alt="图形验证码"
+          width={150}
+          height={50}
+        />
+      </span>
+      <input type="hidden" name="uuid" value={uuid} />
+      {error && (
+        <p class="error" data-field="image_code" role="alert">{error}</p>
+      )}
+      {hydrated.value && (
+        <button
+          type="button"
+          class="link image-code-refresh"
+          onClick={() => showNewImage(imageCode)}
+        >
+          看不清，换一张
+        </button>
+      )}
+    </label>
+  );
+}
+
 interface Props {
   mobile: Signal<string>;
+  imageCode: ImageCodeState;
   /** Told the outcome of a send: null when sent, else the message to show. */
   onSent: (error: string | null) => void;
 }
@@ -15,8 +97,9 @@ interface Props {
 /**
  * "获取短信验证码". Without JavaScript it submits the form with action=send_sms and the page answers;
  * with it, it calls POST /sms_codes/<mobile> and counts down 60 s before another code can be asked for.
+ * When the server asks for an image code (captcha: true), the image is shown and sent with the next ask.
  */
-export function SmsCodeButton({ mobile, onSent }: Props) {
+export function SmsCodeButton({ mobile, imageCode, onSent }: Props) {
   const hydrated = useSignal(false);
   // Counted from a fixed end, so the wait is 60 s however late the timer fires.
   const waitUntil = useSignal(0);
@@ -41,10 +124,17 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
   async function send(event: Event) {
     event.preventDefault();
     sending.value = true;
+    const uuid = imageCode.uuid.value;
     try {
       const response = await fetch(
         `/sms_codes/${encodeURIComponent(mobile.value)}`,
-        { method: "POST" },
+        {
+          method: "POST",
+          body: uuid === null ? undefined : new URLSearchParams({
+            image_code: imageCode.answer.value,
+            uuid,
+          }),
+        },
       );
       const answer = await response.json().catch(() => ({
         ok: false,
@@ -53,6 +143,10 @@ export function SmsCodeButton({ mobile, onSent }: Props) {
       if (answer.ok) {
         now.value = Date.now();
         waitUntil.value = now.value + RESEND_AFTER_S * 1000;
+      }
+      // An answer uses the image up, and once one was asked for the next ask will want one too.
+      if (answer.captcha || uuid !== null) {
+        showNewImage(imageCode);
       }
       onSent(answer.ok ? null : answer.error);
     } catch {

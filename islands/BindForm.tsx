@@ -1,5 +1,4 @@
 import { AccountForm, FieldMessage } from "@/components/AccountForm.tsx";
-import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 
 export interface BindFormProps {
   /** The provider's callback, which takes the bind. */
@@ -11,7 +10,10 @@ export interface BindFormProps {
   /** Why a provider login failed, shown beside it. */
   reason?: string;
   notice?: string;
-  /** Past the login limit: the image code the next attempt must carry. */
+  /**
+   * The image code the server asks for: past the login limit (the next attempt must carry it), or before
+   * the next SMS (the form without JavaScript). One field serves both.
+   */
   imageCodeUuid?: string;
 }
 
@@ -23,14 +25,9 @@ export default function BindForm(props: BindFormProps) {
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
+      imageCodeUuid={props.imageCodeUuid}
     >
       <input type="hidden" name="access_token" value={props.accessToken} />
-      {props.imageCodeUuid && (
-        <ImageCodeField
-          uuid={props.imageCodeUuid}
-          error={props.errors.image_code}
-        />
-      )}
       <FieldMessage id="access_token" message={props.errors.access_token} />
       <FieldMessage id="account" message={props.errors.account} />
       {props.errors.provider && (

@@ -5,6 +5,8 @@ export interface RegisterFormProps {
   mobile: string;
   errors: Partial<Record<string, string>>;
   notice?: string;
+  /** The image code the server asks for before the next SMS (the form without JavaScript). */
+  imageCodeUuid?: string;
 }
 
 export default function RegisterForm(props: RegisterFormProps) {
@@ -15,6 +17,7 @@ export default function RegisterForm(props: RegisterFormProps) {
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
+      imageCodeUuid={props.imageCodeUuid}
     />
   );
 }

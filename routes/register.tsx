@@ -9,7 +9,7 @@ import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -31,21 +31,25 @@ export const handler: Handlers<RegisterFormProps, State> = {
       mobile: fields.mobile?.slice(0, 32) ?? "",
     };
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCode(
-        app,
-        { mobile: form.mobile },
-        clientAddress,
-      );
+      const sent = await sendSmsCodeFromForm(app, {
+        mobile: form.mobile,
+        imageCode: fields.image_code,
+        uuid: fields.uuid,
+      }, clientAddress);
+      const { imageCodeUuid } = sent;
       if (sent.ok) {
         return ctx.render({
           ...form,
           errors: {},
           notice: messages.smsCodeSent,
+          imageCodeUuid,
         });
       }
-      return ctx.render({ ...form, errors: { sms_code: sent.error } }, {
-        status: sent.status,
-      });
+      return ctx.render({
+        ...form,
+        errors: { sms_code: sent.error },
+        imageCodeUuid,
+      }, { status: sent.status });
     }
     const result = await registerUser(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, form.next);

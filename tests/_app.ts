@@ -1,8 +1,18 @@
 // A test app: in-memory KV, a clock the test moves, cheap bcrypt, and an SMS outbox to read codes from.
 import { type App, createApp } from "@/lib/app.ts";
 import { parseConfig } from "@/lib/config.ts";
+import {
+  drawImageCode,
+  type ImageCode,
+  imageCodeKey,
+} from "@/lib/captcha/image_codes.ts";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
 import type { SmsSender } from "@/lib/sms/gateway.ts";
+import {
+  type SendRequest,
+  type SendResult,
+  sendSmsCode,
+} from "@/lib/sms/sending.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 
 export interface TestApp extends App {
@@ -75,4 +85,28 @@ export async function listKv(
     rows.push([entry.key, entry.value]);
   }
   return rows;
+}
+
+/** What a person reads off the image code of `uuid`. */
+export async function readImageCode(app: App, uuid: string): Promise<string> {
+  const entry = await app.kv.get<ImageCode>(imageCodeKey(uuid));
+  if (!entry.value) throw new Error(`no image code for ${uuid}`);
+  return entry.value.text;
+}
+
+/**
+ * Asks for an SMS code as a person at the form would: when the server asks for an image code, loads a
+ * new image, reads it, and asks again with its answer.
+ */
+export async function sendSmsAsAPerson(
+  app: App,
+  request: SendRequest,
+  clientAddress: string,
+): Promise<SendResult> {
+  const first = await sendSmsCode(app, request, clientAddress);
+  if (first.ok || !first.captcha) return first;
+  const uuid = crypto.randomUUID();
+  await drawImageCode(app, uuid);
+  const imageCode = await readImageCode(app, uuid);
+  return await sendSmsCode(app, { ...request, imageCode, uuid }, clientAddress);
 }

@@ -7,6 +7,8 @@
 // | ["sms_codes", mobile, purpose]              | SmsCode   | 300 s     |
 // | ["sms_code_guesses", mobile, purpose]       | count     | the code's |
 // | ["sms_last_sent", mobile]                   | sent at   | 60 s      |
+// | ["sms_sent_recently_to", mobile]            | sent at   | 1 hour    |
+// | ["sms_sent_recently_by", address]           | sent at   | 1 hour    |
 // | ["sms_sends_by_mobile", mobile, chinaDay]   | count     | 1 day     |
 // | ["sms_sends_by_client", address, chinaDay]  | count     | 1 day     |
 import { timingSafeEqual } from "@/lib/_crypto.ts";
@@ -17,6 +19,8 @@ export const RESEND_AFTER_S = 60;
 export const DAILY_SENDS_PER_MOBILE = 10;
 export const DAILY_SENDS_PER_CLIENT = 50;
 export const WRONG_GUESSES_ALLOWED = 5;
+/** With SMS_CAPTCHA=auto, a mobile or client sent a code this recently must solve an image code. */
+export const QUIET_AFTER_S = 3600;
 
 /** What a code is for: `signup` registers and binds; the others are the account page's and the reset's. */
 export const SMS_PURPOSES = [
@@ -40,6 +44,11 @@ export interface SmsCodeRequest {
    * counted and starts the resend wait as a real one does, so the answer tells nothing, but no code is made.
    */
   applies: boolean;
+  /**
+   * True when the request carries no solved image code and is let through only because nothing was sent
+   * to this mobile or by this client in the last hour (SMS_CAPTCHA=auto): refused if that stops being so.
+   */
+  onlyIfQuiet: boolean;
 }
 
 export interface SmsCode {
@@ -50,8 +59,15 @@ export interface SmsCode {
 /** `code` is null when the request did not apply and nothing is to be sent. */
 export type IssueResult = { ok: true; code: string | null } | {
   ok: false;
-  reason: "too_frequent" | "daily_cap";
+  reason: "too_frequent" | "daily_cap" | "not_quiet";
 };
+
+/** What a request meets before its image code is looked at: the resend wait, and the last hour's sends. */
+export interface SendLimits {
+  waiting: boolean;
+  /** A code was sent to this mobile or by this client in the last hour. */
+  sentRecently: boolean;
+}
 export type CheckResult =
   | { ok: true; entry: Deno.KvEntry<SmsCode> }
   | { ok: false; reason: "no_live_code" | "wrong_code" };
@@ -70,28 +86,60 @@ const guessesKey = (codeKey: Deno.KvKey) => [
 ];
 // Daily caps reset at midnight in China, where the shop's customers are.
 const chinaDay = (now: number) => Math.floor((now + 8 * 3600 * 1000) / DAY_MS);
+const lastSentKey = (mobile: string) => ["sms_last_sent", mobile];
+const recentToKey = (mobile: string) => ["sms_sent_recently_to", mobile];
+const recentByKey = (address: string) => ["sms_sent_recently_by", address];
 
-/** Makes a new code for the request unless the resend interval or a daily cap forbids it. */
+const within = (
+  entry: Deno.KvEntryMaybe<number>,
+  seconds: number,
+  now: number,
+) => entry.value !== null && now - entry.value < seconds * 1000;
+
+/** Reads the resend wait and the last hour's sends for a request about to be checked. */
+export async function readSendLimits(
+  kv: Deno.Kv,
+  mobile: string,
+  clientAddress: string,
+  now: number,
+): Promise<SendLimits> {
+  const [lastSent, recentTo, recentBy] = await kv.getMany<
+    [number, number, number]
+  >([lastSentKey(mobile), recentToKey(mobile), recentByKey(clientAddress)]);
+  return {
+    waiting: within(lastSent, RESEND_AFTER_S, now),
+    sentRecently: within(recentTo, QUIET_AFTER_S, now) ||
+      within(recentBy, QUIET_AFTER_S, now),
+  };
+}
+
+/** Makes a new code for the request unless the resend interval, a daily cap or the quiet hour forbids it. */
 export async function issueSmsCode(
   kv: Deno.Kv,
-  { mobile, clientAddress, purpose, applies }: SmsCodeRequest,
+  { mobile, clientAddress, purpose, applies, onlyIfQuiet }: SmsCodeRequest,
   now: number,
 ): Promise<IssueResult> {
-  const lastSentKey = ["sms_last_sent", mobile];
   const mobileCountKey = ["sms_sends_by_mobile", mobile, chinaDay(now)];
   const clientCountKey = ["sms_sends_by_client", clientAddress, chinaDay(now)];
   for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
-    const [lastSent, mobileCount, clientCount] = await kv.getMany<
-      [number, number, number]
-    >([
-      lastSentKey,
-      mobileCountKey,
-      clientCountKey,
-    ]);
-    if (
-      lastSent.value !== null && now - lastSent.value < RESEND_AFTER_S * 1000
-    ) {
+    const [lastSent, mobileCount, clientCount, recentTo, recentBy] = await kv
+      .getMany<[number, number, number, number, number]>([
+        lastSentKey(mobile),
+        mobileCountKey,
+        clientCountKey,
+        recentToKey(mobile),
+        recentByKey(clientAddress),
+      ]);
+    if (within(lastSent, RESEND_AFTER_S, now)) {
       return { ok: false, reason: "too_frequent" };
+    }
+    // Checked under the write below: two first requests at once from one client can't both skip it.
+    if (
+      onlyIfQuiet &&
+      (within(recentTo, QUIET_AFTER_S, now) ||
+        within(recentBy, QUIET_AFTER_S, now))
+    ) {
+      return { ok: false, reason: "not_quiet" };
     }
     if (
       (mobileCount.value ?? 0) >= DAILY_SENDS_PER_MOBILE ||
@@ -102,6 +150,7 @@ export async function issueSmsCode(
     const code = applies ? randomCode() : null;
     // The checks make two simultaneous requests for one mobile send one code, and keep the caps exact.
     const op = kv.atomic().check(lastSent, mobileCount, clientCount);
+    if (onlyIfQuiet) op.check(recentTo, recentBy);
     if (code !== null) {
       const key = codeKey(mobile, purpose);
       const sms: SmsCode = { code, expiresAt: now + SMS_CODE_TTL_S * 1000 };
@@ -109,7 +158,9 @@ export async function issueSmsCode(
         .set(guessesKey(key), 0, { expireIn: SMS_CODE_TTL_S * 1000 });
     }
     const { ok } = await op
-      .set(lastSentKey, now, { expireIn: RESEND_AFTER_S * 1000 })
+      .set(lastSent.key, now, { expireIn: RESEND_AFTER_S * 1000 })
+      .set(recentTo.key, now, { expireIn: QUIET_AFTER_S * 1000 })
+      .set(recentBy.key, now, { expireIn: QUIET_AFTER_S * 1000 })
       .set(mobileCountKey, (mobileCount.value ?? 0) + 1, { expireIn: DAY_MS })
       .set(clientCountKey, (clientCount.value ?? 0) + 1, { expireIn: DAY_MS })
       .commit();

@@ -1,12 +1,22 @@
-// Sending a code: issue it under the limits, hand it to the gateway, withdraw it if delivery fails.
-// A code for a purpose that can't apply to the mobile is counted as sent and never sent, so the answer
-// does not tell who has an account.
+// Sending a code: the resend wait, the image code when one is asked for, the caps, then the gateway (the
+// code withdrawn if delivery fails). A code for a purpose that can't apply to the mobile is counted as
+// sent and never sent, so the answer does not tell who has an account.
+//
+// SMS_CAPTCHA=auto asks for an image code once this mobile or this client has been sent a code in the
+// last hour (so nobody can have a stranger's phone sent more than one SMS an hour without solving one),
+// `always` every time, `off` never.
 import type { App } from "@/lib/app.ts";
+import {
+  imageCodeMessage,
+  newImageCodeUuid,
+  verifyImageCode,
+} from "@/lib/captcha/image_codes.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
 import {
   isSmsPurpose,
   issueSmsCode,
+  readSendLimits,
   SMS_CODE_TTL_S,
   type SmsPurpose,
   withdrawSmsCode,
@@ -19,12 +29,17 @@ export interface SendRequest {
   mobile: string;
   /** Unset: `signup`. */
   purpose?: string;
+  /** The answer to the image code of `uuid`, when the page shows one. */
+  imageCode?: string;
+  uuid?: string;
 }
 
+/** `captcha` tells the page to show an image code (a new one: any answer used the old one up). */
 export type SendResult = { ok: true } | {
   ok: false;
   status: 400 | 429 | 502;
   error: string;
+  captcha?: true;
 };
 
 export async function sendSmsCode(
@@ -39,13 +54,31 @@ export async function sendSmsCode(
   if (!isSmsPurpose(purpose)) {
     return { ok: false, status: 400, error: messages.badRequest };
   }
+  const mode = app.config.smsCaptcha;
+  const limits = await readSendLimits(app.kv, mobile, clientAddress, app.now());
+  if (limits.waiting) {
+    return { ok: false, status: 429, error: messages.smsTooFrequent };
+  }
+  const imageCodeNeeded = mode === "always" ||
+    (mode === "auto" && limits.sentRecently);
+  if (imageCodeNeeded) {
+    const check = await verifyImageCode(app, request.uuid, request.imageCode);
+    if (!check.ok) {
+      return imageCodeAsked(imageCodeMessage(check.reason));
+    }
+  }
   const issued = await issueSmsCode(app.kv, {
     mobile,
     clientAddress,
     purpose,
     applies: await purposeApplies(app.kv, purpose, mobile),
+    onlyIfQuiet: mode === "auto" && !imageCodeNeeded,
   }, app.now());
   if (!issued.ok) {
+    // A racing request sent the hour's free code first: this one needs an image code after all.
+    if (issued.reason === "not_quiet") {
+      return imageCodeAsked(messages.imageCodeMissing);
+    }
     return { ok: false, status: 429, error: messages.smsTooFrequent };
   }
   if (issued.code === null) return { ok: true };
@@ -62,6 +95,27 @@ export async function sendSmsCode(
     ? { ok: false, status: 429, error: messages.smsTooFrequent }
     : { ok: false, status: 502, error: messages.smsSendFailed };
 }
+
+/**
+ * The same for a form posted without JavaScript, which the server renders again: `imageCodeUuid` is the
+ * image it shows next, when one was asked for (an answer uses an image up, and the next ask wants one).
+ */
+export async function sendSmsCodeFromForm(
+  app: App,
+  request: SendRequest,
+  clientAddress: string,
+): Promise<SendResult & { imageCodeUuid?: string }> {
+  const sent = await sendSmsCode(app, request, clientAddress);
+  const asked = (!sent.ok && sent.captcha) || request.uuid !== undefined;
+  return asked ? { ...sent, imageCodeUuid: newImageCodeUuid() } : sent;
+}
+
+const imageCodeAsked = (error: string): SendResult => ({
+  ok: false,
+  status: 400,
+  error,
+  captcha: true,
+});
 
 /** A reset or a deletion needs an account to act on; a mobile change needs a mobile nobody has. */
 async function purposeApplies(

@@ -98,6 +98,12 @@ async function attemptBind(
         : messages.smsCodeWrong;
       return { ok: false, field: "sms_code", message, reason: sms.reason };
     }
+    // The code was right: a bind refused for anything else gives back the turn its check took, so the
+    // owner can correct the password (or come back with a new bind token) without a new SMS.
+    const refused = async (result: BindResult) => {
+      await returnSmsCodeTurn(kv, sms.entry, now);
+      return result;
+    };
     const token = await openBindToken(
       app.config.secretKey,
       fields.access_token ?? "",
@@ -107,12 +113,12 @@ async function attemptBind(
       !token || token.provider !== provider.id ||
       await isBindTokenUsed(kv, token)
     ) {
-      return {
+      return await refused({
         ok: false,
         field: "access_token",
         message: messages.bindTokenInvalid,
         reason: "bad_bind_token",
-      };
+      });
     }
     const { uid } = token;
     let user: User;
@@ -124,28 +130,25 @@ async function attemptBind(
           uuid: fields.uuid,
           text: fields.image_code,
         });
-        // The code was right: the owner corrects the password without waiting for a new SMS.
         if (!admission.ok) {
-          await returnSmsCodeTurn(kv, sms.entry, now);
-          return {
+          return await refused({
             ok: false,
             field: admission.field,
             message: admission.message,
             reason: "throttled",
             uid,
             captcha: true,
-          };
+          });
         }
         if (!(await app.passwords.verify(password, user.passwordHash))) {
-          await returnSmsCodeTurn(kv, sms.entry, now);
-          return {
+          return await refused({
             ok: false,
             field: "account",
             message: messages.wrongCredentials,
             reason: "wrong_password",
             uid,
             captcha: admission.pastLimit,
-          };
+          });
         }
         await admission.attempt?.succeeded();
         verifiedHash = user.passwordHash;
@@ -157,7 +160,7 @@ async function attemptBind(
 
     const conflict = await findBindConflict(kv, provider.id, uid, user.id);
     if (conflict) {
-      return {
+      return await refused({
         ok: false,
         field: "provider",
         message: said.loginFailed,
@@ -165,7 +168,7 @@ async function attemptBind(
           ? said.identityBound
           : said.accountBound,
         uid,
-      };
+      });
     }
 
     const op = kv.atomic();
@@ -184,6 +187,8 @@ async function attemptBind(
     if ((await op.commit()).ok) {
       return { ok: true, user, created: !found.user, next: token.next, uid };
     }
+    // Lost a race: the next round checks the code again, with the turn this one took given back.
+    await returnSmsCodeTurn(kv, sms.entry, now);
   }
   return {
     ok: false,

@@ -13,9 +13,12 @@ export const handler: Handlers<unknown, State> = {
     const result = await sendSmsCode(ctx.state.app, {
       mobile: ctx.params.mobile,
       purpose: fields.purpose || undefined,
+      imageCode: fields.image_code,
+      uuid: fields.uuid,
     }, ctx.state.clientAddress);
     if (result.ok) return Response.json({ ok: true });
-    return Response.json({ ok: false, error: result.error }, {
+    const { error, captcha } = result;
+    return Response.json({ ok: false, error, ...captcha && { captcha } }, {
       status: result.status,
     });
   },

@@ -1,9 +1,8 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { messages } from "@/lib/messages.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
 import { findUserByLogin } from "@/lib/accounts/users.ts";
-import { testApp } from "@/tests/_app.ts";
+import { sendSmsAsAPerson, testApp } from "@/tests/_app.ts";
 
 Deno.test("registration", async (t) => {
   const app = await testApp();
@@ -11,7 +10,9 @@ Deno.test("registration", async (t) => {
   await t.step(
     "a mobile, a password and the SMS code make an account named by the mobile",
     async () => {
-      ok((await sendSmsCode(app, { mobile: "13800138001" }, "10.0.0.1")).ok);
+      ok(
+        (await sendSmsAsAPerson(app, { mobile: "13800138001" }, "10.0.0.1")).ok,
+      );
       const result = await registerUser(app, {
         mobile: "13800138001",
         password: "secret123",
@@ -27,7 +28,7 @@ Deno.test("registration", async (t) => {
     "a taken mobile is refused and the code is not spent",
     async () => {
       app.clock.now += 61_000;
-      await sendSmsCode(app, { mobile: "13800138001" }, "10.0.0.1");
+      await sendSmsAsAPerson(app, { mobile: "13800138001" }, "10.0.0.1");
       const fields = {
         mobile: "13800138001",
         password: "secret123",
@@ -64,7 +65,7 @@ Deno.test("registration", async (t) => {
   await t.step(
     "ten registrations racing for one mobile make one account",
     async () => {
-      await sendSmsCode(app, { mobile: "13800138003" }, "10.0.0.1");
+      await sendSmsAsAPerson(app, { mobile: "13800138003" }, "10.0.0.1");
       const fields = {
         mobile: "13800138003",
         password: "secret123",

@@ -112,6 +112,8 @@ const GET_ROUTES = [
   "/dev/qq/oauth2.0/me",
   "/dev/qq/user/get_user_info",
   "/dev/qq/avatar/9A6B2C1D3E4F5A6B7C8D9E0F1A2B3C4D",
+  "/image_codes/0f8fad5b-d9cb-469f-a165-70867728950e",
+  "/image_codes/not-a-uuid",
   "/styles.css",
   "/nowhere",
 ];
@@ -134,6 +136,7 @@ const ODD_SEGMENTS = [
   "*",
   "%u0041",
   "sms_codes",
+  "image_codes",
   "dev",
   "qq",
   "oauth_callback",
@@ -423,10 +426,46 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
       const mobile = `${FUZZ_SMS_MOBILE}${
         String(prng.int(1e8)).padStart(8, "0")
       }`;
+      if (prng.chance(0.5)) {
+        return {
+          method: "POST",
+          target: `/sms_codes/${mobile}`,
+          headers,
+          judge: smsAnswer,
+        };
+      }
+      // Image code answers and purposes no page sends: never a 500, never an SMS they didn't earn.
+      const odd = () =>
+        prng.pick([
+          "",
+          "%",
+          "0f8fad5b-d9cb-469f-a165-70867728950e",
+          "../../etc",
+          "x".repeat(2000),
+          "用户",
+          "\u0000",
+          "__proto__",
+          "signup",
+          "reset_password",
+        ]);
+      const fields: [string, string][] = [
+        ["image_code", odd()],
+        ["uuid", odd()],
+        [
+          "purpose",
+          prng.pick(["", "signup", "delete_account", "constructor", odd()]),
+        ],
+      ];
+      const inQuery = prng.chance(0.5);
       return {
         method: "POST",
-        target: `/sms_codes/${mobile}`,
-        headers,
+        target: `/sms_codes/${mobile}${
+          inQuery ? `?${encodeFields(fields)}` : ""
+        }`,
+        headers: inQuery
+          ? headers
+          : [...headers, ["content-type", "application/x-www-form-urlencoded"]],
+        body: inQuery ? undefined : latin1(encodeFields(fields)),
         judge: smsAnswer,
       };
     }

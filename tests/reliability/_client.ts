@@ -74,14 +74,45 @@ export async function bindToken(
   return token;
 }
 
-/** Asks for a code for `mobile` from `clientAddress`; the raw answer. */
+type SmsAnswer = {
+  status: number;
+  body: { ok: boolean; error?: string; captcha?: boolean };
+};
+
+/**
+ * Asks for a code for `mobile` from `clientAddress`, solving the image code when the server asks for one
+ * as a person would (a new image, read off the server's log); the last answer.
+ */
 export async function requestSmsCode(
   server: AppServer,
   mobileNumber: string,
   clientAddress: string,
-): Promise<{ status: number; body: { ok: boolean; error?: string } }> {
+  fields: Record<string, string> = {},
+): Promise<SmsAnswer> {
+  const first = await askForSms(server, mobileNumber, clientAddress, fields);
+  if (!first.body.captcha) return first;
+  const uuid = crypto.randomUUID();
+  const image = await fetch(`${server.origin}/image_codes/${uuid}`, {
+    headers: { "x-forwarded-for": clientAddress },
+  });
+  await image.body?.cancel();
+  return await askForSms(server, mobileNumber, clientAddress, {
+    ...fields,
+    image_code: await server.imageCode(uuid),
+    uuid,
+  });
+}
+
+/** One POST /sms_codes/<mobile>: the raw answer. */
+export async function askForSms(
+  server: AppServer,
+  mobileNumber: string,
+  clientAddress: string,
+  fields: Record<string, string> = {},
+): Promise<SmsAnswer> {
   const response = await fetch(`${server.origin}/sms_codes/${mobileNumber}`, {
     method: "POST",
+    body: new URLSearchParams(fields),
     headers: { "x-forwarded-for": clientAddress },
   });
   return { status: response.status, body: await response.json() };

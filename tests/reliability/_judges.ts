@@ -98,9 +98,19 @@ export const jsonError = (expected: number): Judge => ({ status, body }) =>
     ? null
     : `answered ${status} ${body.slice(0, 80)}`;
 
+/** An SMS request's answers: sent, too frequent, an image code asked for, or a purpose no page sends. */
 export const smsAnswer: Judge = ({ status, body }) =>
   (status === 200 && body === '{"ok":true}') ||
-    (status === 429 && body.includes(messages.smsTooFrequent))
+    (status === 429 && body.includes(messages.smsTooFrequent)) ||
+    (status === 400 && [
+      messages.imageCodeMissing,
+      messages.imageCodeExpired,
+      messages.imageCodeWrong,
+    ].some((error) =>
+      body === JSON.stringify({ ok: false, error, captcha: true })
+    )) ||
+    (status === 400 &&
+      body === JSON.stringify({ ok: false, error: messages.badRequest }))
     ? null
     : `answered ${status} ${body.slice(0, 80)}`;
 

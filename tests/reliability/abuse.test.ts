@@ -14,6 +14,7 @@ import {
 } from "@/lib/accounts/throttle.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import {
+  askForSms,
   bind,
   bindToken,
   type FormAnswer,
@@ -518,4 +519,103 @@ Deno.test(`2,000 simultaneous guesses at one SMS code over HTTP: no more than ${
     "every guess is a refused form",
   );
   deepEqual(server.stderr, []);
+});
+
+Deno.test("SMS bombing over HTTP: past a mobile's or a client's first code in the hour, only a solved image code sends one", async (t) => {
+  const victim = "13500000001";
+  await using kvFile = await tempKv();
+  const kv = await Deno.openKv(kvFile.path);
+  // The victim was sent a code two minutes ago (the 60 s wait is over, the hour is not).
+  await kv.set(["sms_sent_recently_to", victim], Date.now() - 120_000, {
+    expireIn: 3600_000,
+  });
+  kv.close();
+  await using server = await AppServer.start(kvFile.path);
+  const asked = (error: string) => ({
+    status: 400,
+    body: { ok: false, error, captcha: true },
+  });
+  const image = async () => {
+    const uuid = crypto.randomUUID();
+    const response = await fetch(`${server.origin}/image_codes/${uuid}`);
+    equal(response.headers.get("content-type"), "image/svg+xml; charset=utf-8");
+    await response.body?.cancel();
+    return { uuid, text: await server.imageCode(uuid) };
+  };
+
+  await t.step(
+    "ten requests from ten addresses send the victim nothing",
+    async () => {
+      const answers = await Promise.all(
+        Array.from(
+          { length: 10 },
+          () => askForSms(server, victim, newClientAddress()),
+        ),
+      );
+      for (const answer of answers) {
+        deepEqual(answer, asked(messages.imageCodeMissing));
+      }
+      equal(server.codesSentTo(victim), 0);
+    },
+  );
+
+  await t.step(
+    "made-up, wrong and reused answers send nothing either",
+    async () => {
+      const client = newClientAddress();
+      deepEqual(
+        await askForSms(server, victim, client, {
+          image_code: "ABCD",
+          uuid: crypto.randomUUID(),
+        }),
+        asked(messages.imageCodeExpired),
+      );
+      const { uuid, text } = await image();
+      const wrong = text === "2345" ? "6789" : "2345";
+      deepEqual(
+        await askForSms(server, victim, client, { image_code: wrong, uuid }),
+        asked(messages.imageCodeWrong),
+      );
+      deepEqual(
+        await askForSms(server, victim, client, { image_code: text, uuid }),
+        asked(messages.imageCodeExpired),
+        "the wrong answer used the image up",
+      );
+      equal(server.codesSentTo(victim), 0);
+    },
+  );
+
+  await t.step("a solved image code, in any case, sends it", async () => {
+    const { uuid, text } = await image();
+    deepEqual(
+      await askForSms(server, victim, newClientAddress(), {
+        image_code: text.toLowerCase(),
+        uuid,
+      }),
+      { status: 200, body: { ok: true } },
+    );
+    await server.smsCode(victim, 1);
+  });
+
+  await t.step(
+    "a client's second code in the hour needs one, to any mobile",
+    async () => {
+      const bomber = newClientAddress();
+      const first = await askForSms(server, mobile("150", 0), bomber);
+      equal(first.status, 200, "the hour's first is free");
+      const answers = await Promise.all(
+        Array.from(
+          { length: 9 },
+          (_, i) => askForSms(server, mobile("150", i + 1), bomber),
+        ),
+      );
+      for (const answer of answers) {
+        deepEqual(answer, asked(messages.imageCodeMissing));
+      }
+    },
+  );
+
+  await t.step("the server logged no error", () => {
+    deepEqual(server.stderr, []);
+  });
 });

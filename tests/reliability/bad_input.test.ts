@@ -46,6 +46,10 @@ const ALLOWED_TABLES: Record<string, string> = {
   sms_last_sent: "the 60 s resend guard of those codes",
   sms_sends_by_mobile: "the daily caps of those codes",
   sms_sends_by_client: "the daily caps of those codes",
+  sms_code_guesses: "the guess count each of those codes starts with",
+  sms_sent_recently_to: "the hour after which those mobiles need no image code",
+  sms_sent_recently_by: "the hour after which those clients need no image code",
+  image_codes: "GET /image_codes/<uuid> draws a code for 300 s",
   oauth_states:
     "GET /oauth/qq/login starts a login (the setup's and odd queries')",
   qq_simulator_codes: "the setup's QQ logins through the simulator",

@@ -3,7 +3,7 @@ import manifest from "@/fresh.gen.ts";
 import { type AppHandler, appHandler } from "@/lib/http/serve.ts";
 import { useApp } from "@/lib/app.ts";
 import { PRESET_IDENTITIES, type QqIdentity } from "@/lib/qq/simulator.ts";
-import type { TestApp } from "@/tests/_app.ts";
+import { readImageCode, type TestApp } from "@/tests/_app.ts";
 import type { TestIdentity } from "@/tests/_identities.ts";
 
 export const ORIGIN = "http://localhost:8000";
@@ -104,15 +104,44 @@ export class TestBrowser {
     return await this.get(callback.pathname + callback.search);
   }
 
+  /**
+   * POST /sms_codes/<mobile> as the page does: when the answer asks for an image code, loads a new image,
+   * reads it as a person would, and asks again with the answer. The last answer.
+   */
+  async sendSms(
+    app: TestApp,
+    mobile: string,
+    fields: Record<string, string> = {},
+  ): Promise<Response> {
+    const first = await this.post(`/sms_codes/${mobile}`, fields);
+    if (first.status !== 400) return first;
+    const answer = await first.json();
+    if (!answer.captcha) return Response.json(answer, { status: 400 });
+    const uuid = crypto.randomUUID();
+    const image = await this.get(`/image_codes/${uuid}`);
+    await image.body?.cancel();
+    const image_code = await readImageCode(app, uuid);
+    return await this.post(`/sms_codes/${mobile}`, {
+      ...fields,
+      image_code,
+      uuid,
+    });
+  }
+
   /** Asks for an SMS code for `mobile` and reads it from the test app's outbox. */
-  async smsCode(app: TestApp, mobile: string): Promise<string> {
+  async smsCode(
+    app: TestApp,
+    mobile: string,
+    fields: Record<string, string> = {},
+  ): Promise<string> {
     if (app.outbox.has(mobile)) app.clock.now += 61_000;
-    const response = await this.post(`/sms_codes/${mobile}`);
+    const response = await this.sendSms(app, mobile, fields);
     if (response.status !== 200) {
       throw new Error(
         `SMS code for ${mobile}: ${response.status} ${await response.text()}`,
       );
     }
+    await response.body?.cancel();
     return app.outbox.get(mobile)!;
   }
 }

@@ -2,7 +2,7 @@ import { deepEqual, doesNotMatch, equal, match, ok } from "node:assert/strict";
 import type { RouteConfig } from "$fresh/server.ts";
 import manifest from "@/fresh.gen.ts";
 import { messages } from "@/lib/messages.ts";
-import { PRODUCTION_ENV, testApp } from "@/tests/_app.ts";
+import { PRODUCTION_ENV, readImageCode, testApp } from "@/tests/_app.ts";
 import { testBrowser } from "./_browser.ts";
 
 const PASSWORD = "secret123";
@@ -21,7 +21,8 @@ function assertStrictPolicy(csp: string, where: string) {
 }
 
 Deno.test("security on every answer", async (t) => {
-  const app = await testApp();
+  // Codes go to several mobiles from one client here to test CSRF, not the image code SMS_CAPTCHA asks for.
+  const app = await testApp({ SMS_CAPTCHA: "off" });
   const browser = await testBrowser(app);
 
   await t.step(
@@ -217,15 +218,55 @@ Deno.test("SMS codes over HTTP", async (t) => {
   await t.step(
     "without JavaScript the form's SMS button sends the code and keeps the mobile",
     async () => {
+      // This client was sent a code a moment ago: the form asks for an image code first.
+      const asked = await browser.post("/register", {
+        mobile: "13900139000",
+        action: "send_sms",
+      });
+      equal(asked.status, 400);
+      const form = await asked.text();
+      match(form, new RegExp(messages.imageCodeMissing));
+      match(form, /name="mobile"[^>]*value="13900139000"/);
+      const uuid = form.match(/name="uuid" value="([^"]+)"/)?.[1] ?? "";
+      match(form, new RegExp(`<img src="/image_codes/${uuid}"`));
+      ok(!app.outbox.has("13900139000"));
+
+      const image = await browser.get(`/image_codes/${uuid}`);
+      equal(image.status, 200);
+      await image.body?.cancel();
       const response = await browser.post("/register", {
         mobile: "13900139000",
         action: "send_sms",
+        image_code: await readImageCode(app, uuid),
+        uuid,
       });
       equal(response.status, 200);
       const html = await response.text();
       match(html, /短信验证码已发送/);
       match(html, /name="mobile"[^>]*value="13900139000"/);
       ok(app.outbox.has("13900139000"));
+      const next = html.match(/name="uuid" value="([^"]+)"/)?.[1];
+      ok(next && next !== uuid, "a new image for the next code");
+    },
+  );
+
+  await t.step(
+    "without JavaScript a wrong image code shows a new image",
+    async () => {
+      app.clock.now += 61_000;
+      const uuid = crypto.randomUUID();
+      await (await browser.get(`/image_codes/${uuid}`)).body?.cancel();
+      const response = await browser.post("/register", {
+        mobile: "13900139000",
+        action: "send_sms",
+        image_code: "????",
+        uuid,
+      });
+      equal(response.status, 400);
+      const html = await response.text();
+      match(html, new RegExp(messages.imageCodeWrong));
+      const next = html.match(/name="uuid" value="([^"]+)"/)?.[1];
+      ok(next && next !== uuid);
     },
   );
 

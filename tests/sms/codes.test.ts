@@ -5,6 +5,8 @@ import {
   DAILY_SENDS_PER_CLIENT,
   DAILY_SENDS_PER_MOBILE,
   issueSmsCode,
+  QUIET_AFTER_S,
+  readSendLimits,
   returnSmsCodeTurn,
   SMS_PURPOSES,
   type SmsCodeRequest,
@@ -20,7 +22,8 @@ const request = (
   clientAddress = CLIENT,
   purpose: SmsPurpose = "signup",
   applies = true,
-): SmsCodeRequest => ({ mobile, clientAddress, purpose, applies });
+  onlyIfQuiet = false,
+): SmsCodeRequest => ({ mobile, clientAddress, purpose, applies, onlyIfQuiet });
 
 async function issued(
   kv: Deno.Kv,
@@ -332,5 +335,93 @@ Deno.test("a turn is not given back to a code consumed or replaced since", () =>
       (await kv.get(["sms_code_guesses", MOBILE, "signup"])).value,
       1,
       "the new code keeps its count",
+    );
+  }));
+
+const quiet = (mobile = MOBILE, client = CLIENT) =>
+  request(mobile, client, "signup", true, true);
+
+Deno.test("a request let through as the hour's first is refused once this mobile had a code in the hour", () =>
+  withKv(async (kv) => {
+    ok((await issueSmsCode(kv, quiet(), START)).ok);
+    deepEqual(
+      await issueSmsCode(kv, quiet(MOBILE, "198.51.100.7"), START + 61_000),
+      { ok: false, reason: "not_quiet" },
+    );
+    ok(
+      (await issueSmsCode(kv, request(MOBILE, "198.51.100.7"), START + 61_000))
+        .ok,
+      "with a solved image code it goes out",
+    );
+    ok(
+      (await issueSmsCode(
+        kv,
+        quiet(MOBILE, "198.51.100.7"),
+        START + 61_000 + QUIET_AFTER_S * 1000,
+      )).ok,
+      "an hour after the last, the mobile is quiet again",
+    );
+  }));
+
+Deno.test("... or once this client had sent one in the hour, to any mobile", () =>
+  withKv(async (kv) => {
+    ok((await issueSmsCode(kv, quiet("13900139001"), START)).ok);
+    deepEqual(await issueSmsCode(kv, quiet("13900139002"), START + 1000), {
+      ok: false,
+      reason: "not_quiet",
+    });
+  }));
+
+Deno.test("of simultaneous first requests from one client, one goes out without an image code", () =>
+  withKv(async (kv) => {
+    const results = await Promise.all(
+      Array.from(
+        { length: 10 },
+        (_, i) => issueSmsCode(kv, quiet(`1390013900${i}`), START),
+      ),
+    );
+    equal(results.filter((result) => result.ok).length, 1);
+    deepEqual(
+      results.filter((result) => !result.ok).map((result) =>
+        !result.ok && result.reason
+      ),
+      Array(9).fill("not_quiet"),
+    );
+  }));
+
+Deno.test("the limits a request meets before its image code: the resend wait and the last hour", () =>
+  withKv(async (kv) => {
+    deepEqual(await readSendLimits(kv, MOBILE, CLIENT, START), {
+      waiting: false,
+      sentRecently: false,
+    });
+    await issued(kv);
+    deepEqual(await readSendLimits(kv, MOBILE, "198.51.100.8", START + 1000), {
+      waiting: true,
+      sentRecently: true,
+    });
+    deepEqual(
+      await readSendLimits(kv, "13900139009", CLIENT, START + 61_000),
+      { waiting: false, sentRecently: true },
+      "the client's last hour",
+    );
+    deepEqual(
+      await readSendLimits(kv, MOBILE, CLIENT, START + QUIET_AFTER_S * 1000),
+      { waiting: false, sentRecently: false },
+    );
+  }));
+
+Deno.test("a request that does not apply counts toward the hour as one that did", () =>
+  withKv(async (kv) => {
+    ok(
+      (await issueSmsCode(
+        kv,
+        request(MOBILE, CLIENT, "reset_password", false, true),
+        START,
+      )).ok,
+    );
+    equal(
+      (await readSendLimits(kv, MOBILE, "x", START + 61_000)).sentRecently,
+      true,
     );
   }));

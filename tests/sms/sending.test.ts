@@ -2,18 +2,25 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { messages } from "@/lib/messages.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
-import { SMS_PURPOSES, type SmsPurpose } from "@/lib/sms/codes.ts";
+import {
+  DAILY_SENDS_PER_CLIENT,
+  SMS_PURPOSES,
+  type SmsPurpose,
+} from "@/lib/sms/codes.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
-import { type TestApp, testApp } from "@/tests/_app.ts";
+import { readImageCode, type TestApp, testApp } from "@/tests/_app.ts";
 import { testBrowser } from "@/tests/routes/_browser.ts";
 
 const MEMBER = "13800138000";
 const STRANGER = "13900139000";
 const CLIENT = "203.0.113.9";
 
-/** An app where MEMBER has an account and STRANGER has none. */
+/**
+ * An app where MEMBER has an account and STRANGER has none. These stories send several codes from one
+ * client and are about purposes, so no image code is asked for (its stories, below, have their own app).
+ */
 async function shop(): Promise<TestApp & Disposable> {
-  const app = await testApp();
+  const app = await testApp({ SMS_CAPTCHA: "off" });
   const op = app.kv.atomic();
   createUserIn(op, newUser(MEMBER, "not-a-real-hash", app.now()));
   equal((await op.commit()).ok, true);
@@ -167,3 +174,211 @@ Deno.test("a reset code is refused by the register form, a register code is used
   equal(registered.status, 303);
   await registered.body?.cancel();
 });
+
+/** A shop whose clients are told apart by X-Forwarded-For, with the image code in SMS_CAPTCHA's `mode`. */
+async function captchaShop(mode?: "auto" | "always" | "off") {
+  const app = await testApp({
+    TRUST_PROXY: "true",
+    ...mode && { SMS_CAPTCHA: mode },
+  });
+  const browser = await testBrowser(app);
+  const ask = async (
+    mobile: string,
+    client: string,
+    fields: Record<string, string> = {},
+    query = "",
+  ) => {
+    const response = await browser.post(
+      `/sms_codes/${mobile}${query}`,
+      fields,
+      {
+        "x-forwarded-for": client,
+      },
+    );
+    return { status: response.status, body: await response.text() };
+  };
+  const image = async (client = "192.0.2.200") => {
+    const uuid = crypto.randomUUID();
+    const response = await browser.get(`/image_codes/${uuid}`, {
+      "x-forwarded-for": client,
+    });
+    equal(response.status, 200);
+    await response.body?.cancel();
+    return { uuid, text: await readImageCode(app, uuid) };
+  };
+  return Object.assign(app, {
+    ask,
+    image,
+    [Symbol.dispose]: () => app.close(),
+  });
+}
+
+const OK = { status: 200, body: '{"ok":true}' };
+const asked = (status: number, error: string) => ({
+  status,
+  body: JSON.stringify({ ok: false, error, captcha: true }),
+});
+const MISSING = asked(400, messages.imageCodeMissing);
+const EXPIRED = asked(400, messages.imageCodeExpired);
+const WRONG = asked(400, messages.imageCodeWrong);
+const TOO_FREQUENT = {
+  status: 429,
+  body: JSON.stringify({ ok: false, error: messages.smsTooFrequent }),
+};
+
+Deno.test("auto: a client's first code needs no image code, its next one in the hour does", async () => {
+  using shop = await captchaShop();
+  deepEqual(await shop.ask("13900000001", "192.0.2.1"), OK);
+  deepEqual(await shop.ask("13900000002", "192.0.2.1"), MISSING);
+  const { uuid, text } = await shop.image();
+  deepEqual(
+    await shop.ask("13900000002", "192.0.2.1", { image_code: text, uuid }),
+    OK,
+  );
+  shop.clock.now += 3600_000;
+  deepEqual(await shop.ask("13900000003", "192.0.2.1"), OK, "an hour later");
+});
+
+Deno.test("auto: a mobile sent a code in the hour needs one, from any client", async () => {
+  using shop = await captchaShop();
+  deepEqual(await shop.ask("13900000001", "192.0.2.1"), OK);
+  shop.clock.now += 61_000;
+  deepEqual(await shop.ask("13900000001", "192.0.2.2"), MISSING);
+  deepEqual(
+    shop.sent.map((sms) => sms.mobile),
+    ["13900000001"],
+    "the victim's phone got one SMS",
+  );
+});
+
+Deno.test("a wrong answer, an unknown uuid and a used image are each refused with captcha:true", async () => {
+  using shop = await captchaShop("always");
+  const mobile = "13900000001";
+  const client = "192.0.2.1";
+  deepEqual(await shop.ask(mobile, client), MISSING);
+  deepEqual(
+    await shop.ask(mobile, client, {
+      image_code: "ABCD",
+      uuid: crypto.randomUUID(),
+    }),
+    EXPIRED,
+  );
+  deepEqual(
+    await shop.ask(mobile, client, { image_code: "ABCD", uuid: "not-a-uuid" }),
+    EXPIRED,
+  );
+  const { uuid, text } = await shop.image();
+  const wrong = text === "2222" ? "3333" : "2222";
+  deepEqual(await shop.ask(mobile, client, { image_code: wrong, uuid }), WRONG);
+  deepEqual(
+    await shop.ask(mobile, client, { image_code: text, uuid }),
+    EXPIRED,
+    "a wrong answer used the image up",
+  );
+  const expired = await shop.image();
+  shop.clock.now += 300_000;
+  deepEqual(
+    await shop.ask(mobile, client, {
+      image_code: expired.text,
+      uuid: expired.uuid,
+    }),
+    EXPIRED,
+    "300 s later",
+  );
+  equal(shop.sent.length, 0);
+});
+
+Deno.test("always: every code needs an image code, answered in any case, from the form or the query", async () => {
+  using shop = await captchaShop("always");
+  const first = await shop.image();
+  deepEqual(
+    await shop.ask("13900000001", "192.0.2.1", {
+      image_code: first.text.toLowerCase(),
+      uuid: first.uuid,
+    }),
+    OK,
+  );
+  const second = await shop.image();
+  deepEqual(
+    await shop.ask(
+      "13900000002",
+      "192.0.2.2",
+      {},
+      `?image_code=${second.text}&uuid=${second.uuid}`,
+    ),
+    OK,
+  );
+  deepEqual(await shop.ask("13900000003", "192.0.2.3"), MISSING);
+});
+
+Deno.test("off: no image code is ever asked for", async () => {
+  using shop = await captchaShop("off");
+  for (let i = 1; i <= 5; i++) {
+    deepEqual(await shop.ask(`1390000000${i}`, "192.0.2.1"), OK, `code ${i}`);
+  }
+});
+
+Deno.test("the checks run in order: mobile, resend wait, image code, then the caps", async (t) => {
+  await t.step("a bad mobile is told so first", async () => {
+    using shop = await captchaShop("always");
+    deepEqual(await shop.ask("12345", "192.0.2.1"), {
+      status: 400,
+      body: JSON.stringify({ ok: false, error: messages.invalidMobile }),
+    });
+  });
+
+  await t.step("within 60 s the wait is told, not the image code", async () => {
+    using shop = await captchaShop();
+    deepEqual(await shop.ask("13900000001", "192.0.2.1"), OK);
+    deepEqual(await shop.ask("13900000001", "192.0.2.1"), TOO_FREQUENT);
+    const { uuid, text } = await shop.image();
+    deepEqual(
+      await shop.ask("13900000001", "192.0.2.1", { image_code: text, uuid }),
+      TOO_FREQUENT,
+    );
+    shop.clock.now += 61_000;
+    deepEqual(
+      await shop.ask("13900000001", "192.0.2.1", { image_code: text, uuid }),
+      OK,
+      "the wait did not use the image up",
+    );
+  });
+
+  await t.step(
+    "past a daily cap, the image code is asked before the cap is told",
+    async () => {
+      using shop = await captchaShop();
+      for (let i = 0; i < DAILY_SENDS_PER_CLIENT; i++) {
+        const { uuid, text } = await shop.image();
+        deepEqual(
+          await shop.ask(mobile("139", i), "192.0.2.1", {
+            image_code: text,
+            uuid,
+          }),
+          OK,
+        );
+      }
+      deepEqual(await shop.ask("13800000000", "192.0.2.1"), MISSING);
+      const { uuid, text } = await shop.image();
+      deepEqual(
+        await shop.ask("13800000000", "192.0.2.1", { image_code: text, uuid }),
+        TOO_FREQUENT,
+      );
+    },
+  );
+});
+
+Deno.test("a code not sent for its purpose counts toward the hour, so the next answer tells nothing either", async () => {
+  using shop = await captchaShop();
+  deepEqual(
+    await shop.ask(STRANGER, "192.0.2.1", { purpose: "reset_password" }),
+    OK,
+  );
+  deepEqual(
+    await shop.ask(MEMBER, "192.0.2.1", { purpose: "reset_password" }),
+    MISSING,
+  );
+});
+
+const mobile = (prefix: string, n: number) =>
+  `${prefix}${String(n).padStart(8, "0")}`;

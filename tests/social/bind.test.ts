@@ -5,17 +5,21 @@ import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindAccount, type BindResult } from "@/lib/social/bind.ts";
 import type { Provider } from "@/lib/social/provider.ts";
 import { PROVIDERS } from "@/lib/social/providers.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
-import { listKv, type TestApp, testApp } from "@/tests/_app.ts";
+import {
+  listKv,
+  sendSmsAsAPerson,
+  type TestApp,
+  testApp,
+} from "@/tests/_app.ts";
 
 const PASSWORD = "secret123";
 const CLIENT = "127.0.0.1";
 
 async function smsCode(app: TestApp, mobile: string): Promise<string> {
   if (app.outbox.has(mobile)) app.clock.now += 61_000; // past the resend interval of the earlier code
-  const sent = await sendSmsCode(app, { mobile }, CLIENT);
+  const sent = await sendSmsAsAPerson(app, { mobile }, CLIENT);
   ok(sent.ok, JSON.stringify(sent));
   return app.outbox.get(mobile)!;
 }
@@ -471,7 +475,7 @@ function bindStories(provider: Provider) {
     app.close();
   });
 
-  Deno.test(`${provider.name}: wrong passwords with a right SMS code leave the code usable`, async () => {
+  Deno.test(`${provider.name}: wrong passwords and stale bind tokens with a right SMS code leave the code usable`, async () => {
     const app = await testApp();
     try {
       const mobile = "13600000077";
@@ -482,6 +486,13 @@ function bindStories(provider: Provider) {
           field: "account",
           message: messages.wrongCredentials,
         }, `typo ${typo}`);
+      }
+      for (let stale = 1; stale <= 3; stale++) {
+        deepEqual(
+          failure(await bind(app, { ...form, access_token: "stale" })),
+          { field: "access_token", message: messages.bindTokenInvalid },
+          `stale bind token ${stale}`,
+        );
       }
       ok((await bind(app, { ...form, password: PASSWORD })).ok);
     } finally {

@@ -16,7 +16,7 @@ import { bindAccount } from "@/lib/social/bind.ts";
 import { finishLogin } from "@/lib/social/login.ts";
 import type { Provider } from "@/lib/social/provider.ts";
 import { enabledProvider } from "@/lib/social/providers.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -123,21 +123,27 @@ export function callbackHandlers(
         mobile: fields.mobile?.slice(0, 32) ?? "",
       };
       if (fields.action === SEND_SMS_ACTION) {
-        const sent = await sendSmsCode(
-          app,
-          { mobile: form.mobile },
-          clientAddress,
-        );
+        const sent = await sendSmsCodeFromForm(app, {
+          mobile: form.mobile,
+          imageCode: fields.image_code,
+          uuid: fields.uuid,
+        }, clientAddress);
+        const { imageCodeUuid } = sent;
         if (sent.ok) {
           return ctx.render({
             ...page,
-            form: { ...form, errors: {}, notice: messages.smsCodeSent },
+            form: {
+              ...form,
+              errors: {},
+              notice: messages.smsCodeSent,
+              imageCodeUuid,
+            },
           });
         }
-        return ctx.render(
-          { ...page, form: { ...form, errors: { sms_code: sent.error } } },
-          { status: sent.status },
-        );
+        return ctx.render({
+          ...page,
+          form: { ...form, errors: { sms_code: sent.error }, imageCodeUuid },
+        }, { status: sent.status });
       }
       const result = await bindAccount(app, provider, fields, clientAddress);
       if (result.ok) {
