@@ -4,13 +4,15 @@ import { ok } from "node:assert/strict";
 import { registerUser } from "@/lib/accounts/registration.ts";
 import type { User } from "@/lib/accounts/users.ts";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
-import type { TestApp } from "@/tests/_app.ts";
+import { sendSmsAsAPerson, type TestApp } from "@/tests/_app.ts";
 
 export const PASSWORD = "secret123";
 export const CLIENT = "127.0.0.1";
 
-/** Sends a code of `purpose` to `mobile` (past the 60 s gap of the one before) and reads it. */
+/**
+ * Sends a code of `purpose` to `mobile` (past the 60 s gap of the one before, solving the image code
+ * asked for after the first) and reads it.
+ */
 export async function smsCode(
   app: TestApp,
   mobile: string,
@@ -18,7 +20,7 @@ export async function smsCode(
 ): Promise<string> {
   app.clock.now += 61_000;
   app.outbox.delete(mobile);
-  const sent = await sendSmsCode(app, { mobile, purpose }, CLIENT);
+  const sent = await sendSmsAsAPerson(app, { mobile, purpose }, CLIENT);
   ok(sent.ok, JSON.stringify(sent));
   const code = app.outbox.get(mobile);
   ok(code, `no ${purpose} code was sent to ${mobile}`);
