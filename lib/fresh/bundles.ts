@@ -22,6 +22,12 @@ export interface Bundle {
   files: Record<string, string>;
   /** `boot` or an island's manifest key → its output path, then every chunk that one imports. */
   entries: Record<string, string[]>;
+  /**
+   * An island's manifest key → its page bundle: the island with Preact and the hydration in one file
+   * of its own, for the many pages that have that one island only (one file compresses smaller than
+   * the four of the split bundle). Pages with several kinds of island load the split bundle.
+   */
+  pages?: Record<string, string>;
 }
 
 interface EncodedFile {
@@ -89,16 +95,19 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
       used: IslandUse[],
       nonce: string,
     ): Promise<{ head: string; body: string }> {
-      const { entries } = await bundle();
+      const { entries, pages } = await bundle();
       const base = BUNDLE_PREFIX + getBuildId() + "/";
       const url = (path: string) => escapeAttr(base + path);
       const chunks = used.map(({ file }) => {
         if (!entries[file]) throw new Error(`Island ${file} is not bundled`);
         return entries[file];
       });
+      // A page with one kind of island loads that island's page bundle and nothing else.
+      const kinds = new Set(used.map(({ file }) => file));
+      const page = kinds.size === 1 ? pages?.[used[0].file] : undefined;
       // The same few sets of islands come back on every page: their preloads are worked out once.
       const key = base + used.map(({ file }) => file).join("\n");
-      let preloads = preloadsOf.get(key);
+      let preloads = page ? "" : preloadsOf.get(key);
       if (preloads === undefined) {
         preloads = [...new Set([entries[BOOT], ...chunks].flat())].map(
           (path) => `<link rel="modulepreload" href="${url(path)}">`,
@@ -116,7 +125,7 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
       return {
         head: preloads +
           `<script type="module" nonce="${nonce}" src="${
-            url(entries[BOOT][0])
+            url(page ?? entries[BOOT][0])
           }"></script>`,
         body:
           `<script type="application/json" id="__frsh_islands">${data}</script>`,
@@ -161,9 +170,62 @@ export async function bundleIslands(manifest: Manifest): Promise<Bundle> {
     if (!Object.hasOwn(files, path)) throw new Error(`No bundle for ${source}`);
     entries[key] = [...withImports(files, path)];
   }
+  const pages = await bundlePages(manifest, files);
   const everything = JSON.stringify(Object.entries(files).sort());
   const buildId = await contentHash(new TextEncoder().encode(everything), 8);
-  return { buildId, files, entries };
+  return { buildId, files, entries, pages };
+}
+
+/** One self-contained bundle per island, written into `files` under `pages/`. */
+async function bundlePages(manifest: Manifest, files: Bundle["files"]) {
+  const keys = Object.keys(manifest.islands);
+  if (keys.length === 0) return {};
+  const dir = await Deno.makeTempDir({ prefix: "frsh_pages_" });
+  try {
+    const names = keys.map((key, i) =>
+      `${i}_${
+        key.replace(/^.*\//, "").replace(/\.[jt]sx?$/, "").replace(/\W+/g, "_")
+      }`
+    );
+    await Promise.all(keys.map((key, i) =>
+      Deno.writeTextFile(
+        `${dir}/${names[i]}.ts`,
+        `import * as island from ${
+          JSON.stringify(new URL(key, manifest.baseUrl).href)
+        };\nimport { hydrateIslands } from ${
+          JSON.stringify(new URL("./_hydrate.ts", import.meta.url).href)
+        };\nawait hydrateIslands(() => Promise.resolve(island));\n`,
+      )
+    ));
+    const outputDir = "/_frsh_pages";
+    const result = await Deno.bundle({
+      entrypoints: names.map((name) => `${dir}/${name}.ts`),
+      outputDir,
+      platform: "browser",
+      format: "esm",
+      codeSplitting: false,
+      minify: true,
+      write: false,
+    });
+    if (!result.success) {
+      const errors = result.errors.map((e) => e.text).join("\n");
+      throw new Error(`Bundling the island pages failed:\n${errors}`);
+    }
+    const made = new Map((result.outputFiles ?? []).map((file) => [
+      file.path.slice(outputDir.length + 1),
+      file.text(),
+    ]));
+    const pages: Record<string, string> = {};
+    keys.forEach((key, i) => {
+      const code = made.get(`${names[i]}.js`);
+      if (code === undefined) throw new Error(`No page bundle for ${key}`);
+      pages[key] = `pages/${names[i]}.js`;
+      files[pages[key]] = code;
+    });
+    return pages;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /** `path`, then every chunk it imports statically (esbuild writes `from"./x.js"`, `import"./y.js"`). */

@@ -67,6 +67,14 @@ const get = await appWith({
   "./routes/bad-prop.tsx": {
     default: () => <Echo value={{ onClick: () => {} }} />,
   },
+  "./routes/two-kinds.tsx": {
+    default: () => (
+      <>
+        <Counter start={1} label="one" />
+        <SignalCounter count={shared} name="c" />
+      </>
+    ),
+  },
 }, { islands });
 
 Deno.test("a page without islands ships no JavaScript at all", async () => {
@@ -107,27 +115,48 @@ Deno.test("islands render on the server, marked for hydration with their props a
     );
   });
   await t.step(
-    "one boot module loads them, with preloads, and nothing runs inline",
+    "one island's page bundle loads them, and nothing runs inline",
     () => {
-      const scripts = [...html.matchAll(/<script[^>]*>/g)].map((m) =>
-        m[0].replace(/ nonce="\w{32}"/, ' nonce="…"')
-      );
-      assert.deepEqual(scripts, [
-        `<script type="module" nonce="…" src="/_frsh/js/${data.buildId}/lib/fresh/boot.js">`,
+      assert.deepEqual(scriptTags(html), [
+        `<script type="module" nonce="…" src="/_frsh/js/${data.buildId}/pages/0_Counter.js">`,
         `<script type="application/json" id="__frsh_islands">`,
       ]);
-      assert.match(
-        html,
-        /<link rel="modulepreload" href="\/_frsh\/js\/\w+\/lib\/fresh\/boot.js">/,
-      );
-      assert.match(
-        html,
-        /<link rel="modulepreload" href="[^"]*\/islands\/Counter.js">/,
-      );
+      assert.doesNotMatch(html, /modulepreload/);
       assert.doesNotMatch(html, /style=/);
     },
   );
+  await t.step(
+    "islands from two files load through the boot module, with preloads",
+    async () => {
+      const mixed = await (await get("/two-kinds")).text();
+      const { buildId } = islandData(mixed);
+      assert.deepEqual(scriptTags(mixed), [
+        `<script type="module" nonce="…" src="/_frsh/js/${buildId}/lib/fresh/boot.js">`,
+        `<script type="application/json" id="__frsh_islands">`,
+      ]);
+      for (
+        const file of [
+          "lib/fresh/boot",
+          "/islands/Counter",
+          "/islands/SignalCounter",
+        ]
+      ) {
+        assert.match(
+          mixed,
+          new RegExp(
+            `<link rel="modulepreload" href="/_frsh/js/${buildId}/[^"]*${file}.js">`,
+          ),
+        );
+      }
+    },
+  );
 });
+
+function scriptTags(html: string): string[] {
+  return [...html.matchAll(/<script[^>]*>/g)].map((m) =>
+    m[0].replace(/ nonce="\w{32}"/, ' nonce="…"')
+  );
+}
 
 Deno.test("an island rendered inside another island is part of it, not marked again", async () => {
   const html = await (await get("/nested")).text();
@@ -183,8 +212,10 @@ Deno.test("a prop the browser can't receive fails the page with a clear error", 
 });
 
 Deno.test("island bundles are served as immutable JavaScript under the build id", async () => {
-  const html = await (await get("/counter")).text();
-  const urls = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+  const html = await (await get("/two-kinds")).text();
+  const urls = [...html.matchAll(/(?:href|src)="(\/_frsh\/[^"]+)"/g)].map((m) =>
+    m[1]
+  );
   assert.ok(
     urls.length >= 3,
     `expected boot, island and shared chunks, got ${urls}`,
