@@ -8,7 +8,10 @@ import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
 import * as $account_provider_unbind from "./routes/account/[provider]/unbind.tsx";
 import * as $account_middleware from "./routes/account/_middleware.ts";
+import * as $account_delete from "./routes/account/delete.tsx";
 import * as $account_index from "./routes/account/index.tsx";
+import * as $account_mobile from "./routes/account/mobile.tsx";
+import * as $account_password from "./routes/account/password.tsx";
 import * as $account_sessions from "./routes/account/sessions.tsx";
 import * as $account_sessions_revoke from "./routes/account/sessions/revoke.ts";
 import * as $dev_middleware from "./routes/dev/_middleware.ts";
@@ -31,9 +34,14 @@ import * as $logout from "./routes/logout.ts";
 import * as $oauth_provider_callback from "./routes/oauth/[provider]/callback.tsx";
 import * as $oauth_provider_login from "./routes/oauth/[provider]/login.ts";
 import * as $oauth_callback from "./routes/oauth_callback.tsx";
+import * as $password_reset from "./routes/password/reset.tsx";
 import * as $register from "./routes/register.tsx";
 import * as $sms_codes_mobile_ from "./routes/sms_codes/[mobile].ts";
+import * as $AccountDeleteForm from "./islands/AccountDeleteForm.tsx";
 import * as $BindForm from "./islands/BindForm.tsx";
+import * as $MobileChangeForm from "./islands/MobileChangeForm.tsx";
+import * as $PasswordChangeForm from "./islands/PasswordChangeForm.tsx";
+import * as $PasswordResetForm from "./islands/PasswordResetForm.tsx";
 import * as $QqLoginButton from "./islands/QqLoginButton.tsx";
 import * as $RegisterForm from "./islands/RegisterForm.tsx";
 import type { Manifest } from "$fresh/server.ts";
@@ -46,7 +54,10 @@ const manifest = {
     "./routes/_middleware.ts": $_middleware,
     "./routes/account/[provider]/unbind.tsx": $account_provider_unbind,
     "./routes/account/_middleware.ts": $account_middleware,
+    "./routes/account/delete.tsx": $account_delete,
     "./routes/account/index.tsx": $account_index,
+    "./routes/account/mobile.tsx": $account_mobile,
+    "./routes/account/password.tsx": $account_password,
     "./routes/account/sessions.tsx": $account_sessions,
     "./routes/account/sessions/revoke.ts": $account_sessions_revoke,
     "./routes/dev/_middleware.ts": $dev_middleware,
@@ -71,11 +82,16 @@ const manifest = {
     "./routes/oauth/[provider]/callback.tsx": $oauth_provider_callback,
     "./routes/oauth/[provider]/login.ts": $oauth_provider_login,
     "./routes/oauth_callback.tsx": $oauth_callback,
+    "./routes/password/reset.tsx": $password_reset,
     "./routes/register.tsx": $register,
     "./routes/sms_codes/[mobile].ts": $sms_codes_mobile_,
   },
   islands: {
+    "./islands/AccountDeleteForm.tsx": $AccountDeleteForm,
     "./islands/BindForm.tsx": $BindForm,
+    "./islands/MobileChangeForm.tsx": $MobileChangeForm,
+    "./islands/PasswordChangeForm.tsx": $PasswordChangeForm,
+    "./islands/PasswordResetForm.tsx": $PasswordResetForm,
     "./islands/QqLoginButton.tsx": $QqLoginButton,
     "./islands/RegisterForm.tsx": $RegisterForm,
   },

@@ -13,6 +13,7 @@ import {
   SmsCodeButton,
   useImageCode,
 } from "./SmsCodeButton.tsx";
+import type { SmsPurpose } from "@/lib/sms/codes.ts";
 
 export interface AccountFormProps {
   action: string;
@@ -24,6 +25,12 @@ export interface AccountFormProps {
   notice?: string;
   /** Set when the server asks for an image code before the next SMS: the uuid it drew one for. */
   imageCodeUuid?: string;
+  /** What the SMS code is for (default `signup`): the reset's and the account page's forms ask for theirs. */
+  purpose?: SmsPurpose;
+  /** Labels in place of 手机号, 密码, 短信验证码 (新手机号, 新密码…). */
+  labels?: Partial<Record<AccountField, string>>;
+  /** The mobile is the account's own, shown but not edited (the code goes to it). */
+  mobileReadOnly?: boolean;
   /** Hidden fields and messages of the particular form. */
   children?: ComponentChildren;
 }
@@ -92,6 +99,7 @@ export function AccountForm(props: AccountFormProps) {
       <input
         name={name}
         {...FIELDS[name].input}
+        readOnly={name === "mobile" && props.mobileReadOnly}
         value={values[name].value}
         onInput={(event) => {
           values[name].value = event.currentTarget.value;
@@ -105,7 +113,7 @@ export function AccountForm(props: AccountFormProps) {
     );
     return (
       <label>
-        {FIELDS[name].label}
+        {props.labels?.[name] ?? FIELDS[name].label}
         {extra ? <span class="with-button">{input}{extra}</span> : input}
         <FieldMessage id={name} message={shownError(name)} />
       </label>
@@ -136,6 +144,7 @@ export function AccountForm(props: AccountFormProps) {
       {field(
         "sms_code",
         <SmsCodeButton
+          purpose={props.purpose}
           mobile={values.mobile}
           imageCode={imageCode}
           onSent={(error) => {

@@ -1,7 +1,7 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { formMessages } from "@/lib/form_messages.ts";
-import { RESEND_AFTER_S } from "@/lib/sms/codes.ts";
+import { RESEND_AFTER_S, type SmsPurpose } from "@/lib/sms/codes.ts";
 import { fieldError, mobileSchema } from "@/lib/validation.ts";
 
 export const SEND_SMS_ACTION = "send_sms";
@@ -90,6 +90,8 @@ export function ImageCodeField(
 interface Props {
   mobile: Signal<string>;
   imageCode: ImageCodeState;
+  /** Sent as the form field `purpose`; unset: `signup`. */
+  purpose?: SmsPurpose;
   /** Told the outcome of a send: null when sent, else the message to show. */
   onSent: (error: string | null) => void;
 }
@@ -99,7 +101,7 @@ interface Props {
  * with it, it calls POST /sms_codes/<mobile> and counts down 60 s before another code can be asked for.
  * When the server asks for an image code (captcha: true), the image is shown and sent with the next ask.
  */
-export function SmsCodeButton({ mobile, imageCode, onSent }: Props) {
+export function SmsCodeButton({ mobile, imageCode, purpose, onSent }: Props) {
   const hydrated = useSignal(false);
   // Counted from a fixed end, so the wait is 60 s however late the timer fires.
   const waitUntil = useSignal(0);
@@ -130,9 +132,11 @@ export function SmsCodeButton({ mobile, imageCode, onSent }: Props) {
         `/sms_codes/${encodeURIComponent(mobile.value)}`,
         {
           method: "POST",
-          body: uuid === null ? undefined : new URLSearchParams({
-            image_code: imageCode.answer.value,
-            uuid,
+          body: new URLSearchParams({
+            ...(purpose ? { purpose } : {}),
+            ...(uuid === null
+              ? {}
+              : { image_code: imageCode.answer.value, uuid }),
           }),
         },
       );

@@ -1,6 +1,7 @@
-// What must hold between the KV's users, their indexes and the provider bindings, whatever crashed or
-// raced: each index points at a live record that points back. Read-only; the keys are the layout tables'
-// of lib/accounts/users.ts and lib/social/bindings.ts, through their own key builders.
+// What must hold between the KV's users, their indexes, the provider bindings and the sessions, whatever
+// crashed or raced: each index points at a live record that points back. Read-only; the keys are the
+// layout tables' of lib/accounts/users.ts, lib/social/bindings.ts and lib/sessions/sessions.ts, through
+// their own key builders.
 import {
   mobileKey,
   type User,
@@ -13,6 +14,11 @@ import {
   bindingKey,
 } from "@/lib/social/bindings.ts";
 import {
+  byUserKey as sessionByUserKey,
+  type Session,
+  sessionKey,
+} from "@/lib/sessions/sessions.ts";
+import {
   legacyQqBindingKey,
   legacyQqByUserKey,
 } from "@/lib/social/migrations.ts";
@@ -23,6 +29,7 @@ export interface InvariantCounts {
   usersByUsername: number;
   bindings: number;
   bindingsByUser: number;
+  sessions: number;
 }
 
 export interface InvariantReport {
@@ -140,6 +147,37 @@ export async function checkInvariants(kv: Deno.Kv): Promise<InvariantReport> {
     }
   }
 
+  // Sessions: each belongs to a live user, and each of a user's index entries names a session of theirs.
+  const sessions = new Map(
+    (await readAll<Session>(kv, tableOf(sessionKey("")))).map((
+      { parts, value },
+    ) => [parts[0], value]),
+  );
+  for (const [hash, session] of sessions) {
+    if (typeof session?.userId !== "string") {
+      problems.push(`sessions ${q(hash)} is not a session record`);
+    } else if (!users.has(session.userId)) {
+      problems.push(
+        `sessions ${q(hash)} belongs to missing user ${q(session.userId)}`,
+      );
+    }
+  }
+  const sessionIndex = await readAll<string>(
+    kv,
+    tableOf(sessionByUserKey("", ""), 2),
+    2,
+  );
+  for (const { parts: [userId, publicId], value: hash } of sessionIndex) {
+    const session = sessions.get(hash);
+    if (session?.userId !== userId || session.publicId !== publicId) {
+      problems.push(
+        `sessions_by_user ${q([userId, publicId])} points at ${
+          session ? "another session" : "missing session"
+        } ${q(hash)}`,
+      );
+    }
+  }
+
   // 0.1's rows are moved at start-up; one left is one that could not be, or a start-up that never ran.
   for (const legacy of [legacyQqBindingKey(""), legacyQqByUserKey("")]) {
     for (const { parts } of await readAll(kv, tableOf(legacy))) {
@@ -158,6 +196,7 @@ export async function checkInvariants(kv: Deno.Kv): Promise<InvariantReport> {
       usersByUsername: byUsername.size,
       bindings: bindings.length,
       bindingsByUser: bindingsByUser.length,
+      sessions: sessions.size,
     },
   };
 }

@@ -83,7 +83,7 @@ export function checkMobileChangeForm(
 /** 注销账号: the current password and the code sent to the account's mobile. */
 export function checkDeletionForm(
   fields: Partial<Record<string, string>>,
-): FieldCheck<{ password: string; sms_code: string }> {
+): FieldCheck<{ password: string; sms_code: string }, "password" | "sms_code"> {
   const { password, sms_code } = fields;
   if (!password || !sms_code) {
     return { ok: false, field: "form", message: messages.missingFields };

@@ -2,6 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { bindIn, bindingByUserKey, bindingKey } from "@/lib/social/bindings.ts";
 import { checkInvariants } from "@/lib/kv_invariants.ts";
 import { createUserIn, newUser, type User } from "@/lib/accounts/users.ts";
+import { createSession } from "@/lib/sessions/sessions.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 4, 0, 0);
 const OPENID = "9A6B2C1D3E4F5A6B7C8D9E0F1A2B3C4D";
@@ -47,6 +48,7 @@ Deno.test("a KV the app wrote passes, with its counts", async () => {
       usersByUsername: 2,
       bindings: 1,
       bindingsByUser: 1,
+      sessions: 0,
     },
   });
   kv.close();
@@ -287,4 +289,15 @@ Deno.test("deno task kv:check tells an operator what is wrong", async (t) => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a session of a missing user, or an index entry without its session, is a problem", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await createSession(kv, "ghost", Date.now(), { remembered: true });
+  await kv.set(["sessions_by_user", "ghost", "PUBLICID"], "0".repeat(64));
+  const { problems, counts } = await checkInvariants(kv);
+  equal(counts.sessions, 1);
+  equal(problems.length, 2, problems.join("\n"));
+  ok(problems.some((p) => /belongs to missing user "ghost"/.test(p)));
+  ok(problems.some((p) => /points at missing session/.test(p)));
 });

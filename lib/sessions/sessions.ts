@@ -42,8 +42,8 @@ export interface SessionStart {
 /** A session as a request finds it: `renewed` when this use slid its expiry (the cookie is sent again). */
 export type LiveSession = Session & { renewed: boolean };
 
-const sessionKey = (hash: string) => ["sessions", hash];
-const byUserKey = (userId: string, publicId: string) => [
+export const sessionKey = (hash: string) => ["sessions", hash];
+export const byUserKey = (userId: string, publicId: string) => [
   "sessions_by_user",
   userId,
   publicId,

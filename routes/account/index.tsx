@@ -46,6 +46,20 @@ export default function Account(
         <dd data-field="mobile">{user.mobile}</dd>
         <ProviderBindings rows={providers} />
       </dl>
+      <ul class="account-links">
+        <li>
+          <a href="/account/password">修改密码</a>
+        </li>
+        <li>
+          <a href="/account/mobile">更换手机号</a>
+        </li>
+        <li>
+          <a href="/account/sessions">登录设备</a>
+        </li>
+        <li>
+          <a href="/account/delete">注销账号</a>
+        </li>
+      </ul>
     </section>
   );
 }

@@ -1,0 +1,33 @@
+import { AccountForm } from "@/components/AccountForm.tsx";
+import { ImageCodeField } from "@/components/ImageCodeField.tsx";
+
+export interface MobileChangeFormProps {
+  /** The new mobile entered before. */
+  mobile: string;
+  errors: Partial<Record<string, string>>;
+  notice?: string;
+  /** Past the login limit: the image code the password check must carry. */
+  imageCodeUuid?: string;
+}
+
+/** 更换手机号: the new mobile, a code sent to it, and the current password. */
+export default function MobileChangeForm(props: MobileChangeFormProps) {
+  return (
+    <AccountForm
+      action="/account/mobile"
+      submitLabel="更换手机号"
+      purpose="change_mobile"
+      labels={{ mobile: "新手机号", password: "登录密码" }}
+      mobile={props.mobile}
+      errors={props.errors}
+      notice={props.notice}
+    >
+      {props.imageCodeUuid && (
+        <ImageCodeField
+          uuid={props.imageCodeUuid}
+          error={props.errors.image_code}
+        />
+      )}
+    </AccountForm>
+  );
+}

@@ -1,0 +1,22 @@
+import { AccountForm } from "@/components/AccountForm.tsx";
+
+export interface PasswordResetFormProps {
+  mobile: string;
+  errors: Partial<Record<string, string>>;
+  notice?: string;
+}
+
+/** 忘记密码: the account's mobile, a reset code sent to it, and the new password. */
+export default function PasswordResetForm(props: PasswordResetFormProps) {
+  return (
+    <AccountForm
+      action="/password/reset"
+      submitLabel="重置密码"
+      purpose="reset_password"
+      labels={{ password: "新密码" }}
+      mobile={props.mobile}
+      errors={props.errors}
+      notice={props.notice}
+    />
+  );
+}

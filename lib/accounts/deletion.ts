@@ -1,0 +1,91 @@
+// 注销账号: the current password and a code sent to the account's mobile. The user, its indexes, its
+// bindings and its sessions go in one write, which fails if a binding was added meanwhile (a bind or a
+// connect racing it); the audit trail stays, its mobiles masked, and the mobile may register again.
+import type { App } from "@/lib/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { messages } from "@/lib/messages.ts";
+import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
+import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
+import {
+  bindingByUserKey,
+  bindingEntriesOfUser,
+} from "@/lib/social/bindings.ts";
+import { PROVIDERS } from "@/lib/social/providers.ts";
+import { checkDeletionForm } from "@/lib/validation.ts";
+import {
+  checkCurrentPassword,
+  checkFormSmsCode,
+  type FormFailure,
+} from "./_checks.ts";
+import { deleteUserIn, getUserEntry, type User } from "./users.ts";
+
+export type DeletionResult =
+  | { ok: true }
+  | FormFailure<"password" | "sms_code">;
+
+export async function deleteAccount(
+  app: App,
+  user: User,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<DeletionResult> {
+  const result = await attemptDeletion(app, user, fields, clientAddress);
+  await recordAudit(app.kv, {
+    action: "account_delete",
+    outcome: result.ok ? "deleted" : `refused: ${result.message}`,
+    clientAddress,
+    userId: user.id,
+    mobile: user.mobile,
+  }, app.now());
+  return result;
+}
+
+async function attemptDeletion(
+  app: App,
+  user: User,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<DeletionResult> {
+  const form = checkDeletionForm(fields);
+  if (!form.ok) return form;
+  const refused = await checkCurrentPassword(
+    app,
+    user,
+    form.value.password,
+    clientAddress,
+    { uuid: fields.uuid, text: fields.image_code },
+    "password",
+    messages.passwordWrong,
+  );
+  if (refused) return refused;
+  const { kv } = app;
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const sms = await checkFormSmsCode(
+      app,
+      user.mobile,
+      "delete_account",
+      form.value.sms_code,
+    );
+    if (!sms.ok) return sms;
+    const entry = await getUserEntry(kv, user.id);
+    if (!entry.value) return { ok: true }; // deleted by a racing request of its own
+    const bindings = await bindingEntriesOfUser(kv, user.id);
+    const op = deleteUserIn(kv.atomic(), entry);
+    for (const binding of bindings) op.check(binding).delete(binding.key);
+    // A provider slot read empty must still be empty: else a racing bind's binding would be left behind.
+    for (const { id } of PROVIDERS) {
+      const key = bindingByUserKey(user.id, id);
+      if (!bindings.some((binding) => sameKey(binding.key, key))) {
+        op.check({ key, versionstamp: null });
+      }
+    }
+    consumeSmsCodeIn(op, sms.entry);
+    endSessionsIn(op, await userSessions(kv, user.id));
+    if ((await op.commit()).ok) return { ok: true };
+  }
+  return { ok: false, field: "form", message: messages.busy };
+}
+
+const sameKey = (a: Deno.KvKey, b: Deno.KvKey) =>
+  a.length === b.length && a.every((part, i) => part === b[i]);

@@ -1,0 +1,70 @@
+// GET, POST /account/delete (注销账号): the current password and a code sent to the account's mobile.
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
+import AccountDeleteForm, {
+  type AccountDeleteFormProps,
+} from "@/islands/AccountDeleteForm.tsx";
+import { deleteAccount } from "@/lib/accounts/deletion.ts";
+import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
+import { readForm } from "@/lib/http/forms.ts";
+import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
+import { messages } from "@/lib/messages.ts";
+import { sendSmsCode } from "@/lib/sms/sending.ts";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
+
+export const handler: Handlers<AccountDeleteFormProps, State> = {
+  GET(_req, ctx) {
+    const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
+    return ctx.render({ mobile: user.mobile, errors: {} });
+  },
+
+  async POST(req, ctx) {
+    const { app, clientAddress } = ctx.state;
+    const user = ctx.state.user!;
+    const fields = await readForm(req);
+    const mobile = user.mobile;
+    if (fields.action === SEND_SMS_ACTION) {
+      const sent = await sendSmsCode(
+        app,
+        { mobile, purpose: "delete_account" },
+        clientAddress,
+      );
+      return sent.ok
+        ? ctx.render({ mobile, errors: {}, notice: messages.smsCodeSent })
+        : ctx.render({ mobile, errors: { sms_code: sent.error } }, {
+          status: sent.status,
+        });
+    }
+    const result = await deleteAccount(app, user, fields, clientAddress);
+    // Gone with its sessions: the browser's cookies go too.
+    if (result.ok) return loggedOutRedirect(app, req);
+    return ctx.render({
+      mobile,
+      errors: { [result.field]: result.message },
+      imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+    }, { status: 400 });
+  },
+};
+
+export default function AccountDelete(
+  { data }: PageProps<AccountDeleteFormProps, State>,
+) {
+  return (
+    <section class="card">
+      <Head>
+        <title>注销账号 - 美多商城</title>
+      </Head>
+      <h1>注销账号</h1>
+      <p class="lead">
+        注销后，账号、第三方绑定和所有登录都会删除且无法恢复；该手机号可以重新注册。
+      </p>
+      <AccountDeleteForm {...data} />
+      <p class="aside">
+        <a href="/account">返回我的账户</a>
+      </p>
+    </section>
+  );
+}

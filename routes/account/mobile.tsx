@@ -1,0 +1,86 @@
+// GET, POST /account/mobile (更换手机号): a new mobile, the code sent to it, and the current password.
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
+import MobileChangeForm, {
+  type MobileChangeFormProps,
+} from "@/islands/MobileChangeForm.tsx";
+import { changeMobile } from "@/lib/accounts/mobile_change.ts";
+import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
+import { readForm } from "@/lib/http/forms.ts";
+import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { messages } from "@/lib/messages.ts";
+import { sendSmsCode } from "@/lib/sms/sending.ts";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
+
+interface Data {
+  current: string;
+  form: MobileChangeFormProps;
+}
+
+export const handler: Handlers<Data, State> = {
+  GET(_req, ctx) {
+    const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
+    return ctx.render({
+      current: user.mobile,
+      form: { mobile: "", errors: {} },
+    });
+  },
+
+  async POST(req, ctx) {
+    const { app, clientAddress, session } = ctx.state;
+    const user = ctx.state.user!;
+    const fields = await readForm(req);
+    const mobile = fields.mobile?.slice(0, 32) ?? "";
+    const page = (form: Omit<MobileChangeFormProps, "mobile">) => ({
+      current: user.mobile,
+      form: { mobile, ...form },
+    });
+    if (fields.action === SEND_SMS_ACTION) {
+      const sent = await sendSmsCode(
+        app,
+        { mobile, purpose: "change_mobile" },
+        clientAddress,
+      );
+      return sent.ok
+        ? ctx.render(page({ errors: {}, notice: messages.smsCodeSent }))
+        : ctx.render(page({ errors: { sms_code: sent.error } }), {
+          status: sent.status,
+        });
+    }
+    const result = await changeMobile(app, user, fields, clientAddress);
+    if (result.ok) {
+      return loggedInRedirect(app, req, result.user, "/account", {
+        remembered: session?.remembered ?? true,
+      });
+    }
+    return ctx.render(
+      page({
+        errors: { [result.field]: result.message },
+        imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+      }),
+      { status: 400 },
+    );
+  },
+};
+
+export default function MobileChange({ data }: PageProps<Data, State>) {
+  return (
+    <section class="card">
+      <Head>
+        <title>更换手机号 - 美多商城</title>
+      </Head>
+      <h1>更换手机号</h1>
+      <p class="lead">
+        当前手机号 <span data-field="mobile">{data.current}</span>
+        。验证码将发送到新手机号；更换后，其他已登录的设备都会退出。
+      </p>
+      <MobileChangeForm {...data.form} />
+      <p class="aside">
+        <a href="/account">返回我的账户</a>
+      </p>
+    </section>
+  );
+}

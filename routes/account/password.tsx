@@ -1,0 +1,59 @@
+// GET, POST /account/password (修改密码): the current password, then a new one.
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import PasswordChangeForm, {
+  type PasswordChangeFormProps,
+} from "@/islands/PasswordChangeForm.tsx";
+import { changePassword } from "@/lib/accounts/password_change.ts";
+import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
+import { readForm } from "@/lib/http/forms.ts";
+import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
+
+export const handler: Handlers<PasswordChangeFormProps, State> = {
+  GET(_req, ctx) {
+    return ctx.render({ errors: {} });
+  },
+
+  async POST(req, ctx) {
+    const { app, clientAddress, session } = ctx.state;
+    const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
+    const result = await changePassword(
+      app,
+      user,
+      await readForm(req),
+      clientAddress,
+    );
+    // Every session ended with the change: this browser goes on in a new one.
+    if (result.ok) {
+      return loggedInRedirect(app, req, result.user, "/account", {
+        remembered: session?.remembered ?? true,
+      });
+    }
+    return ctx.render({
+      errors: { [result.field]: result.message },
+      imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+    }, { status: 400 });
+  },
+};
+
+export default function PasswordChange(
+  { data }: PageProps<PasswordChangeFormProps, State>,
+) {
+  return (
+    <section class="card">
+      <Head>
+        <title>修改密码 - 美多商城</title>
+      </Head>
+      <h1>修改密码</h1>
+      <p class="lead">修改后，其他已登录的设备都会退出。</p>
+      <PasswordChangeForm {...data} />
+      <p class="aside">
+        <a href="/account">返回我的账户</a> ·{" "}
+        <a href="/password/reset">忘记原密码？</a>
+      </p>
+    </section>
+  );
+}

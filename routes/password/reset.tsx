@@ -1,0 +1,70 @@
+// GET, POST /password/reset (忘记密码): a reset code to the account's mobile, then a new password.
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
+import PasswordResetForm, {
+  type PasswordResetFormProps,
+} from "@/islands/PasswordResetForm.tsx";
+import { resetPassword } from "@/lib/accounts/password_reset.ts";
+import { readForm } from "@/lib/http/forms.ts";
+import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { messages } from "@/lib/messages.ts";
+import { sendSmsCode } from "@/lib/sms/sending.ts";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
+
+const NO_STORE = { "cache-control": "no-store" };
+
+export const handler: Handlers<PasswordResetFormProps, State> = {
+  GET(_req, ctx) {
+    return ctx.render({ mobile: "", errors: {} }, { headers: NO_STORE });
+  },
+
+  async POST(req, ctx) {
+    const { app, clientAddress } = ctx.state;
+    const fields = await readForm(req);
+    const mobile = fields.mobile?.slice(0, 32) ?? "";
+    if (fields.action === SEND_SMS_ACTION) {
+      const sent = await sendSmsCode(
+        app,
+        { mobile, purpose: "reset_password" },
+        clientAddress,
+      );
+      return sent.ok
+        ? ctx.render({ mobile, errors: {}, notice: messages.smsCodeSent }, {
+          headers: NO_STORE,
+        })
+        : ctx.render({ mobile, errors: { sms_code: sent.error } }, {
+          status: sent.status,
+          headers: NO_STORE,
+        });
+    }
+    const result = await resetPassword(app, fields, clientAddress);
+    if (result.ok) return loggedInRedirect(app, req, result.user, "/account");
+    return ctx.render({ mobile, errors: { [result.field]: result.message } }, {
+      status: 400,
+      headers: NO_STORE,
+    });
+  },
+};
+
+export default function PasswordReset(
+  { data }: PageProps<PasswordResetFormProps, State>,
+) {
+  return (
+    <section class="card">
+      <Head>
+        <title>找回密码 - 美多商城</title>
+      </Head>
+      <h1>找回密码</h1>
+      <p class="lead">
+        输入账号绑定的手机号，获取短信验证码后设置新密码。重置后所有已登录的设备都会退出。
+      </p>
+      <PasswordResetForm {...data} />
+      <p class="aside">
+        想起来了？<a href="/login">登录</a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,475 @@
+// Every row and message of the contract's password reset, password change, mobile change and deletion.
+import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
+import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
+import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { messages } from "@/lib/messages.ts";
+import type { SmsPurpose } from "@/lib/sms/codes.ts";
+import { listKv, type TestApp, testApp } from "@/tests/_app.ts";
+import {
+  anotherBrowser,
+  bindTokenIn,
+  type TestBrowser,
+  testBrowser,
+} from "./_browser.ts";
+
+const PASSWORD = "secret123";
+const NEW_PASSWORD = "newsecret456";
+const MOBILE = "13800138000";
+
+/** A code of `purpose` for `mobile`, past the 60 s gap, read from the outbox ("" when none was sent). */
+async function code(
+  app: TestApp,
+  browser: TestBrowser,
+  mobile: string,
+  purpose: SmsPurpose,
+): Promise<string> {
+  app.clock.now += 61_000;
+  app.outbox.delete(mobile);
+  const response = await browser.post(`/sms_codes/${mobile}`, { purpose });
+  equal(response.status, 200, await response.text());
+  return app.outbox.get(mobile) ?? "";
+}
+
+async function registered(mobile = MOBILE) {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  const sms_code = await code(app, browser, mobile, "signup");
+  const response = await browser.post("/register", {
+    mobile,
+    password: PASSWORD,
+    sms_code,
+  });
+  equal(response.status, 303);
+  return { app, browser };
+}
+
+/** The message shown for `field`, from a re-rendered form. */
+async function shown(response: Response): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (
+    const [, field, text] of (await response.text()).matchAll(
+      /<p class="error" data-field="(\w+)" role="alert">([^<]*)/g,
+    )
+  ) found[field] = text;
+  return found;
+}
+
+async function logsIn(username: string, password: string): Promise<boolean> {
+  const response = await (await anotherBrowser()).post("/login", {
+    username,
+    password,
+  });
+  await response.body?.cancel();
+  return response.status === 303;
+}
+
+Deno.test("password reset by SMS", async (t) => {
+  const { app, browser } = await registered();
+  const elsewhere = await anotherBrowser();
+  ok(await elsewhere.post("/login", { username: MOBILE, password: PASSWORD }));
+  const reset = await anotherBrowser();
+
+  await t.step(
+    "the page: 200, no-store, linked from the login form",
+    async () => {
+      const page = await reset.get("/password/reset");
+      equal(page.status, 200);
+      equal(page.headers.get("cache-control"), "no-store");
+      const html = await page.text();
+      for (const field of ["mobile", "sms_code", "password"]) {
+        match(html, new RegExp(`name="${field}"`));
+      }
+      match(
+        await (await reset.get("/login")).text(),
+        /href="\/password\/reset"/,
+      );
+    },
+  );
+
+  await t.step(
+    "each failure re-renders with 400 and the bind table's message",
+    async () => {
+      const signup = await code(app, reset, MOBILE, "signup");
+      const rows: [Record<string, string>, string, string][] = [
+        [
+          { mobile: MOBILE, password: NEW_PASSWORD },
+          "form",
+          messages.missingFields,
+        ],
+        [
+          { mobile: "1380013800", password: NEW_PASSWORD, sms_code: "123456" },
+          "mobile",
+          messages.invalidMobile,
+        ],
+        [
+          { mobile: MOBILE, password: "short", sms_code: "123456" },
+          "password",
+          messages.invalidPassword,
+        ],
+        [
+          { mobile: MOBILE, password: NEW_PASSWORD, sms_code: signup },
+          "sms_code",
+          messages.smsCodeInvalid,
+        ],
+      ];
+      for (const [fields, field, message] of rows) {
+        const response = await reset.post("/password/reset", fields);
+        equal(response.status, 400, message);
+        deepEqual(await shown(response), { [field]: message });
+      }
+      const sms_code = await code(app, reset, MOBILE, "reset_password");
+      const wrong = String((Number(sms_code) + 1) % 1e6).padStart(6, "0");
+      const response = await reset.post("/password/reset", {
+        mobile: MOBILE,
+        password: NEW_PASSWORD,
+        sms_code: wrong,
+      });
+      equal(response.status, 400);
+      deepEqual(await shown(response), { sms_code: messages.smsCodeWrong });
+    },
+  );
+
+  await t.step(
+    "no reset code is spent on a mobile without an account",
+    async () => {
+      equal(await code(app, reset, "13900139000", "reset_password"), "");
+    },
+  );
+
+  await t.step(
+    "success: new password, every session ended, logged in, 303 /account",
+    async () => {
+      for (let i = 0; i < FAILURES_PER_ACCOUNT; i++) {
+        await logsIn(MOBILE, `wrongpass${i}`);
+      }
+      ok(
+        !await logsIn(MOBILE, PASSWORD),
+        "past the limit without an image code",
+      );
+      const sms_code = await code(app, reset, MOBILE, "reset_password");
+      const response = await reset.post("/password/reset", {
+        mobile: MOBILE,
+        password: NEW_PASSWORD,
+        sms_code,
+      });
+      equal(response.status, 303);
+      equal(response.headers.get("location"), "/account");
+      equal((await reset.get("/account")).status, 200, "logged in");
+      equal(
+        (await browser.get("/account")).status,
+        303,
+        "the old sessions end",
+      );
+      equal((await elsewhere.get("/account")).status, 303);
+      ok(!await logsIn(MOBILE, PASSWORD), "the old password is gone");
+      ok(
+        await logsIn(MOBILE, NEW_PASSWORD),
+        "the limit is cleared for the owner",
+      );
+    },
+  );
+
+  await t.step(
+    "without JavaScript the SMS button posts the form and gets a notice",
+    async () => {
+      app.clock.now += 61_000;
+      const response = await reset.post("/password/reset", {
+        mobile: MOBILE,
+        action: "send_sms",
+      });
+      equal(response.status, 200);
+      match(await response.text(), new RegExp(messages.smsCodeSent));
+    },
+  );
+
+  await t.step("cross-site 403, over 64 KiB 413", async () => {
+    const cross = await reset.post("/password/reset", { mobile: MOBILE }, {
+      "sec-fetch-site": "cross-site",
+    });
+    equal(cross.status, 403);
+    const big = await reset.post("/password/reset", {
+      mobile: "x".repeat(70_000),
+    });
+    equal(big.status, 413);
+  });
+
+  deepEqual((await checkInvariants(app.kv)).problems, []);
+  app.close();
+});
+
+Deno.test("a reset code is refused at register", async () => {
+  const { app, browser } = await registered();
+  const sms_code = await code(app, browser, MOBILE, "reset_password");
+  const response = await browser.post("/register", {
+    mobile: MOBILE,
+    password: NEW_PASSWORD,
+    sms_code,
+  });
+  equal(response.status, 400);
+  deepEqual(await shown(response), { sms_code: messages.smsCodeInvalid });
+  app.close();
+});
+
+Deno.test("a register code is refused at reset", async () => {
+  const { app, browser } = await registered();
+  const sms_code = await code(app, browser, MOBILE, "signup");
+  const response = await browser.post("/password/reset", {
+    mobile: MOBILE,
+    password: NEW_PASSWORD,
+    sms_code,
+  });
+  equal(response.status, 400);
+  deepEqual(await shown(response), { sms_code: messages.smsCodeInvalid });
+  ok(await logsIn(MOBILE, PASSWORD), "the password did not change");
+  app.close();
+});
+
+Deno.test("password change on the account page", async (t) => {
+  const { app, browser } = await registered();
+  const elsewhere = await anotherBrowser();
+  await elsewhere.post("/login", { username: MOBILE, password: PASSWORD });
+
+  await t.step("logged out: to the login form", async () => {
+    const nobody = await anotherBrowser();
+    const page = await nobody.get("/account/password");
+    equal(page.headers.get("location"), "/login?next=/account/password");
+    const post = await nobody.post("/account/password", {
+      old_password: PASSWORD,
+      password: NEW_PASSWORD,
+    });
+    equal(post.status, 303);
+    equal(post.headers.get("location"), "/login?next=/account");
+  });
+
+  await t.step("failures: 400 with their message", async () => {
+    const rows: [Record<string, string>, string, string][] = [
+      [{ password: NEW_PASSWORD }, "form", messages.missingFields],
+      [
+        { old_password: PASSWORD, password: "short" },
+        "password",
+        messages.invalidPassword,
+      ],
+      [
+        { old_password: "wrongpass1", password: NEW_PASSWORD },
+        "old_password",
+        messages.oldPasswordWrong,
+      ],
+    ];
+    for (const [fields, field, message] of rows) {
+      const response = await browser.post("/account/password", fields);
+      equal(response.status, 400, message);
+      deepEqual(await shown(response), { [field]: message });
+    }
+  });
+
+  await t.step(
+    "success: 303 /account, a new session here, the others ended",
+    async () => {
+      const before = browser.cookies.get("session");
+      const response = await browser.post("/account/password", {
+        old_password: PASSWORD,
+        password: NEW_PASSWORD,
+      });
+      equal(response.status, 303);
+      equal(response.headers.get("location"), "/account");
+      notEqual(browser.cookies.get("session"), before);
+      equal((await browser.get("/account")).status, 200);
+      equal((await elsewhere.get("/account")).status, 303);
+      ok(await logsIn(MOBILE, NEW_PASSWORD));
+      ok(!await logsIn(MOBILE, PASSWORD));
+    },
+  );
+
+  app.close();
+});
+
+Deno.test("mobile change on the account page", async (t) => {
+  const { app, browser } = await registered();
+  const NEW = "13700137000";
+  const elsewhere = await anotherBrowser();
+  await elsewhere.post("/login", { username: MOBILE, password: PASSWORD });
+  const other = await anotherBrowser();
+  const taken = "13600136000";
+  const sms = await code(app, other, taken, "signup");
+  await other.post("/register", {
+    mobile: taken,
+    password: PASSWORD,
+    sms_code: sms,
+  });
+
+  await t.step("failures: 400 with their message", async () => {
+    const codeForNew = await code(app, browser, NEW, "change_mobile");
+    const signupForNew = await code(app, browser, "13500135000", "signup");
+    const rows: [Record<string, string>, string, string][] = [
+      [{ mobile: NEW, sms_code: codeForNew }, "form", messages.missingFields],
+      [
+        { password: PASSWORD, mobile: "12345", sms_code: codeForNew },
+        "mobile",
+        messages.invalidMobile,
+      ],
+      [
+        { password: "wrongpass1", mobile: NEW, sms_code: codeForNew },
+        "password",
+        messages.passwordWrong,
+      ],
+      [
+        { password: PASSWORD, mobile: taken, sms_code: codeForNew },
+        "mobile",
+        messages.mobileTaken,
+      ],
+      [
+        { password: PASSWORD, mobile: "13500135000", sms_code: signupForNew },
+        "sms_code",
+        messages.smsCodeInvalid,
+      ],
+    ];
+    for (const [fields, field, message] of rows) {
+      const response = await browser.post("/account/mobile", fields);
+      equal(response.status, 400, message);
+      deepEqual(await shown(response), { [field]: message });
+    }
+    equal(
+      await code(app, browser, taken, "change_mobile"),
+      "",
+      "no SMS to a mobile that has an account",
+    );
+  });
+
+  await t.step(
+    "success: the mobile and username move, the old mobile is free",
+    async () => {
+      const sms_code = await code(app, browser, NEW, "change_mobile");
+      const before = browser.cookies.get("session");
+      const response = await browser.post("/account/mobile", {
+        password: PASSWORD,
+        mobile: NEW,
+        sms_code,
+      });
+      equal(response.status, 303);
+      equal(response.headers.get("location"), "/account");
+      notEqual(browser.cookies.get("session"), before);
+      const account = await (await browser.get("/account")).text();
+      match(account, new RegExp(`data-field="username">${NEW}<`));
+      match(account, new RegExp(`data-field="mobile">${NEW}<`));
+      equal(
+        (await elsewhere.get("/account")).status,
+        303,
+        "other sessions end",
+      );
+      ok(await logsIn(NEW, PASSWORD));
+      ok(!await logsIn(MOBILE, PASSWORD));
+      const again = await anotherBrowser();
+      const sms = await code(app, again, MOBILE, "signup");
+      const reuse = await again.post("/register", {
+        mobile: MOBILE,
+        password: PASSWORD,
+        sms_code: sms,
+      });
+      equal(reuse.status, 303, "the old mobile registers again");
+    },
+  );
+
+  deepEqual((await checkInvariants(app.kv)).problems, []);
+  app.close();
+});
+
+Deno.test("account deletion", async (t) => {
+  const { app, browser } = await registered();
+  const token = bindTokenIn(
+    await (await (await anotherBrowser()).qqLogin()).text(),
+  );
+  const qq = await anotherBrowser();
+  const bindCode = await code(app, qq, MOBILE, "signup");
+  const bound = await qq.post("/oauth_callback", {
+    mobile: MOBILE,
+    password: PASSWORD,
+    sms_code: bindCode,
+    access_token: token,
+  });
+  equal(bound.status, 303);
+  const userId = String((await listKv(app.kv, ["users"]))[0][0][1]);
+
+  await t.step("failures: 400 with their message", async () => {
+    const rows: [Record<string, string>, string, string][] = [
+      [{ password: PASSWORD }, "form", messages.missingFields],
+      [
+        { password: "wrongpass1", sms_code: "123456" },
+        "password",
+        messages.passwordWrong,
+      ],
+      [
+        { password: PASSWORD, sms_code: "123456" },
+        "sms_code",
+        messages.smsCodeInvalid,
+      ],
+    ];
+    for (const [fields, field, message] of rows) {
+      const response = await browser.post("/account/delete", fields);
+      equal(response.status, 400, message);
+      deepEqual(await shown(response), { [field]: message });
+    }
+    const signup = await code(app, browser, MOBILE, "signup");
+    const wrongPurpose = await browser.post("/account/delete", {
+      password: PASSWORD,
+      sms_code: signup,
+    });
+    deepEqual(await shown(wrongPurpose), { sms_code: messages.smsCodeInvalid });
+  });
+
+  await t.step(
+    "success: everything of the user goes, cookies cleared, 303 /",
+    async () => {
+      const sms_code = await code(app, browser, MOBILE, "delete_account");
+      const response = await browser.post("/account/delete", {
+        password: PASSWORD,
+        sms_code,
+      });
+      equal(response.status, 303);
+      equal(response.headers.get("location"), "/");
+      const cleared = response.headers.getSetCookie();
+      ok(cleared.some((c) => /^session=;.*Max-Age=0/.test(c)));
+      ok(cleared.some((c) => /^username=;.*Max-Age=0/.test(c)));
+      equal((await qq.get("/account")).status, 303, "every session ended");
+      const left = (await listKv(app.kv)).filter(([key]) =>
+        /^(users|bindings|sessions)/.test(String(key[0]))
+      );
+      deepEqual(left, [], "no user, index, binding or session row is left");
+      const report = await checkInvariants(app.kv);
+      deepEqual(report.problems, []);
+    },
+  );
+
+  await t.step("the audit rows stay, the mobile masked", async () => {
+    const rows = (await listKv(app.kv, ["audit"])).map(([, value]) =>
+      value as { userId?: string; mobile?: string; action: string }
+    );
+    ok(
+      rows.some((row) =>
+        row.action === "account_delete" && row.userId === userId
+      ),
+    );
+    ok(!JSON.stringify(rows).includes(MOBILE));
+    ok(rows.some((row) => row.mobile === "138****8000"));
+  });
+
+  await t.step(
+    "the mobile can register again, and the QQ binds anew",
+    async () => {
+      const again = await anotherBrowser();
+      const sms_code = await code(app, again, MOBILE, "signup");
+      const response = await again.post("/register", {
+        mobile: MOBILE,
+        password: PASSWORD,
+        sms_code,
+      });
+      equal(response.status, 303);
+      equal(
+        (await (await anotherBrowser()).qqLogin()).status,
+        200,
+        "the bind form",
+      );
+    },
+  );
+
+  app.close();
+});
