@@ -6,7 +6,10 @@ export interface AccountDeleteFormProps {
   mobile: string;
   errors: Partial<Record<string, string>>;
   notice?: string;
+  /** The image code the server asks for before the next SMS (the form without JavaScript). */
   imageCodeUuid?: string;
+  /** Past the login limit: the image code the password check must carry. */
+  passwordImageCodeUuid?: string;
 }
 
 /** 注销账号: the current password and a code sent to the account's mobile. */
@@ -21,10 +24,11 @@ export default function AccountDeleteForm(props: AccountDeleteFormProps) {
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
+      imageCodeUuid={props.imageCodeUuid}
     >
-      {props.imageCodeUuid && (
+      {props.passwordImageCodeUuid && (
         <ImageCodeField
-          uuid={props.imageCodeUuid}
+          uuid={props.passwordImageCodeUuid}
           error={props.errors.image_code}
         />
       )}

@@ -6,8 +6,10 @@ export interface MobileChangeFormProps {
   mobile: string;
   errors: Partial<Record<string, string>>;
   notice?: string;
-  /** Past the login limit: the image code the password check must carry. */
+  /** The image code the server asks for before the next SMS (the form without JavaScript). */
   imageCodeUuid?: string;
+  /** Past the login limit: the image code the password check must carry. */
+  passwordImageCodeUuid?: string;
 }
 
 /** 更换手机号: the new mobile, a code sent to it, and the current password. */
@@ -21,10 +23,11 @@ export default function MobileChangeForm(props: MobileChangeFormProps) {
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
+      imageCodeUuid={props.imageCodeUuid}
     >
-      {props.imageCodeUuid && (
+      {props.passwordImageCodeUuid && (
         <ImageCodeField
-          uuid={props.imageCodeUuid}
+          uuid={props.passwordImageCodeUuid}
           error={props.errors.image_code}
         />
       )}

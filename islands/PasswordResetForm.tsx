@@ -4,6 +4,8 @@ export interface PasswordResetFormProps {
   mobile: string;
   errors: Partial<Record<string, string>>;
   notice?: string;
+  /** The image code the server asks for before the next SMS (the form without JavaScript). */
+  imageCodeUuid?: string;
 }
 
 /** 忘记密码: the account's mobile, a reset code sent to it, and the new password. */
@@ -17,6 +19,7 @@ export default function PasswordResetForm(props: PasswordResetFormProps) {
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
+      imageCodeUuid={props.imageCodeUuid}
     />
   );
 }

@@ -10,7 +10,7 @@ import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
 import { messages } from "@/lib/messages.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -27,14 +27,25 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
     const fields = await readForm(req);
     const mobile = user.mobile;
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCode(
-        app,
-        { mobile, purpose: "delete_account" },
-        clientAddress,
-      );
+      const sent = await sendSmsCodeFromForm(app, {
+        mobile,
+        purpose: "delete_account",
+        imageCode: fields.image_code,
+        uuid: fields.uuid,
+      }, clientAddress);
+      const { imageCodeUuid } = sent;
       return sent.ok
-        ? ctx.render({ mobile, errors: {}, notice: messages.smsCodeSent })
-        : ctx.render({ mobile, errors: { sms_code: sent.error } }, {
+        ? ctx.render({
+          mobile,
+          errors: {},
+          notice: messages.smsCodeSent,
+          imageCodeUuid,
+        })
+        : ctx.render({
+          mobile,
+          errors: { sms_code: sent.error },
+          imageCodeUuid,
+        }, {
           status: sent.status,
         });
     }
@@ -44,7 +55,7 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
     return ctx.render({
       mobile,
       errors: { [result.field]: result.message },
-      imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+      passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
     }, { status: 400 });
   },
 };

@@ -10,7 +10,7 @@ import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages } from "@/lib/messages.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -39,16 +39,23 @@ export const handler: Handlers<Data, State> = {
       form: { mobile, ...form },
     });
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCode(
-        app,
-        { mobile, purpose: "change_mobile" },
-        clientAddress,
-      );
+      const sent = await sendSmsCodeFromForm(app, {
+        mobile,
+        purpose: "change_mobile",
+        imageCode: fields.image_code,
+        uuid: fields.uuid,
+      }, clientAddress);
+      const { imageCodeUuid } = sent;
       return sent.ok
-        ? ctx.render(page({ errors: {}, notice: messages.smsCodeSent }))
-        : ctx.render(page({ errors: { sms_code: sent.error } }), {
-          status: sent.status,
-        });
+        ? ctx.render(
+          page({ errors: {}, notice: messages.smsCodeSent, imageCodeUuid }),
+        )
+        : ctx.render(
+          page({ errors: { sms_code: sent.error }, imageCodeUuid }),
+          {
+            status: sent.status,
+          },
+        );
     }
     const result = await changeMobile(app, user, fields, clientAddress);
     if (result.ok) {
@@ -59,7 +66,7 @@ export const handler: Handlers<Data, State> = {
     return ctx.render(
       page({
         errors: { [result.field]: result.message },
-        imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+        passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
       }),
       { status: 400 },
     );

@@ -9,7 +9,7 @@ import { resetPassword } from "@/lib/accounts/password_reset.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages } from "@/lib/messages.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -26,16 +26,25 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
     const fields = await readForm(req);
     const mobile = fields.mobile?.slice(0, 32) ?? "";
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCode(
-        app,
-        { mobile, purpose: "reset_password" },
-        clientAddress,
-      );
+      const sent = await sendSmsCodeFromForm(app, {
+        mobile,
+        purpose: "reset_password",
+        imageCode: fields.image_code,
+        uuid: fields.uuid,
+      }, clientAddress);
+      const { imageCodeUuid } = sent;
       return sent.ok
-        ? ctx.render({ mobile, errors: {}, notice: messages.smsCodeSent }, {
-          headers: NO_STORE,
-        })
-        : ctx.render({ mobile, errors: { sms_code: sent.error } }, {
+        ? ctx.render({
+          mobile,
+          errors: {},
+          notice: messages.smsCodeSent,
+          imageCodeUuid,
+        }, { headers: NO_STORE })
+        : ctx.render({
+          mobile,
+          errors: { sms_code: sent.error },
+          imageCodeUuid,
+        }, {
           status: sent.status,
           headers: NO_STORE,
         });

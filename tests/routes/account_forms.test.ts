@@ -4,7 +4,7 @@ import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
 import { checkInvariants } from "@/lib/kv_invariants.ts";
 import { messages } from "@/lib/messages.ts";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
-import { listKv, type TestApp, testApp } from "@/tests/_app.ts";
+import { listKv, readImageCode, type TestApp, testApp } from "@/tests/_app.ts";
 import {
   anotherBrowser,
   bindTokenIn,
@@ -25,7 +25,7 @@ async function code(
 ): Promise<string> {
   app.clock.now += 61_000;
   app.outbox.delete(mobile);
-  const response = await browser.post(`/sms_codes/${mobile}`, { purpose });
+  const response = await browser.sendSms(app, mobile, { purpose });
   equal(response.status, 200, await response.text());
   return app.outbox.get(mobile) ?? "";
 }
@@ -170,12 +170,25 @@ Deno.test("password reset by SMS", async (t) => {
   );
 
   await t.step(
-    "without JavaScript the SMS button posts the form and gets a notice",
+    "without JavaScript the SMS button posts the form, the image code included",
     async () => {
       app.clock.now += 61_000;
+      const asked = await reset.post("/password/reset", {
+        mobile: MOBILE,
+        action: "send_sms",
+      });
+      const page = await asked.text();
+      const uuid = page.match(/name="uuid" value="([^"]+)"/)?.[1];
+      ok(
+        uuid,
+        "this client has had codes this hour: the form asks for an image code",
+      );
+      await (await reset.get(`/image_codes/${uuid}`)).body?.cancel();
       const response = await reset.post("/password/reset", {
         mobile: MOBILE,
         action: "send_sms",
+        uuid,
+        image_code: await readImageCode(app, uuid),
       });
       equal(response.status, 200);
       match(await response.text(), new RegExp(messages.smsCodeSent));
