@@ -1,0 +1,172 @@
+// 小王 forgets her password and resets it by SMS, then finds a device she does not know on the sessions
+// page and logs it out, in Chromium against the real server.
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import {
+  launchChromium,
+  untilHydrated,
+  VIEWPORT,
+  watchForTrouble,
+} from "./_browser.ts";
+import { AppServer, tempKv } from "@/tests/_app_server.ts";
+import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+import { createUserIn, newUser } from "@/lib/accounts/users.ts";
+
+const MOBILE = "13600136000";
+const PASSWORD = "xiaowang2024";
+const NEW_PASSWORD = "xiaowang2025";
+const PHONE_UA =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+
+/** 小王's account, made before the server starts (no SMS to her mobile yet this hour). */
+async function seedAccount(path: string) {
+  const kv = await Deno.openKv(path);
+  const hasher = createPasswordHasher(4, 0);
+  const user = newUser(MOBILE, await hasher.hash(PASSWORD), Date.now());
+  assert.ok((await createUserIn(kv.atomic(), user).commit()).ok);
+  kv.close();
+}
+
+/** Logs in from her phone (a client outside the browser); the phone's session cookie. */
+async function logInFromPhone(app: AppServer, password: string) {
+  const response = await fetch(`${app.origin}/login`, {
+    method: "POST",
+    headers: { "user-agent": PHONE_UA },
+    body: new URLSearchParams({ username: MOBILE, password, remembered: "on" }),
+    redirect: "manual",
+  });
+  await response.body?.cancel();
+  assert.equal(response.status, 303);
+  return response.headers.getSetCookie().find((c) => c.startsWith("session="))!
+    .split(";")[0];
+}
+
+/** Clicks 获取短信验证码, solving the image code first when the form asks for one. */
+async function askForCode(app: AppServer, page: Page) {
+  const form = page.locator("form.account-form");
+  await form.getByRole("button", { name: "获取短信验证码" }).click();
+  const asked = form.locator('p.error[data-field="sms_code"]', {
+    hasText: "请输入图形验证码",
+  });
+  const sent = page.getByText("短信验证码已发送");
+  await Promise.race([asked.waitFor(), sent.waitFor()]);
+  if (await sent.isVisible()) return;
+  const image = form.locator('img[alt="图形验证码"]');
+  await image.waitFor();
+  const uuid = (await image.getAttribute("src"))!.split("/").at(-1)!;
+  await form.locator("input[name=image_code]").fill(await app.imageCode(uuid));
+  await form.getByRole("button", { name: "获取短信验证码" }).click();
+  await sent.waitFor();
+}
+
+async function pageStatus(app: AppServer, cookie: string, path: string) {
+  const response = await fetch(`${app.origin}${path}`, {
+    headers: { cookie },
+    redirect: "manual",
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+Deno.test("小王 resets her password by SMS and logs an unknown device out", async (t) => {
+  await using kvFile = await tempKv();
+  await seedAccount(kvFile.path);
+  await using app = await AppServer.start(kvFile.path);
+  const phone = await logInFromPhone(app, PASSWORD);
+  await using browser = await launchChromium();
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  context.setDefaultTimeout(5_000);
+  const page = await context.newPage();
+  const trouble = watchForTrouble(page);
+
+  await t.step(
+    "from the login form, 忘记密码？ leads to the reset",
+    async () => {
+      await page.goto(`${app.origin}/login`);
+      await page.getByRole("link", { name: "忘记密码？" }).click();
+      await page.waitForURL(`${app.origin}/password/reset`);
+      await untilHydrated(page);
+    },
+  );
+
+  await t.step(
+    "a code to her mobile and a new password log her in",
+    async () => {
+      const form = page.locator("form.account-form");
+      await form.locator("input[name=mobile]").fill(MOBILE);
+      await askForCode(app, page);
+      await form.locator("input[name=sms_code]").fill(
+        await app.readSms(MOBILE),
+      );
+      await form.locator("input[name=password]").fill(NEW_PASSWORD);
+      await form.getByRole("button", { name: "重置密码" }).click();
+      await page.waitForURL(`${app.origin}/account`);
+      assert.equal(
+        await page.locator('[data-field="username"]').textContent(),
+        MOBILE,
+      );
+    },
+  );
+
+  await t.step(
+    "the reset ended the phone's session, and the old password",
+    async () => {
+      assert.equal(await pageStatus(app, phone, "/account"), 303);
+      const old = await fetch(`${app.origin}/login`, {
+        method: "POST",
+        body: new URLSearchParams({ username: MOBILE, password: PASSWORD }),
+        redirect: "manual",
+      });
+      await old.body?.cancel();
+      assert.equal(old.status, 400);
+    },
+  );
+
+  let stranger = "";
+  await t.step(
+    "the sessions page shows this browser and a device she does not know",
+    async () => {
+      const login = await fetch(`${app.origin}/login`, {
+        method: "POST",
+        headers: { "user-agent": PHONE_UA },
+        body: new URLSearchParams({ username: MOBILE, password: NEW_PASSWORD }),
+        redirect: "manual",
+      });
+      await login.body?.cancel();
+      stranger = login.headers.getSetCookie()[0].split(";")[0];
+      await page.getByRole("link", { name: "登录设备" }).click();
+      await page.waitForURL(`${app.origin}/account/sessions`);
+      const sessions = page.locator("ul.sessions > li");
+      assert.equal(await sessions.count(), 2);
+      const mine = page.locator("li.current");
+      assert.match(await mine.textContent() ?? "", /本设备/);
+      assert.match(
+        await mine.locator('[data-field="device"]').textContent() ?? "",
+        /^Chrome · /,
+      );
+      const theirs = page.locator("li:not(.current)");
+      assert.equal(
+        await theirs.locator('[data-field="device"]').textContent(),
+        "Safari · iPhone",
+      );
+      assert.equal(
+        await theirs.locator('[data-field="address"]').textContent(),
+        "127.0.0.*",
+      );
+    },
+  );
+
+  await t.step(
+    "退出该设备 logs that device out at its next request",
+    async () => {
+      await page.getByRole("button", { name: "退出该设备" }).click();
+      await page.waitForURL(`${app.origin}/account/sessions`);
+      assert.equal(await page.locator("ul.sessions > li").count(), 1);
+      assert.equal(await pageStatus(app, stranger, "/account"), 303);
+      assert.equal(await pageStatus(app, stranger, "/account/sessions"), 303);
+    },
+  );
+
+  assert.deepEqual(trouble, { cspViolations: [], scriptErrors: [] });
+  assert.deepEqual(app.stderr, []);
+});
