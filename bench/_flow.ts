@@ -9,6 +9,8 @@ export interface PreparedBind {
   mobile: string;
   smsCode: string;
   accessToken: string;
+  /** The cookie of the browser the bind token was issued to: a bind is posted from it. */
+  cookie: string;
 }
 
 /** Mobiles handed out so far, by server: each bind needs a mobile no one has used there yet. */
@@ -25,11 +27,11 @@ export async function prepareBinds(
   await inParallel(count, 4, async (i) => {
     const n = first + i;
     const mobile = `139${String(n).padStart(8, "0")}`;
-    const [accessToken, smsCode] = await Promise.all([
+    const [{ accessToken, cookie }, smsCode] = await Promise.all([
       qqBindToken(app.origin),
       requestSmsCode(app, mobile, fakeClientAddress(n)),
     ]);
-    binds[i] = { mobile, smsCode, accessToken };
+    binds[i] = { mobile, smsCode, accessToken, cookie };
   });
   return binds;
 }
@@ -44,6 +46,7 @@ export async function bind(origin: string, prepared: PreparedBind) {
       sms_code: prepared.smsCode,
       access_token: prepared.accessToken,
     }),
+    headers: { cookie: prepared.cookie },
     redirect: "manual",
   });
   const body = await response.text();
@@ -56,8 +59,10 @@ export async function bind(origin: string, prepared: PreparedBind) {
   }
 }
 
-/** The bind page's HTML after a QQ login as a new openid. */
-export async function bindPage(origin: string): Promise<string> {
+/** The bind page's HTML after a QQ login as a new openid, and the cookie of the browser it is for. */
+export async function bindPage(
+  origin: string,
+): Promise<{ html: string; cookie: string }> {
   const login = await fetch(`${origin}/oauth/qq/login?next=/`, {
     redirect: "manual",
   });
@@ -81,21 +86,35 @@ export async function bindPage(origin: string): Promise<string> {
   if (granted.status !== 302 || !callback) {
     throw new Error(`the QQ simulator answered ${granted.status}`);
   }
-  const page = await fetch(new URL(callback, origin), { headers: { cookie } });
+  const back = await fetch(new URL(callback, origin), {
+    headers: { cookie },
+    redirect: "manual",
+  });
+  await back.body?.cancel();
+  const pending = back.headers.getSetCookie().join(";").match(
+    /bind_qq=[^;]+/,
+  )?.[0];
+  if (back.status !== 303 || !pending) {
+    throw new Error(`the QQ callback answered ${back.status}, no pending bind`);
+  }
+  // Post-redirect-get: the callback sends the browser on to the bind page.
+  const page = await fetch(new URL(back.headers.get("location")!, origin), {
+    headers: { cookie: pending },
+  });
   const html = await page.text();
   if (page.status !== 200) {
     throw new Error(
-      `the QQ callback answered ${page.status}: ${html.slice(0, 300)}`,
+      `the bind page answered ${page.status}: ${html.slice(0, 300)}`,
     );
   }
-  return html;
+  return { html, cookie: pending };
 }
 
-async function qqBindToken(origin: string): Promise<string> {
-  const html = await bindPage(origin);
+async function qqBindToken(origin: string) {
+  const { html, cookie } = await bindPage(origin);
   const token = html.match(/name="access_token" value="([^"]+)"/)?.[1];
   if (!token) throw new Error("the bind page has no access_token");
-  return token.replaceAll("&amp;", "&");
+  return { accessToken: token.replaceAll("&amp;", "&"), cookie };
 }
 
 async function requestSmsCode(app: Server, mobile: string, address: string) {

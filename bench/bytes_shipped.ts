@@ -9,7 +9,7 @@ const BUDGET_KIB = 12;
 const BROWSER = { "accept-encoding": "gzip, deflate, br" };
 
 export async function bytesShipped(app: Server): Promise<Figure> {
-  const html = await bindPage(app.origin);
+  const { html } = await bindPage(app.origin);
   const urls = scriptUrls(html);
   const files: Record<string, { wire: number; coding: string }> = {};
   let plain = 0;

@@ -37,6 +37,9 @@ export function providerMessages(name: string) {
     loginAgain: `重新${name}登录`,
     stateInvalid: `${name}登录已失效或不是从本浏览器发起，请重新登录`,
     noCode: `${name}未返回授权码`,
+    bindExpired: `${name}绑定已失效`,
+    bindExpiredHelp:
+      `本浏览器没有等待绑定的${name}登录：它已过期，或不是在本浏览器中发起的。请重新${name}登录。`,
     unavailable: `${name}服务暂时不可用，请稍后再试`,
     // Trouble on the way to the provider, whichever provider.
     timeout: `${name}服务器响应超时，请稍后再试`,

@@ -94,8 +94,7 @@ export function generateManifest(routeFiles: string[], islandFiles: string[]) {
     list.length === 0
       ? "{},"
       : `{\n${
-        list.map((e) => `    ${JSON.stringify(e.specifier)}: ${e.name},\n`)
-          .join("")
+        list.map((e) => entry(JSON.stringify(e.specifier), e.name)).join("")
       }  },`;
   return `${HEADER}
 ${imports.join("")}import type { Manifest } from "$fresh/server.ts";
@@ -108,6 +107,12 @@ const manifest = {
 
 export default manifest;
 `;
+}
+
+/** One manifest entry, wrapped past 80 columns as `deno fmt` (and so Fresh 1.x's generator) leaves it. */
+function entry(key: string, name: string): string {
+  const line = `    ${key}: ${name},\n`;
+  return line.length - 1 <= 80 ? line : `    ${key}:\n      ${name},\n`;
 }
 
 /** `./routes/blog/[slug].tsx` → `blog_slug_`, made unique with `_1`, `_2`... */

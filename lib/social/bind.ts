@@ -4,11 +4,7 @@ import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
 import { recordAudit } from "@/lib/audit.ts";
 import { bindIn, findBindConflict } from "./bindings.ts";
-import {
-  isBindTokenUsed,
-  openBindToken,
-  useBindTokenIn,
-} from "./bind_tokens.ts";
+import { openBindToken, useBindTokenIn } from "./bind_tokens.ts";
 import { admitPasswordCheck } from "@/lib/accounts/throttle.ts";
 import { messages } from "@/lib/messages.ts";
 import {
@@ -49,14 +45,18 @@ export type BindResult =
     captcha?: boolean;
   };
 
-/** Binds the identity in `fields.access_token` to the account of `fields.mobile`, and records the attempt. */
+/**
+ * Binds the identity of the bind token in `fields.access_token`, which must be this browser's (`req`), to
+ * the account of `fields.mobile`, and records the attempt.
+ */
 export async function bindAccount(
   app: App,
   provider: Provider,
+  req: Request,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<BindResult> {
-  const result = await attemptBind(app, provider, fields, clientAddress);
+  const result = await attemptBind(app, provider, req, fields, clientAddress);
   await recordAudit(app.kv, {
     action: "bind",
     outcome: result.ok
@@ -74,6 +74,7 @@ export async function bindAccount(
 async function attemptBind(
   app: App,
   provider: Provider,
+  req: Request,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<BindResult> {
@@ -105,14 +106,12 @@ async function attemptBind(
       return result;
     };
     const token = await openBindToken(
-      app.config.secretKey,
-      fields.access_token ?? "",
-      now,
+      app,
+      req,
+      provider.id,
+      fields.access_token,
     );
-    if (
-      !token || token.provider !== provider.id ||
-      await isBindTokenUsed(kv, token)
-    ) {
+    if (!token) {
       return await refused({
         ok: false,
         field: "access_token",
@@ -183,7 +182,7 @@ async function attemptBind(
       createdAt: now,
     });
     consumeSmsCodeIn(op, sms.entry);
-    useBindTokenIn(op, token, now);
+    useBindTokenIn(op, token, user.username, now);
     if ((await op.commit()).ok) {
       return { ok: true, user, created: !found.user, next: token.next, uid };
     }

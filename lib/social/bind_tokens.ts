@@ -1,122 +1,185 @@
-// The bind token: the hidden `access_token` of the bind form. It carries the identity to the bind POST,
-// encrypted and authenticated (JWE, A256GCM) so it can be neither read nor forged, for 600 s, once.
+// The bind token names a pending bind: the identity a provider login brought back, waiting on the bind
+// form for a mobile. It is the form's hidden `access_token` and, like the OAuth state, it is tied to
+// the browser it was issued to by a cookie; its claims stay on the server, so it is small whatever the
+// provider sent. The KV row and the cookie are written and read together, here.
 //
-// | key                      | value   | expires                   |
-// | ------------------------ | ------- | ------------------------- |
-// | ["bind_tokens_used", id] | true    | after the token would     |
-import { EncryptJWT, jwtDecrypt } from "jose";
-import { randomId } from "@/lib/_crypto.ts";
+// | key                            | value                                   | expires                       |
+// | ------------------------------ | --------------------------------------- | ----------------------------- |
+// | ["bind_tokens", sha256(token)] | PendingBind: the claims, expiry, bound? | 600 s after issue, +10 min    |
+//
+// Cookie `bind_<provider>` (`__Host-` prefixed in production), HttpOnly, 600 s: this browser's tokens for
+// that provider, newest first, at most three, so a bind started in another tab still finishes. The bind
+// page shows the newest; once it is used, that it was bound (and the bind POST refuses it).
+import type { App } from "@/lib/app.ts";
+import { randomId, sha256Hex } from "@/lib/_crypto.ts";
+import { appCookieName, getCookies, setCookie } from "@/lib/http/cookies.ts";
 
 export const BIND_TOKEN_TTL_S = 600;
+/** How long after its expiry a used token still tells its browser's bind page that the bind was done. */
+const BOUND_SHOWN_MS = 10 * 60 * 1000;
+const TOKENS_PER_BROWSER = 3;
+// randomId(16): 22 URL-safe characters.
+const TOKEN_SHAPE = /^[\w-]{22}$/;
 
+/** What a pending bind knows of the identity, shortened by the login to what the bind needs. */
 export interface BindClaims {
   provider: string;
   uid: string;
   unionid?: string;
   nickname: string | null;
+  avatar: string | null;
   next: string;
 }
 
-export interface OpenedBindToken extends BindClaims {
-  /** The single-use key: the bind's write must check it is absent and set it. */
-  usedKey: Deno.KvKey;
+interface PendingBind extends BindClaims {
   expiresAt: number;
+  /** Set by the bind that used the token: who it was bound to. */
+  bound?: { username: string };
 }
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-/** The token's key, derived from SECRET_KEY so no other use of that secret can produce it. */
-function tokenKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(secret),
-      "HKDF",
-      false,
-      ["deriveKey"],
-    )
-      .then((material) =>
-        crypto.subtle.deriveKey(
-          {
-            name: "HKDF",
-            hash: "SHA-256",
-            salt: new Uint8Array(),
-            info: new TextEncoder().encode("qq bind token"),
-          },
-          material,
-          { name: "AES-GCM", length: 256 },
-          false,
-          ["encrypt", "decrypt"],
-        )
-      );
-    keys.set(secret, key);
-  }
-  return key;
+/** A live, unused token of this browser, with its entry: the bind's write checks and marks it. */
+export interface OpenedBindToken extends BindClaims {
+  token: string;
+  expiresAt: number;
+  entry: Deno.KvEntry<PendingBind>;
 }
 
-export async function sealBindToken(
-  secret: string,
+/** The bind page's view of this browser's newest token: still to bind, or bound already. */
+export type PendingView =
+  & BindClaims
+  & { token: string; expiresAt: number; bound: { username: string } | null };
+
+type TokenApp = Pick<App, "kv" | "now" | "config">;
+
+const tokenKey = async (token: string) => [
+  "bind_tokens",
+  await sha256Hex(token),
+];
+
+const cookieOf = (app: TokenApp, provider: string) =>
+  appCookieName(`bind_${provider}`, app.config.production);
+
+/** The tokens this browser holds for `provider`, newest first. */
+function browserTokens(
+  app: TokenApp,
+  req: Request,
+  provider: string,
+): string[] {
+  const value = getCookies(req)[cookieOf(app, provider)] ?? "";
+  return value.split(".").filter((token) => TOKEN_SHAPE.test(token))
+    .slice(0, TOKENS_PER_BROWSER);
+}
+
+/** Starts a pending bind of `claims` for this browser: the token, and its cookie on `headers`. */
+export async function issueBindToken(
+  app: TokenApp,
+  req: Request,
+  headers: Headers,
   claims: BindClaims,
-  now: number,
 ): Promise<string> {
-  const issuedAt = Math.floor(now / 1000);
-  return await new EncryptJWT({ ...claims })
-    .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
-    .setJti(randomId(16))
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + BIND_TOKEN_TTL_S)
-    .encrypt(await tokenKey(secret));
+  const token = randomId(16);
+  const pending: PendingBind = {
+    ...claims,
+    expiresAt: app.now() + BIND_TOKEN_TTL_S * 1000,
+  };
+  await app.kv.set(await tokenKey(token), pending, {
+    expireIn: BIND_TOKEN_TTL_S * 1000 + BOUND_SHOWN_MS,
+  });
+  const kept = browserTokens(app, req, claims.provider).slice(
+    0,
+    TOKENS_PER_BROWSER - 1,
+  );
+  setCookie(
+    headers,
+    cookieOf(app, claims.provider),
+    [token, ...kept].join("."),
+    {
+      httpOnly: true,
+      secure: app.config.production,
+      maxAge: BIND_TOKEN_TTL_S,
+    },
+  );
+  return token;
 }
 
-/** The claims of a genuine, unexpired token, or null. Whether it was used already is the bind's check. */
-export async function openBindToken(
-  secret: string,
-  token: string,
-  now: number,
-): Promise<OpenedBindToken | null> {
-  if (!token || token.length > 4096) return null;
-  try {
-    const { payload } = await jwtDecrypt(token, await tokenKey(secret), {
-      currentDate: new Date(now),
-      keyManagementAlgorithms: ["dir"],
-      contentEncryptionAlgorithms: ["A256GCM"],
-    });
-    const { provider, uid, unionid, nickname, next, jti, exp } = payload;
-    if (
-      typeof provider !== "string" || typeof uid !== "string" ||
-      typeof next !== "string" || typeof jti !== "string" || !exp
-    ) return null;
-    return {
-      provider,
-      uid,
-      ...(typeof unionid === "string" ? { unionid } : {}),
-      nickname: typeof nickname === "string" ? nickname : null,
-      next,
-      usedKey: ["bind_tokens_used", jti],
-      expiresAt: exp * 1000,
-    };
-  } catch {
-    return null;
+/**
+ * The newest of this browser's tokens for `provider` that is still to bind, or that was bound; null when
+ * the browser has none (never had, expired, or another browser's).
+ */
+export async function pendingBind(
+  app: TokenApp,
+  req: Request,
+  provider: string,
+): Promise<PendingView | null> {
+  for (const token of browserTokens(app, req, provider)) {
+    const view = await readToken(app, token, provider);
+    if (view) return view;
   }
+  return null;
 }
 
-/** Adds "this token is now used" to `op`, which then fails if it was used meanwhile. */
+/** `token` if this browser holds it for `provider` and it is live, bound or not: what the form shows. */
+export async function viewBindToken(
+  app: TokenApp,
+  req: Request,
+  provider: string,
+  token: string | undefined,
+): Promise<PendingView | null> {
+  if (!token || !browserTokens(app, req, provider).includes(token)) return null;
+  return await readToken(app, token, provider);
+}
+
+/**
+ * The claims of `token` when this browser holds it, it is `provider`'s, live and unused; else null, and
+ * the bind answers 无效的openid.
+ */
+export async function openBindToken(
+  app: TokenApp,
+  req: Request,
+  provider: string,
+  token: string | undefined,
+): Promise<OpenedBindToken | null> {
+  if (!token || !browserTokens(app, req, provider).includes(token)) return null;
+  const entry = await app.kv.get<PendingBind>(await tokenKey(token));
+  const pending = entry.value;
+  if (
+    !pending || pending.bound || pending.provider !== provider ||
+    pending.expiresAt <= app.now()
+  ) return null;
+  const { expiresAt, bound: _, ...claims } = pending;
+  return {
+    ...claims,
+    token,
+    expiresAt,
+    entry: entry as Deno.KvEntry<PendingBind>,
+  };
+}
+
+/** Adds "this token is now used, bound to `username`" to `op`, which then fails if it was used meanwhile. */
 export function useBindTokenIn(
   op: Deno.AtomicOperation,
-  token: OpenedBindToken,
+  opened: OpenedBindToken,
+  username: string,
   now: number,
 ): Deno.AtomicOperation {
-  return op
-    .check({ key: token.usedKey, versionstamp: null })
-    .set(token.usedKey, true, {
-      expireIn: Math.max(1000, token.expiresAt - now + 60_000),
-    });
+  const used: PendingBind = { ...opened.entry.value, bound: { username } };
+  return op.check(opened.entry).set(opened.entry.key, used, {
+    expireIn: Math.max(1000, opened.expiresAt - now) + BOUND_SHOWN_MS,
+  });
 }
 
-export async function isBindTokenUsed(
-  kv: Deno.Kv,
-  token: OpenedBindToken,
-): Promise<boolean> {
-  return (await kv.get(token.usedKey)).versionstamp !== null;
+async function readToken(
+  app: TokenApp,
+  token: string,
+  provider: string,
+): Promise<PendingView | null> {
+  const pending = (await app.kv.get<PendingBind>(await tokenKey(token))).value;
+  if (!pending || pending.provider !== provider) return null;
+  const live = pending.expiresAt > app.now();
+  const shown = pending.bound
+    ? pending.expiresAt + BOUND_SHOWN_MS > app.now()
+    : live;
+  if (!shown) return null;
+  const { expiresAt, bound, ...claims } = pending;
+  return { ...claims, token, expiresAt, bound: bound ?? null };
 }

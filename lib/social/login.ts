@@ -6,7 +6,7 @@ import { providerMessages } from "@/lib/messages.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
 import { getUser, type User } from "@/lib/accounts/users.ts";
 import { findBinding } from "./bindings.ts";
-import { sealBindToken } from "./bind_tokens.ts";
+import { issueBindToken } from "./bind_tokens.ts";
 import { connectIdentity } from "./connect.ts";
 import {
   type Identity,
@@ -43,13 +43,8 @@ export type CallbackResult =
   | { kind: "logged_in"; user: User; next: string }
   | { kind: "connected"; next: string }
   | { kind: "connect_refused"; message: string }
-  | {
-    kind: "needs_binding";
-    bindToken: string;
-    nickname: string | null;
-    avatar: string | null;
-    next: string;
-  };
+  /** A pending bind for this browser is set on the headers: the bind page shows its form. */
+  | { kind: "needs_binding" };
 
 export interface Callback {
   code: string | null;
@@ -61,7 +56,8 @@ export interface Callback {
 
 /**
  * Turns the provider's answer into a login (the identity is bound), a connect (the browser is logged
- * in), or a bind token for the bind form. The state's cookie is forgotten on `headers`.
+ * in), or a pending bind for the bind page. The state's cookie is forgotten on `headers`, and a pending
+ * bind's cookie set there.
  */
 export async function finishLogin(
   app: App,
@@ -126,20 +122,15 @@ export async function finishLogin(
     userId: user?.id,
   }, now);
   if (user) return { kind: "logged_in", user, next };
-  const bindToken = await sealBindToken(app.config.secretKey, {
+  await issueBindToken(app, req, headers, {
     provider: provider.id,
     uid: identity.uid,
     ...(identity.unionid ? { unionid: identity.unionid } : {}),
     nickname: identity.nickname,
-    next,
-  }, now);
-  return {
-    kind: "needs_binding",
-    bindToken,
-    nickname: identity.nickname,
     avatar: identity.avatar,
     next,
-  };
+  });
+  return { kind: "needs_binding" };
 }
 
 // What is kept of an identity is what the bind needs, so a 1,000-character nickname can't bloat a token.

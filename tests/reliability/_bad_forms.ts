@@ -4,7 +4,13 @@ import type { BadKind, Gen } from "./_bad_requests.ts";
 import { judgeForm } from "./_judges.ts";
 
 export const MAX_BODY = 64 * 1024;
-export const FORM_ROUTES = ["/oauth_callback", "/register", "/login"] as const;
+/** Each provider's callback takes the same bind, so each gets the same bad forms. */
+export const BIND_ROUTES = [
+  "/oauth_callback",
+  "/oauth/wechat/callback",
+  "/oauth/weibo/callback",
+] as const;
+export const FORM_ROUTES = [...BIND_ROUTES, "/register", "/login"] as const;
 type FormRoute = typeof FORM_ROUTES[number];
 const CONTENT_TYPES = [
   undefined,
@@ -81,7 +87,7 @@ export function formKinds({ prng, setup }: Gen): Record<string, BadKind> {
       ["password", "secret123"],
       ["sms_code", String(prng.int(1e6)).padStart(6, "0")],
     ];
-    if (route === "/oauth_callback") {
+    if ((BIND_ROUTES as readonly string[]).includes(route)) {
       fields.push(["access_token", prng.pick(setup.tokens)]);
     }
     return fields;

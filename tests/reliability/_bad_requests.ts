@@ -3,6 +3,7 @@
 // (bind tokens, codes, port) are the running server's. Form posts are in _bad_forms.ts.
 import {
   BAD_MOBILES,
+  BIND_ROUTES,
   encodeFields,
   FORM_ROUTES,
   formKinds,
@@ -50,9 +51,11 @@ export function seededPrng(seed: number): Prng {
 /** What the generator needs from the running server. */
 export interface Setup {
   origin: string;
-  /** Genuine bind tokens: only ever sent tampered, or cross-site, or with a mobile that has no code. */
+  /** Genuine bind tokens: only ever sent tampered, from another browser, cross-site, or with a mobile that has no code. */
   tokens: string[];
-  /** Tokens made by the test: another key, expired, no openid, unsigned. */
+  /** The cookie of the browser each genuine token was issued to, in the same order. */
+  browsers: string[];
+  /** Tokens no login issued: made up, too long, the 0.1 kind (a JWE). */
   forgedTokens: string[];
   /** Mobiles with a live code: only ever posted with that right code and a bad token, so it stays live. */
   reserved: { mobile: string; code: string }[];
@@ -93,20 +96,26 @@ export function generate(prng: Prng, setup: Setup, count: number) {
   });
 }
 
+const PROVIDERS = ["qq", "wechat", "weibo"] as const;
 const POST_ROUTES = [
   ...FORM_ROUTES,
   "/logout",
-  "/account/qq/unbind",
+  ...PROVIDERS.map((provider) => `/account/${provider}/unbind`),
   "/sms_codes/13800138000",
   "/dev/qq/oauth2.0/authorize?response_type=code&client_id=101000001",
+  "/dev/wechat/connect/qrconnect?appid=wx5e1d6c7b8a9f0e1d",
+  "/dev/weibo/oauth2/authorize?client_id=3710000001",
+  "/dev/weibo/oauth2/access_token",
+  "/dev/weibo/oauth2/get_token_info",
 ];
 const GET_ROUTES = [
   "/",
   "/login",
   "/register",
   "/account",
-  "/oauth/qq/login",
-  "/oauth_callback",
+  ...PROVIDERS.map((provider) => `/oauth/${provider}/login`),
+  ...BIND_ROUTES,
+  ...PROVIDERS.map((provider) => `/account/${provider}/unbind`),
   "/dev/qq/oauth2.0/authorize",
   "/dev/qq/oauth2.0/token",
   "/dev/qq/oauth2.0/me",
@@ -114,6 +123,11 @@ const GET_ROUTES = [
   "/dev/qq/avatar/9A6B2C1D3E4F5A6B7C8D9E0F1A2B3C4D",
   "/image_codes/0f8fad5b-d9cb-469f-a165-70867728950e",
   "/image_codes/not-a-uuid",
+  "/dev/wechat/connect/qrconnect",
+  "/dev/wechat/sns/oauth2/access_token",
+  "/dev/wechat/sns/userinfo",
+  "/dev/weibo/oauth2/authorize",
+  "/dev/weibo/2/users/show.json",
   "/styles.css",
   "/nowhere",
 ];
@@ -165,11 +179,14 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
     forged_cookie: forgedCookie,
     forged_state: forgedState,
     forged_bind_token: forgedBindToken,
+    forged_host: forgedHost,
     cross_origin: crossOrigin,
     odd_method: oddMethod,
     bad_host: badHost,
     sms_endpoint: smsEndpoint,
     qq_simulator: qqSimulator,
+    wechat_simulator: wechatSimulator,
+    weibo_simulator: weiboSimulator,
   };
 
   function hugeBody(): ReturnType<BadKind> {
@@ -257,10 +274,15 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
   function oddQuery(): ReturnType<BadKind> {
     const route = prng.pick(GET_ROUTES);
     const target = `${route}?${oddQueryString()}`;
-    const judge = route === "/oauth_callback"
-      ? status(400) // no state cookie: the contract's "not this browser's"
-      : route === "/oauth/qq/login"
-      ? redirectsTo(`${setup.origin}/dev/qq/oauth2.0/authorize?`, 302)
+    const authorize: Record<string, string> = {
+      "/oauth/qq/login": "/dev/qq/oauth2.0/authorize?",
+      "/oauth/wechat/login": "/dev/wechat/connect/qrconnect?",
+      "/oauth/weibo/login": "/dev/weibo/oauth2/authorize?",
+    };
+    const judge = (BIND_ROUTES as readonly string[]).includes(route)
+      ? status(400) // no state cookie, no pending bind: the contract's "not this browser's"
+      : route in authorize
+      ? redirectsTo(`${setup.origin}${authorize[route]}`, 302)
       : below500;
     return { method: "GET", target, headers: [], judge };
   }
@@ -307,45 +329,91 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
     };
   }
 
+  /**
+   * A bind whose only fault is its token: made up, tampered with, or genuine but posted from a browser
+   * that was not given it (no cookie, another browser's, a planted one, another provider's).
+   */
   function forgedBindToken(): ReturnType<BadKind> {
     const { mobile, code } = prng.pick(setup.reserved);
-    const access_token = prng.chance(0.3)
-      ? prng.pick(setup.forgedTokens)
-      : tamper(prng.pick(setup.tokens));
+    const at = prng.int(setup.tokens.length);
+    const [token, browser] = [setup.tokens[at], setup.browsers[at]];
+    const other = setup.browsers[(at + 1) % setup.browsers.length];
+    const [access_token, cookie] = prng.pick<[string, string]>([
+      [prng.pick(setup.forgedTokens), browser],
+      [tamper(token), browser],
+      [tamper(token), browser.replace(token, tamper(token))],
+      [token, ""],
+      [token, other],
+      [token, `bind_qq=${token.split("").reverse().join("")}`],
+      [token, browser.replace("bind_qq=", "bind_wechat=")],
+      [token, `__Host-${browser}`],
+    ]);
     const body = encoder.encode(encodeFields([
       ["mobile", mobile],
       ["password", "secret123"],
       ["sms_code", code],
       ["access_token", access_token],
     ]));
+    const headers: [string, string][] = [[
+      "content-type",
+      "application/x-www-form-urlencoded",
+    ]];
+    if (cookie) headers.push(["cookie", cookie]);
     return {
       method: "POST",
       target: "/oauth_callback",
-      headers: [["content-type", "application/x-www-form-urlencoded"]],
+      headers,
       body,
       judge: refusedWith(messages.bindTokenInvalid),
     };
   }
 
-  /** Changes the token's bytes, not just its spelling: base64url has spellings that decode alike. */
+  /** Another token of the same shape, or not quite the shape. */
   function tamper(token: string): string {
-    const parts = token.split(".");
-    const how = prng.int(5);
-    if (how === 0) return token.slice(0, prng.int(token.length));
-    if (how === 1) return parts.slice(0, 4).join(".");
-    if (how === 2) {
-      return [parts[0], parts[1], parts[3], parts[2], parts[4]].join(".");
-    }
-    const at = 1 + prng.int(4);
-    if (!parts[at]) return token + "x";
-    const bytes = Uint8Array.from(
-      atob(parts[at].replace(/-/g, "+").replace(/_/g, "/")),
-      (c) => c.charCodeAt(0),
-    );
-    bytes[prng.int(bytes.length)] ^= 1 + prng.int(255);
-    parts[at] = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-")
-      .replace(/\//g, "_").replace(/=+$/, "");
-    return parts.join(".");
+    const at = prng.int(token.length);
+    const alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const swapped =
+      alphabet[(alphabet.indexOf(token[at]) + 1 + prng.int(63)) % 64];
+    return prng.pick([
+      token.slice(0, at) + swapped + token.slice(at + 1),
+      token.slice(0, prng.int(token.length)),
+      token + prng.pick(["x", "=", ".", token]),
+      token.toLowerCase() === token ? token.toUpperCase() : token.toLowerCase(),
+    ]);
+  }
+
+  /**
+   * A login started under a Host the server is not (a DNS rebinding, a forged header): every URL the
+   * app makes still starts at its own origin, so no Host sends the server, or the browser, elsewhere.
+   */
+  function forgedHost(): ReturnType<BadKind> {
+    const host = prng.pick([
+      "evil.example",
+      "169.254.169.254",
+      "127.0.0.1:1",
+      "localhost:6379",
+      "[::1]:22",
+      "shop.example.evil.example",
+    ]);
+    const provider = prng.pick(["qq", "wechat", "weibo"]);
+    const target = `/oauth/${provider}/login?next=/`;
+    return {
+      method: "GET",
+      target,
+      headers: [],
+      raw: rawRequest("GET", target, [], new Uint8Array(), host),
+      judge: ({ status, body }) => {
+        const location = body.match(/^location: (.+)$/im)?.[1]?.trim();
+        if (status !== 302 || !location) return `answered ${status}`;
+        const url = new URL(location);
+        const redirect = url.searchParams.get("redirect_uri") ?? "";
+        return url.origin === setup.origin &&
+            redirect.startsWith(`${setup.origin}/`)
+          ? null
+          : `sent the browser to ${location}`;
+      },
+    };
   }
 
   // ---- cross-site, methods, the SMS endpoint and the simulator ----
@@ -512,6 +580,84 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
         ? encoder.encode(`nickname=${"x".repeat(prng.int(40))}&openid=zz`)
         : undefined,
       judge: post ? status(400) : below500,
+    };
+  }
+
+  /** WeChat answers its refusals with 200 and {"errcode","errmsg"}; its QR-code page with a page. */
+  function wechatSimulator(): ReturnType<BadKind> {
+    const id = () => btoa(String.fromCharCode(...prng.bytes(18)));
+    const [path, query] = prng.pick<[string, string]>([
+      [
+        "/dev/wechat/sns/oauth2/access_token",
+        `appid=wx5e1d6c7b8a9f0e1d&secret=x&code=${id()}&grant_type=authorization_code`,
+      ],
+      [
+        "/dev/wechat/sns/oauth2/access_token",
+        `appid=wx5e1d6c7b8a9f0e1d&secret=wechat-simulator-development-secret&code=${
+          encodeURIComponent(id())
+        }&grant_type=authorization_code`,
+      ],
+      ["/dev/wechat/sns/oauth2/access_token", ""],
+      ["/dev/wechat/sns/userinfo", `access_token=${id()}&openid=${id()}`],
+      ["/dev/wechat/sns/userinfo", `access_token=${"A".repeat(5000)}`],
+    ]);
+    return {
+      method: "GET",
+      target: `${path}?${query}`,
+      headers: [],
+      judge: async (answer) => {
+        const wrong = status(200)(answer);
+        if (wrong) return wrong;
+        const errcode = await Promise.resolve(answer.body).then((body) =>
+          JSON.parse(body).errcode
+        ).catch(() => undefined);
+        return typeof errcode === "number" && errcode !== 0
+          ? null
+          : `answered ${answer.body.slice(0, 80)}, not WeChat's refusal`;
+      },
+    };
+  }
+
+  /** Weibo refuses with 400 and {"error","error_code","error_description"}. */
+  function weiboSimulator(): ReturnType<BadKind> {
+    const [path, form] = prng.pick<[string, string]>([
+      [
+        "/dev/weibo/oauth2/access_token",
+        "client_id=3710000001&client_secret=weibo-simulator-development-secret&grant_type=authorization_code&code=" +
+        Array.from(prng.bytes(16), (b) => b.toString(16).padStart(2, "0"))
+          .join("") +
+        "&redirect_uri=x",
+      ],
+      [
+        "/dev/weibo/oauth2/access_token",
+        "client_id=3710000001&client_secret=x",
+      ],
+      ["/dev/weibo/oauth2/access_token", ""],
+      [
+        "/dev/weibo/oauth2/get_token_info",
+        `access_token=2.00${"x".repeat(24)}`,
+      ],
+      [
+        "/dev/weibo/oauth2/get_token_info",
+        `access_token=${"%".repeat(prng.int(9))}`,
+      ],
+    ]);
+    return {
+      method: "POST",
+      target: path,
+      headers: [["content-type", "application/x-www-form-urlencoded"]],
+      body: encoder.encode(form),
+      judge: (answer) => {
+        if (answer.status !== 400) return `answered ${answer.status}`;
+        try {
+          const { error, error_code } = JSON.parse(answer.body);
+          return typeof error === "string" && typeof error_code === "number"
+            ? null
+            : `answered ${answer.body.slice(0, 80)}`;
+        } catch {
+          return `answered ${answer.body.slice(0, 80)}, not JSON`;
+        }
+      },
     };
   }
 }

@@ -35,7 +35,18 @@ export function newClientAddress(): string {
   return `198.18.${clients >> 8}.${clients & 255}`;
 }
 
-/** QQ login as a new browser up to the bind form; returns the bind token it carries. */
+/**
+ * The cookie of the browser each bind token was issued to. A bind token only works from its browser, so
+ * `bind` and `postForm` send a token with its browser's cookie unless told otherwise.
+ */
+const browserOf = new Map<string, string>();
+
+/** The cookie header of the browser `token` was issued to ("" for a token never issued). */
+export function browserCookieOf(token: string): string {
+  return browserOf.get(token) ?? "";
+}
+
+/** QQ login as a new browser up to the bind page; returns the bind token its form carries. */
 export async function bindToken(
   server: AppServer,
   openid: string,
@@ -62,15 +73,28 @@ export async function bindToken(
   if (granted.status !== 302 || !callback) {
     throw new Error(`the QQ simulator answered ${granted.status}`);
   }
-  const form = await fetch(callback, {
+  const back = await fetch(callback, {
     headers: { cookie: state },
+    redirect: "manual",
+  });
+  await back.body?.cancel();
+  const pending = back.headers.getSetCookie().join(";").match(
+    /(bind_qq=[^;]+)/,
+  )?.[1];
+  if (back.status !== 303 || !pending) {
+    throw new Error(`the QQ callback answered ${back.status}, no pending bind`);
+  }
+  // Post-redirect-get: the bind page shows the form of this browser's pending bind.
+  const form = await fetch(new URL(back.headers.get("location")!, callback), {
+    headers: { cookie: pending },
     redirect: "manual",
   });
   const html = await form.text();
   const token = html.match(/name="access_token" value="([^"]+)"/)?.[1];
   if (form.status !== 200 || !token) {
-    throw new Error(`the QQ callback answered ${form.status}, no bind form`);
+    throw new Error(`the bind page answered ${form.status}, no bind form`);
   }
+  browserOf.set(token, pending);
   return token;
 }
 
@@ -140,10 +164,13 @@ export async function postForm(
   fields: Record<string, string>,
   headers: HeadersInit = {},
 ): Promise<FormAnswer> {
+  const sent = new Headers(headers);
+  const cookie = fields.access_token && browserOf.get(fields.access_token);
+  if (cookie && !sent.has("cookie")) sent.set("cookie", cookie);
   const response = await fetch(`${server.origin}${path}`, {
     method: "POST",
     body: new URLSearchParams(fields),
-    headers,
+    headers: sent,
     redirect: "manual",
   });
   const html = await response.text();

@@ -1,7 +1,7 @@
 // kill -9 in the middle of a bind load, then a restart on the same KV file: every bind happened whole or
 // not at all, what was acknowledged stays, and a retry finishes exactly the binds the crash cut short.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { openBindToken } from "@/lib/social/bind_tokens.ts";
+import { sha256Hex } from "@/lib/_crypto.ts";
 import { messages } from "@/lib/messages.ts";
 import {
   bind,
@@ -17,12 +17,7 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import {
-  AppServer,
-  inspectKv,
-  SECRET_KEY,
-  tempKv,
-} from "@/tests/_app_server.ts";
+import { AppServer, inspectKv, tempKv } from "@/tests/_app_server.ts";
 
 const IN_FLIGHT = 60;
 /** The kill comes once this many binds have been answered: the rest are mid-way. */
@@ -46,21 +41,20 @@ async function writtenParts(path: string, attempts: Attempt[]) {
     ) => [key[2], value.userId]),
   );
   const liveCodes = new Set(rowsOf("sms_codes").map(({ key }) => key[1]));
+  // A used bind token's row says whom it was bound to; rows are keyed by the token's hash.
   const usedTokens = new Set(
-    rowsOf("bind_tokens_used").map(({ key }) => key[1]),
+    rowsOf<{ bound?: unknown }>("bind_tokens").filter(({ value }) =>
+      value.bound
+    ).map(({ key }) => key[1]),
   );
   const parts = await Promise.all(attempts.map(async ({ openid, fields }) => {
-    const token = await openBindToken(
-      SECRET_KEY,
-      fields.access_token,
-      Date.now(),
-    );
+    const tokenKey = await sha256Hex(fields.access_token);
     const userId = userOf.get(fields.mobile);
     return {
       user: userId !== undefined,
       binding: userId !== undefined && bindingOf.get(openid) === userId,
       codeUsed: !liveCodes.has(fields.mobile),
-      tokenUsed: usedTokens.has(token!.usedKey[1]),
+      tokenUsed: usedTokens.has(tokenKey),
     };
   }));
   return { invariants, parts, users: userOf.size, bindings: bindingOf.size };

@@ -78,7 +78,20 @@ export class TestBrowser {
       ...identity,
     });
     const callback = new URL(granted.headers.get("location")!);
-    return await this.get(callback.pathname + callback.search);
+    return await this.bindPageAfter(
+      await this.get(callback.pathname + callback.search),
+    );
+  }
+
+  /** The callback's answer, or when it is the 303 to the bind page (post-redirect-get), that page. */
+  async bindPageAfter(callback: Response): Promise<Response> {
+    const location = callback.headers.get("location");
+    if (
+      callback.status !== 303 || !location ||
+      !(location === "/oauth_callback" ||
+        /^\/oauth\/\w+\/callback$/.test(location))
+    ) return callback;
+    return await this.get(location);
   }
 
   /** A login with `identity`'s provider, through its simulator up to the callback; the callback's answer. */
@@ -101,7 +114,9 @@ export class TestBrowser {
       );
     }
     const callback = new URL(granted.headers.get("location")!);
-    return await this.get(callback.pathname + callback.search);
+    return await this.bindPageAfter(
+      await this.get(callback.pathname + callback.search),
+    );
   }
 
   /**

@@ -183,7 +183,7 @@ Deno.test("the OAuth callback refuses states that are not this browser's", async
     });
     const callback = new URL(granted.headers.get("location")!);
     const state = callback.searchParams.get("state")!;
-    equal((await browser.get(callback.pathname + callback.search)).status, 200);
+    equal((await browser.get(callback.pathname + callback.search)).status, 303);
     const replay = await browser.get(callback.pathname + callback.search, {
       cookie: `oauth_state_${state.slice(0, 8)}=${state}`,
     });
@@ -213,7 +213,9 @@ Deno.test("the OAuth callback refuses states that are not this browser's", async
       (await browser.get("/oauth_callback?code=x&state=made-up")).status,
       400,
     );
-    equal((await browser.get("/oauth_callback")).status, 400);
+    const none = await (await anotherBrowser()).get("/oauth_callback");
+    equal(none.status, 400, "no bind pending in this browser");
+    match(await none.text(), /href="\/oauth\/qq\/login"[^>]*>重新QQ登录</);
   });
 
   await t.step("QQ refusing the code gets 502 with a clear page", async () => {

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { findBinding, findBindingsOfUser } from "@/lib/social/bindings.ts";
-import { sealBindToken } from "@/lib/social/bind_tokens.ts";
+import { issueBindToken } from "@/lib/social/bind_tokens.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindAccount, type BindResult } from "@/lib/social/bind.ts";
 import type { Provider } from "@/lib/social/provider.ts";
@@ -29,20 +29,47 @@ for (const provider of PROVIDERS) {
   bindStories(provider);
 }
 
+/** The cookie of the browser each bind token was issued to: a bind is posted from that browser. */
+const browserOf = new Map<string, string>();
+
+/** A request from the browser holding `token` (or, with `cookie`, from another one). */
+function fromBrowser(token: string | undefined, cookie?: string): Request {
+  const header = cookie ?? (token && browserOf.get(token)) ?? "";
+  return new Request("http://localhost/oauth_callback", {
+    method: "POST",
+    headers: header ? { cookie: header } : {},
+  });
+}
+
 function bindStories(provider: Provider) {
   const said = providerMessages(provider.name);
 
-  const bindToken = (app: TestApp, uid: string, next = "/orders") =>
-    sealBindToken(
-      app.config.secretKey,
-      { provider: provider.id, uid, nickname: "小明", next },
-      app.now(),
-    );
+  /** A provider login's pending bind in a browser of its own; the token its bind form carries. */
+  async function bindToken(app: TestApp, uid: string, next = "/orders") {
+    const headers = new Headers();
+    const token = await issueBindToken(app, fromBrowser(undefined), headers, {
+      provider: provider.id,
+      uid,
+      nickname: "小明",
+      avatar: null,
+      next,
+    });
+    browserOf.set(token, headers.getSetCookie()[0].split(";")[0]);
+    return token;
+  }
 
   const bind = (
     app: TestApp,
     form: Partial<Record<string, string>>,
-  ): Promise<BindResult> => bindAccount(app, provider, form, CLIENT);
+    cookie?: string,
+  ): Promise<BindResult> =>
+    bindAccount(
+      app,
+      provider,
+      fromBrowser(form.access_token, cookie),
+      form,
+      CLIENT,
+    );
 
   async function bindForm(
     app: TestApp,
@@ -236,37 +263,37 @@ function bindStories(provider: Provider) {
           message: messages.bindTokenInvalid,
         };
         const form = await bindForm(app, mobile, "OPENID8");
-        const [header, key, iv, body, tag] = form.access_token.split(".");
-        const flipped = body.slice(0, -2) + (body.at(-2) === "A" ? "B" : "A") +
-          body.at(-1);
+        const cookie = browserOf.get(form.access_token)!;
+        const flipped = form.access_token.slice(0, -1) +
+          (form.access_token.endsWith("A") ? "B" : "A");
         for (
-          const access_token of [
-            "",
-            "forged",
-            [header, key, iv, flipped, tag].join("."),
+          const [access_token, from] of [
+            ["", cookie],
+            ["forged", cookie],
+            [flipped, cookie.replace(form.access_token, flipped)],
+            [form.access_token, ""], // another browser: no cookie
+            [form.access_token, `${cookie.split("=")[0]}=${"x".repeat(22)}`],
           ]
         ) {
           deepEqual(
-            failure(await bind(app, { ...form, access_token })),
+            failure(await bind(app, { ...form, access_token }, from)),
             invalid,
-            access_token,
+            `${access_token} from ${from}`,
           );
         }
-        const foreign = await sealBindToken(
-          "another-secret-key-of-at-least-32-chars",
-          {
-            provider: provider.id,
-            uid: "OPENID8",
-            nickname: null,
-            next: "/",
-          },
-          app.now(),
-        );
+        const otherProvider = PROVIDERS.find(({ id }) => id !== provider.id)!;
         deepEqual(
           failure(
-            await bind(app, { ...form, access_token: foreign }),
+            await bindAccount(
+              app,
+              otherProvider,
+              fromBrowser(form.access_token),
+              form,
+              CLIENT,
+            ),
           ),
           invalid,
+          "another provider's callback",
         );
 
         const stale = await bindToken(app, "OPENID8");
@@ -289,21 +316,43 @@ function bindStories(provider: Provider) {
       },
     );
 
-    await t.step("the token does not show the openid", async () => {
-      const token = await bindToken(app, "VISIBLEOPENID");
-      for (const part of token.split(".")) {
-        const text = new TextDecoder().decode(
-          Uint8Array.from(
-            atob(
-              part.replace(/-/g, "+").replace(/_/g, "/") +
-                "==".slice(0, (4 - part.length % 4) % 4),
-            ),
-            (c) => c.charCodeAt(0),
-          ),
+    await t.step(
+      "the token is small and random: it shows nothing of the identity",
+      async () => {
+        const token = await bindToken(app, "VISIBLEOPENID");
+        ok(/^[\w-]{22}$/.test(token), token);
+        ok(!browserOf.get(token)!.includes("VISIBLEOPENID"));
+      },
+    );
+
+    await t.step(
+      "a 1,000-character nickname still binds: the token stays 22 characters",
+      async () => {
+        const headers = new Headers();
+        const token = await issueBindToken(
+          app,
+          fromBrowser(undefined),
+          headers,
+          {
+            provider: provider.id,
+            uid: "LONG_NICKNAME",
+            nickname: "长".repeat(1000),
+            avatar: null,
+            next: "/",
+          },
         );
-        ok(!text.includes("VISIBLEOPENID"));
-      }
-    });
+        equal(token.length, 22);
+        browserOf.set(token, headers.getSetCookie()[0].split(";")[0]);
+        ok(browserOf.get(token)!.length < 100, "the cookie stays small");
+        const form = {
+          mobile: "13800000099",
+          password: PASSWORD,
+          sms_code: await smsCode(app, "13800000099"),
+          access_token: token,
+        };
+        ok((await bind(app, form)).ok);
+      },
+    );
 
     await t.step(
       "an openid already bound, or an account already bound, fails as a provider login",
@@ -461,6 +510,7 @@ function bindStories(provider: Provider) {
         const result = await bindAccount(
           { ...app, kv },
           provider,
+          fromBrowser(loser.access_token),
           loser,
           CLIENT,
         );
@@ -495,6 +545,23 @@ function bindStories(provider: Provider) {
         );
       }
       ok((await bind(app, { ...form, password: PASSWORD })).ok);
+    } finally {
+      app.close();
+    }
+  });
+
+  Deno.test(`${provider.name}: a right SMS code with a bad or expired bind token stays usable`, async () => {
+    const app = await testApp();
+    try {
+      const mobile = "13600000078";
+      const form = await bindForm(app, mobile, "TOKEN_TROUBLE");
+      for (let attempt = 1; attempt <= 7; attempt++) {
+        deepEqual(failure(await bind(app, { ...form, access_token: "x" })), {
+          field: "access_token",
+          message: messages.bindTokenInvalid,
+        }, `attempt ${attempt}`);
+      }
+      ok((await bind(app, form)).ok, "a fresh login's token binds with it");
     } finally {
       app.close();
     }

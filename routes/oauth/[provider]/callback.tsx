@@ -13,6 +13,11 @@ import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindAccount } from "@/lib/social/bind.ts";
+import {
+  pendingBind,
+  type PendingView,
+  viewBindToken,
+} from "@/lib/social/bind_tokens.ts";
 import { finishLogin } from "@/lib/social/login.ts";
 import type { Provider } from "@/lib/social/provider.ts";
 import { enabledProvider } from "@/lib/social/providers.ts";
@@ -23,6 +28,7 @@ export const config: RouteConfig = { csp: true };
 
 type Data =
   | { problem: ProblemProps }
+  | { bound: { providerName: string; username: string; next: string } }
   | {
     providerName: string;
     nickname: string | null;
@@ -35,7 +41,14 @@ type Context = FreshContext<State, Data>;
 /** The provider whose callback this request reached, or null (404). */
 export type ProviderOf = (ctx: Context) => Provider | null;
 
-/** A provider's callback: GET is where the provider sends the browser back, POST is the bind. */
+// The bind page carries a bind token and who is binding: never kept by a cache or the back button.
+const NO_STORE = { "cache-control": "no-store" };
+
+/**
+ * A provider's callback. GET with the provider's `code` and `state` finishes the login and, when a bind
+ * is needed, answers 303 to itself without them: the bind page (post-redirect-get), which shows this
+ * browser's pending bind for as long as it lasts. POST is the bind.
+ */
 export function callbackHandlers(
   providerOf: ProviderOf,
 ): Handlers<Data, State> {
@@ -43,16 +56,16 @@ export function callbackHandlers(
     async GET(req, ctx) {
       const provider = providerOf(ctx);
       if (!provider) return ctx.renderNotFound();
+      const query = ctx.url.searchParams;
+      if (!query.has("code") && !query.has("state")) {
+        return bindPage(ctx, provider, req);
+      }
       const { app, clientAddress, user } = ctx.state;
       const said = providerMessages(provider.name);
-      const tryAgain = {
-        href: `/oauth/${provider.id}/login`,
-        label: said.loginAgain,
-      };
-      const headers = new Headers();
+      const headers = new Headers(NO_STORE);
       const result = await finishLogin(app, provider, req, headers, {
-        code: ctx.url.searchParams.get("code"),
-        state: ctx.url.searchParams.get("state"),
+        code: query.get("code"),
+        state: query.get("state"),
         user,
         clientAddress,
       });
@@ -62,7 +75,7 @@ export function callbackHandlers(
             problem: {
               title: said.loginFailed,
               message: said.stateInvalid,
-              action: tryAgain,
+              action: loginAgain(provider),
             },
           }, { status: 400, headers });
         case "provider_failed":
@@ -70,7 +83,7 @@ export function callbackHandlers(
             problem: {
               title: said.unavailable,
               message: result.message,
-              action: tryAgain,
+              action: loginAgain(provider),
             },
           }, { status: 502, headers });
         case "connect_refused":
@@ -93,17 +106,8 @@ export function callbackHandlers(
             { headers },
           );
         case "needs_binding":
-          return ctx.render({
-            providerName: provider.name,
-            nickname: result.nickname,
-            avatar: result.avatar,
-            form: {
-              action: provider.callbackPath,
-              accessToken: result.bindToken,
-              mobile: "",
-              errors: {},
-            },
-          }, { headers });
+          headers.set("location", provider.callbackPath);
+          return new Response(null, { status: 303, headers });
       }
     },
 
@@ -112,16 +116,18 @@ export function callbackHandlers(
       if (!provider) return ctx.renderNotFound();
       const { app, clientAddress } = ctx.state;
       const fields = await readForm(req);
-      const page = {
-        providerName: provider.name,
-        nickname: null,
-        avatar: null,
-      };
+      const pending = await viewBindToken(
+        app,
+        req,
+        provider.id,
+        fields.access_token,
+      );
       const form = {
         action: provider.callbackPath,
         accessToken: fields.access_token ?? "",
         mobile: fields.mobile?.slice(0, 32) ?? "",
       };
+      const headers = new Headers(NO_STORE);
       if (fields.action === SEND_SMS_ACTION) {
         const sent = await sendSmsCodeFromForm(app, {
           mobile: form.mobile,
@@ -129,36 +135,94 @@ export function callbackHandlers(
           uuid: fields.uuid,
         }, clientAddress);
         const { imageCodeUuid } = sent;
-        if (sent.ok) {
-          return ctx.render({
-            ...page,
-            form: {
-              ...form,
-              errors: {},
-              notice: messages.smsCodeSent,
-              imageCodeUuid,
-            },
-          });
-        }
-        return ctx.render({
-          ...page,
-          form: { ...form, errors: { sms_code: sent.error }, imageCodeUuid },
-        }, { status: sent.status });
+        const outcome = sent.ok
+          ? { errors: {}, notice: messages.smsCodeSent, imageCodeUuid }
+          : { errors: { sms_code: sent.error }, imageCodeUuid };
+        return ctx.render(
+          formPage(provider, pending, { ...form, ...outcome }),
+          { status: sent.ok ? 200 : sent.status, headers },
+        );
       }
-      const result = await bindAccount(app, provider, fields, clientAddress);
+      const result = await bindAccount(
+        app,
+        provider,
+        req,
+        fields,
+        clientAddress,
+      );
       if (result.ok) {
-        return loggedInRedirect(app, req, result.user, result.next);
+        return loggedInRedirect(app, req, result.user, result.next, {
+          headers,
+        });
       }
-      return ctx.render({
-        ...page,
-        form: {
+      return ctx.render(
+        formPage(provider, pending, {
           ...form,
           errors: { [result.field]: result.message },
           reason: result.field === "provider" ? result.reason : undefined,
           imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
-        },
-      }, { status: 400 });
+        }),
+        { status: 400, headers },
+      );
     },
+  };
+}
+
+/** GET without the provider's answer: this browser's pending bind, its outcome, or a way to start again. */
+async function bindPage(
+  ctx: Context,
+  provider: Provider,
+  req: Request,
+): Promise<Response> {
+  const pending = await pendingBind(ctx.state.app, req, provider.id);
+  const headers = new Headers(NO_STORE);
+  if (!pending) {
+    const said = providerMessages(provider.name);
+    return ctx.render({
+      problem: {
+        title: said.bindExpired,
+        message: said.bindExpiredHelp,
+        action: loginAgain(provider),
+      },
+    }, { status: 400, headers });
+  }
+  if (pending.bound) {
+    return ctx.render({
+      bound: {
+        providerName: provider.name,
+        username: pending.bound.username,
+        next: pending.next,
+      },
+    }, { headers });
+  }
+  return ctx.render(
+    formPage(provider, pending, {
+      action: provider.callbackPath,
+      accessToken: pending.token,
+      mobile: "",
+      errors: {},
+    }),
+    { headers },
+  );
+}
+
+function formPage(
+  provider: Provider,
+  pending: PendingView | null,
+  form: BindFormProps,
+): Data {
+  return {
+    providerName: provider.name,
+    nickname: pending?.nickname ?? null,
+    avatar: pending?.avatar ?? null,
+    form,
+  };
+}
+
+function loginAgain(provider: Provider) {
+  return {
+    href: `/oauth/${provider.id}/login`,
+    label: providerMessages(provider.name).loginAgain,
   };
 }
 
@@ -170,6 +234,22 @@ export const handler = callbackHandlers((ctx) => {
 
 export default function BindPage({ data }: PageProps<Data, State>) {
   if ("problem" in data) return <Problem {...data.problem} />;
+  if ("bound" in data) {
+    const { providerName, username, next } = data.bound;
+    return (
+      <section class="card">
+        <Head>
+          <title>{messages.bound} - 美多商城</title>
+        </Head>
+        <h1>{messages.bound}</h1>
+        <p class="lead">
+          您的{providerName}已绑定美多商城账号 {username}
+          ，以后可直接用{providerName}登录。
+        </p>
+        <a class="button primary" href={next}>继续</a>
+      </section>
+    );
+  }
   const { providerName, nickname, avatar } = data;
   return (
     <section class="card">
