@@ -3,7 +3,7 @@ import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { checkInvariants } from "@/lib/kv_invariants.ts";
 import { bindAccount } from "@/lib/social/bind.ts";
-import { sealBindToken } from "@/lib/social/bind_tokens.ts";
+import { pendingBindFor } from "@/tests/_pending_bind.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { PROVIDERS } from "@/lib/social/providers.ts";
 import { listKv, testApp } from "@/tests/_app.ts";
@@ -20,12 +20,12 @@ Deno.test("a deletion racing a bind of the same account leaves no binding behind
       const user = await userWith(app, mobile);
       const deletion = await smsCode(app, mobile, "delete_account");
       const signup = await smsCode(app, mobile, "signup");
-      const access_token = await sealBindToken(app.config.secretKey, {
-        provider: provider.id,
-        uid: `UID${trial}${mobile}`,
-        nickname: null,
-        next: "/",
-      }, app.now());
+      const pending = await pendingBindFor(
+        app,
+        provider.id,
+        `UID${trial}${mobile}`,
+      );
+      const access_token = pending.token;
       const [deleted, bound] = await Promise.all([
         deleteAccount(
           app,
@@ -33,7 +33,7 @@ Deno.test("a deletion racing a bind of the same account leaves no binding behind
           { password: PASSWORD, sms_code: deletion },
           CLIENT,
         ),
-        bindAccount(app, provider, {
+        bindAccount(app, provider, pending.request, {
           mobile,
           password: PASSWORD,
           sms_code: signup,
@@ -114,17 +114,13 @@ Deno.test("a bind that lands between a deletion's read and its write is deleted 
   const user = await userWith(app, mobile);
   const deletion = await smsCode(app, mobile, "delete_account");
   const signup = await smsCode(app, mobile, "signup");
-  const access_token = await sealBindToken(app.config.secretKey, {
-    provider: provider.id,
-    uid: "UID-RACER",
-    nickname: null,
-    next: "/",
-  }, app.now());
+  const pending = await pendingBindFor(app, provider.id, "UID-RACER");
+  const access_token = pending.token;
   let bound: Awaited<ReturnType<typeof bindAccount>> | undefined;
   const racing = {
     ...app,
     kv: landingBefore(app.kv, ["users", user.id], async () => {
-      bound = await bindAccount(app, provider, {
+      bound = await bindAccount(app, provider, pending.request, {
         mobile,
         password: PASSWORD,
         sms_code: signup,
