@@ -31,6 +31,8 @@ class ServerOutput {
   readonly #waiters = new Set<() => void>();
 
   onStdout(line: string) {
+    // Each isolate of `deno serve --parallel` starts its lines with `[serve-worker-N ] `.
+    line = line.replace(/^\[serve-worker-\d+ *\] /, "");
     const image = imageCodeEvent(line);
     if (image) {
       this.imageCodes.set(image.uuid, image.text);
@@ -326,8 +328,6 @@ function imageCodeEvent(line: string): { uuid: string; text: string } | null {
 }
 
 function smsEvent(line: string): { mobile: string; code: string } | null {
-  // Each isolate of `deno serve --parallel` starts its lines with `[serve-worker-N ] `.
-  line = line.replace(/^\[serve-worker-\d+ *\] /, "");
   if (!line.startsWith('{"event":"sms_code"')) return null;
   try {
     const { mobile, code } = JSON.parse(line);
