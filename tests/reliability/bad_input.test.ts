@@ -62,6 +62,7 @@ const ACCOUNT_TABLES = [
   "bindings",
   "bindings_by_user",
   "sessions",
+  "sessions_by_user",
 ];
 
 async function prepare(server: AppServer): Promise<Setup> {
