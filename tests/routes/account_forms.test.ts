@@ -388,10 +388,8 @@ Deno.test("mobile change on the account page", async (t) => {
 
 Deno.test("account deletion", async (t) => {
   const { app, browser } = await registered();
-  const token = bindTokenIn(
-    await (await (await anotherBrowser()).qqLogin()).text(),
-  );
   const qq = await anotherBrowser();
+  const token = bindTokenIn(await (await qq.qqLogin()).text());
   const bindCode = await code(app, qq, MOBILE, "signup");
   const bound = await qq.post("/oauth_callback", {
     mobile: MOBILE,
