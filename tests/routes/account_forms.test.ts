@@ -70,7 +70,7 @@ Deno.test("password reset by SMS", async (t) => {
   const reset = await anotherBrowser();
 
   await t.step(
-    "the page: 200, no-store, linked from the login form",
+    "the page: 200, no-store, linked from the login and bind forms",
     async () => {
       const page = await reset.get("/password/reset");
       equal(page.status, 200);
@@ -83,6 +83,8 @@ Deno.test("password reset by SMS", async (t) => {
         await (await reset.get("/login")).text(),
         /href="\/password\/reset"/,
       );
+      const bindPage = await (await (await anotherBrowser()).qqLogin()).text();
+      match(bindPage, /href="\/password\/reset"/, "and from the bind form");
     },
   );
 

@@ -265,6 +265,9 @@ export default function BindPage({ data }: PageProps<Data, State>) {
         您已通过{providerName}登录。请输入手机号绑定商城账号：已注册的手机号需输入原密码，未注册的将自动创建账号。
       </p>
       <BindForm {...data.form} />
+      <p class="aside">
+        忘记了已注册账号的密码？<a href="/password/reset">找回密码</a>
+      </p>
     </section>
   );
 }
