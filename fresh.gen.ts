@@ -42,7 +42,7 @@ import * as $BindForm from "./islands/BindForm.tsx";
 import * as $MobileChangeForm from "./islands/MobileChangeForm.tsx";
 import * as $PasswordChangeForm from "./islands/PasswordChangeForm.tsx";
 import * as $PasswordResetForm from "./islands/PasswordResetForm.tsx";
-import * as $QqLoginButton from "./islands/QqLoginButton.tsx";
+import * as $ProviderLoginButton from "./islands/ProviderLoginButton.tsx";
 import * as $RegisterForm from "./islands/RegisterForm.tsx";
 import type { Manifest } from "$fresh/server.ts";
 
@@ -92,7 +92,7 @@ const manifest = {
     "./islands/MobileChangeForm.tsx": $MobileChangeForm,
     "./islands/PasswordChangeForm.tsx": $PasswordChangeForm,
     "./islands/PasswordResetForm.tsx": $PasswordResetForm,
-    "./islands/QqLoginButton.tsx": $QqLoginButton,
+    "./islands/ProviderLoginButton.tsx": $ProviderLoginButton,
     "./islands/RegisterForm.tsx": $RegisterForm,
   },
   baseUrl: import.meta.url,

@@ -1,6 +1,6 @@
 import { Head } from "$fresh/runtime.ts";
 import type { PageProps, RouteConfig } from "$fresh/server.ts";
-import QqLoginButton from "@/islands/QqLoginButton.tsx";
+import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -15,7 +15,7 @@ export default function Home({ state }: PageProps<unknown, State>) {
       <h1>{user ? `欢迎您，${user.username}` : "欢迎来到美多商城"}</h1>
       <p class="who">{user ? `当前登录：${user.username}` : "您尚未登录。"}</p>
       <div class="actions">
-        {!user && <QqLoginButton next="/" />}
+        {!user && <ProviderLogins config={state.app.config} next="/" />}
         {!user && <a class="button secondary" href="/login">账号登录</a>}
         {!user && <a class="button secondary" href="/register">注册</a>}
         <a class="button secondary" href="/account">我的账户</a>

@@ -2,7 +2,7 @@ import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { FieldMessage } from "@/components/AccountForm.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
-import QqLoginButton from "@/islands/QqLoginButton.tsx";
+import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
@@ -50,7 +50,7 @@ export const handler: Handlers<Data, State> = {
   },
 };
 
-export default function Login({ data }: PageProps<Data, State>) {
+export default function Login({ data, state }: PageProps<Data, State>) {
   const next = encodeURIComponent(data.next);
   return (
     <section class="card">
@@ -96,7 +96,7 @@ export default function Login({ data }: PageProps<Data, State>) {
         <button type="submit" class="primary">登录</button>
       </form>
       <div class="actions">
-        <QqLoginButton next={data.next} />
+        <ProviderLogins config={state.app.config} next={data.next} />
         <a href={`/register?next=${next}`}>注册新账号</a>
         <a href="/password/reset">忘记密码？</a>
       </div>

@@ -1,6 +1,7 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
+import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import RegisterForm, {
   type RegisterFormProps,
 } from "@/islands/RegisterForm.tsx";
@@ -60,7 +61,7 @@ export const handler: Handlers<RegisterFormProps, State> = {
 };
 
 export default function Register(
-  { data }: PageProps<RegisterFormProps, State>,
+  { data, state }: PageProps<RegisterFormProps, State>,
 ) {
   return (
     <section class="card">
@@ -74,6 +75,9 @@ export default function Register(
           登录
         </a>
       </p>
+      <div class="actions">
+        <ProviderLogins config={state.app.config} next={data.next} />
+      </div>
     </section>
   );
 }

@@ -520,3 +520,38 @@ Deno.test("production offers WeChat and Weibo only with their credentials, and n
   equal(new URL(qq.headers.get("location")!).origin, "https://graph.qq.com");
   app.close();
 });
+
+Deno.test("the home, login and register pages offer every provider the shop offers", async (t) => {
+  const links = (html: string) =>
+    [...html.matchAll(/<a class="button (\w+)" href="\/oauth\/(\w+)\/login/g)]
+      .map(([, cls, id]) => cls === id ? id : `${cls}≠${id}`);
+
+  await t.step(
+    "in development, all three through their simulators",
+    async () => {
+      const app = await testApp();
+      const browser = await testBrowser(app);
+      for (const page of ["/", "/login", "/register"]) {
+        const html = await (await browser.get(page)).text();
+        deepEqual(links(html), ["qq", "wechat", "weibo"], page);
+        match(html, />微信登录</);
+      }
+      app.close();
+    },
+  );
+
+  await t.step("in production, only those with their credentials", async () => {
+    const { PRODUCTION_ENV } = await import("@/tests/_app.ts");
+    const app = await testApp({
+      ...PRODUCTION_ENV,
+      WEIBO_CLIENT_ID: "3712345678",
+      WEIBO_CLIENT_SECRET: "weibo-secret",
+    });
+    const browser = await testBrowser(app);
+    deepEqual(links(await (await browser.get("/login")).text()), [
+      "qq",
+      "weibo",
+    ]);
+    app.close();
+  });
+});

@@ -1,0 +1,17 @@
+// A login button for each provider the shop offers (lib/social/providers.ts). Server-rendered; each
+// button is an island.
+import ProviderLoginButton from "@/islands/ProviderLoginButton.tsx";
+import type { Config } from "@/lib/config.ts";
+import { enabledProviders } from "@/lib/social/providers.ts";
+
+export function ProviderLogins(
+  { config, next }: { config: Config; next: string },
+) {
+  return (
+    <>
+      {enabledProviders(config).map(({ id, name }) => (
+        <ProviderLoginButton key={id} provider={id} name={name} next={next} />
+      ))}
+    </>
+  );
+}
