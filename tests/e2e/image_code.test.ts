@@ -33,20 +33,24 @@ async function uuidOf(image: Locator): Promise<string> {
   return uuid;
 }
 
-/** The image has loaded and shows a picture (an SVG the browser could draw). */
+/**
+ * The image has loaded and shows a picture (an SVG the browser could draw). Polled from here rather than
+ * awaited with onload: with JavaScript off the page runs no handlers, so an image still loading would
+ * never report back.
+ */
 async function assertDrawn(image: Locator) {
   await image.waitFor();
-  assert.ok(
-    await image.evaluate((img) =>
-      new Promise<boolean>((resolve) => {
-        const element = img as HTMLImageElement;
-        if (element.complete) resolve(element.naturalWidth > 0);
-        element.onload = () => resolve(element.naturalWidth > 0);
-        element.onerror = () => resolve(false);
-      })
-    ),
-    "the image code did not load",
-  );
+  const deadline = Date.now() + 5_000;
+  let state = { complete: false, width: 0 };
+  while (Date.now() < deadline) {
+    state = await image.evaluate((img) => ({
+      complete: (img as HTMLImageElement).complete,
+      width: (img as HTMLImageElement).naturalWidth,
+    }));
+    if (state.complete) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.ok(state.complete && state.width > 0, "the image code did not load");
 }
 
 /** This browser's address is sent a first code, which needs no image code. */
