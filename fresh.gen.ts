@@ -30,7 +30,7 @@ import * as $dev_weibo_oauth2_get_token_info from "./routes/dev/weibo/oauth2/get
 import * as $image_codes_uuid_ from "./routes/image_codes/[uuid].ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
-import * as $logout from "./routes/logout.ts";
+import * as $logout from "./routes/logout.tsx";
 import * as $oauth_provider_callback from "./routes/oauth/[provider]/callback.tsx";
 import * as $oauth_provider_login from "./routes/oauth/[provider]/login.ts";
 import * as $oauth_callback from "./routes/oauth_callback.tsx";
@@ -78,7 +78,7 @@ const manifest = {
     "./routes/image_codes/[uuid].ts": $image_codes_uuid_,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,
-    "./routes/logout.ts": $logout,
+    "./routes/logout.tsx": $logout,
     "./routes/oauth/[provider]/callback.tsx": $oauth_provider_callback,
     "./routes/oauth/[provider]/login.ts": $oauth_provider_login,
     "./routes/oauth_callback.tsx": $oauth_callback,

@@ -1,9 +1,12 @@
+// The bind and register forms' shared body; runs in the browser inside those islands, and on the server.
 import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
-import { formMessages } from "@/lib/form_messages.ts";
+import { formMessages, waitBeforeResend } from "@/lib/form_messages.ts";
+import type { Help } from "@/lib/form_help.ts";
 import {
   type AccountField,
   fieldError,
+  hasForbiddenCharacters,
   mobileSchema,
   passwordSchema,
   smsCodeSchema,
@@ -11,6 +14,7 @@ import {
 import {
   ImageCodeField,
   SmsCodeButton,
+  type SmsSent,
   useImageCode,
 } from "./SmsCodeButton.tsx";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
@@ -18,10 +22,18 @@ import type { SmsPurpose } from "@/lib/sms/codes.ts";
 export interface AccountFormProps {
   action: string;
   submitLabel: string;
+  /** An existing account's password (the bind) or a new one (the default), for password managers. */
+  passwordAutocomplete?: "current-password" | "new-password";
   /** The mobile entered before, kept when the form comes back with errors. */
   mobile: string;
+  /** A live SMS code entered before, kept when the form came back for another reason. */
+  smsCode?: string;
+  /** Seconds left, when the page was made, before another code may be sent to `mobile`. */
+  resendInS?: number;
   /** The server's messages by field; "form" is for the whole form. */
   errors: Partial<Record<string, string>>;
+  /** What to do next, beside the message of the same key. */
+  help?: Partial<Record<string, Help>>;
   notice?: string;
   /** Set when the server asks for an image code before the next SMS: the uuid it drew one for. */
   imageCodeUuid?: string;
@@ -31,7 +43,7 @@ export interface AccountFormProps {
   labels?: Partial<Record<AccountField, string>>;
   /** The mobile is the account's own, shown but not edited (the code goes to it). */
   mobileReadOnly?: boolean;
-  /** Hidden fields and messages of the particular form. */
+  /** Hidden fields, and messages about the whole form (shown above the submit button). */
   children?: ComponentChildren;
 }
 
@@ -49,7 +61,7 @@ const FIELDS = {
   password: {
     label: "密码",
     schema: passwordSchema,
-    input: { type: "password", autoComplete: "new-password", maxLength: 20 },
+    input: { type: "password", maxLength: 20 },
   },
   sms_code: {
     label: "短信验证码",
@@ -73,18 +85,23 @@ const NAMES = Object.keys(FIELDS) as AccountField[];
 
 /**
  * Mobile, password and SMS code, checked as you type with the server's own rules. The server's messages
- * stay until the field they belong to is edited.
+ * stay until the field they belong to is edited. Enter in any field submits the form, never the SMS button.
  */
 export function AccountForm(props: AccountFormProps) {
   const values: Record<AccountField, Signal<string>> = {
     mobile: useSignal(props.mobile),
     password: useSignal(""),
-    sms_code: useSignal(""),
+    sms_code: useSignal(props.smsCode ?? ""),
   };
   const submitted = useSignal(false);
   const serverErrors = useSignal(props.errors);
+  const help = useSignal(props.help ?? {});
   const notice = useSignal(props.notice ?? "");
   const imageCode = useImageCode(props.imageCodeUuid);
+  const cameBack = Object.values(props.errors).some(Boolean);
+  // After a failed submit the page opens on the first field to fix; without JavaScript too (autofocus).
+  const firstBad = NAMES.find((name) => props.errors[name]) ??
+    (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null);
 
   const clientError = (name: AccountField) =>
     fieldError(FIELDS[name].schema, values[name].value);
@@ -93,14 +110,45 @@ export function AccountForm(props: AccountFormProps) {
     (values[name].value || submitted.value ? clientError(name) : null) ??
       serverErrors.value[name];
   const missing = submitted.value && NAMES.some((name) => !values[name].value);
+  const formError = missing
+    ? formMessages.missingFields
+    : serverErrors.value.form;
+  const helpFor = (name: AccountField): Help | undefined => {
+    if (serverErrors.value[name]) return help.value[name];
+    if (
+      name === "password" && shownError(name) &&
+      hasForbiddenCharacters(values.password.value)
+    ) return { text: formMessages.passwordCharacters };
+  };
+  const hintFor = (name: AccountField) => {
+    if (name !== "password") return null;
+    return cameBack && !values.password.value && !serverErrors.value.password
+      ? `${formMessages.passwordRule}。${formMessages.reenterPassword}`
+      : formMessages.passwordRule;
+  };
 
   const field = (name: AccountField, extra?: ComponentChildren) => {
+    const error = shownError(name);
+    const hint = hintFor(name);
+    const invalid = error !== null && error !== undefined ||
+      (formError !== undefined && !values[name].value);
+    const describedBy = [
+      hint && `${name}-hint`,
+      error && `${name}-message`,
+    ].filter(Boolean).join(" ");
     const input = (
       <input
+        id={`field-${name}`}
         name={name}
         {...FIELDS[name].input}
+        {...(name === "password"
+          ? { autoComplete: props.passwordAutocomplete ?? "new-password" }
+          : {})}
         readOnly={name === "mobile" && props.mobileReadOnly}
         value={values[name].value}
+        autoFocus={name === firstBad}
+        aria-invalid={invalid ? "true" : undefined}
+        aria-describedby={describedBy || undefined}
         onInput={(event) => {
           values[name].value = event.currentTarget.value;
           serverErrors.value = {
@@ -112,12 +160,29 @@ export function AccountForm(props: AccountFormProps) {
       />
     );
     return (
-      <label>
-        {props.labels?.[name] ?? FIELDS[name].label}
-        {extra ? <span class="with-button">{input}{extra}</span> : input}
-        <FieldMessage id={name} message={shownError(name)} />
-      </label>
+      <div class="field">
+        <label for={`field-${name}`}>
+          {props.labels?.[name] ?? FIELDS[name].label}
+        </label>
+        {extra ? <div class="with-button">{input}{extra}</div> : input}
+        {hint && <p class="hint" id={`${name}-hint`}>{hint}</p>}
+        <FieldMessage id={name} message={error} help={helpFor(name)} />
+      </div>
     );
+  };
+
+  const onSent = ({ error, retryAfterS }: SmsSent) => {
+    serverErrors.value = {
+      ...serverErrors.value,
+      sms_code: error ?? undefined,
+    };
+    help.value = {
+      ...help.value,
+      sms_code: retryAfterS
+        ? { text: waitBeforeResend(retryAfterS) }
+        : undefined,
+    };
+    notice.value = error ? "" : formMessages.smsCodeSent;
   };
 
   return (
@@ -128,18 +193,25 @@ export function AccountForm(props: AccountFormProps) {
       noValidate
       onSubmit={(event) => {
         submitted.value = true;
-        if (NAMES.some((name) => clientError(name) !== null)) {
-          event
-            .preventDefault();
+        const bad = NAMES.find((name) => clientError(name) !== null);
+        if (bad) {
+          event.preventDefault();
+          const input = event.currentTarget.elements.namedItem(bad);
+          if (input instanceof HTMLInputElement) input.focus();
         }
       }}
     >
-      {props.children}
+      {
+        /* Enter submits a form through its first submit button: this one, so never the SMS button, which
+        without JavaScript is a submit button too. */
+      }
+      <button type="submit" hidden tabIndex={-1}>{props.submitLabel}</button>
       {field("mobile")}
       {field("password")}
       <ImageCodeField
         imageCode={imageCode}
         error={serverErrors.value.image_code}
+        focus={!firstBad && Boolean(props.errors.image_code)}
       />
       {field(
         "sms_code",
@@ -147,29 +219,58 @@ export function AccountForm(props: AccountFormProps) {
           purpose={props.purpose}
           mobile={values.mobile}
           imageCode={imageCode}
-          onSent={(error) => {
-            serverErrors.value = {
-              ...serverErrors.value,
-              sms_code: error ?? undefined,
-            };
-            notice.value = error ? "" : formMessages.smsCodeSent;
-          }}
+          resendInS={props.resendInS ?? 0}
+          onSent={onSent}
         />,
       )}
       {notice.value && <p class="notice" role="status">{notice.value}</p>}
-      <FieldMessage
-        id="form"
-        message={missing ? formMessages.missingFields : serverErrors.value.form}
-      />
+      {props.children}
+      <FieldMessage id="form" message={formError} help={help.value.form} />
       <button type="submit" class="primary">{props.submitLabel}</button>
     </form>
   );
 }
 
-export function FieldMessage(
-  { id, message }: { id: string; message?: string | null },
-) {
-  return message
-    ? <p class="error" data-field={id} role="alert">{message}</p>
-    : null;
+export interface FieldMessageProps {
+  /** The field (or "form", or a part of the form) the message is about. */
+  id: string;
+  message?: string | null;
+  /** Why, beside the message: the contract's words, shown in brackets. */
+  reason?: string;
+  help?: Help;
+  /** Takes the focus when the page opens: for a message about no one field. */
+  focus?: boolean;
+}
+
+/** A message, `<p class="error" data-field=…>` with nothing but the message in it, and help beside it. */
+export function FieldMessage(props: FieldMessageProps) {
+  if (!props.message) return null;
+  return (
+    <div
+      id={`${props.id}-message`}
+      class="message"
+      tabIndex={props.focus ? -1 : undefined}
+      autoFocus={props.focus}
+    >
+      <p class="error" data-field={props.id} role="alert">
+        {props.message}
+        {props.reason && <span class="reason">（{props.reason}）</span>}
+      </p>
+      {props.help && <HelpText help={props.help} />}
+    </div>
+  );
+}
+
+function HelpText({ help }: { help: Help }) {
+  return (
+    <p class="help">
+      {help.text}
+      {help.link && (
+        <>
+          {" "}
+          <a href={help.link.href}>{help.link.label}</a>
+        </>
+      )}
+    </p>
+  );
 }

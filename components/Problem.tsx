@@ -16,7 +16,8 @@ export function Problem({ title, message, action }: ProblemProps) {
       </Head>
       <h1>{title}</h1>
       <p>{message}</p>
-      {action && <a class="button" href={action.href}>{action.label}</a>}
+      {action && <a class="button primary" href={action.href}>{action.label}
+      </a>}
     </section>
   );
 }

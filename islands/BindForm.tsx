@@ -1,4 +1,5 @@
 import { AccountForm, FieldMessage } from "@/components/AccountForm.tsx";
+import type { Help } from "@/lib/form_help.ts";
 
 export interface BindFormProps {
   /** The provider's callback, which takes the bind. */
@@ -6,7 +7,13 @@ export interface BindFormProps {
   /** The bind token: the identity, sealed. */
   accessToken: string;
   mobile: string;
+  /** A live SMS code entered before, kept when the bind failed for another reason. */
+  smsCode?: string;
+  /** Seconds left before another SMS code may be sent to `mobile`. */
+  resendInS?: number;
   errors: Partial<Record<string, string>>;
+  /** What to do next, beside the message of the same key. */
+  help?: Partial<Record<string, Help>>;
   /** Why a provider login failed, shown beside it. */
   reason?: string;
   notice?: string;
@@ -17,25 +24,39 @@ export interface BindFormProps {
   imageCodeUuid?: string;
 }
 
+const FIELD_KEYS = ["form", "mobile", "password", "sms_code", "image_code"];
+
 export default function BindForm(props: BindFormProps) {
+  const help = props.help ?? {};
+  // A message about the bind as a whole takes the focus when no field is to blame.
+  const aboutTheBind = !FIELD_KEYS.some((key) => props.errors[key]);
   return (
     <AccountForm
       action={props.action}
       submitLabel="绑定"
+      passwordAutocomplete="current-password"
       mobile={props.mobile}
+      smsCode={props.smsCode}
+      resendInS={props.resendInS}
       errors={props.errors}
+      help={help}
       notice={props.notice}
       imageCodeUuid={props.imageCodeUuid}
     >
       <input type="hidden" name="access_token" value={props.accessToken} />
-      <FieldMessage id="access_token" message={props.errors.access_token} />
-      <FieldMessage id="account" message={props.errors.account} />
-      {props.errors.provider && (
-        <p class="error" data-field="provider" role="alert">
-          {props.errors.provider}
-          {props.reason && <span class="reason">（{props.reason}）</span>}
-        </p>
-      )}
+      <FieldMessage
+        id="access_token"
+        message={props.errors.access_token}
+        help={help.access_token}
+        focus={aboutTheBind}
+      />
+      <FieldMessage
+        id="provider"
+        message={props.errors.provider}
+        reason={props.reason}
+        help={help.provider}
+        focus={aboutTheBind && !props.errors.access_token}
+      />
     </AccountForm>
   );
 }

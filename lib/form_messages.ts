@@ -8,4 +8,15 @@ export const formMessages = {
   smsCodeSent: "短信验证码已发送",
   smsSendFailed: "短信发送失败，请稍后再试",
   networkError: "网络错误，请稍后再试",
+  getSmsCode: "获取短信验证码",
+  sendingSmsCode: "正在发送…",
+  passwordRule: "8-20位字母或数字",
+  /** Beside a password the rule refuses for its characters, which the rule's own words don't name. */
+  passwordCharacters: "只能用字母或数字，不能有符号、空格或汉字",
+  reenterPassword: "为了安全，请重新输入密码",
 } as const;
+
+/** The SMS button during the 60 s gap. */
+export const resendIn = (seconds: number) => `${seconds}秒后可重新获取`;
+/** Beside 发送短信过于频繁, when the gap is what refused the code. */
+export const waitBeforeResend = (seconds: number) => `请${seconds}秒后再获取`;

@@ -51,3 +51,30 @@ export function providerMessages(name: string) {
       `${known ?? `${name}接口返回错误`}（错误码${code}）`,
   };
 }
+
+/** What to do next, said beside the messages above (lib/form_help.ts picks them). */
+export const helpMessages = {
+  smsCodeGone: "验证码5分钟内有效，输错5次即作废，请重新获取",
+  smsCodeWrong: "请核对短信中的6位数字（输错5次验证码作废）",
+  smsDailyCap: "今天获取验证码的次数已用完，请明天再试",
+  wrongBindPassword: "该手机号已注册，请输入这个账号的登录密码",
+  tooManyAttempts: "这个账号的密码错误次数过多，请稍后再试，或重设密码",
+  busy: "系统繁忙，请稍后再试",
+  mobileTaken: "这个手机号已有账号，可直接登录",
+} as const;
+
+/** The help beside a provider's messages, in its name as the shop says it (QQ, 微信, 微博). */
+export function providerHelp(name: string) {
+  return {
+    bindExpired:
+      `${name}授权10分钟内有效，且只能使用一次，请重新${name}登录后再绑定`,
+    accountBound:
+      `一个账号只能绑定一个${name}：请换一个手机号；或先用这个手机号登录，在「我的账户」解除原来的${name}绑定，再用这个${name}登录`,
+    identityBound:
+      `这个${name}已是另一个账号的，重新${name}登录即可进入那个账号`,
+    switchAccount: `换一个${name}登录`,
+    pendingBind: `${name}登录，待绑定`,
+  };
+}
+
+export type MessageKey = keyof typeof messages;

@@ -90,3 +90,8 @@ export function checkDeletionForm(
   }
   return { ok: true, value: { password, sms_code } };
 }
+
+/** True when `password` has a character the rule refuses: its message speaks only of length. */
+export function hasForbiddenCharacters(password: string): boolean {
+  return /[^0-9A-Za-z]/.test(password);
+}

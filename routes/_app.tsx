@@ -2,11 +2,12 @@ import type { AppProps } from "$fresh/server.ts";
 import { asset, useCSP } from "$fresh/runtime.ts";
 import { pagePolicy } from "@/lib/http/security.ts";
 import type { State } from "@/lib/http/request_state.ts";
+import { providerHelp } from "@/lib/messages.ts";
 
 export default function App({ Component, state }: AppProps<unknown, State>) {
   // Every page route sets `config.csp`, so its policy is this one plus the page's script nonce.
   useCSP(pagePolicy);
-  const user = state.user;
+  const { user, pendingBind } = state;
   return (
     <html lang="zh-CN">
       <head>
@@ -19,7 +20,7 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
       <body>
         <header class="site-header">
           <a class="brand" href="/">美多商城</a>
-          <nav>
+          <nav aria-label="账号">
             {user
               ? (
                 <>
@@ -28,6 +29,15 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
                     <button type="submit" class="link">退出</button>
                   </form>
                 </>
+              )
+              : pendingBind
+              // Logged in with QQ and binding: 登录 and 注册 would be the wrong way here.
+              ? (
+                <span class="nav-note">
+                  {pendingBind.nickname ?? "用户"}（{providerHelp(
+                    pendingBind.providerName,
+                  ).pendingBind}）
+                </span>
               )
               : (
                 <>

@@ -1,9 +1,17 @@
 import { Head } from "$fresh/runtime.ts";
-import type { PageProps, RouteConfig } from "$fresh/server.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
+import { NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
+
+export const handler: Handlers<unknown, State> = {
+  GET(_req, ctx) {
+    // It names who is logged in: never kept by a cache, nor shown again by Back after logging out.
+    return ctx.render(undefined, { headers: NOT_STORED });
+  },
+};
 
 export default function Home({ state }: PageProps<unknown, State>) {
   const user = state.user;

@@ -3,6 +3,7 @@ import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { FieldMessage } from "@/components/AccountForm.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
+import { AlreadyLoggedIn, NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
@@ -28,7 +29,7 @@ export const handler: Handlers<Data, State> = {
       username: "",
       remembered: false,
       errors: {},
-    });
+    }, { headers: ctx.state.user ? NOT_STORED : {} });
   },
 
   async POST(req, ctx) {
@@ -51,6 +52,10 @@ export const handler: Handlers<Data, State> = {
 };
 
 export default function Login({ data, state }: PageProps<Data, State>) {
+  // A refused login is shown as such even to a logged-in browser.
+  if (state.user && Object.keys(data.errors).length === 0) {
+    return <AlreadyLoggedIn username={state.user.username} wanted="登录" />;
+  }
   const next = encodeURIComponent(data.next);
   return (
     <section class="card">

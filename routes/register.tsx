@@ -1,10 +1,13 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { AlreadyLoggedIn, NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import RegisterForm, {
   type RegisterFormProps,
 } from "@/islands/RegisterForm.tsx";
+import { registerFailureView, smsRefusalHelp } from "@/lib/form_help.ts";
+import { keptAccountFields } from "@/lib/http/account_form.ts";
 import { messages } from "@/lib/messages.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
@@ -21,48 +24,60 @@ export const handler: Handlers<RegisterFormProps, State> = {
       next: safeNext(ctx.url.searchParams.get("next")),
       mobile: "",
       errors: {},
-    });
+    }, { headers: ctx.state.user ? NOT_STORED : {} });
   },
 
   async POST(req, ctx) {
     const { app, clientAddress } = ctx.state;
     const fields = await readForm(req);
-    const form = {
-      next: safeNext(fields.next ?? ctx.url.searchParams.get("next")),
-      mobile: fields.mobile?.slice(0, 32) ?? "",
-    };
+    const next = safeNext(fields.next ?? ctx.url.searchParams.get("next"));
     if (fields.action === SEND_SMS_ACTION) {
       const sent = await sendSmsCodeFromForm(app, {
-        mobile: form.mobile,
+        mobile: fields.mobile ?? "",
         imageCode: fields.image_code,
         uuid: fields.uuid,
       }, clientAddress);
       const { imageCodeUuid } = sent;
+      const kept = await keptAccountFields(app, fields, {
+        keepSmsCode: !sent.ok,
+      });
       if (sent.ok) {
         return ctx.render({
-          ...form,
+          next,
+          ...kept,
           errors: {},
           notice: messages.smsCodeSent,
           imageCodeUuid,
         });
       }
       return ctx.render({
-        ...form,
+        next,
+        ...kept,
         errors: { sms_code: sent.error },
+        help: { sms_code: smsRefusalHelp(sent) },
         imageCodeUuid,
       }, { status: sent.status });
     }
     const result = await registerUser(app, fields, clientAddress);
-    if (result.ok) return loggedInRedirect(app, req, result.user, form.next);
-    return ctx.render({ ...form, errors: { [result.field]: result.message } }, {
-      status: 400,
+    if (result.ok) return loggedInRedirect(app, req, result.user, next);
+    const kept = await keptAccountFields(app, fields, {
+      keepSmsCode: result.field !== "sms_code",
     });
+    return ctx.render(
+      { next, ...kept, ...registerFailureView(result, fields, next) },
+      { status: 400 },
+    );
   },
 };
 
 export default function Register(
   { data, state }: PageProps<RegisterFormProps, State>,
 ) {
+  // Only the empty form gives way: what a post came back with is shown to whoever posted it.
+  const posted = data.notice || Object.values(data.errors).some(Boolean);
+  if (state.user && !posted) {
+    return <AlreadyLoggedIn username={state.user.username} wanted="注册" />;
+  }
   return (
     <section class="card">
       <Head>

@@ -9,4 +9,6 @@ export interface State {
   clientAddress: string;
   session: LiveSession | null;
   user: User | null;
+  /** Set by the bind page: this browser is logged in with a provider, its bind pending; the header says so. */
+  pendingBind?: { nickname: string | null; providerName: string };
 }

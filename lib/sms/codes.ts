@@ -65,6 +65,8 @@ export type IssueResult = { ok: true; code: string | null } | {
 /** What a request meets before its image code is looked at: the resend wait, and the last hour's sends. */
 export interface SendLimits {
   waiting: boolean;
+  /** While waiting: the seconds left of the gap, rounded up. */
+  retryAfterS: number;
   /** A code was sent to this mobile or by this client in the last hour. */
   sentRecently: boolean;
 }
@@ -96,6 +98,23 @@ const within = (
   now: number,
 ) => entry.value !== null && now - entry.value < seconds * 1000;
 
+/** Seconds left before another code may be sent to `mobile` (0 when one may be now), rounded up. */
+export async function secondsUntilResend(
+  kv: Deno.Kv,
+  mobile: string,
+  now: number,
+): Promise<number> {
+  return resendWait((await kv.get<number>(lastSentKey(mobile))).value, now);
+}
+
+function resendWait(lastSentAt: number | null, now: number): number {
+  if (lastSentAt === null) return 0;
+  return Math.max(
+    0,
+    Math.ceil((lastSentAt + RESEND_AFTER_S * 1000 - now) / 1000),
+  );
+}
+
 /** Reads the resend wait and the last hour's sends for a request about to be checked. */
 export async function readSendLimits(
   kv: Deno.Kv,
@@ -108,6 +127,7 @@ export async function readSendLimits(
   >([lastSentKey(mobile), recentToKey(mobile), recentByKey(clientAddress)]);
   return {
     waiting: within(lastSent, RESEND_AFTER_S, now),
+    retryAfterS: resendWait(lastSent.value, now),
     sentRecently: within(recentTo, QUIET_AFTER_S, now) ||
       within(recentBy, QUIET_AFTER_S, now),
   };

@@ -40,6 +40,8 @@ export type SendResult = { ok: true } | {
   status: 400 | 429 | 502;
   error: string;
   captcha?: true;
+  /** With 429 for the gap between two codes: the seconds left of it. */
+  retryAfterS?: number;
 };
 
 export async function sendSmsCode(
@@ -57,7 +59,12 @@ export async function sendSmsCode(
   const mode = app.config.smsCaptcha;
   const limits = await readSendLimits(app.kv, mobile, clientAddress, app.now());
   if (limits.waiting) {
-    return { ok: false, status: 429, error: messages.smsTooFrequent };
+    return {
+      ok: false,
+      status: 429,
+      error: messages.smsTooFrequent,
+      retryAfterS: limits.retryAfterS,
+    };
   }
   const imageCodeNeeded = mode === "always" ||
     (mode === "auto" && limits.sentRecently);

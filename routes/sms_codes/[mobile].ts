@@ -17,9 +17,14 @@ export const handler: Handlers<unknown, State> = {
       uuid: fields.uuid,
     }, ctx.state.clientAddress);
     if (result.ok) return Response.json({ ok: true });
-    const { error, captcha } = result;
+    const { error, captcha, retryAfterS } = result;
+    // The body stays the contract's; how long to wait goes in the standard header.
+    const headers: HeadersInit = retryAfterS
+      ? { "retry-after": String(retryAfterS) }
+      : {};
     return Response.json({ ok: false, error, ...captcha && { captcha } }, {
       status: result.status,
+      headers,
     });
   },
 };

@@ -1,10 +1,56 @@
 // Browser-test helpers over tests/_chromium.ts's launcher.
 import assert from "node:assert/strict";
-import type { Page, Response } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
 export { launchChromium } from "@/tests/_chromium.ts";
 
 /** One size for every page, so the screenshots in docs/ stay comparable from run to run. */
 export const VIEWPORT = { width: 800, height: 900 };
+/** A phone held upright (an iPhone 12 to 14's CSS pixels). */
+export const PHONE = { width: 390, height: 844 };
+
+/** How people reach the pages: desktop and phone, each with JavaScript on and off. */
+export interface Mode {
+  name: string;
+  viewport: { width: number; height: number };
+  javaScript: boolean;
+}
+
+export const MODES: readonly Mode[] = [
+  { name: "desktop", viewport: VIEWPORT, javaScript: true },
+  { name: "desktop, JavaScript off", viewport: VIEWPORT, javaScript: false },
+  { name: "phone", viewport: PHONE, javaScript: true },
+  { name: "phone, JavaScript off", viewport: PHONE, javaScript: false },
+];
+
+/** A page in a new context of `browser` as `mode` says; its trouble watched. */
+export async function openPage(browser: Browser, mode: Mode) {
+  const context = await browser.newContext({
+    viewport: mode.viewport,
+    javaScriptEnabled: mode.javaScript,
+  });
+  context.setDefaultTimeout(5_000);
+  const page = await context.newPage();
+  return { context, page, trouble: watchForTrouble(page) };
+}
+
+/**
+ * Runs `act`, which makes the page load a new document (a form post, a link), and waits for that
+ * document, hydrated when JavaScript is on: a re-rendered form looks like the one before it.
+ */
+export async function untilNewPage(
+  page: Page,
+  mode: Mode,
+  act: () => Promise<unknown>,
+) {
+  const navigated = page.waitForEvent(
+    "framenavigated",
+    (frame) => frame === page.mainFrame(),
+  );
+  await act();
+  await navigated;
+  await page.waitForLoadState("load");
+  if (mode.javaScript) await untilHydrated(page);
+}
 
 /** What must never happen while a user goes through the app, as the page reports it. */
 export interface PageTrouble {

@@ -116,9 +116,9 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
       await smsButton.click();
       await page.getByText("短信验证码已发送").waitFor();
       assert.deepEqual(requests, [`POST /sms_codes/${MOBILE}`]);
-      await countdown("60秒后重新获取").waitFor();
+      await countdown("60秒后可重新获取").waitFor();
       assert.ok(await smsButton.isDisabled());
-      await countdown("59秒后重新获取").waitFor();
+      await countdown("59秒后可重新获取").waitFor();
       assert.ok(await smsButton.isDisabled());
 
       // Each tick also waits for a paint, so 60 ticks take a little over 60 s.

@@ -7,8 +7,14 @@ import type {
 } from "$fresh/server.ts";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import { Problem, type ProblemProps } from "@/components/Problem.tsx";
+import {
+  type BindVisitor,
+  BindVisitorCard,
+} from "@/components/BindVisitor.tsx";
 import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
+import { bindFailureView, smsRefusalHelp } from "@/lib/form_help.ts";
+import { keptAccountFields } from "@/lib/http/account_form.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
@@ -30,9 +36,9 @@ type Data =
   | { problem: ProblemProps }
   | { bound: { providerName: string; username: string; next: string } }
   | {
-    providerName: string;
-    nickname: string | null;
-    avatar: string | null;
+    /** Who is binding; null when the form's token is no longer this browser's pending bind. */
+    visitor: BindVisitor | null;
+    now: number;
     form: BindFormProps;
   };
 
@@ -125,21 +131,27 @@ export function callbackHandlers(
       const form = {
         action: provider.callbackPath,
         accessToken: fields.access_token ?? "",
-        mobile: fields.mobile?.slice(0, 32) ?? "",
       };
       const headers = new Headers(NO_STORE);
       if (fields.action === SEND_SMS_ACTION) {
         const sent = await sendSmsCodeFromForm(app, {
-          mobile: form.mobile,
+          mobile: fields.mobile ?? "",
           imageCode: fields.image_code,
           uuid: fields.uuid,
         }, clientAddress);
         const { imageCodeUuid } = sent;
+        const kept = await keptAccountFields(app, fields, {
+          keepSmsCode: !sent.ok,
+        });
         const outcome = sent.ok
           ? { errors: {}, notice: messages.smsCodeSent, imageCodeUuid }
-          : { errors: { sms_code: sent.error }, imageCodeUuid };
+          : {
+            errors: { sms_code: sent.error },
+            help: { sms_code: smsRefusalHelp(sent) },
+            imageCodeUuid,
+          };
         return ctx.render(
-          formPage(provider, pending, { ...form, ...outcome }),
+          formPage(ctx, provider, pending, { ...form, ...kept, ...outcome }),
           { status: sent.ok ? 200 : sent.status, headers },
         );
       }
@@ -155,11 +167,18 @@ export function callbackHandlers(
           headers,
         });
       }
+      const kept = await keptAccountFields(app, fields, {
+        keepSmsCode: result.field !== "sms_code",
+      });
+      const failure = bindFailureView(result, fields, {
+        provider,
+        next: pending?.next ?? "/",
+      });
       return ctx.render(
-        formPage(provider, pending, {
+        formPage(ctx, provider, pending, {
           ...form,
-          errors: { [result.field]: result.message },
-          reason: result.field === "provider" ? result.reason : undefined,
+          ...kept,
+          ...failure,
           imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
         }),
         { status: 400, headers },
@@ -196,7 +215,7 @@ async function bindPage(
     }, { headers });
   }
   return ctx.render(
-    formPage(provider, pending, {
+    formPage(ctx, provider, pending, {
       action: provider.callbackPath,
       accessToken: pending.token,
       mobile: "",
@@ -207,14 +226,28 @@ async function bindPage(
 }
 
 function formPage(
+  ctx: Context,
   provider: Provider,
   pending: PendingView | null,
   form: BindFormProps,
 ): Data {
+  const live = pending && !pending.bound ? pending : null;
+  // Logged in with the provider and binding: the header says so instead of offering 登录 and 注册.
+  if (live) {
+    ctx.state.pendingBind = {
+      nickname: live.nickname,
+      providerName: provider.name,
+    };
+  }
   return {
-    providerName: provider.name,
-    nickname: pending?.nickname ?? null,
-    avatar: pending?.avatar ?? null,
+    visitor: live && {
+      provider,
+      nickname: live.nickname,
+      avatar: live.avatar,
+      expiresAt: live.expiresAt,
+      next: live.next,
+    },
+    now: ctx.state.app.now(),
     form,
   };
 }
@@ -250,19 +283,20 @@ export default function BindPage({ data }: PageProps<Data, State>) {
       </section>
     );
   }
-  const { providerName, nickname, avatar } = data;
   return (
     <section class="card">
       <Head>
         <title>绑定账号 - 美多商城</title>
       </Head>
       <h1>绑定美多商城账号</h1>
-      {avatar && (
-        <img class="avatar" src={avatar} alt="" width={40} height={40} />
+      {data.visitor && (
+        <BindVisitorCard
+          visitor={data.visitor}
+          now={data.now}
+        />
       )}
-      <p class="lead">
-        {nickname ? `${nickname}，` : ""}
-        您已通过{providerName}登录。请输入手机号绑定商城账号：已注册的手机号需输入原密码，未注册的将自动创建账号。
+      <p class="aside">
+        请输入手机号绑定商城账号：已注册的手机号需输入原密码，未注册的将自动创建账号。
       </p>
       <BindForm {...data.form} />
       <p class="aside">

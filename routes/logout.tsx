@@ -1,0 +1,50 @@
+import { Head } from "$fresh/runtime.ts";
+import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { recordAudit } from "@/lib/audit.ts";
+import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
+import { NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
+import type { State } from "@/lib/http/request_state.ts";
+
+export const config: RouteConfig = { csp: true };
+
+export const handler: Handlers<unknown, State> = {
+  // A link or a typed /logout gets the button; only the POST logs out, so no other site can.
+  GET(_req, ctx) {
+    // It names who is logged in: never kept by a cache, nor shown again by Back after logging out.
+    return ctx.render(undefined, { headers: NOT_STORED });
+  },
+
+  async POST(req, ctx) {
+    const { app, user, clientAddress } = ctx.state;
+    if (user) {
+      await recordAudit(app.kv, {
+        action: "logout",
+        outcome: "logged_out",
+        clientAddress,
+        userId: user.id,
+      }, app.now());
+    }
+    return loggedOutRedirect(app, req);
+  },
+};
+
+export default function Logout({ state }: PageProps<unknown, State>) {
+  const { user } = state;
+  return (
+    <section class="card">
+      <Head>
+        <title>退出登录 - 美多商城</title>
+      </Head>
+      <h1>退出登录</h1>
+      <p class="who">
+        {user ? `当前登录：${user.username}` : "您尚未登录。"}
+      </p>
+      <form method="post" action="/logout" class="actions">
+        <button type="submit" class="primary">退出登录</button>
+        <a class="button secondary" href={user ? "/account" : "/"}>
+          {user ? "返回我的账户" : "返回首页"}
+        </a>
+      </form>
+    </section>
+  );
+}
