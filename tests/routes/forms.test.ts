@@ -1,0 +1,214 @@
+// The forms' answers through the handler, on the test clock: what a failed form keeps, how long the SMS
+// gap has left, the help beside the contract's messages, and the pages around logging in and out.
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { messages } from "@/lib/messages.ts";
+import { type TestApp, testApp } from "@/tests/_app.ts";
+import { bindTokenIn, testBrowser, XIAOMING } from "./_browser.ts";
+
+const MOBILE = "13800138000";
+
+/** A test app for one story, closed after it however it ends. */
+async function withApp(story: (app: TestApp) => Promise<void>) {
+  const app = await testApp();
+  try {
+    await story(app);
+  } finally {
+    app.close();
+  }
+}
+const PASSWORD = "secret123";
+
+/** The value the page's input `name` comes back with ("" when none). */
+function valueOf(html: string, name: string): string {
+  const input = html.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`))?.[0];
+  if (!input) throw new Error(`no ${name} field on the page`);
+  return input.match(/value="([^"]*)"/)?.[1] ?? "";
+}
+
+Deno.test("a failed bind keeps the mobile, a live code and the rest of the 60 s", (t) =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+    const token = bindTokenIn(await (await browser.qqLogin(XIAOMING)).text());
+    const code = await browser.smsCode(app, MOBILE);
+
+    await t.step(
+      "refused for its password 15 s after the code was sent, the form keeps the code and counts 45 s",
+      async () => {
+        app.clock.now += 15_000;
+        const response = await browser.post("/oauth_callback", {
+          mobile: MOBILE,
+          password: "Passw0rd!",
+          sms_code: code,
+          access_token: token,
+        });
+        equal(response.status, 400);
+        const html = await response.text();
+        match(
+          html,
+          /<p class="error" data-field="password" role="alert">请输入8-20位的密码<\/p>/,
+        );
+        match(html, /只能用字母或数字，不能有符号、空格或汉字/);
+        equal(valueOf(html, "mobile"), MOBILE);
+        equal(valueOf(html, "sms_code"), code);
+        equal(valueOf(html, "password"), "", "a password is never sent back");
+        match(html, />45秒后可重新获取</);
+        match(html, /小明，您已通过QQ登录。/);
+      },
+    );
+
+    await t.step(
+      "refused for its code, the form drops the code but keeps the countdown",
+      async () => {
+        app.clock.now += 5_000;
+        const wrong = code === "000000" ? "111111" : "000000";
+        const html = await (await browser.post("/oauth_callback", {
+          mobile: MOBILE,
+          password: PASSWORD,
+          sms_code: wrong,
+          access_token: token,
+        })).text();
+        match(
+          html,
+          new RegExp(`data-field="sms_code"[^>]*>${messages.smsCodeWrong}<`),
+        );
+        equal(valueOf(html, "sms_code"), "");
+        match(html, />40秒后可重新获取</);
+      },
+    );
+
+    await t.step(
+      "after the 60 s the button offers a new code again",
+      async () => {
+        app.clock.now += 41_000;
+        const html = await (await browser.post("/oauth_callback", {
+          mobile: MOBILE,
+          password: "short",
+          sms_code: code,
+          access_token: token,
+        })).text();
+        match(html, />获取短信验证码</);
+      },
+    );
+  }));
+
+Deno.test("the SMS gap says how long is left", (t) =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+
+    await t.step(
+      "POST /sms_codes within the gap: the contract's 429 body, the wait in Retry-After",
+      async () => {
+        equal((await browser.post(`/sms_codes/${MOBILE}`)).status, 200);
+        app.clock.now += 18_500;
+        const response = await browser.post(`/sms_codes/${MOBILE}`);
+        equal(response.status, 429);
+        equal(response.headers.get("retry-after"), "42");
+        deepEqual(await response.json(), {
+          ok: false,
+          error: messages.smsTooFrequent,
+        });
+      },
+    );
+
+    await t.step(
+      "the form without JavaScript asked again: 发送短信过于频繁, how long to wait, the mobile kept",
+      async () => {
+        const response = await browser.post("/register", {
+          action: "send_sms",
+          mobile: MOBILE,
+        });
+        equal(response.status, 429);
+        const html = await response.text();
+        match(html, /data-field="sms_code" role="alert">发送短信过于频繁</);
+        match(html, /请42秒后再获取/);
+        match(html, />42秒后可重新获取</);
+        equal(valueOf(html, "mobile"), MOBILE);
+      },
+    );
+  }));
+
+Deno.test("an expired bind says 无效的openid and offers 重新QQ登录", () =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+    const token = bindTokenIn(await (await browser.qqLogin(XIAOMING)).text());
+    // A code sent late, so it is still live when the 600 s of the bind have passed.
+    app.clock.now += 590_000;
+    const code = await browser.smsCode(app, MOBILE);
+    app.clock.now += 11_000;
+    const response = await browser.post("/oauth_callback", {
+      mobile: MOBILE,
+      password: PASSWORD,
+      sms_code: code,
+      access_token: token,
+    });
+    equal(response.status, 400);
+    const html = await response.text();
+    match(
+      html,
+      /<p class="error" data-field="access_token" role="alert">无效的openid<\/p>/,
+    );
+    match(html, /<a href="\/oauth\/qq\/login\?next=%2F">重新QQ登录<\/a>/);
+    equal(valueOf(html, "sms_code"), code);
+  }));
+
+Deno.test("pages around logging in and out", (t) =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+
+    await t.step(
+      "GET /logout logged out: a page with the logout button, never 405",
+      async () => {
+        const response = await browser.get("/logout");
+        equal(response.status, 200);
+        const html = await response.text();
+        match(html, /<form method="post" action="\/logout"/);
+        match(html, />退出登录<\/button>/);
+        match(html, /您尚未登录。/);
+      },
+    );
+
+    await t.step("registering logs in", async () => {
+      const code = await browser.smsCode(app, MOBILE);
+      const response = await browser.post("/register", {
+        mobile: MOBILE,
+        password: PASSWORD,
+        sms_code: code,
+      });
+      equal(response.status, 303);
+    });
+
+    for (const path of ["/", "/logout", "/login", "/register"]) {
+      await t.step(
+        `${path} names who is logged in and is never stored`,
+        async () => {
+          const response = await browser.get(path);
+          equal(response.status, 200);
+          equal(response.headers.get("cache-control"), "no-store");
+          match(await response.text(), new RegExp(`当前登录：${MOBILE}`));
+        },
+      );
+    }
+
+    for (const path of ["/login", "/register"]) {
+      await t.step(
+        `${path} while logged in says so and offers 我的账户 and 退出登录`,
+        async () => {
+          const html = await (await browser.get(path)).text();
+          match(html, /<h1>您已登录<\/h1>/);
+          match(
+            html,
+            /<a class="button primary" href="\/account">我的账户<\/a>/,
+          );
+          match(html, />退出登录<\/button>/);
+          ok(!html.includes('name="password"'), "no form to fill in");
+        },
+      );
+    }
+
+    await t.step("the logout page's button logs out", async () => {
+      const response = await browser.post("/logout");
+      equal(response.status, 303);
+      const html = await (await browser.get("/login")).text();
+      match(html, /name="password"/);
+    });
+  }));
