@@ -290,20 +290,25 @@ for (const mode of MODES) {
         await field("sms_code").fill(await app.readSms(LAOLI.mobile));
         await submitWithEnter("password");
         assert.equal(
-          await messageOf("qq").textContent(),
+          await messageOf("provider").textContent(),
           "QQ登录失败（该账号已绑定其他QQ）",
         );
         assert.match(
-          await helpOf("qq").textContent() ?? "",
+          await helpOf("provider").textContent() ?? "",
           /^一个账号只能绑定一个QQ：请换一个手机号；.*解除原来的QQ绑定/,
         );
         assert.equal(
-          await helpOf("qq").getByRole("link", { name: "登录" }).getAttribute(
-            "href",
-          ),
+          await helpOf("provider").getByRole("link", { name: "登录" })
+            .getAttribute(
+              "href",
+            ),
           "/login?next=%2Faccount",
         );
-        assert.equal(await focused("qq"), 1, "the focus is on the message");
+        assert.equal(
+          await focused("provider"),
+          1,
+          "the focus is on the message",
+        );
         await noSeriousProblems("the bind form, account has a QQ");
       },
     );
