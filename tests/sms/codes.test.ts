@@ -393,21 +393,23 @@ Deno.test("the limits a request meets before its image code: the resend wait and
   withKv(async (kv) => {
     deepEqual(await readSendLimits(kv, MOBILE, CLIENT, START), {
       waiting: false,
+      retryAfterS: 0,
       sentRecently: false,
     });
     await issued(kv);
     deepEqual(await readSendLimits(kv, MOBILE, "198.51.100.8", START + 1000), {
       waiting: true,
+      retryAfterS: 59,
       sentRecently: true,
     });
     deepEqual(
       await readSendLimits(kv, "13900139009", CLIENT, START + 61_000),
-      { waiting: false, sentRecently: true },
+      { waiting: false, retryAfterS: 0, sentRecently: true },
       "the client's last hour",
     );
     deepEqual(
       await readSendLimits(kv, MOBILE, CLIENT, START + QUIET_AFTER_S * 1000),
-      { waiting: false, sentRecently: false },
+      { waiting: false, retryAfterS: 0, sentRecently: false },
     );
   }));
 
