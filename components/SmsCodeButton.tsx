@@ -74,7 +74,7 @@ export function ImageCodeField({ imageCode, error, focus }: {
         />
         <img
           src={`/image_codes/${uuid}`}
-          alt="图形验证码图片"
+          alt="图形验证码"
           width={150}
           height={50}
         />

@@ -115,7 +115,9 @@ Deno.test("with JavaScript, 小李 is asked for the image code, draws a new one,
       await field("image_code").fill(text.toLowerCase());
       await smsButton.click();
       await page.getByText("短信验证码已发送").waitFor();
-      await form(page).locator("button.sms-button", { hasText: /秒后重新获取/ })
+      await form(page).locator("button.sms-button", {
+        hasText: /秒后可重新获取/,
+      })
         .waitFor();
     },
   );
