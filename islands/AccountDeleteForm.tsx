@@ -20,6 +20,7 @@ export default function AccountDeleteForm(props: AccountDeleteFormProps) {
       submitLabel="注销账号"
       purpose="delete_account"
       labels={{ password: "登录密码" }}
+      passwordAutocomplete="current-password"
       mobileReadOnly
       mobile={props.mobile}
       errors={props.errors}

@@ -20,6 +20,7 @@ export default function MobileChangeForm(props: MobileChangeFormProps) {
       submitLabel="更换手机号"
       purpose="change_mobile"
       labels={{ mobile: "新手机号", password: "登录密码" }}
+      passwordAutocomplete="current-password"
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
