@@ -1,6 +1,7 @@
 // Reads and validates the environment once at start-up (see the README's configuration table).
 import * as z from "zod/mini";
 import { isGuessable } from "./_guessable.ts";
+import type { Provider } from "@/lib/social/provider.ts";
 import { PROVIDERS } from "@/lib/social/providers.ts";
 
 export interface Config {
@@ -60,7 +61,7 @@ export interface ProviderConfig {
   bases: Record<string, string | undefined>;
   /** Outside production and without credentials the built-in simulator (under /dev/<id>) stands in. */
   simulator: boolean;
-  /** Offered to users: always outside production; in production only with its credentials. */
+  /** Offered to users: with its credentials, or outside production with its simulator. */
   enabled: boolean;
 }
 
@@ -151,7 +152,7 @@ type Env = Record<string, string | undefined>;
 // A login provider's variables, whatever the provider (their names are in its lib/<id>/provider.ts).
 const providerSchema = {
   clientId: z.string().check(
-    z.regex(/^[\w-]{1,64}$/, "must be the app id the provider gave"),
+    z.regex(/^[\w.-]{1,64}$/, "must be the app id the provider gave"),
   ),
   clientSecret: nonEmpty,
   url,
@@ -175,39 +176,51 @@ function readProviders(
   env: Env,
   production: boolean,
 ): Record<string, ProviderConfig> {
-  const providers: Record<string, ProviderConfig> = {};
-  for (const { id, env: names } of PROVIDERS) {
-    const clientId = check(
-      env,
-      names.clientId,
-      optional(providerSchema.clientId),
+  return Object.fromEntries(
+    PROVIDERS.map((provider) => [
+      provider.id,
+      readProviderConfig(provider, env, production),
+    ]),
+  );
+}
+
+/** One login provider's settings, by the variable names it declares (its lib/<id>/provider.ts). */
+export function readProviderConfig(
+  { env: names, simulator }: Pick<Provider, "env" | "simulator">,
+  env: Env,
+  production: boolean,
+): ProviderConfig {
+  const clientId = check(
+    env,
+    names.clientId,
+    optional(providerSchema.clientId),
+  );
+  const clientSecret = check(
+    env,
+    names.clientSecret,
+    optional(providerSchema.clientSecret),
+  );
+  if (Boolean(clientId) !== Boolean(clientSecret)) {
+    throw new ConfigError(
+      `${
+        clientId ? names.clientSecret : names.clientId
+      } must be set together with the other`,
     );
-    const clientSecret = check(
-      env,
-      names.clientSecret,
-      optional(providerSchema.clientSecret),
-    );
-    if (Boolean(clientId) !== Boolean(clientSecret)) {
-      throw new ConfigError(
-        `${
-          clientId ? names.clientSecret : names.clientId
-        } must be set together with the other`,
-      );
-    }
-    const bases: Record<string, string | undefined> = {};
-    for (const [base, { env: name }] of Object.entries(names.bases)) {
-      bases[base] = check(env, name, optional(providerSchema.url));
-    }
-    providers[id] = {
-      clientId,
-      clientSecret,
-      redirectUri: check(env, names.redirectUri, optional(providerSchema.url)),
-      bases,
-      simulator: !production && !clientId,
-      enabled: !production || Boolean(clientId),
-    };
   }
-  return providers;
+  const bases: Record<string, string | undefined> = {};
+  for (const [base, { env: name }] of Object.entries(names.bases)) {
+    bases[base] = check(env, name, optional(providerSchema.url));
+  }
+  // Without credentials a provider runs on its simulator outside production, or is not offered.
+  const simulated = !production && !clientId && simulator !== undefined;
+  return {
+    clientId,
+    clientSecret,
+    redirectUri: check(env, names.redirectUri, optional(providerSchema.url)),
+    bases,
+    simulator: simulated,
+    enabled: Boolean(clientId) || simulated,
+  };
 }
 
 /** Validates `env`; throws a ConfigError whose message is one line naming the variable. */

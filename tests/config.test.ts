@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
-import { parseConfig } from "@/lib/config.ts";
+import { parseConfig, readProviderConfig } from "@/lib/config.ts";
 import { PRODUCTION_ENV } from "@/tests/_app.ts";
 import { startApp } from "@/tests/_app_server.ts";
 
@@ -94,6 +94,34 @@ Deno.test("configuration", async (t) => {
       equal(development.providers.wechat.simulator, false);
       equal(development.providers.weibo.simulator, true);
       equal(development.providers.qq.simulator, true);
+    },
+  );
+
+  await t.step(
+    "a provider with no simulator is offered only once its credentials are set",
+    () => {
+      const github = {
+        env: {
+          clientId: "GITHUB_CLIENT_ID",
+          clientSecret: "GITHUB_CLIENT_SECRET",
+          redirectUri: "GITHUB_REDIRECT_URI",
+          bases: {
+            api: { env: "GITHUB_API_BASE", default: "https://github.com" },
+          },
+        },
+      };
+      const unset = readProviderConfig(github, {}, false);
+      equal(unset.enabled, false);
+      equal(unset.simulator, false);
+      const set = readProviderConfig(github, {
+        GITHUB_CLIENT_ID: "Iv1.abc",
+        GITHUB_CLIENT_SECRET: "secret",
+      }, false);
+      equal(set.enabled, true);
+      throws(
+        () => readProviderConfig(github, { GITHUB_API_BASE: "nope" }, false),
+        /^ConfigError: GITHUB_API_BASE /,
+      );
     },
   );
 

@@ -13,6 +13,13 @@ import {
   type QqSettings,
 } from "./client.ts";
 
+/** Where the development stand-in is served, and the app credentials it accepts (simulator.ts). */
+export const QQ_SIMULATOR = {
+  path: "/dev/qq",
+  clientId: "101000001",
+  clientSecret: "qq-simulator-development-app-key",
+};
+
 export const qq: Provider = {
   id: "qq",
   name: "QQ",
@@ -25,11 +32,7 @@ export const qq: Provider = {
     bases: { api: { env: "QQ_API_BASE", default: "https://graph.qq.com" } },
   },
   requiredInProduction: true,
-  simulator: {
-    path: "/dev/qq",
-    clientId: "101000001",
-    clientSecret: "qq-simulator-development-app-key",
-  },
+  simulator: QQ_SIMULATOR,
   client(settings) {
     const qqSettings = toQqSettings(settings);
     return {

@@ -22,15 +22,15 @@ import {
   type QqFormat,
   QqRefusal,
 } from "./_simulator_wire.ts";
-import { qq } from "./provider.ts";
+import { QQ_SIMULATOR } from "./provider.ts";
 
 export { QqRefusal };
 
 /** Where routes/dev/qq/ mounts the simulator; qqSettingsFor points the client here. */
-export const SIMULATOR_PATH = qq.simulator.path;
+export const SIMULATOR_PATH = QQ_SIMULATOR.path;
 /** The simulator's one registered app, the development stand-in for QQ_CLIENT_ID / QQ_CLIENT_SECRET. */
-export const SIMULATOR_CLIENT_ID = qq.simulator.clientId;
-export const SIMULATOR_CLIENT_SECRET = qq.simulator.clientSecret;
+export const SIMULATOR_CLIENT_ID = QQ_SIMULATOR.clientId;
+export const SIMULATOR_CLIENT_SECRET = QQ_SIMULATOR.clientSecret;
 export const CODE_TTL_MS = 10 * 60 * 1000;
 /** QQ's own access token lifetime (90 days), as its `expires_in` says. */
 export const ACCESS_TOKEN_TTL_SECONDS = 7_776_000;

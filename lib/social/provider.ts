@@ -51,8 +51,11 @@ export interface Provider {
   };
   /** Production refuses to start without its credentials (QQ); the others are offered only when set. */
   requiredInProduction: boolean;
-  /** The development stand-in: where the app serves it, and the app credentials it accepts. */
-  simulator: { path: string; clientId: string; clientSecret: string };
+  /**
+   * The development stand-in, if the provider has one: where the app serves it, and the app credentials
+   * it accepts. Without one, the provider is offered in development only once its credentials are set.
+   */
+  simulator?: { path: string; clientId: string; clientSecret: string };
   client(settings: ProviderSettings): ProviderClient;
 }
 
@@ -74,10 +77,10 @@ export function providerSettings(
   provider: Provider,
 ): ProviderSettings {
   const config = app.config.providers[provider.id];
-  const simulator = config?.simulator ?? false;
-  const clientId = simulator ? provider.simulator.clientId : config?.clientId;
+  const simulator = config?.simulator ? provider.simulator : undefined;
+  const clientId = simulator ? simulator.clientId : config?.clientId;
   const clientSecret = simulator
-    ? provider.simulator.clientSecret
+    ? simulator.clientSecret
     : config?.clientSecret;
   if (!clientId || !clientSecret) {
     // Only a provider that is not enabled gets here: routes offer enabled ones only.
@@ -88,7 +91,7 @@ export function providerSettings(
   for (const [name, base] of Object.entries(provider.env.bases)) {
     const configured = config?.bases[name];
     bases[name] = (configured ??
-      (simulator ? `${origin}${provider.simulator.path}` : base.default))
+      (simulator ? `${origin}${simulator.path}` : base.default))
       .replace(/\/+$/, "");
   }
   return {

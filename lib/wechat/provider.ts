@@ -15,6 +15,13 @@ import {
   type WechatSettings,
 } from "./client.ts";
 
+/** Where the development stand-in is served, and the app credentials it accepts (simulator.ts). */
+export const WECHAT_SIMULATOR = {
+  path: "/dev/wechat",
+  clientId: "wx5e1d6c7b8a9f0e1d",
+  clientSecret: "wechat-simulator-development-secret",
+};
+
 export const wechat: Provider = {
   id: "wechat",
   name: "微信",
@@ -29,11 +36,7 @@ export const wechat: Provider = {
     },
   },
   requiredInProduction: false,
-  simulator: {
-    path: "/dev/wechat",
-    clientId: "wx5e1d6c7b8a9f0e1d",
-    clientSecret: "wechat-simulator-development-secret",
-  },
+  simulator: WECHAT_SIMULATOR,
   client(settings) {
     const wechatSettings = toWechatSettings(settings);
     return {

@@ -13,10 +13,10 @@
 // | ["wechat_simulator_identities", openid] | WechatIdentity: openid, unionid?, nickname     | kept   |
 import type { App } from "@/lib/app.ts";
 import { randomId } from "@/lib/_crypto.ts";
-import { wechat } from "./provider.ts";
+import { WECHAT_SIMULATOR } from "./provider.ts";
 
-export const SIMULATOR_APP_ID = wechat.simulator.clientId;
-export const SIMULATOR_APP_SECRET = wechat.simulator.clientSecret;
+export const SIMULATOR_APP_ID = WECHAT_SIMULATOR.clientId;
+export const SIMULATOR_APP_SECRET = WECHAT_SIMULATOR.clientSecret;
 export const CODE_TTL_MS = 10 * 60 * 1000;
 /** WeChat's access token lifetime, as its `expires_in` says. */
 export const ACCESS_TOKEN_TTL_SECONDS = 7200;

@@ -15,6 +15,13 @@ import {
   type WeiboSettings,
 } from "./client.ts";
 
+/** Where the development stand-in is served, and the app credentials it accepts (simulator.ts). */
+export const WEIBO_SIMULATOR = {
+  path: "/dev/weibo",
+  clientId: "3710000001",
+  clientSecret: "weibo-simulator-development-secret",
+};
+
 export const weibo: Provider = {
   id: "weibo",
   name: "微博",
@@ -26,11 +33,7 @@ export const weibo: Provider = {
     bases: { api: { env: "WEIBO_API_BASE", default: "https://api.weibo.com" } },
   },
   requiredInProduction: false,
-  simulator: {
-    path: "/dev/weibo",
-    clientId: "3710000001",
-    clientSecret: "weibo-simulator-development-secret",
-  },
+  simulator: WEIBO_SIMULATOR,
   client(settings) {
     const weiboSettings = toWeiboSettings(settings);
     return {

@@ -13,10 +13,10 @@
 // | ["weibo_simulator_identities", uid]   | WeiboIdentity: uid, screenName                      | kept   |
 import type { App } from "@/lib/app.ts";
 import { randomId } from "@/lib/_crypto.ts";
-import { weibo } from "./provider.ts";
+import { WEIBO_SIMULATOR } from "./provider.ts";
 
-export const SIMULATOR_CLIENT_ID = weibo.simulator.clientId;
-export const SIMULATOR_CLIENT_SECRET = weibo.simulator.clientSecret;
+export const SIMULATOR_CLIENT_ID = WEIBO_SIMULATOR.clientId;
+export const SIMULATOR_CLIENT_SECRET = WEIBO_SIMULATOR.clientSecret;
 export const CODE_TTL_MS = 10 * 60 * 1000;
 /** What Weibo's tokens say they live (about five years). */
 export const ACCESS_TOKEN_TTL_SECONDS = 157_679_999;
