@@ -8,7 +8,7 @@ export default defineConfig({
     port,
     hostname,
     // Where the server listens is the app's origin when PUBLIC_ORIGIN is unset (PORT=0 picks it here).
-    onListen: (address) => {
+    onListen: (address: Deno.NetAddr) => {
       console.log(`Listening on ${listeningOn(address)}/`);
     },
   },
