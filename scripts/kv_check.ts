@@ -1,4 +1,4 @@
-// Checks a KV's users, indexes and QQ bindings point at each other (lib/kv_invariants.ts), for operators:
+// Checks a KV's users, indexes, sessions and provider bindings point at each other, for operators:
 //
 //   deno task kv:check [path]      path, else DENO_KV_PATH, else Deno's default KV
 //
