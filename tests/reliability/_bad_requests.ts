@@ -55,6 +55,8 @@ export interface Setup {
   tokens: string[];
   /** The cookie of the browser each genuine token was issued to, in the same order. */
   browsers: string[];
+  /** The callback each genuine token's provider takes its bind at, in the same order. */
+  callbacks: string[];
   /** Tokens no login issued: made up, too long, the 0.1 kind (a JWE). */
   forgedTokens: string[];
   /** Mobiles with a live code: only ever posted with that right code and a bad token, so it stays live. */
@@ -359,16 +361,24 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
     const at = prng.int(setup.tokens.length);
     const [token, browser] = [setup.tokens[at], setup.browsers[at]];
     const other = setup.browsers[(at + 1) % setup.browsers.length];
-    const [access_token, cookie] = prng.pick<[string, string]>([
+    const name = browser.slice(0, browser.indexOf("="));
+    // Mostly at the token's own callback; sometimes at another provider's, which it is not for.
+    const own = setup.callbacks[at];
+    const target = prng.chance(0.8)
+      ? own
+      : prng.pick(setup.callbacks.filter((path) => path !== own));
+    const faults: [string, string][] = [
       [prng.pick(setup.forgedTokens), browser],
       [tamper(token), browser],
       [tamper(token), browser.replace(token, tamper(token))],
       [token, ""],
       [token, other],
-      [token, `bind_qq=${token.split("").reverse().join("")}`],
-      [token, browser.replace("bind_qq=", "bind_wechat=")],
+      [token, `${name}=${token.split("").reverse().join("")}`],
       [token, `__Host-${browser}`],
-    ]);
+    ];
+    const [access_token, cookie] = target === own
+      ? prng.pick(faults)
+      : [token, browser]; // the genuine token and its browser, at the wrong callback
     const body = encoder.encode(encodeFields([
       ["mobile", mobile],
       ["password", "secret123"],
@@ -382,7 +392,7 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
     if (cookie) headers.push(["cookie", cookie]);
     return {
       method: "POST",
-      target: "/oauth_callback",
+      target,
       headers,
       body,
       judge: refusedWith(messages.bindTokenInvalid),

@@ -1,6 +1,7 @@
 // What a browser and a phone do against the real server: QQ login through the simulator up to the bind
 // form, asking for an SMS code, posting the bind; and a small pool to keep N requests in flight.
 import type { AppServer } from "@/tests/_app_server.ts";
+import type { TestIdentity } from "@/tests/_identities.ts";
 
 export const PASSWORD = "secret123";
 
@@ -47,31 +48,46 @@ export function browserCookieOf(token: string): string {
 }
 
 /** QQ login as a new browser up to the bind page; returns the bind token its form carries. */
-export async function bindToken(
+export function bindToken(
   server: AppServer,
   openid: string,
   nickname = "压测",
 ): Promise<string> {
-  const start = await fetch(`${server.origin}/oauth/qq/login?next=/`, {
-    redirect: "manual",
+  return providerBindToken(server, {
+    provider: "qq",
+    form: { openid, nickname },
+    uid: openid,
+    nickname,
   });
+}
+
+/** A login with `identity`'s provider as a new browser, through its simulator, up to the bind page. */
+export async function providerBindToken(
+  server: AppServer,
+  identity: TestIdentity,
+): Promise<string> {
+  const { provider } = identity;
+  const start = await fetch(
+    `${server.origin}/oauth/${provider}/login?next=/`,
+    { redirect: "manual" },
+  );
   await start.body?.cancel();
   const state = start.headers.getSetCookie().join(";").match(
     /(oauth_state_[\w-]+=[^;]+)/,
   )?.[1];
   const authorize = start.headers.get("location");
   if (start.status !== 302 || !state || !authorize) {
-    throw new Error(`QQ login start answered ${start.status}`);
+    throw new Error(`${provider} login start answered ${start.status}`);
   }
   const granted = await fetch(authorize, {
     method: "POST",
-    body: new URLSearchParams({ nickname, openid }),
+    body: new URLSearchParams(identity.form),
     redirect: "manual",
   });
   await granted.body?.cancel();
   const callback = granted.headers.get("location");
   if (granted.status !== 302 || !callback) {
-    throw new Error(`the QQ simulator answered ${granted.status}`);
+    throw new Error(`the ${provider} simulator answered ${granted.status}`);
   }
   const back = await fetch(callback, {
     headers: { cookie: state },
@@ -79,10 +95,12 @@ export async function bindToken(
   });
   await back.body?.cancel();
   const pending = back.headers.getSetCookie().join(";").match(
-    /(bind_qq=[^;]+)/,
+    new RegExp(`(bind_${provider}=[^;]+)`),
   )?.[1];
   if (back.status !== 303 || !pending) {
-    throw new Error(`the QQ callback answered ${back.status}, no pending bind`);
+    throw new Error(
+      `the ${provider} callback answered ${back.status}, no pending bind`,
+    );
   }
   // Post-redirect-get: the bind page shows the form of this browser's pending bind.
   const form = await fetch(new URL(back.headers.get("location")!, callback), {

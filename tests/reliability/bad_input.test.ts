@@ -10,13 +10,13 @@ import {
   type Setup,
 } from "./_bad_requests.ts";
 import type { Answer } from "./_judges.ts";
+import { newIdentity } from "@/tests/_identities.ts";
 import {
-  bindToken,
   browserCookieOf,
   inParallel,
   newClientAddress,
-  newOpenid,
   pageMessages,
+  providerBindToken,
   rawExchange,
   smsCode,
   tally,
@@ -53,6 +53,13 @@ const ALLOWED_TABLES: Record<string, string> = {
   qq_simulator_access_tokens: "the setup's QQ logins through the simulator",
   qq_simulator_identities: "the setup's QQ logins through the simulator",
   qq_simulator_avatars: "the setup's QQ logins through the simulator",
+  wechat_simulator_codes: "the setup's WeChat logins through the simulator",
+  wechat_simulator_tokens: "the setup's WeChat logins through the simulator",
+  wechat_simulator_identities:
+    "the setup's WeChat logins through the simulator",
+  weibo_simulator_codes: "the setup's Weibo logins through the simulator",
+  weibo_simulator_tokens: "the setup's Weibo logins through the simulator",
+  weibo_simulator_identities: "the setup's Weibo logins through the simulator",
 };
 /** What no bad request may ever create. */
 const ACCOUNT_TABLES = [
@@ -66,10 +73,18 @@ const ACCOUNT_TABLES = [
 ];
 
 async function prepare(server: AppServer): Promise<Setup> {
+  // Two genuine pending binds for each provider, each in a browser of its own.
+  const identities = ["qq", "wechat", "weibo"].flatMap((provider) => [
+    newIdentity(provider),
+    newIdentity(provider),
+  ]);
   const tokens = await inParallel(
-    Array.from({ length: 4 }, newOpenid),
+    identities,
     4,
-    (openid) => bindToken(server, openid),
+    (identity) => providerBindToken(server, identity),
+  );
+  const callbacks = identities.map(({ provider }) =>
+    provider === "qq" ? "/oauth_callback" : `/oauth/${provider}/callback`
   );
   const reserved = await inParallel(
     ["15100000001", "15100000002", "15100000003"],
@@ -88,7 +103,14 @@ async function prepare(server: AppServer): Promise<Setup> {
     "a.b.c.d.e",
   ];
   const browsers = tokens.map(browserCookieOf);
-  return { origin: server.origin, tokens, browsers, forgedTokens, reserved };
+  return {
+    origin: server.origin,
+    tokens,
+    browsers,
+    callbacks,
+    forgedTokens,
+    reserved,
+  };
 }
 
 async function send(server: AppServer, request: BadRequest): Promise<Answer> {

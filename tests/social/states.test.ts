@@ -5,6 +5,7 @@ import {
   OAUTH_STATE_TTL_MS,
   startOAuthState,
 } from "@/lib/social/states.ts";
+import { PROVIDERS } from "@/lib/social/providers.ts";
 import { PRODUCTION_ENV, START } from "@/tests/_app.ts";
 
 /** A browser's side of the state: the cookies it was given, sent back on the callback. */
@@ -39,10 +40,10 @@ async function stateApp(env: Record<string, string> = {}) {
   };
 }
 
-async function start(
+async function startAs(
   app: Awaited<ReturnType<typeof stateApp>>["app"],
   jar: Jar,
-  provider = "qq",
+  provider: string,
   next = "/",
 ) {
   const headers = new Headers();
@@ -51,11 +52,11 @@ async function start(
   return { state, headers };
 }
 
-async function finish(
+async function finishAs(
   app: Awaited<ReturnType<typeof stateApp>>["app"],
   jar: Jar,
   state: string | null,
-  provider = "qq",
+  provider: string,
 ) {
   const headers = new Headers();
   const result = await finishOAuthState(
@@ -69,92 +70,116 @@ async function finish(
   return result;
 }
 
-Deno.test("OAuth state", async (t) => {
-  using setup = await stateApp();
-  const { app, clock } = setup;
+// The same state, whichever provider the login is with.
+for (const { id: provider } of PROVIDERS) stateStories(provider);
 
-  await t.step(
-    "is 128 random bits in an HttpOnly cookie, and brings back next once",
-    async () => {
-      const jar = new Jar();
-      const { state, headers } = await start(app, jar, "qq", "/account");
-      equal(state.length, 22);
-      const cookie = headers.getSetCookie()[0];
-      match(cookie, new RegExp(`^oauth_state_${state.slice(0, 8)}=${state};`));
-      match(cookie, /HttpOnly/);
-      match(cookie, /Path=\//);
-      match(cookie, /Max-Age=600/);
-      deepEqual(await finish(app, jar, state), { next: "/account" });
-      equal(jar.cookies.size, 0, "the callback forgets the cookie");
-      const replay = new Jar();
-      replay.cookies.set(`oauth_state_${state.slice(0, 8)}`, state);
-      equal(await finish(app, replay, state), null, "a replayed state fails");
-    },
-  );
+function stateStories(provider: string) {
+  const other = PROVIDERS.find(({ id }) => id !== provider)!.id;
+  const start = (
+    app: Awaited<ReturnType<typeof stateApp>>["app"],
+    jar: Jar,
+    next = "/",
+  ) => startAs(app, jar, provider, next);
+  const finish = (
+    app: Awaited<ReturnType<typeof stateApp>>["app"],
+    jar: Jar,
+    state: string | null,
+    at = provider,
+  ) => finishAs(app, jar, state, at);
 
-  await t.step(
-    "from another browser (no cookie or another cookie) is refused",
-    async () => {
-      const mine = new Jar();
-      const { state } = await start(app, mine);
-      equal(await finish(app, new Jar(), state), null);
-      const forged = new Jar();
-      forged.cookies.set(`oauth_state_${state.slice(0, 8)}`, "x".repeat(22));
-      equal(await finish(app, forged, state), null);
-      deepEqual(
-        await finish(app, mine, state),
-        { next: "/" },
-        "still good for its own browser",
-      );
-    },
-  );
+  Deno.test(`OAuth state (${provider})`, async (t) => {
+    using setup = await stateApp();
+    const { app, clock } = setup;
 
-  await t.step(
-    "two logins started in two tabs of one browser both finish",
-    async () => {
-      const browser = new Jar();
-      const first = await start(app, browser, "qq", "/one");
-      const second = await start(app, browser, "qq", "/two");
-      equal(browser.cookies.size, 2);
-      deepEqual(await finish(app, browser, second.state), { next: "/two" });
-      deepEqual(await finish(app, browser, first.state), { next: "/one" });
-    },
-  );
-
-  await t.step("a state is good only at its own provider", async () => {
-    const jar = new Jar();
-    const { state } = await start(app, jar, "qq");
-    const copy = new Jar();
-    copy.cookies = new Map(jar.cookies);
-    equal(await finish(app, copy, state, "wechat"), null);
-    deepEqual(await finish(app, jar, state, "qq"), { next: "/" });
-  });
-
-  await t.step("unknown, malformed or expired states are refused", async () => {
-    const jar = new Jar();
-    jar.cookies.set("oauth_state_made-up-", "made-up-state-value-xx");
-    equal(await finish(app, jar, "made-up-state-value-xx"), null);
-    equal(await finish(app, jar, null), null);
-    equal(await finish(app, jar, "x".repeat(5000)), null);
-    const { state } = await start(app, jar);
-    clock.now += OAUTH_STATE_TTL_MS;
-    equal(await finish(app, jar, state), null);
-  });
-
-  await t.step("two callbacks racing with one state: one wins", async () => {
-    const jar = new Jar();
-    const { state } = await start(app, jar);
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => finish(app, jar, state)),
+    await t.step(
+      "is 128 random bits in an HttpOnly cookie, and brings back next once",
+      async () => {
+        const jar = new Jar();
+        const { state, headers } = await start(app, jar, "/account");
+        equal(state.length, 22);
+        const cookie = headers.getSetCookie()[0];
+        match(
+          cookie,
+          new RegExp(`^oauth_state_${state.slice(0, 8)}=${state};`),
+        );
+        match(cookie, /HttpOnly/);
+        match(cookie, /Path=\//);
+        match(cookie, /Max-Age=600/);
+        deepEqual(await finish(app, jar, state), { next: "/account" });
+        equal(jar.cookies.size, 0, "the callback forgets the cookie");
+        const replay = new Jar();
+        replay.cookies.set(`oauth_state_${state.slice(0, 8)}`, state);
+        equal(await finish(app, replay, state), null, "a replayed state fails");
+      },
     );
-    equal(results.filter(Boolean).length, 1);
+
+    await t.step(
+      "from another browser (no cookie or another cookie) is refused",
+      async () => {
+        const mine = new Jar();
+        const { state } = await start(app, mine);
+        equal(await finish(app, new Jar(), state), null);
+        const forged = new Jar();
+        forged.cookies.set(`oauth_state_${state.slice(0, 8)}`, "x".repeat(22));
+        equal(await finish(app, forged, state), null);
+        deepEqual(
+          await finish(app, mine, state),
+          { next: "/" },
+          "still good for its own browser",
+        );
+      },
+    );
+
+    await t.step(
+      "two logins started in two tabs of one browser both finish",
+      async () => {
+        const browser = new Jar();
+        const first = await start(app, browser, "/one");
+        const second = await start(app, browser, "/two");
+        equal(browser.cookies.size, 2);
+        deepEqual(await finish(app, browser, second.state), { next: "/two" });
+        deepEqual(await finish(app, browser, first.state), { next: "/one" });
+      },
+    );
+
+    await t.step("a state is good only at its own provider", async () => {
+      const jar = new Jar();
+      const { state } = await start(app, jar);
+      const copy = new Jar();
+      copy.cookies = new Map(jar.cookies);
+      equal(await finish(app, copy, state, other), null);
+      deepEqual(await finish(app, jar, state), { next: "/" });
+    });
+
+    await t.step(
+      "unknown, malformed or expired states are refused",
+      async () => {
+        const jar = new Jar();
+        jar.cookies.set("oauth_state_made-up-", "made-up-state-value-xx");
+        equal(await finish(app, jar, "made-up-state-value-xx"), null);
+        equal(await finish(app, jar, null), null);
+        equal(await finish(app, jar, "x".repeat(5000)), null);
+        const { state } = await start(app, jar);
+        clock.now += OAUTH_STATE_TTL_MS;
+        equal(await finish(app, jar, state), null);
+      },
+    );
+
+    await t.step("two callbacks racing with one state: one wins", async () => {
+      const jar = new Jar();
+      const { state } = await start(app, jar);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => finish(app, jar, state)),
+      );
+      equal(results.filter(Boolean).length, 1);
+    });
   });
-});
+}
 
 Deno.test("in production the state cookie is __Host- prefixed and Secure", async () => {
   using setup = await stateApp(PRODUCTION_ENV);
   const jar = new Jar();
-  const { state, headers } = await start(setup.app, jar);
+  const { state, headers } = await startAs(setup.app, jar, "qq");
   const cookie = headers.getSetCookie()[0];
   match(cookie, new RegExp(`^__Host-oauth_state_${state.slice(0, 8)}=`));
   match(cookie, /; Secure/);
@@ -163,9 +188,9 @@ Deno.test("in production the state cookie is __Host- prefixed and Secure", async
   const planted = new Jar();
   planted.cookies.set(`oauth_state_${state.slice(0, 8)}`, state);
   equal(
-    await finish(setup.app, planted, state),
+    await finishAs(setup.app, planted, state, "qq"),
     null,
     "a cookie without the prefix, as a sibling subdomain could plant, is not the state's",
   );
-  deepEqual(await finish(setup.app, jar, state), { next: "/" });
+  deepEqual(await finishAs(setup.app, jar, state, "qq"), { next: "/" });
 });
