@@ -53,6 +53,8 @@ export async function testApp(
   const config = parseConfig({
     SECRET_KEY: "test-secret-key-of-at-least-32-characters",
     BCRYPT_COST: "4",
+    // The route tests' browser is at http://localhost:8000, the name the app is told it has.
+    HOSTNAME: "localhost",
     ...env,
   });
   const passwords = createPasswordHasher(config.bcryptCost, 1);

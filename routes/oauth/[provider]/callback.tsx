@@ -29,6 +29,7 @@ import type { Provider } from "@/lib/social/provider.ts";
 import { enabledProvider } from "@/lib/social/providers.ts";
 import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
+import { onThisHost } from "@/lib/http/own_host.ts";
 
 export const config: RouteConfig = { csp: true };
 
@@ -243,7 +244,7 @@ function formPage(
     visitor: live && {
       provider,
       nickname: live.nickname,
-      avatar: live.avatar,
+      avatar: live.avatar && onThisHost(ctx.state.app, live.avatar),
       expiresAt: live.expiresAt,
       next: live.next,
     },

@@ -1,4 +1,5 @@
 import type { Handlers } from "$fresh/server.ts";
+import { onThisHost } from "@/lib/http/own_host.ts";
 import { startLogin } from "@/lib/social/login.ts";
 import { enabledProvider } from "@/lib/social/providers.ts";
 import type { State } from "@/lib/http/request_state.ts";
@@ -11,11 +12,14 @@ export const handler: Handlers<unknown, State> = {
     const headers = new Headers();
     headers.set(
       "location",
-      await startLogin(
+      onThisHost(
         app,
-        provider,
-        headers,
-        ctx.url.searchParams.get("next"),
+        await startLogin(
+          app,
+          provider,
+          headers,
+          ctx.url.searchParams.get("next"),
+        ),
       ),
     );
     return new Response(null, { status: 302, headers });

@@ -8,6 +8,7 @@ import type {
 } from "$fresh/server.ts";
 import { Problem } from "@/components/Problem.tsx";
 import { readForm } from "@/lib/http/forms.ts";
+import { onThisHost } from "@/lib/http/own_host.ts";
 import { weiboSettingsFor } from "@/lib/weibo/provider.ts";
 import {
   type AuthorizeRequest,
@@ -52,7 +53,10 @@ export const handler: Handlers<Data, State> = {
       }, { status: 400 });
     }
     const callback = await grantCode(ctx.state.app, request, chosen.identity);
-    return new Response(null, { status: 302, headers: { location: callback } });
+    return new Response(null, {
+      status: 302,
+      headers: { location: onThisHost(ctx.state.app, callback) },
+    });
   },
 };
 
