@@ -359,6 +359,10 @@ for (const mode of MODES) {
           await page.locator('[data-field="qq"]').textContent() ?? "",
           /^已绑定（小明）/,
         );
+        // Back on the bind page, it says the bind is done.
+        await page.goto(app.origin + "/oauth_callback");
+        assert.equal(await page.locator("h1").textContent(), "绑定成功");
+        await noSeriousProblems("the bind page after the bind");
         assert.equal(
           app.codesSentTo(XIAOMING_SHOP.mobile),
           1,

@@ -42,6 +42,11 @@ const LOGGED_IN_PAGES = [
   "/",
   "/account",
   "/account/sessions",
+  "/account/password",
+  "/account/mobile",
+  "/account/delete",
+  // Unbinding asks first.
+  "/account/qq/unbind",
   "/logout",
   "/login",
   "/register",
