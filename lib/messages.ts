@@ -10,6 +10,7 @@ export const messages = {
   imageCodeMissing: "请输入图形验证码",
   imageCodeExpired: "图形验证码失效了",
   imageCodeWrong: "输入图形验证码有误",
+  imageCodesTooFrequent: "图形验证码刷新过于频繁，请稍后再试",
   bindTokenInvalid: "无效的openid",
   wrongCredentials: "用户名或密码错误",
   mobileTaken: "该手机号已注册",

@@ -4,7 +4,9 @@
 // | key                   | value      | expires |
 // | --------------------- | ---------- | ------- |
 // | ["image_codes", uuid] | ImageCode  | 300 s   |
+// | ["image_codes_by_client", address, time, id] | drawn at | 300 s |
 import type { App } from "@/lib/app.ts";
+import { useWindows } from "@/lib/_window.ts";
 import { messages } from "@/lib/messages.ts";
 
 export const IMAGE_CODE_TTL_S = 300;
@@ -26,6 +28,27 @@ export type ImageCodeCheck =
 export const imageCodeKey = (
   uuid: string,
 ) => ["image_codes", uuid.toLowerCase()];
+
+/** How many images one client may have drawn in 300 s: each is a row in KV, so they are bounded. */
+export const IMAGE_CODES_PER_CLIENT = 60;
+
+/** Counts an image for `clientAddress`; false, and not counted, when it has drawn its share lately. */
+export async function mayDrawImageCode(
+  app: App,
+  clientAddress: string,
+): Promise<boolean> {
+  const windows = [{
+    prefix: ["image_codes_by_client", clientAddress],
+    limit: IMAGE_CODES_PER_CLIENT,
+  }];
+  const use = await useWindows(
+    app.kv,
+    windows,
+    IMAGE_CODE_TTL_S * 1000,
+    app.now(),
+  );
+  return use !== null;
+}
 
 /** Whether `uuid` has the form of a page-made id (any version of RFC 9562's). */
 export const isImageCodeUuid = (uuid: string) => UUID.test(uuid);

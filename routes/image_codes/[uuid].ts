@@ -1,11 +1,24 @@
 // GET /image_codes/<uuid>: a new image code for the uuid the page made, as an SVG image.
 import type { Handlers } from "$fresh/server.ts";
-import { drawImageCode } from "@/lib/captcha/image_codes.ts";
+import {
+  drawImageCode,
+  isImageCodeUuid,
+  mayDrawImageCode,
+} from "@/lib/captcha/image_codes.ts";
+import { messages } from "@/lib/messages.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
   async GET(_req, ctx) {
-    const svg = await drawImageCode(ctx.state.app, ctx.params.uuid);
+    const { app, clientAddress } = ctx.state;
+    if (!isImageCodeUuid(ctx.params.uuid)) return ctx.renderNotFound();
+    if (!(await mayDrawImageCode(app, clientAddress))) {
+      return new Response(messages.imageCodesTooFrequent, {
+        status: 429,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    }
+    const svg = await drawImageCode(app, ctx.params.uuid);
     if (svg === null) return ctx.renderNotFound();
     return new Response(svg, {
       headers: {

@@ -2,6 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import {
   drawImageCode,
   IMAGE_CODE_TTL_S,
+  IMAGE_CODES_PER_CLIENT,
   type ImageCode,
   imageCodeKey,
   verifyImageCode,
@@ -171,3 +172,41 @@ async function closing() {
   const app = await testApp();
   return Object.assign(app, { [Symbol.dispose]: () => app.close() });
 }
+
+Deno.test("one client draws at most 60 images in 5 minutes, so it cannot fill the store", async (t) => {
+  const app = await testApp({ TRUST_PROXY: "true" });
+  const browser = await testBrowser(app);
+  const draw = async (client: string) => {
+    const response = await browser.get(
+      `/image_codes/${crypto.randomUUID()}`,
+      { "x-forwarded-for": client },
+    );
+    await response.body?.cancel();
+    return response.status;
+  };
+
+  await t.step(
+    "the 61st image within 5 minutes is refused with 429",
+    async () => {
+      const answers = [];
+      for (let i = 0; i < IMAGE_CODES_PER_CLIENT + 1; i++) {
+        answers.push(await draw("198.51.100.7"));
+      }
+      deepEqual(answers.slice(0, IMAGE_CODES_PER_CLIENT), Array(60).fill(200));
+      equal(answers[IMAGE_CODES_PER_CLIENT], 429);
+      let rows = 0;
+      for await (const _ of app.kv.list({ prefix: ["image_codes"] })) rows++;
+      equal(rows, IMAGE_CODES_PER_CLIENT, "the refused image wrote no code");
+    },
+  );
+
+  await t.step("another client is not held back by it", async () => {
+    equal(await draw("198.51.100.8"), 200);
+  });
+
+  await t.step("after 5 minutes the client draws again", async () => {
+    app.clock.now += IMAGE_CODE_TTL_S * 1000 + 1;
+    equal(await draw("198.51.100.7"), 200);
+  });
+  app.close();
+});

@@ -45,6 +45,8 @@ const ALLOWED_TABLES: Record<string, string> = {
   sms_sent_recently_to: "the hour after which those mobiles need no image code",
   sms_sent_recently_by: "the hour after which those clients need no image code",
   image_codes: "GET /image_codes/<uuid> draws a code for 300 s",
+  image_codes_by_client:
+    "the images each client drew in the last 300 s (at most 60 are drawn)",
   oauth_states:
     "GET /oauth/<provider>/login starts a login (the setup's and odd queries')",
   bind_tokens:
