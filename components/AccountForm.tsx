@@ -1,6 +1,7 @@
 // The bind and register forms' shared body; runs in the browser inside those islands, and on the server.
 import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import { formMessages, waitBeforeResend } from "@/lib/form_messages.ts";
 import type { Help } from "@/lib/form_help.ts";
 import {
@@ -102,6 +103,13 @@ export function AccountForm(props: AccountFormProps) {
   // After a failed submit the page opens on the first field to fix; without JavaScript too (autofocus).
   const firstBad = NAMES.find((name) => props.errors[name]) ??
     (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Fresh 1.7.3 revives an island by rendering it anew, which can take away the focus `autofocus` gave
+  // before it ran: once alive, the form gives it back.
+  useEffect(() => {
+    const wanted = formRef.current?.querySelector<HTMLElement>("[autofocus]");
+    if (wanted && document.activeElement !== wanted) wanted.focus();
+  }, []);
 
   const clientError = (name: AccountField) =>
     fieldError(FIELDS[name].schema, values[name].value);
@@ -187,6 +195,7 @@ export function AccountForm(props: AccountFormProps) {
 
   return (
     <form
+      ref={formRef}
       method="post"
       action={props.action}
       class="account-form"
