@@ -104,7 +104,13 @@ export async function startApp(
     await Deno.remove(kvDir, { recursive: true });
   };
   try {
-    await untilOk(server.origin(port), server.exited);
+    // Without the middleware only pages that need no state answer: the one measured is one.
+    await untilOk(
+      server.origin(port),
+      server.exited,
+      50,
+      start === "runtime" ? "/register" : "/",
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -206,6 +212,14 @@ export function spawn(
         } catch {
           // It has already exited.
         }
+        // An isolate of `deno serve --parallel` still starting when SIGTERM came can serve on.
+        const grace = delay(5_000);
+        const ended = await Promise.race([
+          child.status.then(() => true),
+          grace.promise.then(() => false),
+        ]);
+        grace.cancel();
+        if (!ended) child.kill("SIGKILL");
         await child.status;
         await reading;
       })(),
@@ -217,11 +231,12 @@ export async function untilOk(
   origin: string,
   exited: Promise<never>,
   pollMs = 50,
+  path = "/",
 ) {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const answered = await Promise.race([
-      fetch(origin + "/").then(async (response) => {
+      fetch(origin + path).then(async (response) => {
         await response.body?.cancel();
         return response.status === 200;
       }, () => false),
