@@ -1,9 +1,7 @@
 // bcrypt hashing on a small pool of workers (one per core), so a hash never stalls other requests.
-import {
-  type PasswordAnswer,
-  type PasswordJob,
-  runPasswordJob,
-} from "./_password_worker.ts";
+// The pool starts with the first job, not with the process: bcrypt's code is loaded only where and
+// when it runs, which keeps it out of every start-up and off the thread that answers requests.
+import type { PasswordAnswer, PasswordJob } from "./_password_worker.ts";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -26,9 +24,10 @@ export function createPasswordHasher(
   cost: number,
   size = navigator.hardwareConcurrency || 1,
 ): PasswordHasher {
-  const workers = startWorkers(size);
+  const workers: Worker[] = [];
+  const queueDepth: number[] = [];
+  let started = false;
   const pending = new Map<number, Pending>();
-  const queueDepth = workers.map(() => 0);
   let nextId = 0;
   let dummyHash: Promise<string> | undefined;
   let retiring = false;
@@ -38,20 +37,27 @@ export function createPasswordHasher(
     workers.length = 0;
   };
 
-  workers.forEach((worker, index) => {
-    worker.onmessage = ({ data }: MessageEvent<PasswordAnswer>) => {
-      queueDepth[index]--;
-      const job = pending.get(data.id);
-      pending.delete(data.id);
-      if ("error" in data) job?.reject(new Error(data.error));
-      else job?.resolve(data.result);
-      retireIfIdle();
-    };
-  });
+  const start = () => {
+    started = true;
+    workers.push(...startWorkers(size));
+    workers.forEach((worker, index) => {
+      queueDepth[index] = 0;
+      worker.onmessage = ({ data }: MessageEvent<PasswordAnswer>) => {
+        queueDepth[index]--;
+        const job = pending.get(data.id);
+        pending.delete(data.id);
+        if ("error" in data) job?.reject(new Error(data.error));
+        else job?.resolve(data.result);
+        retireIfIdle();
+      };
+    });
+  };
 
-  function run(job: Distributed<PasswordJob>): Promise<string | boolean> {
+  async function run(job: Distributed<PasswordJob>): Promise<string | boolean> {
     const id = nextId++;
+    if (!started && !retiring) start();
     if (workers.length === 0) {
+      const { runPasswordJob } = await import("./_password_worker.ts");
       return runPasswordJob({ ...job, id } as PasswordJob);
     }
     const index = queueDepth.indexOf(Math.min(...queueDepth));

@@ -3,7 +3,7 @@
 // URLs carrying asset()'s build id are cached for good. Text files also go brotli'd or gzipped,
 // as the request prefers, from the variants `deno task build` made (or made once here).
 import { readdir } from "node:fs/promises";
-import { contentType, lookup } from "mime-types";
+import { lookup } from "mrmime";
 import { ASSET_CACHE_BUST_KEY, getBuildId } from "./runtime.ts";
 import {
   appendVary,
@@ -90,15 +90,25 @@ export async function listFiles(dir: string) {
     const path = `${entry.parentPath}/${entry.name}`;
     const contents = await Deno.readFile(path);
     const etag = `"${await contentHash(contents, 16)}"`;
-    const type = lookup(path) || "application/octet-stream";
     files.set(path.slice(dir.length + 1), {
       path,
       size: contents.length,
       etag,
-      type: contentType(type) || type,
+      type: contentType(path),
     });
   }
   return files;
+}
+
+/**
+ * The Content-Type for a file by its extension (mrmime's table: a few kilobytes, where mime-db's
+ * JSON took about 45 ms of every start), with the charset for text, as browsers need for non-ASCII.
+ */
+export function contentType(path: string): string {
+  const type = lookup(path) ?? "application/octet-stream";
+  const text = type.startsWith("text/") ||
+    /^application\/(.+\+)?json$/.test(type);
+  return text ? `${type}; charset=utf-8` : type;
 }
 
 /** The first `bytes` bytes of the content's SHA-256, in hex. */
