@@ -4,16 +4,21 @@
 // unreachable unless QQ's simulator is on (never in production, never with real QQ credentials).
 // It imports the provider it stands in for; the provider never imports it.
 //
-// KV layout (times come from the injected clock; expireIn only sweeps old entries away):
+// KV layout: lib/social/_simulator.ts's, under these names, and the avatars':
 //
-// | key                                   | value                                                       | lives   |
-// | ------------------------------------- | ----------------------------------------------------------- | ------- |
-// | ["qq_simulator_codes", code]          | GrantedCode: clientId, redirectUri, openid, expiresAt, used | 10 min  |
-// | ["qq_simulator_access_tokens", token] | IssuedToken: clientId, openid, expiresAt                    | 90 days |
-// | ["qq_simulator_identities", openid]   | QqIdentity: openid, nickname                                | kept    |
+// | key                                   | value                                                         | lives   |
+// | ------------------------------------- | ------------------------------------------------------------- | ------- |
+// | ["qq_simulator_codes", code]          | GrantedCode (identityId: the openid)                          | 10 min  |
+// | ["qq_simulator_access_tokens", token] | IssuedToken (identityId: the openid)                          | 90 days |
+// | ["qq_simulator_identities", openid]   | QqIdentity: openid, nickname                                  | kept    |
 // | ["qq_simulator_avatars", avatarKey]   | openid (avatar URLs name a hash, so pages never show openids) | kept    |
 import type { App } from "@/lib/app.ts";
 import { sha256Hex } from "@/lib/_crypto.ts";
+import {
+  type AuthorizePage,
+  type GrantRequest,
+  simulatorStore,
+} from "@/lib/social/_simulator.ts";
 import {
   avatarSvg,
   oauthRefusal,
@@ -22,8 +27,9 @@ import {
   type QqFormat,
   QqRefusal,
 } from "./_simulator_wire.ts";
-import { QQ_SIMULATOR } from "./provider.ts";
+import { QQ_SIMULATOR, qqSettingsFor } from "./provider.ts";
 
+export { CODE_TTL_MS } from "@/lib/social/_simulator.ts";
 export { QqRefusal };
 
 /** Where routes/dev/qq/ mounts the simulator; qqSettingsFor points the client here. */
@@ -31,7 +37,6 @@ export const SIMULATOR_PATH = QQ_SIMULATOR.path;
 /** The simulator's one registered app, the development stand-in for QQ_CLIENT_ID / QQ_CLIENT_SECRET. */
 export const SIMULATOR_CLIENT_ID = QQ_SIMULATOR.clientId;
 export const SIMULATOR_CLIENT_SECRET = QQ_SIMULATOR.clientSecret;
-export const CODE_TTL_MS = 10 * 60 * 1000;
 /** QQ's own access token lifetime (90 days), as its `expires_in` says. */
 export const ACCESS_TOKEN_TTL_SECONDS = 7_776_000;
 
@@ -51,29 +56,8 @@ export const PRESET_IDENTITIES: readonly QqIdentity[] = [
 export type Simulator = Pick<App, "kv" | "now" | "origin">;
 
 /** A validated authorize request. */
-export interface AuthorizeRequest {
-  clientId: string;
-  redirectUri: string;
-  state: string | null;
-}
+export type AuthorizeRequest = GrantRequest;
 
-interface GrantedCode {
-  clientId: string;
-  redirectUri: string;
-  openid: string;
-  expiresAt: number;
-  used: boolean;
-}
-
-interface IssuedToken {
-  clientId: string;
-  openid: string;
-  expiresAt: number;
-}
-
-const codeKey = (code: string) => ["qq_simulator_codes", code];
-const tokenKey = (token: string) => ["qq_simulator_access_tokens", token];
-const identityKey = (openid: string) => ["qq_simulator_identities", openid];
 const avatarKey = (key: string) => ["qq_simulator_avatars", key];
 /** The avatar URL's last part for `openid`: a hash, so a page showing the avatar never shows the openid. */
 export const avatarKeyOf = async (openid: string) =>
@@ -109,56 +93,43 @@ export function readIdentity(
   return { identity: { openid, nickname } };
 }
 
-/** The identities to offer: the presets, then ones used before. */
-export async function knownIdentities(sim: Simulator): Promise<QqIdentity[]> {
-  const identities = [...PRESET_IDENTITIES];
-  const stored = sim.kv.list<QqIdentity>({
-    prefix: ["qq_simulator_identities"],
-  }, {
-    limit: 20,
-  });
-  for await (const { value } of stored) {
-    if (!identities.some((known) => known.openid === value.openid)) {
-      identities.push(value);
-    }
-  }
-  return identities;
-}
+const store = simulatorStore<QqIdentity>({
+  id: "qq",
+  tokensKey: "qq_simulator_access_tokens",
+  presets: PRESET_IDENTITIES,
+  idOf: (identity) => identity.openid,
+  newCode: randomHex,
+  newToken: randomHex,
+  tokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+  alsoRemember: async ({ openid }) => [[
+    avatarKey(await avatarKeyOf(openid)),
+    openid,
+  ]],
+});
+
+/** The identities to offer, and the user authorizing the app as one of them (a fresh code). */
+export const { knownIdentities, grantCode } = store;
 
 export async function findIdentity(
   sim: Simulator,
   openid: string,
 ): Promise<QqIdentity | null> {
-  if (!isQqHex(openid)) return null;
-  return (await sim.kv.get<QqIdentity>(identityKey(openid))).value;
+  return isQqHex(openid) ? await store.findIdentity(sim, openid) : null;
 }
 
-/** The user authorized the app as `identity`: remembers it and answers the callback URL with a fresh code. */
-export async function grantCode(
-  sim: Simulator,
-  request: AuthorizeRequest,
-  identity: QqIdentity,
-): Promise<string> {
-  const code = randomHex();
-  const granted: GrantedCode = {
-    clientId: request.clientId,
-    redirectUri: request.redirectUri,
-    openid: identity.openid,
-    expiresAt: sim.now() + CODE_TTL_MS,
-    used: false,
-  };
-  const commit = await sim.kv.atomic()
-    .check({ key: codeKey(code), versionstamp: null })
-    .set(codeKey(code), granted, { expireIn: CODE_TTL_MS })
-    .set(identityKey(identity.openid), identity)
-    .set(avatarKey(await avatarKeyOf(identity.openid)), identity.openid)
-    .commit();
-  if (!commit.ok) throw new Error("QQ simulator: authorization code collision");
-  const callback = new URL(request.redirectUri);
-  callback.searchParams.set("code", code);
-  if (request.state !== null) callback.searchParams.set("state", request.state);
-  return callback.href;
-}
+/** The authorize page (routes/dev/qq/oauth2.0/authorize.tsx). */
+export const authorizePage: AuthorizePage<
+  AuthorizeRequest,
+  QqIdentity,
+  QqRefusal
+> = {
+  readRequest: readAuthorizeRequest,
+  Refusal: QqRefusal,
+  registeredRedirectUri: (app) => qqSettingsFor(app).redirectUri,
+  readIdentity,
+  knownIdentities,
+  grantCode,
+};
 
 /** `/oauth2.0/token`: a code, once, for an access token. Throws QqRefusal. */
 export async function redeemCode(
@@ -180,30 +151,16 @@ export async function redeemCode(
   if (!redirectUri) throw new QqRefusal(100010);
 
   if (!isQqHex(code)) throw new QqRefusal(100019);
-  const entry = await sim.kv.get<GrantedCode>(codeKey(code));
+  const entry = await store.findCode(sim, code);
+  if (!entry) throw new QqRefusal(100019);
   const granted = entry.value;
-  if (!granted) throw new QqRefusal(100019);
+  // A code is kept once used, so a second try answers 100020 as QQ does.
   if (granted.used) throw new QqRefusal(100020);
   if (sim.now() >= granted.expiresAt) throw new QqRefusal(100019);
   if (granted.clientId !== clientId) throw new QqRefusal(100019);
   if (granted.redirectUri !== redirectUri) throw new QqRefusal(100010);
-
-  const accessToken = randomHex();
-  const issued: IssuedToken = {
-    clientId,
-    openid: granted.openid,
-    expiresAt: sim.now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
-  };
-  // The code is kept, marked used, so a second try answers 100020 as QQ does.
-  const commit = await sim.kv.atomic()
-    .check(entry) // a concurrent redemption of the same code loses here
-    .check({ key: tokenKey(accessToken), versionstamp: null })
-    .set(codeKey(code), { ...granted, used: true }, { expireIn: CODE_TTL_MS })
-    .set(tokenKey(accessToken), issued, {
-      expireIn: ACCESS_TOKEN_TTL_SECONDS * 1000,
-    })
-    .commit();
-  if (!commit.ok) throw new QqRefusal(100020);
+  const accessToken = await store.spendCode(sim, entry);
+  if (!accessToken) throw new QqRefusal(100020);
   return accessToken;
 }
 
@@ -214,10 +171,10 @@ export async function tokenOwner(
 ): Promise<{ clientId: string; openid: string }> {
   if (!accessToken) throw new QqRefusal(100007);
   if (!isQqHex(accessToken)) throw new QqRefusal(100013);
-  const issued = (await sim.kv.get<IssuedToken>(tokenKey(accessToken))).value;
+  const issued = await store.findToken(sim, accessToken);
   if (!issued) throw new QqRefusal(100016);
   if (sim.now() >= issued.expiresAt) throw new QqRefusal(100014);
-  return { clientId: issued.clientId, openid: issued.openid };
+  return { clientId: issued.clientId, openid: issued.identityId };
 }
 
 /** `/user/get_user_info`: the identity behind the token, if the app and openid match it. Throws QqRefusal. */

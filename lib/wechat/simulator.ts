@@ -4,20 +4,24 @@
 // routes/dev/_middleware.ts keeps it unreachable unless WeChat's simulator is on (never in production,
 // never with real WeChat credentials). It imports the provider it stands in for, never the reverse.
 //
-// KV layout (times come from the injected clock; expireIn only sweeps old entries away):
+// KV layout: lib/social/_simulator.ts's, under these names (clientId there is WeChat's appid):
 //
-// | key                                     | value                                          | lives  |
-// | --------------------------------------- | ---------------------------------------------- | ------ |
-// | ["wechat_simulator_codes", code]        | GrantedCode: appId, redirectUri, openid, used  | 10 min |
-// | ["wechat_simulator_tokens", token]      | IssuedToken: appId, openid, expiresAt          | 2 h    |
-// | ["wechat_simulator_identities", openid] | WechatIdentity: openid, unionid?, nickname     | kept   |
-import type { App } from "@/lib/app.ts";
+// | key                                     | value                                      | lives  |
+// | --------------------------------------- | ------------------------------------------ | ------ |
+// | ["wechat_simulator_codes", code]        | GrantedCode (identityId: the openid)       | 10 min |
+// | ["wechat_simulator_tokens", token]      | IssuedToken (identityId: the openid)       | 2 h    |
+// | ["wechat_simulator_identities", openid] | WechatIdentity: openid, unionid?, nickname | kept   |
 import { randomId } from "@/lib/_crypto.ts";
-import { WECHAT_SIMULATOR } from "./provider.ts";
+import {
+  type AuthorizePage,
+  type SimulatorApp,
+  simulatorStore,
+} from "@/lib/social/_simulator.ts";
+import { WECHAT_SIMULATOR, wechatSettingsFor } from "./provider.ts";
 
+export { CODE_TTL_MS } from "@/lib/social/_simulator.ts";
 export const SIMULATOR_APP_ID = WECHAT_SIMULATOR.clientId;
 export const SIMULATOR_APP_SECRET = WECHAT_SIMULATOR.clientSecret;
-export const CODE_TTL_MS = 10 * 60 * 1000;
 /** WeChat's access token lifetime, as its `expires_in` says. */
 export const ACCESS_TOKEN_TTL_SECONDS = 7200;
 
@@ -44,7 +48,7 @@ export const PRESET_IDENTITIES: readonly WechatIdentity[] = [
 ];
 
 /** What the simulator needs from the app: its KV and its clock. */
-export type Simulator = Pick<App, "kv" | "now">;
+export type Simulator = SimulatorApp;
 
 /** WeChat refusing the QR-code page: it shows a message, not a code. */
 export class WechatPageRefusal extends Error {
@@ -66,25 +70,14 @@ export interface AuthorizeRequest {
   state: string | null;
 }
 
-interface GrantedCode {
-  appId: string;
-  openid: string;
-  expiresAt: number;
-  used: boolean;
-}
-
-interface IssuedToken {
-  appId: string;
-  openid: string;
-  expiresAt: number;
-}
-
-const codeKey = (code: string) => ["wechat_simulator_codes", code];
-const tokenKey = (token: string) => ["wechat_simulator_tokens", token];
-const identityKey = (openid: string) => [
-  "wechat_simulator_identities",
-  openid,
-];
+const store = simulatorStore<WechatIdentity>({
+  id: "wechat",
+  presets: PRESET_IDENTITIES,
+  idOf: (identity) => identity.openid,
+  newCode: () => randomId(24),
+  newToken: () => randomId(32),
+  tokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+});
 
 /** Validates /connect/qrconnect's query as WeChat does; `registeredRedirectUri` is the app's callback. */
 export function readAuthorizeRequest(
@@ -128,45 +121,34 @@ export function readIdentity(
 }
 
 /** The identities to offer: the presets, then ones used before. */
-export async function knownIdentities(
-  sim: Simulator,
-): Promise<WechatIdentity[]> {
-  const identities = [...PRESET_IDENTITIES];
-  const stored = sim.kv.list<WechatIdentity>({
-    prefix: ["wechat_simulator_identities"],
-  }, { limit: 20 });
-  for await (const { value } of stored) {
-    if (!identities.some((known) => known.openid === value.openid)) {
-      identities.push(value);
-    }
-  }
-  return identities;
-}
+export const { knownIdentities } = store;
 
 /** `identity` "scanned" the QR code and agreed: remembers it, and answers the callback URL with a code. */
-export async function grantCode(
+export function grantCode(
   sim: Simulator,
-  request: AuthorizeRequest,
+  { appId, redirectUri, state }: AuthorizeRequest,
   identity: WechatIdentity,
 ): Promise<string> {
-  const code = randomId(24);
-  const granted: GrantedCode = {
-    appId: request.appId,
-    openid: identity.openid,
-    expiresAt: sim.now() + CODE_TTL_MS,
-    used: false,
-  };
-  const commit = await sim.kv.atomic()
-    .check({ key: codeKey(code), versionstamp: null })
-    .set(codeKey(code), granted, { expireIn: CODE_TTL_MS })
-    .set(identityKey(identity.openid), identity)
-    .commit();
-  if (!commit.ok) throw new Error("WeChat simulator: code collision");
-  const callback = new URL(request.redirectUri);
-  callback.searchParams.set("code", code);
-  if (request.state !== null) callback.searchParams.set("state", request.state);
-  return callback.href;
+  return store.grantCode(
+    sim,
+    { clientId: appId, redirectUri, state },
+    identity,
+  );
 }
+
+/** The QR-code page (routes/dev/wechat/connect/qrconnect.tsx). */
+export const authorizePage: AuthorizePage<
+  AuthorizeRequest,
+  WechatIdentity,
+  WechatPageRefusal
+> = {
+  readRequest: readAuthorizeRequest,
+  Refusal: WechatPageRefusal,
+  registeredRedirectUri: (app) => wechatSettingsFor(app).redirectUri,
+  readIdentity,
+  knownIdentities,
+  grantCode,
+};
 
 /** /sns/oauth2/access_token: a code, once, for an access token and who granted it. */
 export async function redeemCode(sim: Simulator, query: URLSearchParams) {
@@ -188,29 +170,18 @@ export async function redeemCode(sim: Simulator, query: URLSearchParams) {
   if (!/^[\w-]{1,64}$/.test(code)) {
     throw new WechatApiRefusal(40029, "invalid code");
   }
-  const entry = await sim.kv.get<GrantedCode>(codeKey(code));
+  const entry = await store.findCode(sim, code);
+  if (
+    !entry || entry.value.clientId !== appId ||
+    sim.now() >= entry.value.expiresAt
+  ) throw new WechatApiRefusal(40029, "invalid code");
   const granted = entry.value;
-  if (!granted || granted.appId !== appId || sim.now() >= granted.expiresAt) {
-    throw new WechatApiRefusal(40029, "invalid code");
-  }
+  // A code is kept once used, so a second try answers 40163 as WeChat does.
   if (granted.used) throw new WechatApiRefusal(40163, "code been used");
-  const identity = await findIdentity(sim, granted.openid);
+  const identity = await store.findIdentity(sim, granted.identityId);
   if (!identity) throw new WechatApiRefusal(40029, "invalid code");
-  const accessToken = randomId(32);
-  const issued: IssuedToken = {
-    appId,
-    openid: granted.openid,
-    expiresAt: sim.now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
-  };
-  // The code is kept, marked used, so a second try answers 40163 as WeChat does.
-  const commit = await sim.kv.atomic()
-    .check(entry) // a concurrent redemption of the same code loses here
-    .set(codeKey(code), { ...granted, used: true }, { expireIn: CODE_TTL_MS })
-    .set(tokenKey(accessToken), issued, {
-      expireIn: ACCESS_TOKEN_TTL_SECONDS * 1000,
-    })
-    .commit();
-  if (!commit.ok) throw new WechatApiRefusal(40163, "code been used");
+  const accessToken = await store.spendCode(sim, entry);
+  if (!accessToken) throw new WechatApiRefusal(40163, "code been used");
   return {
     access_token: accessToken,
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
@@ -226,7 +197,7 @@ export async function userInfo(sim: Simulator, query: URLSearchParams) {
   const token = query.get("access_token");
   if (!token) throw new WechatApiRefusal(41001, "access_token missing");
   const issued = /^[\w-]{1,64}$/.test(token)
-    ? (await sim.kv.get<IssuedToken>(tokenKey(token))).value
+    ? await store.findToken(sim, token)
     : null;
   if (!issued) {
     throw new WechatApiRefusal(
@@ -237,10 +208,10 @@ export async function userInfo(sim: Simulator, query: URLSearchParams) {
   if (sim.now() >= issued.expiresAt) {
     throw new WechatApiRefusal(42001, "access_token expired");
   }
-  if (query.get("openid") !== issued.openid) {
+  if (query.get("openid") !== issued.identityId) {
     throw new WechatApiRefusal(40003, "invalid openid");
   }
-  const identity = await findIdentity(sim, issued.openid);
+  const identity = await store.findIdentity(sim, issued.identityId);
   if (!identity) throw new WechatApiRefusal(40003, "invalid openid");
   return {
     openid: identity.openid,
@@ -272,13 +243,6 @@ async function answer(work: () => Promise<object>): Promise<Response> {
     if (!(error instanceof WechatApiRefusal)) throw error;
     return Response.json({ errcode: error.errcode, errmsg: error.errmsg });
   }
-}
-
-async function findIdentity(
-  sim: Simulator,
-  openid: string,
-): Promise<WechatIdentity | null> {
-  return (await sim.kv.get<WechatIdentity>(identityKey(openid))).value;
 }
 
 /**

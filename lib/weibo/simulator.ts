@@ -4,20 +4,25 @@
 // and its uids as numbers in some replies and strings in others. routes/dev/_middleware.ts keeps it
 // unreachable unless Weibo's simulator is on. It imports the provider it stands in for, never the reverse.
 //
-// KV layout (times come from the injected clock; expireIn only sweeps old entries away):
+// KV layout: lib/social/_simulator.ts's, under these names:
 //
-// | key                                   | value                                              | lives  |
-// | ------------------------------------- | -------------------------------------------------- | ------ |
-// | ["weibo_simulator_codes", code]       | GrantedCode: clientId, redirectUri, uid, used       | 10 min |
-// | ["weibo_simulator_tokens", token]     | IssuedToken: clientId, uid, createdAt, expiresAt    | 5 years |
-// | ["weibo_simulator_identities", uid]   | WeiboIdentity: uid, screenName                      | kept   |
-import type { App } from "@/lib/app.ts";
+// | key                                 | value                             | lives   |
+// | ----------------------------------- | --------------------------------- | ------- |
+// | ["weibo_simulator_codes", code]     | GrantedCode (identityId: the uid) | 10 min  |
+// | ["weibo_simulator_tokens", token]   | IssuedToken (identityId: the uid) | 5 years |
+// | ["weibo_simulator_identities", uid] | WeiboIdentity: uid, screenName    | kept    |
 import { randomId } from "@/lib/_crypto.ts";
-import { WEIBO_SIMULATOR } from "./provider.ts";
+import {
+  type AuthorizePage,
+  type GrantRequest,
+  type SimulatorApp,
+  simulatorStore,
+} from "@/lib/social/_simulator.ts";
+import { WEIBO_SIMULATOR, weiboSettingsFor } from "./provider.ts";
 
+export { CODE_TTL_MS } from "@/lib/social/_simulator.ts";
 export const SIMULATOR_CLIENT_ID = WEIBO_SIMULATOR.clientId;
 export const SIMULATOR_CLIENT_SECRET = WEIBO_SIMULATOR.clientSecret;
-export const CODE_TTL_MS = 10 * 60 * 1000;
 /** What Weibo's tokens say they live (about five years). */
 export const ACCESS_TOKEN_TTL_SECONDS = 157_679_999;
 
@@ -34,7 +39,7 @@ export const PRESET_IDENTITIES: readonly WeiboIdentity[] = [
 ];
 
 /** What the simulator needs from the app: its KV and its clock. */
-export type Simulator = Pick<App, "kv" | "now">;
+export type Simulator = SimulatorApp;
 
 /** Weibo refusing a request: its error name, code and description. */
 export class WeiboRefusal extends Error {
@@ -68,30 +73,16 @@ const refusals = {
   noUser: () => new WeiboRefusal("User does not exists!", 20003, "no user"),
 };
 
-export interface AuthorizeRequest {
-  clientId: string;
-  redirectUri: string;
-  state: string | null;
-}
+export type AuthorizeRequest = GrantRequest;
 
-interface GrantedCode {
-  clientId: string;
-  redirectUri: string;
-  uid: string;
-  expiresAt: number;
-  used: boolean;
-}
-
-interface IssuedToken {
-  clientId: string;
-  uid: string;
-  createdAt: number;
-  expiresAt: number;
-}
-
-const codeKey = (code: string) => ["weibo_simulator_codes", code];
-const tokenKey = (token: string) => ["weibo_simulator_tokens", token];
-const identityKey = (uid: string) => ["weibo_simulator_identities", uid];
+const store = simulatorStore<WeiboIdentity>({
+  id: "weibo",
+  presets: PRESET_IDENTITIES,
+  idOf: (identity) => identity.uid,
+  newCode: () => randomHex(16),
+  newToken: () => `2.00${randomId(24)}`,
+  tokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+});
 
 /** Validates /oauth2/authorize's query as Weibo does; `registeredRedirectUri` is the app's callback. */
 export function readAuthorizeRequest(
@@ -123,47 +114,22 @@ export function readIdentity(
   return { identity: { uid, screenName } };
 }
 
-/** The identities to offer: the presets, then ones used before. */
-export async function knownIdentities(
-  sim: Simulator,
-): Promise<WeiboIdentity[]> {
-  const identities = [...PRESET_IDENTITIES];
-  const stored = sim.kv.list<WeiboIdentity>({
-    prefix: ["weibo_simulator_identities"],
-  }, { limit: 20 });
-  for await (const { value } of stored) {
-    if (!identities.some((known) => known.uid === value.uid)) {
-      identities.push(value);
-    }
-  }
-  return identities;
-}
+/** The identities to offer, and a user authorizing the app as one of them (a fresh code). */
+export const { knownIdentities, grantCode } = store;
 
-/** `identity` authorized the app: remembers it, and answers the callback URL with a code. */
-export async function grantCode(
-  sim: Simulator,
-  request: AuthorizeRequest,
-  identity: WeiboIdentity,
-): Promise<string> {
-  const code = randomHex(16);
-  const granted: GrantedCode = {
-    clientId: request.clientId,
-    redirectUri: request.redirectUri,
-    uid: identity.uid,
-    expiresAt: sim.now() + CODE_TTL_MS,
-    used: false,
-  };
-  const commit = await sim.kv.atomic()
-    .check({ key: codeKey(code), versionstamp: null })
-    .set(codeKey(code), granted, { expireIn: CODE_TTL_MS })
-    .set(identityKey(identity.uid), identity)
-    .commit();
-  if (!commit.ok) throw new Error("Weibo simulator: code collision");
-  const callback = new URL(request.redirectUri);
-  callback.searchParams.set("code", code);
-  if (request.state !== null) callback.searchParams.set("state", request.state);
-  return callback.href;
-}
+/** The authorize page (routes/dev/weibo/oauth2/authorize.tsx). */
+export const authorizePage: AuthorizePage<
+  AuthorizeRequest,
+  WeiboIdentity,
+  WeiboRefusal
+> = {
+  readRequest: readAuthorizeRequest,
+  Refusal: WeiboRefusal,
+  registeredRedirectUri: (app) => weiboSettingsFor(app).redirectUri,
+  readIdentity,
+  knownIdentities,
+  grantCode,
+};
 
 /** POST /oauth2/access_token: a code, once, for an access token and the uid (a string here). */
 export async function redeemCode(sim: Simulator, form: URLSearchParams) {
@@ -180,33 +146,21 @@ export async function redeemCode(sim: Simulator, form: URLSearchParams) {
   const redirectUri = form.get("redirect_uri");
   if (!code || !redirectUri) throw refusals.invalidRequest();
   if (!/^[0-9a-f]{32}$/.test(code)) throw refusals.invalidGrant();
-  const entry = await sim.kv.get<GrantedCode>(codeKey(code));
-  const granted = entry.value;
+  const entry = await store.findCode(sim, code);
   if (
-    !granted || granted.used || granted.clientId !== clientId ||
-    sim.now() >= granted.expiresAt
+    !entry || entry.value.used || entry.value.clientId !== clientId ||
+    sim.now() >= entry.value.expiresAt
   ) throw refusals.invalidGrant();
-  if (granted.redirectUri !== redirectUri) throw refusals.redirectMismatch();
-  const accessToken = `2.00${randomId(24)}`;
-  const issued: IssuedToken = {
-    clientId,
-    uid: granted.uid,
-    createdAt: sim.now(),
-    expiresAt: sim.now() + ACCESS_TOKEN_TTL_SECONDS * 1000,
-  };
-  const commit = await sim.kv.atomic()
-    .check(entry) // a concurrent redemption of the same code loses here
-    .set(codeKey(code), { ...granted, used: true }, { expireIn: CODE_TTL_MS })
-    .set(tokenKey(accessToken), issued, {
-      expireIn: ACCESS_TOKEN_TTL_SECONDS * 1000,
-    })
-    .commit();
-  if (!commit.ok) throw refusals.invalidGrant();
+  if (entry.value.redirectUri !== redirectUri) {
+    throw refusals.redirectMismatch();
+  }
+  const accessToken = await store.spendCode(sim, entry);
+  if (!accessToken) throw refusals.invalidGrant();
   return {
     access_token: accessToken,
     expires_in: ACCESS_TOKEN_TTL_SECONDS,
     remind_in: String(ACCESS_TOKEN_TTL_SECONDS),
-    uid: granted.uid,
+    uid: entry.value.identityId,
   };
 }
 
@@ -214,7 +168,7 @@ export async function redeemCode(sim: Simulator, form: URLSearchParams) {
 export async function tokenInfo(sim: Simulator, form: URLSearchParams) {
   const issued = await liveToken(sim, form.get("access_token"));
   return {
-    uid: Number(issued.uid),
+    uid: Number(issued.identityId),
     appkey: Number(issued.clientId),
     scope: null,
     create_at: Math.floor(issued.createdAt / 1000),
@@ -227,7 +181,7 @@ export async function showUser(sim: Simulator, query: URLSearchParams) {
   await liveToken(sim, query.get("access_token"));
   const uid = query.get("uid") ?? "";
   const identity = /^\d{1,20}$/.test(uid)
-    ? (await sim.kv.get<WeiboIdentity>(identityKey(uid))).value
+    ? await store.findIdentity(sim, uid)
     : null;
   if (!identity) throw refusals.noUser();
   return {
@@ -258,7 +212,7 @@ export function answerShowUserRequest(sim: Simulator, url: URL) {
 async function liveToken(sim: Simulator, token: string | null) {
   if (!token) throw refusals.invalidRequest();
   const issued = /^[\w.-]{1,64}$/.test(token)
-    ? (await sim.kv.get<IssuedToken>(tokenKey(token))).value
+    ? await store.findToken(sim, token)
     : null;
   if (!issued) throw refusals.invalidToken();
   if (sim.now() >= issued.expiresAt) throw refusals.expiredToken();
