@@ -1,10 +1,5 @@
 // QQ Connect as a login provider: its settings, and code → identity through the client.
-import type { App } from "@/lib/app.ts";
-import {
-  type Identity,
-  type Provider,
-  providerSettings,
-} from "@/lib/social/provider.ts";
+import { defineProvider, type Identity } from "@/lib/social/provider.ts";
 import {
   authorizeUrl,
   exchangeCode,
@@ -20,7 +15,7 @@ export const QQ_SIMULATOR = {
   clientSecret: "qq-simulator-development-app-key",
 };
 
-export const qq: Provider = {
+export const qq = defineProvider<QqSettings>({
   id: "qq",
   name: "QQ",
   // Where 0.1 registered it with QQ, so existing QQ apps keep working.
@@ -33,21 +28,13 @@ export const qq: Provider = {
   },
   requiredInProduction: true,
   simulator: QQ_SIMULATOR,
-  client(settings) {
-    const qqSettings = toQqSettings(settings);
-    return {
-      authorizeUrl: (state) => authorizeUrl(qqSettings, state),
-      identify: (code) => identify(qqSettings, code),
-    };
-  },
-};
+  settings: ({ bases, ...settings }) => ({ ...settings, apiBase: bases.api }),
+  authorizeUrl,
+  identify,
+});
 
 /** The settings `app` talks to QQ (or, in development, its simulator) with. */
-export function qqSettingsFor(
-  app: Pick<App, "config" | "fetch" | "origin">,
-): QqSettings {
-  return toQqSettings(providerSettings(app, qq));
-}
+export const qqSettingsFor = qq.settingsFor;
 
 async function identify(settings: QqSettings, code: string): Promise<Identity> {
   const accessToken = await exchangeCode(settings, code);
@@ -62,18 +49,5 @@ async function identify(settings: QqSettings, code: string): Promise<Identity> {
     ...(unionid ? { unionid } : {}),
     nickname: user?.nickname ?? null,
     avatar: user?.avatarUrl ?? null,
-  };
-}
-
-function toQqSettings(
-  settings: ReturnType<typeof providerSettings>,
-): QqSettings {
-  return {
-    apiBase: settings.bases.api,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    redirectUri: settings.redirectUri,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
   };
 }

@@ -102,3 +102,34 @@ export function providerSettings(
     fetch: app.fetch,
   };
 }
+
+/** A provider's data, its client's own settings (made from the app's), and the client's two calls. */
+export interface ProviderDefinition<Settings> extends Omit<Provider, "client"> {
+  /** The client's settings from the app's: its own names for the credentials and the bases. */
+  settings(settings: ProviderSettings): Settings;
+  authorizeUrl(settings: Settings, state: string): string;
+  /** Trades the callback's code for the identity that signed in; throws ProviderError. */
+  identify(settings: Settings, code: string): Promise<Identity>;
+}
+
+/** The provider `definition` describes, with the settings its client runs with in an app. */
+export function defineProvider<Settings>(
+  definition: ProviderDefinition<Settings>,
+): Provider & {
+  settingsFor(app: Pick<App, "config" | "fetch" | "origin">): Settings;
+} {
+  const { settings, authorizeUrl, identify, ...data } = definition;
+  const provider = {
+    ...data,
+    client(appSettings: ProviderSettings): ProviderClient {
+      const own = settings(appSettings);
+      return {
+        authorizeUrl: (state) => authorizeUrl(own, state),
+        identify: (code) => identify(own, code),
+      };
+    },
+    settingsFor: (app: Pick<App, "config" | "fetch" | "origin">) =>
+      settings(providerSettings(app, provider)),
+  };
+  return provider;
+}

@@ -1,12 +1,6 @@
 // WeChat's website login (微信开放平台 网站应用) as a login provider. A binding is keyed by the unionid
 // when WeChat gives one, so a user's web and app logins are one identity, else by the openid.
-import type { App } from "@/lib/app.ts";
-import {
-  type Identity,
-  type Provider,
-  type ProviderSettings,
-  providerSettings,
-} from "@/lib/social/provider.ts";
+import { defineProvider, type Identity } from "@/lib/social/provider.ts";
 import {
   authorizeUrl,
   exchangeCode,
@@ -22,7 +16,7 @@ export const WECHAT_SIMULATOR = {
   clientSecret: "wechat-simulator-development-secret",
 };
 
-export const wechat: Provider = {
+export const wechat = defineProvider<WechatSettings>({
   id: "wechat",
   name: "微信",
   callbackPath: "/oauth/wechat/callback",
@@ -37,21 +31,20 @@ export const wechat: Provider = {
   },
   requiredInProduction: false,
   simulator: WECHAT_SIMULATOR,
-  client(settings) {
-    const wechatSettings = toWechatSettings(settings);
-    return {
-      authorizeUrl: (state) => authorizeUrl(wechatSettings, state),
-      identify: (code) => identify(wechatSettings, code),
-    };
-  },
-};
+  // WeChat calls the credentials an appid and an appsecret.
+  settings: ({ bases, clientId, clientSecret, ...settings }) => ({
+    ...settings,
+    openBase: bases.open,
+    apiBase: bases.api,
+    appId: clientId,
+    appSecret: clientSecret,
+  }),
+  authorizeUrl,
+  identify,
+});
 
 /** The settings `app` talks to WeChat (or, in development, its simulator) with. */
-export function wechatSettingsFor(
-  app: Pick<App, "config" | "fetch" | "origin">,
-): WechatSettings {
-  return toWechatSettings(providerSettings(app, wechat));
-}
+export const wechatSettingsFor = wechat.settingsFor;
 
 async function identify(
   settings: WechatSettings,
@@ -73,17 +66,5 @@ async function identify(
     ...(unionid ? { unionid } : {}),
     nickname: user?.nickname ?? null,
     avatar: user?.headimgurl ?? null,
-  };
-}
-
-function toWechatSettings(settings: ProviderSettings): WechatSettings {
-  return {
-    openBase: settings.bases.open,
-    apiBase: settings.bases.api,
-    appId: settings.clientId,
-    appSecret: settings.clientSecret,
-    redirectUri: settings.redirectUri,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
   };
 }

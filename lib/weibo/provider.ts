@@ -1,11 +1,5 @@
 // Weibo as a login provider: a binding is keyed by the Weibo uid.
-import type { App } from "@/lib/app.ts";
-import {
-  type Identity,
-  type Provider,
-  type ProviderSettings,
-  providerSettings,
-} from "@/lib/social/provider.ts";
+import { defineProvider, type Identity } from "@/lib/social/provider.ts";
 import {
   authorizeUrl,
   checkTokenInfo,
@@ -22,7 +16,7 @@ export const WEIBO_SIMULATOR = {
   clientSecret: "weibo-simulator-development-secret",
 };
 
-export const weibo: Provider = {
+export const weibo = defineProvider<WeiboSettings>({
   id: "weibo",
   name: "微博",
   callbackPath: "/oauth/weibo/callback",
@@ -34,21 +28,13 @@ export const weibo: Provider = {
   },
   requiredInProduction: false,
   simulator: WEIBO_SIMULATOR,
-  client(settings) {
-    const weiboSettings = toWeiboSettings(settings);
-    return {
-      authorizeUrl: (state) => authorizeUrl(weiboSettings, state),
-      identify: (code) => identify(weiboSettings, code),
-    };
-  },
-};
+  settings: ({ bases, ...settings }) => ({ ...settings, apiBase: bases.api }),
+  authorizeUrl,
+  identify,
+});
 
 /** The settings `app` talks to Weibo (or, in development, its simulator) with. */
-export function weiboSettingsFor(
-  app: Pick<App, "config" | "fetch" | "origin">,
-): WeiboSettings {
-  return toWeiboSettings(providerSettings(app, weibo));
-}
+export const weiboSettingsFor = weibo.settingsFor;
 
 async function identify(
   settings: WeiboSettings,
@@ -66,16 +52,5 @@ async function identify(
     uid: grant.uid,
     nickname: user?.screenName ?? null,
     avatar: user?.profileImageUrl ?? null,
-  };
-}
-
-function toWeiboSettings(settings: ProviderSettings): WeiboSettings {
-  return {
-    apiBase: settings.bases.api,
-    clientId: settings.clientId,
-    clientSecret: settings.clientSecret,
-    redirectUri: settings.redirectUri,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
   };
 }
