@@ -1,12 +1,13 @@
 // A stand-in for Aliyun's Dysmsapi that checks each request's ACS3-HMAC-SHA256 signature the way
 // Aliyun does (recomputed from what arrived, with the secret it knows), then answers as scripted.
 import {
+  type GatewayStub,
   HANG,
   hmac,
   json,
   sha256,
-  startStubServer,
-  type StubServer,
+  startGatewayStub,
+  type StubBehaviour,
   toHex,
 } from "./_stub_server.ts";
 
@@ -84,19 +85,10 @@ function rfc3986(text: string): string {
   }).join("");
 }
 
-export type AliyunBehaviour =
-  | "sent"
-  | "rate_limited"
-  | "bad_number"
-  | "garbage"
-  | "hang"
-  | "redirect";
+export type AliyunBehaviour = StubBehaviour;
 
-export interface AliyunStub extends StubServer {
-  behaviour: AliyunBehaviour;
-  /** The SendSms parameters of each request that passed the signature check. */
-  sends: Record<string, string>[];
-}
+/** Its sends are the SendSms parameters. */
+export type AliyunStub = GatewayStub<AliyunBehaviour, Record<string, string>>;
 
 export const STUB_REQUEST_ID = "F655A8D5-B967-440B-8683-DAD6FF8DE990";
 
@@ -105,9 +97,9 @@ export function startAliyunStub(
   accessKeySecret: string,
   behaviour: AliyunBehaviour = "sent",
 ): AliyunStub {
-  const sends: Record<string, string>[] = [];
-  const stub: AliyunStub = {
-    ...startStubServer(async ({ request, body }) => {
+  return startGatewayStub(
+    behaviour,
+    async ({ request, body }, stub: AliyunStub) => {
       const verdict = await verifyAcs3(request, body, {
         [accessKeyId]: accessKeySecret,
       });
@@ -125,7 +117,7 @@ export function startAliyunStub(
       ) {
         return json({ RequestId: STUB_REQUEST_ID, Code: "InvalidAction" }, 400);
       }
-      sends.push(Object.fromEntries(new URL(request.url).searchParams));
+      stub.sends.push(Object.fromEntries(new URL(request.url).searchParams));
       switch (stub.behaviour) {
         case "sent":
           return json({
@@ -158,9 +150,6 @@ export function startAliyunStub(
         case "hang":
           return HANG;
       }
-    }),
-    behaviour,
-    sends,
-  };
-  return stub;
+    },
+  );
 }

@@ -43,6 +43,39 @@ export function startStubServer(
   };
 }
 
+/** What every gateway's stub can be scripted to answer; a gateway may add answers of its own. */
+export type StubBehaviour =
+  | "sent"
+  | "rate_limited"
+  | "bad_number"
+  | "garbage"
+  | "hang"
+  | "redirect";
+
+export interface GatewayStub<Behaviour extends string, Sent>
+  extends StubServer {
+  /** How the next request is answered; a test may change it between sends. */
+  behaviour: Behaviour;
+  /** What each request that passed the signature check asked to send. */
+  sends: Sent[];
+}
+
+/** A gateway's stub answering as `answer` says, which reads the stub's behaviour and records its sends. */
+export function startGatewayStub<Behaviour extends string, Sent>(
+  behaviour: Behaviour,
+  answer: (
+    received: StubRequest,
+    stub: GatewayStub<Behaviour, Sent>,
+  ) => Promise<Response | typeof HANG>,
+): GatewayStub<Behaviour, Sent> {
+  const stub: GatewayStub<Behaviour, Sent> = {
+    ...startStubServer((received) => answer(received, stub)),
+    behaviour,
+    sends: [],
+  };
+  return stub;
+}
+
 const encoder = new TextEncoder();
 
 export function toHex(bytes: ArrayBuffer): string {

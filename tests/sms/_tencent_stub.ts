@@ -1,12 +1,13 @@
 // A stand-in for Tencent Cloud's SMS API that checks each request's TC3-HMAC-SHA256 signature the
 // way Tencent does (recomputed from what arrived, with the key it knows), then answers as scripted.
 import {
+  type GatewayStub,
   HANG,
   hmac,
   json,
   sha256,
-  startStubServer,
-  type StubServer,
+  startGatewayStub,
+  type StubBehaviour,
   toHex,
 } from "./_stub_server.ts";
 
@@ -75,20 +76,14 @@ export async function verifyTc3(
     : { ok: false, code: "AuthFailure.SignatureFailure" };
 }
 
-export type TencentBehaviour =
-  | "sent"
-  | "rate_limited"
-  | "rate_limited_request"
-  | "bad_number"
-  | "garbage"
-  | "hang"
-  | "redirect";
+/** Tencent reports its limit for the number, or (rate_limited_request) for the whole request. */
+export type TencentBehaviour = StubBehaviour | "rate_limited_request";
 
-export interface TencentStub extends StubServer {
-  behaviour: TencentBehaviour;
-  /** The SendSms body of each request that passed the signature check. */
-  sends: Record<string, unknown>[];
-}
+/** Its sends are the SendSms bodies. */
+export type TencentStub = GatewayStub<
+  TencentBehaviour,
+  Record<string, unknown>
+>;
 
 export const STUB_REQUEST_ID = "a0aabda6-cf91-4f3e-a81f-9198114a2279";
 
@@ -98,7 +93,6 @@ export function startTencentStub(
   now: () => number,
   behaviour: TencentBehaviour = "sent",
 ): TencentStub {
-  const sends: Record<string, unknown>[] = [];
   const answer = (fields: Record<string, unknown>) =>
     json({ Response: { ...fields, RequestId: STUB_REQUEST_ID } });
   const status = (phoneNumber: string, code: string, message: string) =>
@@ -113,8 +107,9 @@ export function startTencentStub(
         IsoCode: "CN",
       }],
     });
-  const stub: TencentStub = {
-    ...startStubServer(async ({ request, body }) => {
+  return startGatewayStub(
+    behaviour,
+    async ({ request, body }, stub: TencentStub) => {
       // Tencent answers auth failures with 200 and an Error, like every other failure.
       const verdict = await verifyTc3(
         request,
@@ -139,7 +134,7 @@ export function startTencentStub(
         return answer({ Error: { Code: "InvalidAction", Message: "" } });
       }
       const sent = JSON.parse(body);
-      sends.push(sent);
+      stub.sends.push(sent);
       const phoneNumber = String(sent.PhoneNumberSet?.[0]);
       switch (stub.behaviour) {
         case "sent":
@@ -174,9 +169,6 @@ export function startTencentStub(
         case "hang":
           return HANG;
       }
-    }),
-    behaviour,
-    sends,
-  };
-  return stub;
+    },
+  );
 }

@@ -1,8 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import type { AliyunSmsConfig } from "@/lib/config.ts";
 import { canonicalQuery, signAcs3 } from "@/lib/sms/_acs3.ts";
 import { aliyunGateway } from "@/lib/sms/aliyun.ts";
-import { deliverSmsCode, type SmsDelivery } from "@/lib/sms/gateway.ts";
 import { START } from "@/tests/_app.ts";
 import {
   type AliyunBehaviour,
@@ -10,7 +8,11 @@ import {
   STUB_REQUEST_ID,
   verifyAcs3,
 } from "./_aliyun_stub.ts";
-import { capturingLogs } from "./_logs.ts";
+import {
+  sendThroughStub,
+  type StubbedGateway,
+  testGatewayStories,
+} from "./_gateway_stories.ts";
 
 // The worked example of Aliyun's "Request syntax and signature method V3", section "Signature
 // examples" (fixed parameter values), with the canonical request's hash and the signature it gives.
@@ -114,35 +116,23 @@ const SETTINGS = {
   templateCode: "SMS_154950909",
 };
 
-async function sendThroughStub(
-  behaviour: AliyunBehaviour,
-  options: { secret?: string; timeoutMs?: number } = {},
-) {
-  const stub = startAliyunStub(
-    SETTINGS.accessKeyId,
-    SETTINGS.accessKeySecret,
-    behaviour,
-  );
-  const config: AliyunSmsConfig = {
-    ...SETTINGS,
-    accessKeySecret: options.secret ?? SETTINGS.accessKeySecret,
-    endpoint: stub.url,
-  };
-  try {
-    const gateway = aliyunGateway(config, {
-      fetch,
-      now: () => START,
-      timeoutMs: options.timeoutMs,
-    });
-    const delivery = await gateway.send("13800138000", "012345", 300, "signup");
-    return { delivery, stub };
-  } finally {
-    await stub.close();
-  }
-}
+const ALIYUN: StubbedGateway<AliyunBehaviour, Record<string, string>> = {
+  id: "aliyun",
+  name: "Aliyun",
+  requestId: STUB_REQUEST_ID,
+  secret: SETTINGS.accessKeySecret,
+  startStub: (behaviour) =>
+    startAliyunStub(SETTINGS.accessKeyId, SETTINGS.accessKeySecret, behaviour),
+  connect: (stub, { secret, timeoutMs } = {}) =>
+    aliyunGateway({
+      ...SETTINGS,
+      accessKeySecret: secret ?? SETTINGS.accessKeySecret,
+      endpoint: stub.url,
+    }, { fetch, now: () => START, timeoutMs }),
+};
 
 Deno.test("a code Aliyun accepts is sent, to the plain mobile, as a string parameter", async () => {
-  const { delivery, stub } = await sendThroughStub("sent");
+  const { delivery, stub } = await sendThroughStub(ALIYUN, "sent");
   deepEqual(delivery, { ok: true, requestId: STUB_REQUEST_ID });
   deepEqual(stub.sends, [{
     PhoneNumbers: "13800138000",
@@ -159,12 +149,9 @@ Deno.test("a code Aliyun accepts is sent, to the plain mobile, as a string param
 });
 
 Deno.test("each send has a nonce of its own", async () => {
-  const stub = startAliyunStub(SETTINGS.accessKeyId, SETTINGS.accessKeySecret);
+  const stub = ALIYUN.startStub("sent");
   try {
-    const gateway = aliyunGateway({ ...SETTINGS, endpoint: stub.url }, {
-      fetch,
-      now: () => START,
-    });
+    const gateway = ALIYUN.connect(stub);
     await gateway.send("13800138000", "111111", 300, "signup");
     await gateway.send("13800138000", "222222", 300, "signup");
     const [first, second] = stub.requests.map(({ request }) =>
@@ -176,102 +163,30 @@ Deno.test("each send has a nonce of its own", async () => {
   }
 });
 
-const failures: [string, AliyunBehaviour, SmsDelivery][] = [
-  ["Aliyun's own limit on the mobile is a rate limit", "rate_limited", {
-    ok: false,
-    reason: "rate_limited",
-    error: "isv.BUSINESS_LIMIT_CONTROL",
-    requestId: STUB_REQUEST_ID,
-  }],
-  ["a mobile Aliyun refuses is a failure", "bad_number", {
-    ok: false,
-    reason: "failed",
-    error: "isv.MOBILE_NUMBER_ILLEGAL",
-    requestId: STUB_REQUEST_ID,
-  }],
-  ["an answer that is not Aliyun's JSON is a failure", "garbage", {
-    ok: false,
-    reason: "failed",
-    error: "malformed_reply",
-    requestId: undefined,
-  }],
-  ["a redirect is a failure, never followed", "redirect", {
-    ok: false,
-    reason: "failed",
-    error: "HTTP 302",
-    requestId: undefined,
-  }],
-];
-
-for (const [story, behaviour, expected] of failures) {
-  Deno.test(story, async () => {
-    const { delivery, stub } = await sendThroughStub(behaviour);
-    deepEqual(delivery, expected);
-    equal(stub.requests.length, 1, "one request, and nothing after it");
-  });
-}
-
-Deno.test("a wrong AccessKey secret fails Aliyun's signature check and the send", async () => {
-  const { delivery, stub } = await sendThroughStub("sent", {
-    secret: "not-the-secret",
-  });
-  deepEqual(delivery, {
-    ok: false,
-    reason: "failed",
-    error: "SignatureDoesNotMatch",
-    requestId: STUB_REQUEST_ID,
-  });
-  deepEqual(stub.sends, [], "the stub sent nothing");
-});
-
-Deno.test("no answer within the timeout is a failure", async () => {
-  const { delivery } = await sendThroughStub("hang", { timeoutMs: 100 });
-  deepEqual(delivery, { ok: false, reason: "failed", error: "timeout" });
-});
-
-Deno.test("each send logs one line with the masked mobile, the gateway, its request id and the outcome, and no secret", async () => {
-  for (
-    const [behaviour, outcome] of [["sent", "sent"], [
-      "rate_limited",
-      "rate_limited",
-    ], ["bad_number", "failed"]] as const
-  ) {
-    const stub = startAliyunStub(
-      SETTINGS.accessKeyId,
-      SETTINGS.accessKeySecret,
-      behaviour,
-    );
-    const gateway = aliyunGateway({ ...SETTINGS, endpoint: stub.url }, {
-      fetch,
-      now: () => START,
-    });
-    const lines = await capturingLogs(() =>
-      deliverSmsCode(gateway, "aliyun", {
-        mobile: "13800138000",
-        code: "012345",
-        ttlSeconds: 300,
-        purpose: "signup",
-      })
-    );
-    await stub.close();
-    equal(lines.length, 1, behaviour);
-    deepEqual(JSON.parse(lines[0]), {
-      event: "sms_send",
-      gateway: "aliyun",
-      mobile: "138****8000",
-      purpose: "signup",
+testGatewayStories(ALIYUN, {
+  failures: [
+    ["Aliyun's own limit on the mobile is a rate limit", "rate_limited", {
+      ok: false,
+      reason: "rate_limited",
+      error: "isv.BUSINESS_LIMIT_CONTROL",
       requestId: STUB_REQUEST_ID,
-      outcome,
-      ...(outcome === "sent" ? {} : {
-        error: behaviour === "rate_limited"
-          ? "isv.BUSINESS_LIMIT_CONTROL"
-          : "isv.MOBILE_NUMBER_ILLEGAL",
-      }),
-    });
-    for (
-      const secret of [SETTINGS.accessKeySecret, "012345", "13800138000"]
-    ) {
-      ok(!lines[0].includes(secret), `${secret} stays out of the log`);
-    }
-  }
+    }],
+    ["a mobile Aliyun refuses is a failure", "bad_number", {
+      ok: false,
+      reason: "failed",
+      error: "isv.MOBILE_NUMBER_ILLEGAL",
+      requestId: STUB_REQUEST_ID,
+    }],
+  ],
+  redirectStatus: 302,
+  wrongSecret: {
+    story:
+      "a wrong AccessKey secret fails Aliyun's signature check and the send",
+    error: "SignatureDoesNotMatch",
+  },
+  logged: [
+    ["sent", "sent"],
+    ["rate_limited", "rate_limited", "isv.BUSINESS_LIMIT_CONTROL"],
+    ["bad_number", "failed", "isv.MOBILE_NUMBER_ILLEGAL"],
+  ],
 });

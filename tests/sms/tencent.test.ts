@@ -1,10 +1,12 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
-import type { TencentSmsConfig } from "@/lib/config.ts";
+import { deepEqual, equal } from "node:assert/strict";
 import { tc3Authorization } from "@/lib/sms/_tc3.ts";
 import { tencentGateway } from "@/lib/sms/tencent.ts";
-import { deliverSmsCode, type SmsDelivery } from "@/lib/sms/gateway.ts";
 import { START } from "@/tests/_app.ts";
-import { capturingLogs } from "./_logs.ts";
+import {
+  sendThroughStub,
+  type StubbedGateway,
+  testGatewayStories,
+} from "./_gateway_stories.ts";
 import {
   startTencentStub,
   STUB_REQUEST_ID,
@@ -105,42 +107,28 @@ const SETTINGS = {
   region: "ap-guangzhou",
 };
 
-async function sendThroughStub(
-  behaviour: TencentBehaviour,
-  options: { key?: string; timeoutMs?: number; ttl?: number } = {},
-) {
-  const now = () => START;
-  const stub = startTencentStub(
-    SETTINGS.secretId,
-    SETTINGS.secretKey,
-    now,
-    behaviour,
-  );
-  const config: TencentSmsConfig = {
-    ...SETTINGS,
-    secretKey: options.key ?? SETTINGS.secretKey,
-    endpoint: stub.url,
-  };
-  try {
-    const gateway = tencentGateway(config, {
-      fetch,
-      now,
-      timeoutMs: options.timeoutMs,
-    });
-    const delivery = await gateway.send(
-      "13800138000",
-      "012345",
-      options.ttl ?? 300,
-      "signup",
-    );
-    return { delivery, stub };
-  } finally {
-    await stub.close();
-  }
-}
+const TENCENT: StubbedGateway<TencentBehaviour, Record<string, unknown>> = {
+  id: "tencent",
+  name: "Tencent",
+  requestId: STUB_REQUEST_ID,
+  secret: SETTINGS.secretKey,
+  startStub: (behaviour) =>
+    startTencentStub(
+      SETTINGS.secretId,
+      SETTINGS.secretKey,
+      () => START,
+      behaviour,
+    ),
+  connect: (stub, { secret, timeoutMs } = {}) =>
+    tencentGateway({
+      ...SETTINGS,
+      secretKey: secret ?? SETTINGS.secretKey,
+      endpoint: stub.url,
+    }, { fetch, now: () => START, timeoutMs }),
+};
 
 Deno.test("a code Tencent accepts is sent to +86 and the mobile, with the code and its minutes as strings", async () => {
-  const { delivery, stub } = await sendThroughStub("sent");
+  const { delivery, stub } = await sendThroughStub(TENCENT, "sent");
   deepEqual(delivery, { ok: true, requestId: STUB_REQUEST_ID });
   deepEqual(stub.sends, [{
     PhoneNumberSet: ["+8613800138000"],
@@ -155,85 +143,64 @@ Deno.test("a code Tencent accepts is sent to +86 and the mobile, with the code a
 });
 
 Deno.test("a life that is not whole minutes is rounded up", async () => {
-  const { stub } = await sendThroughStub("sent", { ttl: 90 });
+  const { stub } = await sendThroughStub(TENCENT, "sent", { ttl: 90 });
   deepEqual(
     (stub.sends[0] as { TemplateParamSet: string[] }).TemplateParamSet,
     ["012345", "2"],
   );
 });
 
-const failures: [string, TencentBehaviour, SmsDelivery][] = [
-  [
-    "Tencent's own limit on the mobile, reported for the number, is a rate limit",
-    "rate_limited",
-    {
-      ok: false,
-      reason: "rate_limited",
-      error: "LimitExceeded.PhoneNumberThirtySecondLimit",
-      requestId: STUB_REQUEST_ID,
-    },
+testGatewayStories(TENCENT, {
+  failures: [
+    [
+      "Tencent's own limit on the mobile, reported for the number, is a rate limit",
+      "rate_limited",
+      {
+        ok: false,
+        reason: "rate_limited",
+        error: "LimitExceeded.PhoneNumberThirtySecondLimit",
+        requestId: STUB_REQUEST_ID,
+      },
+    ],
+    [
+      "Tencent's own limit on the mobile, reported for the request, is a rate limit",
+      "rate_limited_request",
+      {
+        ok: false,
+        reason: "rate_limited",
+        error: "LimitExceeded.PhoneNumberDailyLimit",
+        requestId: STUB_REQUEST_ID,
+      },
+    ],
+    [
+      "a number Tencent refuses inside a successful answer is a failure",
+      "bad_number",
+      {
+        ok: false,
+        reason: "failed",
+        error: "InvalidParameterValue.IncorrectPhoneNumber",
+        requestId: STUB_REQUEST_ID,
+      },
+    ],
   ],
-  [
-    "Tencent's own limit on the mobile, reported for the request, is a rate limit",
-    "rate_limited_request",
-    {
-      ok: false,
-      reason: "rate_limited",
-      error: "LimitExceeded.PhoneNumberDailyLimit",
-      requestId: STUB_REQUEST_ID,
-    },
-  ],
-  [
-    "a number Tencent refuses inside a successful answer is a failure",
-    "bad_number",
-    {
-      ok: false,
-      reason: "failed",
-      error: "InvalidParameterValue.IncorrectPhoneNumber",
-      requestId: STUB_REQUEST_ID,
-    },
-  ],
-  ["an answer that is not Tencent's JSON is a failure", "garbage", {
-    ok: false,
-    reason: "failed",
-    error: "malformed_reply",
-    requestId: undefined,
-  }],
-  ["a redirect is a failure, never followed", "redirect", {
-    ok: false,
-    reason: "failed",
-    error: "HTTP 307",
-    requestId: undefined,
-  }],
-];
-
-for (const [story, behaviour, expected] of failures) {
-  Deno.test(story, async () => {
-    const { delivery, stub } = await sendThroughStub(behaviour);
-    deepEqual(delivery, expected);
-    equal(stub.requests.length, 1, "one request, and nothing after it");
-  });
-}
-
-Deno.test("a wrong SecretKey fails Tencent's signature check and the send", async () => {
-  const { delivery, stub } = await sendThroughStub("sent", {
-    key: "not-the-key",
-  });
-  deepEqual(delivery, {
-    ok: false,
-    reason: "failed",
+  redirectStatus: 307,
+  wrongSecret: {
+    story: "a wrong SecretKey fails Tencent's signature check and the send",
     error: "AuthFailure.SignatureFailure",
-    requestId: STUB_REQUEST_ID,
-  });
-  deepEqual(stub.sends, [], "the stub sent nothing");
+  },
+  logged: [
+    ["sent", "sent"],
+    [
+      "rate_limited",
+      "rate_limited",
+      "LimitExceeded.PhoneNumberThirtySecondLimit",
+    ],
+    ["bad_number", "failed", "InvalidParameterValue.IncorrectPhoneNumber"],
+  ],
 });
 
 Deno.test("a clock more than five minutes off fails Tencent's check and the send", async () => {
-  const stub = startTencentStub(
-    SETTINGS.secretId,
-    SETTINGS.secretKey,
-    () => START,
-  );
+  const stub = TENCENT.startStub("sent");
   try {
     const gateway = tencentGateway({ ...SETTINGS, endpoint: stub.url }, {
       fetch,
@@ -247,57 +214,5 @@ Deno.test("a clock more than five minutes off fails Tencent's check and the send
     });
   } finally {
     await stub.close();
-  }
-});
-
-Deno.test("no answer within the timeout is a failure", async () => {
-  const { delivery } = await sendThroughStub("hang", { timeoutMs: 100 });
-  deepEqual(delivery, { ok: false, reason: "failed", error: "timeout" });
-});
-
-Deno.test("each send logs one line with the masked mobile, the gateway, its request id and the outcome, and no secret", async () => {
-  for (
-    const [behaviour, outcome, error] of [
-      ["sent", "sent", undefined],
-      [
-        "rate_limited",
-        "rate_limited",
-        "LimitExceeded.PhoneNumberThirtySecondLimit",
-      ],
-      ["bad_number", "failed", "InvalidParameterValue.IncorrectPhoneNumber"],
-    ] as const
-  ) {
-    const stub = startTencentStub(
-      SETTINGS.secretId,
-      SETTINGS.secretKey,
-      () => START,
-      behaviour,
-    );
-    const gateway = tencentGateway({ ...SETTINGS, endpoint: stub.url }, {
-      fetch,
-      now: () => START,
-    });
-    const lines = await capturingLogs(() =>
-      deliverSmsCode(gateway, "tencent", {
-        mobile: "13800138000",
-        code: "012345",
-        ttlSeconds: 300,
-        purpose: "signup",
-      })
-    );
-    await stub.close();
-    equal(lines.length, 1, behaviour);
-    deepEqual(JSON.parse(lines[0]), {
-      event: "sms_send",
-      gateway: "tencent",
-      mobile: "138****8000",
-      purpose: "signup",
-      requestId: STUB_REQUEST_ID,
-      outcome,
-      ...(error ? { error } : {}),
-    });
-    for (const secret of [SETTINGS.secretKey, "012345", "13800138000"]) {
-      ok(!lines[0].includes(secret), `${secret} stays out of the log`);
-    }
   }
 });
