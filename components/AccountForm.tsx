@@ -1,8 +1,9 @@
-// The bind and register forms' shared body; runs in the browser inside those islands, and on the server.
+// The body of the forms that ask for an SMS code (bind, register, password reset, mobile change, account
+// deletion); runs in the browser inside those islands, and on the server.
 import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import { formMessages, waitBeforeResend } from "@/lib/form_messages.ts";
+import * as formMessages from "@/lib/form_messages.ts";
 import type { Help } from "@/lib/form_help.ts";
 import {
   type AccountField,
@@ -12,19 +13,14 @@ import {
   passwordSchema,
   smsCodeSchema,
 } from "@/lib/validation.ts";
-import {
-  ImageCodeField,
-  SmsCodeButton,
-  type SmsSent,
-  useImageCode,
-} from "./SmsCodeButton.tsx";
+import { FieldMessage } from "./FieldMessage.tsx";
+import { ImageCodeField, pageUuid } from "./ImageCodeField.tsx";
+import { SmsCodeButton, type SmsSent } from "./SmsCodeButton.tsx";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
 
 export interface AccountFormProps {
   action: string;
   submitLabel: string;
-  /** An existing account's password (the bind) or a new one (the default), for password managers. */
-  passwordAutocomplete?: "current-password" | "new-password";
   /** The mobile entered before, kept when the form comes back with errors. */
   mobile: string;
   /** A live SMS code entered before, kept when the form came back for another reason. */
@@ -36,51 +32,53 @@ export interface AccountFormProps {
   /** What to do next, beside the message of the same key. */
   help?: Partial<Record<string, Help>>;
   notice?: string;
-  /** Set when the server asks for an image code before the next SMS: the uuid it drew one for. */
+  /**
+   * Set when the server asks for an image code, before the next SMS or past the login limit (one field
+   * serves both): the uuid it drew one for.
+   */
   imageCodeUuid?: string;
   /** What the SMS code is for (default `signup`): the reset's and the account page's forms ask for theirs. */
   purpose?: SmsPurpose;
-  /** Labels in place of 手机号, 密码, 短信验证码 (新手机号, 新密码…). */
-  labels?: Partial<Record<AccountField, string>>;
-  /** The mobile is the account's own, shown but not edited (the code goes to it). */
-  mobileReadOnly?: boolean;
+  /**
+   * A field's label and input attributes in place of the defaults: 新手机号, 新密码…, the account's own
+   * mobile read-only, an existing account's password (`autoComplete: "current-password"`).
+   */
+  fields?: Partial<Record<AccountField, FieldOptions>>;
   /** Hidden fields, and messages about the whole form (shown above the submit button). */
   children?: ComponentChildren;
 }
 
-const FIELDS = {
+type FieldOptions =
+  & { label?: string }
+  & JSX.InputHTMLAttributes<HTMLInputElement>;
+
+const FIELDS: Record<AccountField, FieldOptions> = {
   mobile: {
     label: "手机号",
-    schema: mobileSchema,
-    input: {
-      type: "tel",
-      inputMode: "numeric",
-      autoComplete: "tel",
-      maxLength: 11,
-    },
+    type: "tel",
+    inputMode: "numeric",
+    autoComplete: "tel",
+    maxLength: 11,
   },
   password: {
     label: "密码",
-    schema: passwordSchema,
-    input: { type: "password", maxLength: 20 },
+    type: "password",
+    autoComplete: "new-password",
+    maxLength: 20,
   },
   sms_code: {
     label: "短信验证码",
-    schema: smsCodeSchema,
-    input: {
-      inputMode: "numeric",
-      autoComplete: "one-time-code",
-      maxLength: 6,
-    },
+    inputMode: "numeric",
+    autoComplete: "one-time-code",
+    maxLength: 6,
   },
-} satisfies Record<
-  AccountField,
-  {
-    label: string;
-    schema: unknown;
-    input: JSX.InputHTMLAttributes<HTMLInputElement>;
-  }
->;
+};
+
+const SCHEMAS = {
+  mobile: mobileSchema,
+  password: passwordSchema,
+  sms_code: smsCodeSchema,
+};
 
 const NAMES = Object.keys(FIELDS) as AccountField[];
 
@@ -98,21 +96,22 @@ export function AccountForm(props: AccountFormProps) {
   const serverErrors = useSignal(props.errors);
   const help = useSignal(props.help ?? {});
   const notice = useSignal(props.notice ?? "");
-  const imageCode = useImageCode(props.imageCodeUuid);
+  const imageCodeUuid = useSignal(props.imageCodeUuid ?? null);
+  const hydrated = useSignal(false);
   const cameBack = Object.values(props.errors).some(Boolean);
   // After a failed submit the page opens on the first field to fix; without JavaScript too (autofocus).
   const firstBad = NAMES.find((name) => props.errors[name]) ??
     (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null);
   const formRef = useRef<HTMLFormElement>(null);
-  // Fresh 1.7.3 revives an island by rendering it anew, which can take away the focus `autofocus` gave
-  // before it ran: once alive, the form gives it back.
+  // Once alive, the SMS button and 换一张 run here. And Fresh 1.7.3 revives an island by rendering it
+  // anew, which can take away the focus `autofocus` gave before it ran: the form gives it back.
   useEffect(() => {
-    const wanted = formRef.current?.querySelector<HTMLElement>("[autofocus]");
-    if (wanted && document.activeElement !== wanted) wanted.focus();
+    hydrated.value = true;
+    formRef.current?.querySelector<HTMLElement>("[autofocus]")?.focus();
   }, []);
 
   const clientError = (name: AccountField) =>
-    fieldError(FIELDS[name].schema, values[name].value);
+    fieldError(SCHEMAS[name], values[name].value);
   // An empty field is not an error while you are still filling the form in.
   const shownError = (name: AccountField) =>
     (values[name].value || submitted.value ? clientError(name) : null) ??
@@ -136,10 +135,13 @@ export function AccountForm(props: AccountFormProps) {
   };
 
   const field = (name: AccountField, extra?: ComponentChildren) => {
+    const { label, ...attributes } = {
+      ...FIELDS[name],
+      ...props.fields?.[name],
+    };
     const error = shownError(name);
     const hint = hintFor(name);
-    const invalid = error !== null && error !== undefined ||
-      (formError !== undefined && !values[name].value);
+    const invalid = error || (formError && !values[name].value);
     const describedBy = [
       hint && `${name}-hint`,
       error && `${name}-message`,
@@ -148,11 +150,7 @@ export function AccountForm(props: AccountFormProps) {
       <input
         id={`field-${name}`}
         name={name}
-        {...FIELDS[name].input}
-        {...(name === "password"
-          ? { autoComplete: props.passwordAutocomplete ?? "new-password" }
-          : {})}
-        readOnly={name === "mobile" && props.mobileReadOnly}
+        {...attributes}
         value={values[name].value}
         autoFocus={name === firstBad}
         aria-invalid={invalid ? "true" : undefined}
@@ -170,7 +168,7 @@ export function AccountForm(props: AccountFormProps) {
     return (
       <div class="field">
         <label for={`field-${name}`}>
-          {props.labels?.[name] ?? FIELDS[name].label}
+          {label}
         </label>
         {extra ? <div class="with-button">{input}{extra}</div> : input}
         {hint && <p class="hint" id={`${name}-hint`}>{hint}</p>}
@@ -179,7 +177,11 @@ export function AccountForm(props: AccountFormProps) {
     );
   };
 
-  const onSent = ({ error, retryAfterS }: SmsSent) => {
+  const drawImage = () => {
+    imageCodeUuid.value = pageUuid();
+  };
+  const onSent = ({ error, retryAfterS, newImage }: SmsSent) => {
+    if (newImage) drawImage();
     serverErrors.value = {
       ...serverErrors.value,
       sms_code: error ?? undefined,
@@ -187,7 +189,7 @@ export function AccountForm(props: AccountFormProps) {
     help.value = {
       ...help.value,
       sms_code: retryAfterS
-        ? { text: waitBeforeResend(retryAfterS) }
+        ? { text: formMessages.waitBeforeResend(retryAfterS) }
         : undefined,
     };
     notice.value = error ? "" : formMessages.smsCodeSent;
@@ -205,8 +207,7 @@ export function AccountForm(props: AccountFormProps) {
         const bad = NAMES.find((name) => clientError(name) !== null);
         if (bad) {
           event.preventDefault();
-          const input = event.currentTarget.elements.namedItem(bad);
-          if (input instanceof HTMLInputElement) input.focus();
+          (event.currentTarget.elements.namedItem(bad) as HTMLElement).focus();
         }
       }}
     >
@@ -214,20 +215,25 @@ export function AccountForm(props: AccountFormProps) {
         /* Enter submits a form through its first submit button: this one, so never the SMS button, which
         without JavaScript is a submit button too. */
       }
-      <button type="submit" hidden tabIndex={-1}>{props.submitLabel}</button>
+      <button type="submit" hidden>{props.submitLabel}</button>
       {field("mobile")}
       {field("password")}
-      <ImageCodeField
-        imageCode={imageCode}
-        error={serverErrors.value.image_code}
-        focus={!firstBad && Boolean(props.errors.image_code)}
-      />
+      {imageCodeUuid.value && (
+        <ImageCodeField
+          // A new image is a new field: the answer typed for the old one goes with it.
+          key={imageCodeUuid.value}
+          uuid={imageCodeUuid.value}
+          error={serverErrors.value.image_code}
+          focus={!firstBad && Boolean(props.errors.image_code)}
+          onNewImage={hydrated.value ? drawImage : undefined}
+        />
+      )}
       {field(
         "sms_code",
         <SmsCodeButton
           purpose={props.purpose}
           mobile={values.mobile}
-          imageCode={imageCode}
+          hydrated={hydrated.value}
           resendInS={props.resendInS ?? 0}
           onSent={onSent}
         />,
@@ -237,49 +243,5 @@ export function AccountForm(props: AccountFormProps) {
       <FieldMessage id="form" message={formError} help={help.value.form} />
       <button type="submit" class="primary">{props.submitLabel}</button>
     </form>
-  );
-}
-
-export interface FieldMessageProps {
-  /** The field (or "form", or a part of the form) the message is about. */
-  id: string;
-  message?: string | null;
-  /** Why, beside the message: the contract's words, shown in brackets. */
-  reason?: string;
-  help?: Help;
-  /** Takes the focus when the page opens: for a message about no one field. */
-  focus?: boolean;
-}
-
-/** A message, `<p class="error" data-field=…>` with nothing but the message in it, and help beside it. */
-export function FieldMessage(props: FieldMessageProps) {
-  if (!props.message) return null;
-  return (
-    <div
-      id={`${props.id}-message`}
-      class="message"
-      tabIndex={props.focus ? -1 : undefined}
-      autoFocus={props.focus}
-    >
-      <p class="error" data-field={props.id} role="alert">
-        {props.message}
-        {props.reason && <span class="reason">（{props.reason}）</span>}
-      </p>
-      {props.help && <HelpText help={props.help} />}
-    </div>
-  );
-}
-
-function HelpText({ help }: { help: Help }) {
-  return (
-    <p class="help">
-      {help.text}
-      {help.link && (
-        <>
-          {" "}
-          <a href={help.link.href}>{help.link.label}</a>
-        </>
-      )}
-    </p>
   );
 }

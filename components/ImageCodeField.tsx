@@ -1,24 +1,35 @@
-// The image code (图形验证码) a form asks for past the login limit: the picture for `uuid`, its field and
-// the uuid as a hidden field. Rendered on the server; a new picture is a new page, so it works without
-// JavaScript. Runs on the server only.
-import { FieldMessage } from "./AccountForm.tsx";
+// 图形验证码: the picture drawn for `uuid`, its field, and the uuid as a hidden field, posted with the form
+// or sent with the SMS button's ask. The login forms show it past the login limit, the SMS button when
+// the server asks for one before an SMS. Runs on the server, and in the browser inside the islands.
+import { FieldMessage } from "./FieldMessage.tsx";
 
 export interface ImageCodeFieldProps {
   uuid: string;
-  error?: string;
+  error?: string | null;
+  /** Takes the focus when the page opens (its answer is what failed). */
+  focus?: boolean;
+  /** Draws another, "看不清，换一张": only once the page runs (without JavaScript a new page does it). */
+  onNewImage?: () => void;
 }
 
-export function ImageCodeField({ uuid, error }: ImageCodeFieldProps) {
+export function ImageCodeField(
+  { uuid, error, focus, onNewImage }: ImageCodeFieldProps,
+) {
   return (
-    <label class="image-code">
-      图形验证码
-      <span class="with-button">
+    <div class="field image-code">
+      <label for="field-image_code">图形验证码</label>
+      <div class="with-button">
         <input
+          id="field-image_code"
           name="image_code"
           autoComplete="off"
           autoCapitalize="characters"
+          spellcheck={false}
           maxLength={4}
           required
+          autoFocus={focus}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={error ? "image_code-message" : undefined}
         />
         <img
           src={`/image_codes/${uuid}`}
@@ -26,9 +37,28 @@ export function ImageCodeField({ uuid, error }: ImageCodeFieldProps) {
           width={150}
           height={50}
         />
-      </span>
+      </div>
       <input type="hidden" name="uuid" value={uuid} />
       <FieldMessage id="image_code" message={error} />
-    </label>
+      {onNewImage && (
+        <button
+          type="button"
+          class="link image-code-refresh"
+          onClick={onNewImage}
+        >
+          看不清，换一张
+        </button>
+      )}
+    </div>
   );
+}
+
+/** A new image's uuid, made by the page. */
+export function pageUuid(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  // randomUUID exists only in secure contexts, which a plain-http LAN address is not; a blob URL ends
+  // with a random UUID in any (the File API makes one for each).
+  const url = URL.createObjectURL(new Blob());
+  URL.revokeObjectURL(url);
+  return url.slice(-36);
 }

@@ -1,5 +1,4 @@
 import { AccountForm } from "@/components/AccountForm.tsx";
-import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 
 export interface AccountDeleteFormProps {
   /** The account's own mobile: the code goes to it. */
@@ -19,20 +18,16 @@ export default function AccountDeleteForm(props: AccountDeleteFormProps) {
       action="/account/delete"
       submitLabel="注销账号"
       purpose="delete_account"
-      labels={{ password: "登录密码" }}
-      passwordAutocomplete="current-password"
-      mobileReadOnly
+      fields={{
+        // The account's own: the code goes to it.
+        mobile: { readOnly: true },
+        password: { label: "登录密码", autoComplete: "current-password" },
+      }}
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
-      imageCodeUuid={props.imageCodeUuid}
-    >
-      {props.passwordImageCodeUuid && (
-        <ImageCodeField
-          uuid={props.passwordImageCodeUuid}
-          error={props.errors.image_code}
-        />
-      )}
-    </AccountForm>
+      // One image code serves both: the password check past the login limit, and the next SMS.
+      imageCodeUuid={props.imageCodeUuid ?? props.passwordImageCodeUuid}
+    />
   );
 }

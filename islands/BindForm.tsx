@@ -1,4 +1,5 @@
-import { AccountForm, FieldMessage } from "@/components/AccountForm.tsx";
+import { AccountForm } from "@/components/AccountForm.tsx";
+import { FieldMessage } from "@/components/FieldMessage.tsx";
 import type { Help } from "@/lib/form_help.ts";
 
 export interface BindFormProps {
@@ -27,34 +28,26 @@ export interface BindFormProps {
 const FIELD_KEYS = ["form", "mobile", "password", "sms_code", "image_code"];
 
 export default function BindForm(props: BindFormProps) {
-  const help = props.help ?? {};
   // A message about the bind as a whole takes the focus when no field is to blame.
   const aboutTheBind = !FIELD_KEYS.some((key) => props.errors[key]);
   return (
     <AccountForm
-      action={props.action}
+      {...props}
       submitLabel="绑定"
-      passwordAutocomplete="current-password"
-      mobile={props.mobile}
-      smsCode={props.smsCode}
-      resendInS={props.resendInS}
-      errors={props.errors}
-      help={help}
-      notice={props.notice}
-      imageCodeUuid={props.imageCodeUuid}
+      fields={{ password: { autoComplete: "current-password" } }}
     >
       <input type="hidden" name="access_token" value={props.accessToken} />
       <FieldMessage
         id="access_token"
         message={props.errors.access_token}
-        help={help.access_token}
+        help={props.help?.access_token}
         focus={aboutTheBind}
       />
       <FieldMessage
         id="provider"
         message={props.errors.provider}
         reason={props.reason}
-        help={help.provider}
+        help={props.help?.provider}
         focus={aboutTheBind && !props.errors.access_token}
       />
     </AccountForm>

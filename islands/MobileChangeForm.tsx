@@ -1,5 +1,4 @@
 import { AccountForm } from "@/components/AccountForm.tsx";
-import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 
 export interface MobileChangeFormProps {
   /** The new mobile entered before. */
@@ -19,19 +18,15 @@ export default function MobileChangeForm(props: MobileChangeFormProps) {
       action="/account/mobile"
       submitLabel="更换手机号"
       purpose="change_mobile"
-      labels={{ mobile: "新手机号", password: "登录密码" }}
-      passwordAutocomplete="current-password"
+      fields={{
+        mobile: { label: "新手机号" },
+        password: { label: "登录密码", autoComplete: "current-password" },
+      }}
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}
-      imageCodeUuid={props.imageCodeUuid}
-    >
-      {props.passwordImageCodeUuid && (
-        <ImageCodeField
-          uuid={props.passwordImageCodeUuid}
-          error={props.errors.image_code}
-        />
-      )}
-    </AccountForm>
+      // One image code serves both: the password check past the login limit, and the next SMS.
+      imageCodeUuid={props.imageCodeUuid ?? props.passwordImageCodeUuid}
+    />
   );
 }

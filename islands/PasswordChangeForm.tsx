@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
-import { FieldMessage } from "@/components/AccountForm.tsx";
+import { FieldMessage } from "@/components/FieldMessage.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
-import { formMessages } from "@/lib/form_messages.ts";
+import * as formMessages from "@/lib/form_messages.ts";
 import { fieldError, passwordSchema } from "@/lib/validation.ts";
 
 export interface PasswordChangeFormProps {

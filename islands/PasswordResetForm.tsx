@@ -15,7 +15,7 @@ export default function PasswordResetForm(props: PasswordResetFormProps) {
       action="/password/reset"
       submitLabel="重置密码"
       purpose="reset_password"
-      labels={{ password: "新密码" }}
+      fields={{ password: { label: "新密码" } }}
       mobile={props.mobile}
       errors={props.errors}
       notice={props.notice}

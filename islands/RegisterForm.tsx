@@ -21,7 +21,6 @@ export default function RegisterForm(props: RegisterFormProps) {
     <AccountForm
       action={`/register?next=${encodeURIComponent(props.next)}`}
       submitLabel="注册"
-      passwordAutocomplete="new-password"
       mobile={props.mobile}
       smsCode={props.smsCode}
       resendInS={props.resendInS}

@@ -1,6 +1,6 @@
 // What to do next, said beside the contract's messages (which stay exactly as they are). The server
 // picks the words from a failure and the forms show them, so the islands ship none of these strings.
-import { formMessages, waitBeforeResend } from "@/lib/form_messages.ts";
+import * as formMessages from "@/lib/form_messages.ts";
 import {
   helpMessages as help,
   messages,
@@ -105,7 +105,7 @@ export function smsRefusalHelp(
   refusal: { status: number; retryAfterS?: number },
 ): Help | undefined {
   if (refusal.retryAfterS) {
-    return { text: waitBeforeResend(refusal.retryAfterS) };
+    return { text: formMessages.waitBeforeResend(refusal.retryAfterS) };
   }
   if (refusal.status === 429) return { text: help.smsDailyCap };
 }

@@ -1,20 +1,18 @@
 // The messages the forms show as you type. Part of lib/messages.ts, kept in a file of their own so the
-// islands that import them ship these strings and not every message the server has.
-export const formMessages = {
-  missingFields: "缺少必传参数",
-  invalidMobile: "请输入正确的手机号码",
-  invalidPassword: "请输入8-20位的密码",
-  smsCodeFormat: "请输入6位数字短信验证码",
-  smsCodeSent: "短信验证码已发送",
-  smsSendFailed: "短信发送失败，请稍后再试",
-  networkError: "网络错误，请稍后再试",
-  getSmsCode: "获取短信验证码",
-  sendingSmsCode: "正在发送…",
-  passwordRule: "8-20位字母或数字",
-  /** Beside a password the rule refuses for its characters, which the rule's own words don't name. */
-  passwordCharacters: "只能用字母或数字，不能有符号、空格或汉字",
-  reenterPassword: "为了安全，请重新输入密码",
-} as const;
+// islands that import them ship these strings and not every message the server has; one export each
+// (read as `formMessages.x` through `import * as`), so an island ships only those it shows.
+export const missingFields = "缺少必传参数";
+export const invalidMobile = "请输入正确的手机号码";
+export const invalidPassword = "请输入8-20位的密码";
+export const smsCodeFormat = "请输入6位数字短信验证码";
+export const smsCodeSent = "短信验证码已发送";
+export const networkError = "网络错误，请稍后再试";
+export const getSmsCode = "获取短信验证码";
+export const sendingSmsCode = "正在发送…";
+export const passwordRule = "8-20位字母或数字";
+/** Beside a password the rule refuses for its characters, which the rule's own words don't name. */
+export const passwordCharacters = "只能用字母或数字，不能有符号、空格或汉字";
+export const reenterPassword = "为了安全，请重新输入密码";
 
 /** The SMS button during the 60 s gap. */
 export const resendIn = (seconds: number) => `${seconds}秒后可重新获取`;

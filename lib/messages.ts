@@ -1,12 +1,13 @@
 // Every message a user sees, in the shop's words; the contract's wording is exact.
 
-import { formMessages } from "./form_messages.ts";
+import * as formMessages from "./form_messages.ts";
 
 export const messages = {
   ...formMessages,
   smsCodeInvalid: "无效的短信验证码",
   smsCodeWrong: "输入短信验证码有误",
   smsTooFrequent: "发送短信过于频繁",
+  smsSendFailed: "短信发送失败，请稍后再试",
   imageCodeMissing: "请输入图形验证码",
   imageCodeExpired: "图形验证码失效了",
   imageCodeWrong: "输入图形验证码有误",

@@ -1,16 +1,32 @@
 // The form rules, shared by the islands (as you type) and the server (on submit), so they cannot drift.
-import * as z from "zod/mini";
-import { formMessages as messages } from "./form_messages.ts";
+// They are built from zod's core (the string type and regex check zod/mini wraps) and read through
+// Standard Schema's validate: the islands ship them without zod/mini's methods and error classes.
+import * as z from "zod/v4/core";
+import * as formMessages from "./form_messages.ts";
 
-export const mobileSchema = z.string().check(
-  z.regex(/^1[3-9]\d{9}$/, messages.invalidMobile),
+/** A string that must match `pattern`, else `message`. */
+const matching = (pattern: RegExp, message: string) =>
+  new z.$ZodString({
+    type: "string",
+    checks: [
+      new z.$ZodCheckRegex({
+        check: "string_format",
+        format: "regex",
+        pattern,
+        error: () => message,
+      }),
+    ],
+  });
+
+export const mobileSchema = matching(
+  /^1[3-9]\d{9}$/,
+  formMessages.invalidMobile,
 );
-export const passwordSchema = z.string().check(
-  z.regex(/^[0-9A-Za-z]{8,20}$/, messages.invalidPassword),
+export const passwordSchema = matching(
+  /^[0-9A-Za-z]{8,20}$/,
+  formMessages.invalidPassword,
 );
-export const smsCodeSchema = z.string().check(
-  z.regex(/^\d{6}$/, messages.smsCodeFormat),
-);
+export const smsCodeSchema = matching(/^\d{6}$/, formMessages.smsCodeFormat);
 
 /** The fields of the bind and register forms, as the contract names them. */
 export type AccountField = "mobile" | "password" | "sms_code";
@@ -25,11 +41,12 @@ export type FieldCheck<T, F extends string = AccountField> =
 
 /** The first message `schema` has for `value`, or null when it passes. */
 export function fieldError(
-  schema: z.ZodMiniType<string>,
+  schema: z.$ZodType<string>,
   value: string,
 ): string | null {
-  const result = schema.safeParse(value);
-  return result.success ? null : result.error.issues[0].message;
+  // These schemas are synchronous: validate never gives them a promise.
+  const result = schema["~standard"].validate(value);
+  return "issues" in result ? result.issues?.[0]?.message ?? null : null;
 }
 
 /**
@@ -41,7 +58,7 @@ export function checkAccountForm(
 ): FieldCheck<AccountForm> {
   const { mobile, password, sms_code } = fields;
   if (!mobile || !password || !sms_code) {
-    return { ok: false, field: "form", message: messages.missingFields };
+    return { ok: false, field: "form", message: formMessages.missingFields };
   }
   const mobileError = fieldError(mobileSchema, mobile);
   if (mobileError) return { ok: false, field: "mobile", message: mobileError };
@@ -58,7 +75,7 @@ export function checkPasswordChangeForm(
 ): FieldCheck<{ old_password: string; password: string }, AccountPageField> {
   const { old_password, password } = fields;
   if (!old_password || !password) {
-    return { ok: false, field: "form", message: messages.missingFields };
+    return { ok: false, field: "form", message: formMessages.missingFields };
   }
   const passwordError = fieldError(passwordSchema, password);
   if (passwordError) {
@@ -73,7 +90,7 @@ export function checkMobileChangeForm(
 ): FieldCheck<AccountForm> {
   const { mobile, password, sms_code } = fields;
   if (!mobile || !password || !sms_code) {
-    return { ok: false, field: "form", message: messages.missingFields };
+    return { ok: false, field: "form", message: formMessages.missingFields };
   }
   const mobileError = fieldError(mobileSchema, mobile);
   if (mobileError) return { ok: false, field: "mobile", message: mobileError };
@@ -86,7 +103,7 @@ export function checkDeletionForm(
 ): FieldCheck<{ password: string; sms_code: string }, "password" | "sms_code"> {
   const { password, sms_code } = fields;
   if (!password || !sms_code) {
-    return { ok: false, field: "form", message: messages.missingFields };
+    return { ok: false, field: "form", message: formMessages.missingFields };
   }
   return { ok: true, value: { password, sms_code } };
 }

@@ -1,6 +1,6 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { FieldMessage } from "@/components/AccountForm.tsx";
+import { FieldMessage } from "@/components/FieldMessage.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import { AlreadyLoggedIn, NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";

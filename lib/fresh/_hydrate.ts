@@ -24,9 +24,15 @@ export async function hydrateIslands(
   });
   setBuildId(data.buildId);
   const modules = await Promise.all(data.islands.map(load));
-  const markers = findMarkers();
+  // The comments of the page by their text: `frsh:N` and `/frsh:N` bound island N.
+  const comments = new Map<string, Comment>();
+  const walker = document.createTreeWalker(document.body, 128); // comments only
+  while (walker.nextNode()) {
+    const comment = walker.currentNode as Comment;
+    comments.set(comment.data, comment);
+  }
   data.islands.forEach(({ exportName, props }, id) => {
-    const start = markers.get(`frsh:${id}`), end = markers.get(`/frsh:${id}`);
+    const start = comments.get(`frsh:${id}`), end = comments.get(`/frsh:${id}`);
     const component = modules[id][exportName] as Parameters<typeof jsx>[0];
     if (start && end && component) {
       hydrate(jsx(component, props as object), region(start, end));
@@ -34,41 +40,25 @@ export async function hydrateIslands(
   });
 }
 
-/** The `frsh:N` and `/frsh:N` comments, by their text. */
-function findMarkers(): Map<string, Comment> {
-  const markers = new Map<string, Comment>();
-  const walker = document.createTreeWalker(document.body, 128); // comments only
-  while (walker.nextNode()) {
-    const comment = walker.currentNode as Comment;
-    if (/^\/?frsh:\d+$/.test(comment.data)) markers.set(comment.data, comment);
-  }
-  return markers;
-}
-
-/** A stand-in parent that shows Preact only the nodes between two comments. */
+/**
+ * A stand-in parent that shows Preact only the nodes between two comments: what Preact reads of the
+ * parent it hydrates into (its namespace, first child and children) and where it puts new nodes.
+ */
 function region(start: Comment, end: Comment): Element {
   const parent = start.parentNode as Element;
-  const nodes = () => {
-    const list: ChildNode[] = [];
-    for (let n = start.nextSibling; n && n !== end; n = n.nextSibling) {
-      list.push(n);
-    }
-    return list;
-  };
   return {
-    nodeType: 1,
-    parentNode: parent,
     namespaceURI: parent.namespaceURI,
     get firstChild() {
-      return nodes()[0] ?? null;
+      return start.nextSibling === end ? null : start.nextSibling;
     },
     get childNodes() {
-      return nodes();
+      const nodes: ChildNode[] = [];
+      for (let n = start.nextSibling; n && n !== end; n = n.nextSibling) {
+        nodes.push(n);
+      }
+      return nodes;
     },
     insertBefore: (node: Node, before: Node | null) =>
       parent.insertBefore(node, before ?? end),
-    appendChild: (node: Node) => parent.insertBefore(node, end),
-    removeChild: (node: Node) => parent.removeChild(node),
-    contains: (node: Node) => nodes().some((n) => n.contains(node)),
   } as unknown as Element;
 }
