@@ -8,6 +8,7 @@
 // | ["audit", time, randomId]                        | AuditRecord  | 180 days (refusals 30) |
 // | ["audit_refusals", time, id]                     | time         | 1 hour                 |
 // | ["audit_refusals_by_client", address, time, id]  | time         | 1 hour                 |
+import type { App } from "./app.ts";
 import { randomId } from "./_crypto.ts";
 import { useWindows } from "./_window.ts";
 
@@ -44,6 +45,34 @@ export interface AuditEvent {
 }
 
 export type AuditRecord = AuditEvent & { time: string };
+
+/** What an audited attempt's record says besides its action: what its success is called, and the rest. */
+export type AuditNote = Omit<AuditEvent, "action" | "outcome"> & {
+  success: string;
+};
+
+type Attempt = { ok: true } | { ok: false; message: string; reason?: string };
+
+/**
+ * Awaits `attempt` and records it as `action`: the note's `success`, or `refused: ` and why (its reason,
+ * else its message). A note that depends on how the attempt went is a function of its result.
+ */
+export async function audited<Result extends Attempt>(
+  app: Pick<App, "kv" | "now">,
+  action: AuditEvent["action"],
+  attempt: Promise<Result>,
+  note: AuditNote | ((result: Result) => AuditNote),
+): Promise<Result> {
+  const result = await attempt;
+  const { success, ...details } = typeof note === "function"
+    ? note(result)
+    : note;
+  const outcome = result.ok
+    ? success
+    : `refused: ${result.reason ?? result.message}`;
+  await recordAudit(app.kv, { action, outcome, ...details }, app.now());
+  return result;
+}
 
 export async function recordAudit(
   kv: Deno.Kv,

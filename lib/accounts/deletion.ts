@@ -3,7 +3,7 @@
 // connect racing it); the audit trail stays, its mobiles masked, and the mobile may register again.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
-import { recordAudit } from "@/lib/audit.ts";
+import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
@@ -30,15 +30,12 @@ export async function deleteAccount(
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<DeletionResult> {
-  const result = await attemptDeletion(app, user, fields, clientAddress);
-  await recordAudit(app.kv, {
-    action: "account_delete",
-    outcome: result.ok ? "deleted" : `refused: ${result.message}`,
-    clientAddress,
-    userId: user.id,
-    mobile: user.mobile,
-  }, app.now());
-  return result;
+  return await audited(
+    app,
+    "account_delete",
+    attemptDeletion(app, user, fields, clientAddress),
+    { success: "deleted", clientAddress, userId: user.id, mobile: user.mobile },
+  );
 }
 
 async function attemptDeletion(

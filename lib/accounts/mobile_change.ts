@@ -3,7 +3,7 @@
 // the end of every session are one write, so of two changes to one new mobile exactly one wins.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
-import { recordAudit } from "@/lib/audit.ts";
+import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn, returnSmsCodeTurn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
@@ -31,15 +31,17 @@ export async function changeMobile(
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<MobileChangeResult> {
-  const result = await attemptChange(app, user, fields, clientAddress);
-  await recordAudit(app.kv, {
-    action: "mobile_change",
-    outcome: result.ok ? "changed" : `refused: ${result.message}`,
-    clientAddress,
-    userId: user.id,
-    mobile: result.ok ? result.user.mobile : fields.mobile?.slice(0, 32),
-  }, app.now());
-  return result;
+  return await audited(
+    app,
+    "mobile_change",
+    attemptChange(app, user, fields, clientAddress),
+    (result) => ({
+      success: "changed",
+      clientAddress,
+      userId: user.id,
+      mobile: result.ok ? result.user.mobile : fields.mobile?.slice(0, 32),
+    }),
+  );
 }
 
 async function attemptChange(

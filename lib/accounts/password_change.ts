@@ -2,7 +2,7 @@
 // every session of the user are one write; the browser that changed it is logged in again.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
-import { recordAudit } from "@/lib/audit.ts";
+import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
 import {
@@ -22,14 +22,12 @@ export async function changePassword(
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<PasswordChangeResult> {
-  const result = await attemptChange(app, user, fields, clientAddress);
-  await recordAudit(app.kv, {
-    action: "password_change",
-    outcome: result.ok ? "changed" : `refused: ${result.message}`,
-    clientAddress,
-    userId: user.id,
-  }, app.now());
-  return result;
+  return await audited(
+    app,
+    "password_change",
+    attemptChange(app, user, fields, clientAddress),
+    { success: "changed", clientAddress, userId: user.id },
+  );
 }
 
 async function attemptChange(

@@ -3,7 +3,7 @@
 // limit is then cleared, so the owner is not kept behind an image code a guesser caused.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
-import { recordAudit } from "@/lib/audit.ts";
+import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
@@ -24,15 +24,17 @@ export async function resetPassword(
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<ResetResult> {
-  const result = await attemptReset(app, fields);
-  await recordAudit(app.kv, {
-    action: "password_reset",
-    outcome: result.ok ? "reset" : `refused: ${result.message}`,
-    clientAddress,
-    userId: result.ok ? result.user.id : undefined,
-    mobile: fields.mobile?.slice(0, 32),
-  }, app.now());
-  return result;
+  return await audited(
+    app,
+    "password_reset",
+    attemptReset(app, fields),
+    (result) => ({
+      success: "reset",
+      clientAddress,
+      userId: result.ok ? result.user.id : undefined,
+      mobile: fields.mobile?.slice(0, 32),
+    }),
+  );
 }
 
 async function attemptReset(

@@ -1,7 +1,7 @@
 // Registration with a mobile, a password and an SMS code; the username is the mobile.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
-import { recordAudit } from "@/lib/audit.ts";
+import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
@@ -16,15 +16,17 @@ export async function registerUser(
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<RegisterResult> {
-  const result = await attemptRegistration(app, fields);
-  await recordAudit(app.kv, {
-    action: "register",
-    outcome: result.ok ? "created" : `refused: ${result.message}`,
-    clientAddress,
-    userId: result.ok ? result.user.id : undefined,
-    mobile: fields.mobile?.slice(0, 32),
-  }, app.now());
-  return result;
+  return await audited(
+    app,
+    "register",
+    attemptRegistration(app, fields),
+    (result) => ({
+      success: "created",
+      clientAddress,
+      userId: result.ok ? result.user.id : undefined,
+      mobile: fields.mobile?.slice(0, 32),
+    }),
+  );
 }
 
 async function attemptRegistration(

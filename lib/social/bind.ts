@@ -2,7 +2,7 @@
 // is created when it does not exist yet. One atomic write does it all, or nothing is written.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
-import { recordAudit } from "@/lib/audit.ts";
+import { audited } from "@/lib/audit.ts";
 import { bindIn, findBindConflict } from "./bindings.ts";
 import { openBindToken, useBindTokenIn } from "./bind_tokens.ts";
 import { admitPasswordCheck } from "@/lib/accounts/throttle.ts";
@@ -56,19 +56,19 @@ export async function bindAccount(
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<BindResult> {
-  const result = await attemptBind(app, provider, req, fields, clientAddress);
-  await recordAudit(app.kv, {
-    action: "bind",
-    outcome: result.ok
-      ? (result.created ? "created_and_bound" : "bound")
-      : `refused: ${result.reason ?? result.message}`,
-    clientAddress,
-    userId: result.ok ? result.user.id : undefined,
-    mobile: fields.mobile?.slice(0, 32),
-    provider: provider.id,
-    uid: result.uid,
-  }, app.now());
-  return result;
+  return await audited(
+    app,
+    "bind",
+    attemptBind(app, provider, req, fields, clientAddress),
+    (result) => ({
+      success: result.ok && result.created ? "created_and_bound" : "bound",
+      clientAddress,
+      userId: result.ok ? result.user.id : undefined,
+      mobile: fields.mobile?.slice(0, 32),
+      provider: provider.id,
+      uid: result.uid,
+    }),
+  );
 }
 
 async function attemptBind(

@@ -3,7 +3,7 @@
 // identity's other account.
 import type { App } from "@/lib/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
-import { recordAudit } from "@/lib/audit.ts";
+import { audited } from "@/lib/audit.ts";
 import { type User, userKey } from "@/lib/accounts/users.ts";
 import { providerMessages } from "@/lib/messages.ts";
 import { bindIn, findBindConflict } from "./bindings.ts";
@@ -19,16 +19,18 @@ export async function connectIdentity(
   identity: Identity,
   clientAddress: string,
 ): Promise<ConnectResult> {
-  const result = await attemptConnect(app, provider, user, identity);
-  await recordAudit(app.kv, {
-    action: "connect",
-    outcome: result.ok ? "bound" : `refused: ${result.message}`,
-    clientAddress,
-    userId: user.id,
-    provider: provider.id,
-    uid: identity.uid,
-  }, app.now());
-  return result;
+  return await audited(
+    app,
+    "connect",
+    attemptConnect(app, provider, user, identity),
+    {
+      success: "bound",
+      clientAddress,
+      userId: user.id,
+      provider: provider.id,
+      uid: identity.uid,
+    },
+  );
 }
 
 async function attemptConnect(
