@@ -43,8 +43,14 @@ const ARGS = [
 
 let announced = false;
 
-/** Launches headless Chromium (see `chooseChromium`) and says once which one. Close it with `await using`. */
-export async function launchChromium(env: Env = Deno.env): Promise<Browser> {
+/**
+ * Launches headless Chromium (see `chooseChromium`) with `extraArgs` besides its own, and says once
+ * which one. Close it with `await using`.
+ */
+export async function launchChromium(
+  env: Env = Deno.env,
+  extraArgs: string[] = [],
+): Promise<Browser> {
   const choice = await chooseChromium(env, fileExists);
   const { path, extraEnv } = choice.source === "npm"
     ? await unpackNpmChromium()
@@ -57,7 +63,7 @@ export async function launchChromium(env: Env = Deno.env): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: path,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...extraArgs],
     env: { ...Deno.env.toObject(), ...extraEnv },
   });
   if (!announced) {

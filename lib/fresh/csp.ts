@@ -75,7 +75,7 @@ const headerTemplates = new Map<
   string,
   { name: string; before: string; after: string }
 >();
-const NONCE_SLOT = nonce("\0");
+const NONCE_SLOT = /* @__PURE__ */ nonce("\0");
 
 function headerTemplate(policy: ContentSecurityPolicy) {
   const directives: ContentSecurityPolicyDirectives = {

@@ -17,9 +17,11 @@ export {
 export const IS_BROWSER = typeof document !== "undefined";
 
 // The build id names this build's island bundles and busts asset() caches. A deployment's id
-// wins; in the browser the boot module sets it from the page's island data.
+// wins; in the browser the boot module sets it from the page's island data before anything reads
+// it (and a page on plain http has no crypto.randomUUID to make one with).
 const deploymentId = IS_BROWSER ? undefined : envDeploymentId();
-let buildId = deploymentId ?? crypto.randomUUID().slice(0, 8);
+let buildId = deploymentId ??
+  (IS_BROWSER ? "" : crypto.randomUUID().slice(0, 8));
 
 function envDeploymentId(): string | undefined {
   try {

@@ -98,3 +98,31 @@ Deno.test("the home page's QQ登录 button hydrates under the CSP, and island-fr
     },
   );
 });
+
+Deno.test("islands hydrate on a page served over plain http from a name, where the browser gives no crypto.randomUUID", async () => {
+  await using app = await startApp();
+  const port = new URL(app.origin).port;
+  // Only localhost and 127.0.0.1 are secure contexts over http: a name for the same server is not.
+  await using browser = await launchChromium(Deno.env, [
+    "--host-resolver-rules=MAP shop.test 127.0.0.1",
+  ]);
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  context.setDefaultTimeout(5_000);
+  const page = await context.newPage();
+  const trouble = watchForTrouble(page);
+  await page.route(
+    "**/oauth/qq/login?**",
+    (route) => route.fulfill({ status: 204 }),
+  );
+
+  await page.goto(`http://shop.test:${port}/`);
+  await untilHydrated(page);
+  assert.equal(await page.evaluate(() => isSecureContext), false);
+  assert.equal(
+    await page.evaluate(() => typeof crypto.randomUUID),
+    "undefined",
+  );
+  await page.locator("a.button.qq").click();
+  await page.getByRole("link", { name: "正在前往QQ…" }).waitFor();
+  assert.deepEqual(trouble.scriptErrors, []);
+});
