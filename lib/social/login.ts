@@ -85,6 +85,7 @@ export async function finishLogin(
       await provider.client(providerSettings(app, provider)).identify(
         callback.code,
       ),
+      app.origin(),
     );
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
@@ -134,14 +135,28 @@ export async function finishLogin(
 }
 
 // What is kept of an identity is what the bind needs, so a 1,000-character nickname can't bloat a token.
-function shortened(identity: Identity): Identity {
+function shortened(identity: Identity, origin: string): Identity {
   return {
     ...identity,
     nickname: identity.nickname === null
       ? null
       : Array.from(identity.nickname).slice(0, NICKNAME_MAX).join(""),
-    avatar: identity.avatar && identity.avatar.length <= AVATAR_URL_MAX
-      ? identity.avatar
-      : null,
+    avatar: shownAvatar(identity.avatar, origin),
   };
+}
+
+/**
+ * The avatar as the bind page can show it. QQ hands out `http://` avatar URLs, which the pages'
+ * policy (outside images over https only) would block: QQ's, WeChat's and Weibo's image hosts
+ * serve the same paths over https. The site's own (the simulators') stay as they are.
+ */
+export function shownAvatar(
+  url: string | null,
+  origin: string,
+): string | null {
+  if (!url || url.length > AVATAR_URL_MAX) return null;
+  const ownSite = url.startsWith(`${origin}/`);
+  return url.startsWith("http://") && !ownSite
+    ? `https://${url.slice("http://".length)}`
+    : url;
 }
