@@ -1,17 +1,14 @@
 // A stand-in for Aliyun's Dysmsapi that checks each request's ACS3-HMAC-SHA256 signature the way
 // Aliyun does (recomputed from what arrived, with the secret it knows), then answers as scripted.
+import type { GatewayStub, StubBehaviour, Verdict } from "./_stub_server.ts";
 import {
-  type GatewayStub,
   HANG,
   hmac,
   json,
   sha256,
   startGatewayStub,
-  type StubBehaviour,
   toHex,
 } from "./_stub_server.ts";
-
-export type Verdict = { ok: true } | { ok: false; code: string };
 
 const AUTHORIZATION =
   /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$/;

@@ -13,6 +13,9 @@ export interface StubServer {
   close(): Promise<void>;
 }
 
+/** A stub's judgement of a request's signature, with the gateway's error code when it fails. */
+export type Verdict = { ok: true } | { ok: false; code: string };
+
 /** What `answer` returns to keep the caller waiting until the stub closes. */
 export const HANG = Symbol("hang");
 

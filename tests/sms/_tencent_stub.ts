@@ -1,17 +1,14 @@
 // A stand-in for Tencent Cloud's SMS API that checks each request's TC3-HMAC-SHA256 signature the
 // way Tencent does (recomputed from what arrived, with the key it knows), then answers as scripted.
+import type { GatewayStub, StubBehaviour, Verdict } from "./_stub_server.ts";
 import {
-  type GatewayStub,
   HANG,
   hmac,
   json,
   sha256,
   startGatewayStub,
-  type StubBehaviour,
   toHex,
 } from "./_stub_server.ts";
-
-export type Verdict = { ok: true } | { ok: false; code: string };
 
 const AUTHORIZATION =
   /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/([a-z]+)\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
