@@ -157,7 +157,7 @@ export async function bundleIslands(manifest: Manifest): Promise<Bundle> {
   }
   const files = Object.fromEntries((result.outputFiles ?? []).map((file) => [
     file.path.slice(outputDir.length + 1),
-    file.text(),
+    asUtf8(file.text()),
   ]));
   // Outputs keep their paths relative to the entrypoints' common folder, as esbuild does.
   let common = sources[BOOT].replace(/[^/]*$/, "");
@@ -213,7 +213,7 @@ async function bundlePages(manifest: Manifest, files: Bundle["files"]) {
     }
     const made = new Map((result.outputFiles ?? []).map((file) => [
       file.path.slice(outputDir.length + 1),
-      file.text(),
+      asUtf8(file.text()),
     ]));
     const pages: Record<string, string> = {};
     keys.forEach((key, i) => {
@@ -226,6 +226,29 @@ async function bundlePages(manifest: Manifest, files: Bundle["files"]) {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * The bundler writes every character past ASCII as `\uXXXX` (esbuild's default charset), six bytes
+ * for each Chinese character's three in UTF-8, and `Deno.bundle` has no option for esbuild's
+ * `charset: "utf8"`; this undoes it. An escape stands for its character wherever esbuild writes
+ * one (strings, templates, regular expressions, identifiers); a backslash that is itself escaped
+ * is left alone, as are line and paragraph separators, surrogates, and the byte order mark.
+ * Bundles are served as UTF-8 and module scripts are always read as UTF-8.
+ */
+export function asUtf8(code: string): string {
+  return code.replace(
+    /(\\+)u([0-9a-fA-F]{4})/g,
+    (escape, backslashes: string, hex: string) => {
+      const char = parseInt(hex, 16);
+      const isEscape = backslashes.length % 2 === 1;
+      const plain = char >= 0xa0 && !(char >= 0xd800 && char <= 0xdfff) &&
+        char !== 0x2028 && char !== 0x2029 && char !== 0xfeff;
+      return isEscape && plain
+        ? backslashes.slice(1) + String.fromCharCode(char)
+        : escape;
+    },
+  );
 }
 
 /** `path`, then every chunk it imports statically (esbuild writes `from"./x.js"`, `import"./y.js"`). */

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { asUtf8 } from "$fresh/bundles.ts";
+
+Deno.test("bundles carry Chinese as UTF-8, not as \\u escapes, and mean the same", async (t) => {
+  const cases: [string, string][] = [
+    [String.raw`const a="\u6B63\u5728\u524D\u5F80";`, 'const a="正在前往";'],
+    [String.raw`x=\u4E2D;`, "x=中;"],
+    [String.raw`/[\u4E00-\u9FFF]/.test(s)`, "/[一-鿿]/.test(s)"],
+    [
+      String.raw`t=${"`"}\u7B2C${"${n}"}\u6B21${"`"}`,
+      `t=${"`"}第${"${n}"}次${"`"}`,
+    ],
+  ];
+  await t.step("escapes of characters past ASCII become the characters", () => {
+    for (const [escaped, plain] of cases) assert.equal(asUtf8(escaped), plain);
+  });
+  await t.step("the code evaluates to the same values", () => {
+    const code = String
+      .raw`return ["\u6B63\u5728", /^[\u4E00-\u9FFF]+$/.test("\u4E2D\u6587"), "a\\u6B63"]`;
+    const run = (source: string) => new Function(source)();
+    assert.deepEqual(run(asUtf8(code)), run(code));
+    assert.deepEqual(run(code), ["正在", true, "a\\u6B63"]);
+  });
+  await t.step(
+    "an escaped backslash, ASCII, separators, surrogates and the BOM stay",
+    () => {
+      for (
+        const kept of [
+          String.raw`"\\u6B63"`,
+          String.raw`"\u0041\u007F"`,
+          String.raw`"\u2028\u2029"`,
+          String.raw`"\uD83D\uDE00"`,
+          String.raw`"\uFEFF"`,
+        ]
+      ) {
+        assert.equal(asUtf8(kept), kept);
+      }
+      assert.equal(asUtf8(String.raw`"\\\u6B63"`), String.raw`"\\正"`);
+    },
+  );
+});
