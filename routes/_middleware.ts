@@ -3,6 +3,7 @@ import { currentApp } from "@/lib/app.ts";
 import { currentUser } from "@/lib/http/current_user.ts";
 import { HttpError, plainText } from "@/lib/http/errors.ts";
 import { checkBody } from "@/lib/http/forms.ts";
+import { asSeenBy } from "@/lib/http/own_host.ts";
 import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
 import {
   clientAddress,
@@ -29,7 +30,7 @@ export async function handler(
     try {
       // Before any work: a body over the limit or too slow is refused whether or not the route reads it.
       await checkBody(req);
-      ctx.state.app = app;
+      ctx.state.app = asSeenBy(app, ctx.url);
       ctx.state.clientAddress = clientAddress(
         req,
         ctx.remoteAddr,

@@ -89,3 +89,46 @@ Deno.test("with PUBLIC_ORIGIN, or a server told its name, the login's URLs stay 
     app.close();
   }
 });
+
+Deno.test("an outside provider is given a redirect URI on the loopback name the browser used, and never on another Host", async () => {
+  const app = await testApp({
+    HOSTNAME: "0.0.0.0",
+    QQ_CLIENT_ID: "101234567",
+    QQ_CLIENT_SECRET: "app-key",
+    QQ_API_BASE: "http://127.0.0.1:9999",
+  });
+  useApp(app);
+  const handler = await appHandler(manifest);
+  const redirectUri = async (origin: string, host?: string) => {
+    const start = await handler(
+      new Request(`${origin}/oauth/qq/login`, {
+        headers: host ? { host } : {},
+      }),
+    );
+    equal(start.status, 302);
+    const authorize = new URL(start.headers.get("location")!);
+    equal(authorize.origin, "http://127.0.0.1:9999");
+    return authorize.searchParams.get("redirect_uri");
+  };
+  equal(
+    await redirectUri("http://127.0.0.1:8000"),
+    "http://127.0.0.1:8000/oauth_callback",
+  );
+  equal(
+    await redirectUri("http://localhost:8000"),
+    "http://localhost:8000/oauth_callback",
+  );
+  equal(
+    await redirectUri("http://[::1]:8000"),
+    "http://[::1]:8000/oauth_callback",
+  );
+  // Any other name, or another port, is the listening address's guess.
+  for (const origin of ["http://evil.example:8000", "http://127.0.0.1:9000"]) {
+    equal(
+      await redirectUri(origin),
+      "http://localhost:8000/oauth_callback",
+      origin,
+    );
+  }
+  app.close();
+});
