@@ -15,8 +15,9 @@
 import type { App } from "@/lib/app.ts";
 import { sha256Hex } from "@/lib/_crypto.ts";
 import {
-  type AuthorizePage,
+  authorizePageHandlers,
   type GrantRequest,
+  type PickerData,
   simulatorStore,
 } from "@/lib/social/_simulator.ts";
 import {
@@ -117,19 +118,22 @@ export async function findIdentity(
   return isQqHex(openid) ? await store.findIdentity(sim, openid) : null;
 }
 
-/** The authorize page (routes/dev/qq/oauth2.0/authorize.tsx). */
-export const authorizePage: AuthorizePage<
+/** What the authorize page (routes/dev/qq/oauth2.0/authorize.tsx) shows. */
+export type AuthorizePageData = PickerData<QqIdentity, QqRefusal>;
+
+/** The authorize page's GET and POST. */
+export const authorizeHandlers = authorizePageHandlers<
   AuthorizeRequest,
   QqIdentity,
   QqRefusal
-> = {
+>({
   readRequest: readAuthorizeRequest,
   Refusal: QqRefusal,
   registeredRedirectUri: (app) => qqSettingsFor(app).redirectUri,
   readIdentity,
   knownIdentities,
   grantCode,
-};
+});
 
 /** `/oauth2.0/token`: a code, once, for an access token. Throws QqRefusal. */
 export async function redeemCode(

@@ -13,7 +13,8 @@
 // | ["wechat_simulator_identities", openid] | WechatIdentity: openid, unionid?, nickname | kept   |
 import { randomId } from "@/lib/_crypto.ts";
 import {
-  type AuthorizePage,
+  authorizePageHandlers,
+  type PickerData,
   type SimulatorApp,
   simulatorStore,
 } from "@/lib/social/_simulator.ts";
@@ -136,19 +137,22 @@ export function grantCode(
   );
 }
 
-/** The QR-code page (routes/dev/wechat/connect/qrconnect.tsx). */
-export const authorizePage: AuthorizePage<
+/** What the QR-code page (routes/dev/wechat/connect/qrconnect.tsx) shows. */
+export type AuthorizePageData = PickerData<WechatIdentity, WechatPageRefusal>;
+
+/** The QR-code page's GET and POST. */
+export const authorizeHandlers = authorizePageHandlers<
   AuthorizeRequest,
   WechatIdentity,
   WechatPageRefusal
-> = {
+>({
   readRequest: readAuthorizeRequest,
   Refusal: WechatPageRefusal,
   registeredRedirectUri: (app) => wechatSettingsFor(app).redirectUri,
   readIdentity,
   knownIdentities,
   grantCode,
-};
+});
 
 /** /sns/oauth2/access_token: a code, once, for an access token and who granted it. */
 export async function redeemCode(sim: Simulator, query: URLSearchParams) {

@@ -13,8 +13,9 @@
 // | ["weibo_simulator_identities", uid] | WeiboIdentity: uid, screenName    | kept    |
 import { randomId } from "@/lib/_crypto.ts";
 import {
-  type AuthorizePage,
+  authorizePageHandlers,
   type GrantRequest,
+  type PickerData,
   type SimulatorApp,
   simulatorStore,
 } from "@/lib/social/_simulator.ts";
@@ -117,19 +118,22 @@ export function readIdentity(
 /** The identities to offer, and a user authorizing the app as one of them (a fresh code). */
 export const { knownIdentities, grantCode } = store;
 
-/** The authorize page (routes/dev/weibo/oauth2/authorize.tsx). */
-export const authorizePage: AuthorizePage<
+/** What the authorize page (routes/dev/weibo/oauth2/authorize.tsx) shows. */
+export type AuthorizePageData = PickerData<WeiboIdentity, WeiboRefusal>;
+
+/** The authorize page's GET and POST. */
+export const authorizeHandlers = authorizePageHandlers<
   AuthorizeRequest,
   WeiboIdentity,
   WeiboRefusal
-> = {
+>({
   readRequest: readAuthorizeRequest,
   Refusal: WeiboRefusal,
   registeredRedirectUri: (app) => weiboSettingsFor(app).redirectUri,
   readIdentity,
   knownIdentities,
   grantCode,
-};
+});
 
 /** POST /oauth2/access_token: a code, once, for an access token and the uid (a string here). */
 export async function redeemCode(sim: Simulator, form: URLSearchParams) {

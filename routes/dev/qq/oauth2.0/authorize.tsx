@@ -8,20 +8,13 @@ import { Problem } from "@/components/Problem.tsx";
 import type { State } from "@/lib/http/request_state.ts";
 import { qqErrorMessage } from "@/lib/qq/client.ts";
 import {
-  authorizePage,
-  type QqIdentity,
-  type QqRefusal,
+  authorizeHandlers,
+  type AuthorizePageData,
 } from "@/lib/qq/simulator.ts";
-import {
-  authorizePageHandlers,
-  type PickerData,
-} from "@/lib/social/_simulator.ts";
 
 export const config: RouteConfig = { csp: true };
 
-type Data = PickerData<QqIdentity, QqRefusal>;
-
-export const handler = authorizePageHandlers(authorizePage);
+export const handler = authorizeHandlers;
 
 /** The names QQ's page has had since 0.1. */
 const QQ_CLASSES: PickerClasses = {
@@ -32,7 +25,9 @@ const QQ_CLASSES: PickerClasses = {
   custom: "dev-qq-custom",
 };
 
-export default function AuthorizePage({ data, url }: PageProps<Data, State>) {
+export default function AuthorizePage(
+  { data, url }: PageProps<AuthorizePageData, State>,
+) {
   if ("refusal" in data) {
     return (
       <Problem title="QQ授权失败" message={qqErrorMessage(data.refusal.code)} />

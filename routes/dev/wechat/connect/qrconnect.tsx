@@ -4,23 +4,18 @@ import { IdentityPicker } from "@/components/IdentityPicker.tsx";
 import { Problem } from "@/components/Problem.tsx";
 import type { State } from "@/lib/http/request_state.ts";
 import {
-  authorizePageHandlers,
-  type PickerData,
-} from "@/lib/social/_simulator.ts";
-import {
-  authorizePage,
+  authorizeHandlers,
+  type AuthorizePageData,
   qrModules,
-  type WechatIdentity,
-  type WechatPageRefusal,
 } from "@/lib/wechat/simulator.ts";
 
 export const config: RouteConfig = { csp: true };
 
-type Data = PickerData<WechatIdentity, WechatPageRefusal>;
+export const handler = authorizeHandlers;
 
-export const handler = authorizePageHandlers(authorizePage);
-
-export default function QrConnectPage({ data, url }: PageProps<Data, State>) {
+export default function QrConnectPage(
+  { data, url }: PageProps<AuthorizePageData, State>,
+) {
   if ("refusal" in data) {
     return <Problem title="微信登录失败" message={data.refusal.message} />;
   }

@@ -4,22 +4,17 @@ import { IdentityPicker } from "@/components/IdentityPicker.tsx";
 import { Problem } from "@/components/Problem.tsx";
 import type { State } from "@/lib/http/request_state.ts";
 import {
-  authorizePageHandlers,
-  type PickerData,
-} from "@/lib/social/_simulator.ts";
-import {
-  authorizePage,
-  type WeiboIdentity,
-  type WeiboRefusal,
+  authorizeHandlers,
+  type AuthorizePageData,
 } from "@/lib/weibo/simulator.ts";
 
 export const config: RouteConfig = { csp: true };
 
-type Data = PickerData<WeiboIdentity, WeiboRefusal>;
+export const handler = authorizeHandlers;
 
-export const handler = authorizePageHandlers(authorizePage);
-
-export default function AuthorizePage({ data, url }: PageProps<Data, State>) {
+export default function AuthorizePage(
+  { data, url }: PageProps<AuthorizePageData, State>,
+) {
   if ("refusal" in data) {
     const { error, errorCode } = data.refusal;
     return (
