@@ -2,13 +2,13 @@
 // marker notes the island and its props and wraps it in comments, so the browser can hydrate
 // exactly that region with the same props.
 import {
+  Component,
+  type ComponentChildren,
   type ComponentType,
-  createContext,
   Fragment,
   h,
   options,
 } from "preact";
-import { useContext } from "preact/hooks";
 import type { Manifest } from "./types.ts";
 import { rendering } from "./runtime.ts";
 
@@ -16,7 +16,21 @@ import { rendering } from "./runtime.ts";
 type AnyComponent = ComponentType<any>;
 
 const markerOf = new Map<AnyComponent, AnyComponent>();
-const InsideIsland = createContext(false);
+
+/**
+ * What an island's subtree is told, so the markers in it know they are inside one. Preact's legacy
+ * context, not createContext: a Provider keeps a Set and closures per instance, and with one per
+ * island per page those showed as most of the garbage that outlived a request (and its GC time).
+ */
+const INSIDE_ISLAND = { __frshInsideIsland: true } as const;
+class IslandScope extends Component<{ children: ComponentChildren }> {
+  override getChildContext() {
+    return INSIDE_ISLAND;
+  }
+  override render() {
+    return this.props.children;
+  }
+}
 // Set while a marker creates the real island vnode, so the hook lets that one through.
 let creatingIsland = false;
 
@@ -25,17 +39,20 @@ export function registerIslands(manifest: Manifest) {
   for (const [file, module] of Object.entries(manifest.islands)) {
     for (const [exportName, Island] of Object.entries(module)) {
       if (typeof Island !== "function") continue;
-      markerOf.set(Island as AnyComponent, (props: Record<string, unknown>) => {
+      markerOf.set(Island as AnyComponent, (
+        props: Record<string, unknown>,
+        context?: Partial<typeof INSIDE_ISLAND>,
+      ) => {
         creatingIsland = true;
         const vnode = h(Island as AnyComponent, props);
         creatingIsland = false;
         // Inside another island it is just part of that island's tree.
-        if (useContext(InsideIsland) || !rendering.current) return vnode;
+        if (context?.__frshInsideIsland || !rendering.current) return vnode;
         const id = rendering.current.islands.push({ file, exportName, props });
         return (
           <>
             {comment(`frsh:${id - 1}`)}
-            <InsideIsland.Provider value>{vnode}</InsideIsland.Provider>
+            <IslandScope>{vnode}</IslandScope>
             {comment(`/frsh:${id - 1}`)}
           </>
         );
