@@ -14,9 +14,11 @@ interface SignalLike {
   peek(): unknown;
 }
 
+const SIGNAL_BRAND = Symbol.for("preact-signals");
+
 function isSignal(value: unknown): value is SignalLike {
   return typeof value === "object" && value !== null &&
-    (value as { brand?: unknown }).brand === Symbol.for("preact-signals");
+    (value as { brand?: unknown }).brand === SIGNAL_BRAND;
 }
 
 export function islandDataJson(data: IslandData): string {
@@ -65,7 +67,12 @@ function isPlainJson(value: unknown, depth = 0): boolean {
       if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
         return false;
       }
-      return Object.values(value).every((item) => isPlainJson(item, depth + 1));
+      // A plain loop: this runs for every island of every page.
+      const items = Object.values(value);
+      for (let i = 0; i < items.length; i++) {
+        if (!isPlainJson(items[i], depth + 1)) return false;
+      }
+      return true;
     }
     default:
       return false;

@@ -49,12 +49,18 @@ export async function createHandler(
   );
   const app: App = { table, islandTags: bundles.tags };
   const { notFound, error: errorPage } = table;
+  // The middleware above each route's folder, worked out once per route rather than per request.
+  const middlewareOf = new Map<string[], Handler[]>();
+  const middlewareAbove = (folder: string[]) =>
+    table.middlewares
+      .filter((middleware) => isWithin(middleware.folder, folder))
+      .map((middleware) => middleware.handler);
 
   /** What answers, decided before middleware runs, and the folder whose middleware wraps it. */
   const find = async (
     req: Request,
     ctx: FreshContext,
-  ): Promise<[Handler, string[]?]> => {
+  ): Promise<[answer: Handler, middleware?: Handler[]]> => {
     const { pathname } = ctx.url;
     if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
@@ -72,7 +78,14 @@ export async function createHandler(
     Object.assign(ctx, { destination: "route", route: route.pattern, params });
     ctx.render = (data, options) =>
       renderPage(app, ctx, route, 200, { data, options });
-    return [(req, ctx) => dispatch(route, req, ctx), route.folder];
+    let middleware = middlewareOf.get(route.folder);
+    if (!middleware) {
+      middlewareOf.set(
+        route.folder,
+        middleware = middlewareAbove(route.folder),
+      );
+    }
+    return [(req, ctx) => dispatch(route, req, ctx), middleware];
   };
 
   return async (req, info) => {
@@ -93,11 +106,9 @@ export async function createHandler(
         : new Response("Not Found", { status: 404 });
     let response: Response;
     try {
-      const [answer, folder = ctx.url.pathname.split("/").filter(Boolean)] =
-        await find(req, ctx);
-      const chain = table.middlewares
-        .filter((middleware) => isWithin(middleware.folder, folder))
-        .map((middleware) => middleware.handler)
+      const [answer, middleware] = await find(req, ctx);
+      const chain = (middleware ??
+        middlewareAbove(ctx.url.pathname.split("/").filter(Boolean)))
         .concat(answer);
       ctx.next = async () => {
         const handler = chain.shift();
