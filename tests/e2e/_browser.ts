@@ -110,19 +110,29 @@ export async function untilHydrated(page: Page) {
 }
 
 /**
- * Saves what the user sees as docs/<name>, the README's pictures, and says so. Without a Chinese font
+ * Where the screenshots go: docs/, the README's pictures, with `deno task screenshots`
+ * (DOCS_SCREENSHOTS=1); otherwise a folder of the system's temporary one, to be looked at, so that
+ * a test run leaves the working tree as it was.
+ */
+const SCREENSHOTS = Deno.env.get("DOCS_SCREENSHOTS") === "1"
+  ? new URL("../../docs/", import.meta.url).pathname
+  : `${Deno.env.get("TMPDIR") || "/tmp"}/shop-screenshots/`;
+
+/**
+ * Saves what the user sees as <name> (see SCREENSHOTS), and says so. Without a Chinese font
  * Chromium leaves every Chinese character out, so then the file is left as it was, and the log says why.
  */
 export async function screenshotForDocs(page: Page, name: string) {
   if (!await drawsChinese(page)) {
     console.warn(
-      `docs/${name} not refreshed: this Chromium has no Chinese font (apt-get install -y fonts-noto-cjk)`,
+      `${name} not refreshed: this Chromium has no Chinese font (apt-get install -y fonts-noto-cjk)`,
     );
     return;
   }
-  const path = new URL(`../../docs/${name}`, import.meta.url).pathname;
+  const path = SCREENSHOTS + name;
+  await Deno.mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path });
-  console.log(`docs/${name} refreshed`);
+  console.log(`${path} refreshed`);
 }
 
 /** Asks the browser itself: a Chinese character draws differently from one no font has. */
