@@ -1,6 +1,7 @@
 // Who is binding: the provider identity the bind form is for, until when, and the ways out. Server-rendered.
 import { loginAgainLink } from "@/lib/form_help.ts";
 import { providerHelp } from "@/lib/messages.ts";
+import { clockTime } from "@/lib/shop_time.ts";
 
 export interface BindVisitor {
   provider: { id: string; name: string };
@@ -11,14 +12,6 @@ export interface BindVisitor {
   /** Where the login was going: cancelling goes there, switching accounts goes there afterwards. */
   next: string;
 }
-
-// The shop's customers read times in China's time zone, whatever the server's is.
-const CLOCK = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: "Asia/Shanghai",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
 
 export function BindVisitorCard(
   { visitor, now }: { visitor: BindVisitor; now: number },
@@ -43,7 +36,7 @@ export function BindVisitorCard(
         <p class="expiry">
           请在
           <time dateTime={new Date(expiresAt).toISOString()}>
-            {CLOCK.format(expiresAt)}
+            {clockTime(expiresAt)}
           </time>
           前完成绑定（{minutesLeft}分钟内有效）
         </p>

@@ -3,9 +3,19 @@
 // `_fresh/compressed/<content hash>.br|.gz`, or else on first need. Pages are gzipped per response,
 // at the level that costs the main thread least. Each answer picks from what the request's
 // Accept-Encoding allows, honouring its q-values.
-import { Buffer } from "node:buffer";
-import { brotliCompress, constants, gzip, gzipSync } from "node:zlib";
-import { promisify } from "node:util";
+// node:zlib is loaded at the first compression, not at start-up: loading Deno's Node layer took
+// about 50 ms of a 250 ms start. Until it is in, a page goes as it is (identity is always acceptable).
+type Zlib = typeof import("node:zlib");
+let zlib: Zlib | undefined;
+let zlibLoading: Promise<Zlib> | undefined;
+function loadZlib(): Promise<Zlib> {
+  return zlibLoading ??= import("node:zlib").then((module) => zlib = module);
+}
+
+/** Resolves once pages can be gzipped (the first page to ask starts loading the compressor). */
+export async function pageCompressionReady(): Promise<void> {
+  await loadZlib();
+}
 
 export type Coding = "br" | "gzip";
 export type Bytes = Uint8Array<ArrayBuffer>;
@@ -65,22 +75,28 @@ export function isCompressible(contentType: string): boolean {
     .test(contentType);
 }
 
-const brotliAsync = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
-
 /** brotli at quality 11 and gzip at level 9: slow, so done once per file. */
 export async function compressFully(bytes: Bytes): Promise<Variants> {
+  const { brotliCompress, constants, gzip } = await loadZlib();
   const [br, gz] = await Promise.all([
-    brotliAsync(bytes, {
-      params: {
-        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-      },
-    }),
-    gzipAsync(bytes, { level: 9 }),
+    new Promise<Uint8Array>((resolve, reject) =>
+      brotliCompress(bytes, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+          [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
+      }, (error, result) => error ? reject(error) : resolve(result))
+    ),
+    new Promise<Uint8Array>((resolve, reject) =>
+      gzip(
+        bytes,
+        { level: 9 },
+        (error, result) => error ? reject(error) : resolve(result),
+      )
+    ),
   ]);
   const variants: Variants = {};
-  const worthIt = (variant: Buffer) =>
+  const worthIt = (variant: Uint8Array) =>
     variant.length <= bytes.length * (1 - MIN_SAVING);
   if (worthIt(br)) variants.br = new Uint8Array(br);
   if (worthIt(gz)) variants.gzip = new Uint8Array(gz);
@@ -193,6 +209,10 @@ export async function compressPage(
   }
   const gzipOk = preferredCoding(req.headers.get("accept-encoding"), ["gzip"]);
   if (!gzipOk) return response;
+  if (!zlib) {
+    loadZlib();
+    return response;
+  }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const init = {
     status: response.status,
@@ -202,7 +222,7 @@ export async function compressPage(
   if (bytes.length < PAGE_MIN_BYTES) return new Response(bytes, init);
   init.headers.set("content-encoding", "gzip");
   init.headers.delete("content-length");
-  const gzipped = gzipSync(bytes, { level: PAGE_GZIP_LEVEL });
+  const gzipped = zlib.gzipSync(bytes, { level: PAGE_GZIP_LEVEL });
   return new Response(new Uint8Array(gzipped), init);
 }
 

@@ -2,7 +2,6 @@
 // there, so nothing outside the folder is ever read. Each has a content hash as its ETag, and
 // URLs carrying asset()'s build id are cached for good. Text files also go brotli'd or gzipped,
 // as the request prefers, from the variants `deno task build` made (or made once here).
-import { readdir } from "node:fs/promises";
 import { lookup } from "mrmime";
 import { ASSET_CACHE_BUST_KEY, getBuildId } from "./runtime.ts";
 import {
@@ -84,13 +83,11 @@ export function staticFiles(dir: string, compressedDir: string) {
 /** Every regular file below `dir` by its path from there; links are not followed, so none leads out. */
 export async function listFiles(dir: string) {
   const files = new Map<string, StaticFile>();
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
-    .catch((error) => error.code === "ENOENT" ? [] : Promise.reject(error));
-  for (const entry of entries.filter((entry) => entry.isFile())) {
-    const path = `${entry.parentPath}/${entry.name}`;
+  for (const name of await filesBelow(dir)) {
+    const path = `${dir}/${name}`;
     const contents = await Deno.readFile(path);
     const etag = `"${await contentHash(contents, 16)}"`;
-    files.set(path.slice(dir.length + 1), {
+    files.set(name, {
       path,
       size: contents.length,
       etag,
@@ -98,6 +95,21 @@ export async function listFiles(dir: string) {
     });
   }
   return files;
+}
+
+/** The paths of the regular files below `dir`, from there; none when it does not exist. */
+async function filesBelow(dir: string, below = ""): Promise<string[]> {
+  const found: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir + below)) {
+      const path = `${below}/${entry.name}`;
+      if (entry.isDirectory) found.push(...await filesBelow(dir, path));
+      else if (entry.isFile) found.push(path.slice(1));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound) || below) throw error;
+  }
+  return found;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { describeDevice, maskAddress } from "@/lib/sessions/devices.ts";
 import { listSessions } from "@/lib/sessions/sessions.ts";
+import { dateTime } from "@/lib/shop_time.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -37,12 +38,6 @@ export const handler: Handlers<Data, State> = {
   },
 };
 
-const shownTime = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: "Asia/Shanghai",
-  dateStyle: "short",
-  timeStyle: "short",
-});
-
 export default function Sessions({ data }: PageProps<Data, State>) {
   const others = data.sessions.filter((s) => !s.current).length;
   return (
@@ -63,9 +58,9 @@ export default function Sessions({ data }: PageProps<Data, State>) {
               <dt>登录地址</dt>
               <dd data-field="address">{s.address}</dd>
               <dt>登录时间</dt>
-              <dd data-field="started">{shownTime.format(s.startedAt)}</dd>
+              <dd data-field="started">{dateTime(s.startedAt)}</dd>
               <dt>最近使用</dt>
-              <dd data-field="last-used">{shownTime.format(s.lastUsedAt)}</dd>
+              <dd data-field="last-used">{dateTime(s.lastUsedAt)}</dd>
             </dl>
             {!s.current && (
               <form method="post" action="/account/sessions/revoke">

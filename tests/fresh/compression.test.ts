@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { pageCompressionReady } from "$fresh/compression.ts";
 import { h } from "preact";
 import { preferredCoding } from "$fresh/compression.ts";
 import { contentHash } from "$fresh/static.ts";
@@ -184,6 +185,7 @@ Deno.test("HTML pages are gzipped when the browser takes gzip and the page is ov
     },
   });
   const browser = { headers: { "accept-encoding": "gzip, deflate, br" } };
+  await pageCompressionReady();
 
   await t.step("a long page is gzipped and reads the same", async () => {
     const plain = await (await get("/long")).text();
@@ -225,6 +227,34 @@ Deno.test("HTML pages are gzipped when the browser takes gzip and the page is ov
       assert.equal(await res.text(), "");
     },
   );
+});
+
+Deno.test("the first pages after start go as they are while the compressor loads, then gzipped", async () => {
+  // A process of its own: in this one another test has loaded the compressor already.
+  const compression = new URL(
+    "../../lib/fresh/compression.ts",
+    import.meta.url,
+  );
+  const code = `
+    import { compressPage, pageCompressionReady } from "${compression.href}";
+    const req = new Request("http://shop.test/", { headers: { "accept-encoding": "gzip" } });
+    const page = () => new Response("<p>" + "長".repeat(2000) + "</p>", {
+      headers: { "content-type": "text/html; charset=utf-8" },
+    });
+    const first = await compressPage(req, page());
+    await pageCompressionReady();
+    const then = await compressPage(req, page());
+    console.log(JSON.stringify([first, then].map((r) => r.headers.get("content-encoding"))));
+  `;
+  const { code: exit, stdout, stderr } = await new Deno.Command(
+    Deno.execPath(),
+    { args: ["eval", "--no-config", code], stdout: "piped", stderr: "piped" },
+  ).output();
+  assert.equal(exit, 0, new TextDecoder().decode(stderr));
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), [
+    null,
+    "gzip",
+  ]);
 });
 
 Deno.test("a page left as it is keeps its length: its body is never turned into a stream", async () => {
