@@ -16,7 +16,8 @@ export interface Page {
 
 export interface Route extends Page {
   pattern: string;
-  matcher: URLPattern;
+  /** The pattern's URLPattern, made at its first use: making one costs about a millisecond. */
+  matcher?: URLPattern;
   handlers: Handlers | Handler;
 }
 
@@ -66,9 +67,13 @@ export function buildRouteTable(manifest: Manifest): RouteTable {
     a.folder.length - b.folder.length;
   table.layouts.sort(outerFirst);
   table.middlewares.sort(outerFirst);
-  table.routes.sort((a, b) => rank(b.pattern).localeCompare(rank(a.pattern)));
+  // Ranks are digit strings, compared as they are (localeCompare would load a collator at start-up).
+  table.routes.sort((a, b) => {
+    const [x, y] = [rank(a.pattern), rank(b.pattern)];
+    return x < y ? 1 : x > y ? -1 : 0;
+  });
   for (const route of table.routes.toReversed()) {
-    if (!/[:*(){}]/.test(route.pattern)) table.exact.set(route.pattern, route);
+    if (isExact(route.pattern)) table.exact.set(route.pattern, route);
   }
   return table;
 }
@@ -85,8 +90,7 @@ function toRoute(folder: string[], name: string, module: RouteModule): Route {
   if (typeof handlers === "object" && !handlers.GET && component) {
     handlers = { ...handlers, GET: (_req, ctx) => ctx.render() };
   }
-  const matcher = new URLPattern({ pathname: pattern });
-  return { pattern, matcher, folder, component, csp, handlers };
+  return { pattern, folder, component, csp, handlers };
 }
 
 /** File segments → URLPattern pathname: `index` is the folder, `(group)` vanishes. */
@@ -113,6 +117,11 @@ function rank(pattern: string): string {
   ).join("") + "1";
 }
 
+/** Whether a pattern has nothing for URLPattern to interpret: it matches that very path. */
+function isExact(pattern: string): boolean {
+  return !/[:*(){}\\]/.test(pattern);
+}
+
 /** Whether `outer` is `inner` or one of its ancestors. */
 export function isWithin(outer: string[], inner: string[]): boolean {
   return outer.every((segment, i) => inner[i] === segment);
@@ -123,6 +132,9 @@ export function matchRoute(table: RouteTable, pathname: string) {
   const exact = table.exact.get(pathname);
   if (exact) return { route: exact, params: {} };
   for (const route of table.routes) {
+    // A pattern without parameters matches its own path only, which the lookup above answered.
+    if (isExact(route.pattern)) continue;
+    route.matcher ??= new URLPattern({ pathname: route.pattern });
     const groups = route.matcher.exec({ pathname })?.pathname.groups;
     if (!groups) continue;
     const params: Record<string, string> = {};
