@@ -210,7 +210,8 @@ export async function compressPage(
   const gzipOk = preferredCoding(req.headers.get("accept-encoding"), ["gzip"]);
   if (!gzipOk) return response;
   if (!zlib) {
-    loadZlib();
+    // After this answer has gone: loading takes the thread for a while.
+    setTimeout(loadZlib, 0);
     return response;
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
