@@ -52,9 +52,14 @@ try {
 }
 Deno.exit(passed ? 0 : 1);
 
-/** `deno test -A tests/e2e/` in the copy, its output shown as it comes; the summary line kept. */
+/**
+ * `deno test -A --no-check tests/e2e/` in the copy, its output shown as it comes; the summary line
+ * kept. The app's files, the stories included, were type-checked above; Fresh 1.7.3's own source
+ * does not type-check on today's Deno (counted apart there), and a story that reaches one of its
+ * types would otherwise stop the run before any browser starts.
+ */
 async function runE2e(app: string, options: string[]) {
-  const args = ["test", "-A", ...options, "tests/e2e/"];
+  const args = ["test", "-A", "--no-check", ...options, "tests/e2e/"];
   console.log(`\ndeno ${args.join(" ")}`);
   const child = new Deno.Command(Deno.execPath(), {
     args,
