@@ -39,6 +39,11 @@ async function attemptRegistration(
   let passwordHash: string | undefined;
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const now = app.now();
+    // A write that lost a race for this mobile: its code was right, so the owner hears the mobile is
+    // taken, without spending another of the code's turns on a code the winner has consumed.
+    if (attempt > 0 && (await findUserByMobile(app.kv, mobile)).user) {
+      return { ok: false, field: "mobile", message: messages.mobileTaken };
+    }
     const sms = await checkSmsCode(
       app.kv,
       mobile,

@@ -78,5 +78,47 @@ Deno.test("registration", async (t) => {
     },
   );
 
+  await t.step(
+    "one that loses the race for its mobile with a right code hears the mobile is taken",
+    async () => {
+      app.clock.now += 61_000;
+      await sendSmsAsAPerson(app, { mobile: "13800138004" }, "10.0.0.1");
+      const fields = {
+        mobile: "13800138004",
+        password: "secret123",
+        sms_code: app.outbox.get("13800138004")!,
+      };
+      // The winner registers between the loser's turn at the code and the loser's write of the account.
+      let commits = 0;
+      let winner: Promise<unknown> | undefined;
+      const kv = new Proxy(app.kv, {
+        get(target, property) {
+          if (property !== "atomic") {
+            const value = Reflect.get(target, property, target);
+            return typeof value === "function" ? value.bind(target) : value;
+          }
+          return () => {
+            const op = target.atomic();
+            const commit = op.commit.bind(op);
+            op.commit = async () => {
+              if (++commits === 2) {
+                await (winner = registerUser(app, fields, "10.0.0.2"));
+              }
+              return await commit();
+            };
+            return op;
+          };
+        },
+      });
+      const lost = await registerUser({ ...app, kv }, fields, "10.0.0.1");
+      ok(((await winner) as { ok: boolean }).ok);
+      deepEqual(lost, {
+        ok: false,
+        field: "mobile",
+        message: messages.mobileTaken,
+      });
+    },
+  );
+
   app.close();
 });
