@@ -211,7 +211,7 @@ export async function compressPage(
   if (!gzipOk) return response;
   if (!zlib) {
     // After this answer has gone: loading takes the thread for a while.
-    setTimeout(loadZlib, 0);
+    setTimeout(() => loadZlib().catch((error) => console.error(error)), 0);
     return response;
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
