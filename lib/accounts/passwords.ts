@@ -78,7 +78,10 @@ export function createPasswordHasher(
       await hasher.verify(password, await dummyHash);
     },
     close() {
+      // No pool after this: a job that still comes runs in place rather than waiting on a closed one.
+      started = true;
       for (const worker of workers) worker.terminate();
+      workers.length = 0;
       for (const job of pending.values()) {
         job.reject(new Error("password hasher closed"));
       }

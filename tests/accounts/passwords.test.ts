@@ -36,7 +36,20 @@ Deno.test("passwords", async (t) => {
     },
   );
 
+  await t.step(
+    "a job after close runs in place instead of waiting on the closed workers",
+    async () => {
+      hasher.close();
+      const hash = await hasher.hash("secret123");
+      ok(await hasher.verify("secret123", hash));
+    },
+  );
+});
+
+Deno.test("a hasher closed before its first job starts no workers for later ones", async () => {
+  const hasher = createPasswordHasher(4, 2);
   hasher.close();
+  ok(await hasher.verify("secret123", await hasher.hash("secret123")));
 });
 
 Deno.test("hashing runs off the main thread, so other work goes on meanwhile", async () => {
