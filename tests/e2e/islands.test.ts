@@ -2,10 +2,11 @@
 import assert from "node:assert/strict";
 import {
   launchChromium,
+  MODES,
+  openPage,
   scriptNonces,
   strictScriptNonce,
   untilHydrated,
-  VIEWPORT,
   watchForTrouble,
 } from "./_browser.ts";
 import { startApp } from "@/tests/_app_server.ts";
@@ -13,10 +14,7 @@ import { startApp } from "@/tests/_app_server.ts";
 Deno.test("the home page's QQ登录 button hydrates under the CSP, and island-free pages ship no script", async (t) => {
   await using app = await startApp();
   await using browser = await launchChromium();
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  context.setDefaultTimeout(5_000);
-  const page = await context.newPage();
-  const trouble = watchForTrouble(page);
+  const { context, page, trouble } = await openPage(browser, MODES[0]);
 
   await t.step(
     "the home page's policy lets scripts run only by its nonce or from this origin, and every script carries the nonce",
@@ -106,10 +104,7 @@ Deno.test("islands hydrate on a page served over plain http from a name, where t
   await using browser = await launchChromium(Deno.env, [
     "--host-resolver-rules=MAP shop.test 127.0.0.1",
   ]);
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  context.setDefaultTimeout(5_000);
-  const page = await context.newPage();
-  const trouble = watchForTrouble(page);
+  const { page, trouble } = await openPage(browser, MODES[0]);
   await page.route(
     "**/oauth/qq/login?**",
     (route) => route.fulfill({ status: 204 }),
