@@ -48,6 +48,21 @@ export interface AccountFormProps {
   children?: ComponentChildren;
 }
 
+/**
+ * What a form that comes back from the server carries: what lib/http/account_form.ts keeps of what was
+ * typed, the messages and their help, and the image code asked for.
+ */
+export type ReturnedForm = Pick<
+  AccountFormProps,
+  | "mobile"
+  | "smsCode"
+  | "resendInS"
+  | "errors"
+  | "help"
+  | "notice"
+  | "imageCodeUuid"
+>;
+
 type FieldOptions =
   & { label?: string }
   & JSX.InputHTMLAttributes<HTMLInputElement>;

@@ -1,20 +1,17 @@
-import { AccountForm } from "@/components/AccountForm.tsx";
+import { AccountForm, type ReturnedForm } from "@/components/AccountForm.tsx";
 
-export interface AccountDeleteFormProps {
-  /** The account's own mobile: the code goes to it. */
-  mobile: string;
-  errors: Partial<Record<string, string>>;
-  notice?: string;
-  /** The image code the server asks for before the next SMS (the form without JavaScript). */
-  imageCodeUuid?: string;
+export interface AccountDeleteFormProps extends ReturnedForm {
   /** Past the login limit: the image code the password check must carry. */
   passwordImageCodeUuid?: string;
 }
 
-/** 注销账号: the current password and a code sent to the account's mobile. */
-export default function AccountDeleteForm(props: AccountDeleteFormProps) {
+/** 注销账号: the current password and a code sent to the account's mobile (`mobile`). */
+export default function AccountDeleteForm(
+  { passwordImageCodeUuid, ...returned }: AccountDeleteFormProps,
+) {
   return (
     <AccountForm
+      {...returned}
       action="/account/delete"
       submitLabel="注销账号"
       purpose="delete_account"
@@ -23,11 +20,8 @@ export default function AccountDeleteForm(props: AccountDeleteFormProps) {
         mobile: { readOnly: true },
         password: { label: "登录密码", autoComplete: "current-password" },
       }}
-      mobile={props.mobile}
-      errors={props.errors}
-      notice={props.notice}
       // One image code serves both: the password check past the login limit, and the next SMS.
-      imageCodeUuid={props.imageCodeUuid ?? props.passwordImageCodeUuid}
+      imageCodeUuid={returned.imageCodeUuid ?? passwordImageCodeUuid}
     />
   );
 }

@@ -1,20 +1,17 @@
-import { AccountForm } from "@/components/AccountForm.tsx";
+import { AccountForm, type ReturnedForm } from "@/components/AccountForm.tsx";
 
-export interface MobileChangeFormProps {
-  /** The new mobile entered before. */
-  mobile: string;
-  errors: Partial<Record<string, string>>;
-  notice?: string;
-  /** The image code the server asks for before the next SMS (the form without JavaScript). */
-  imageCodeUuid?: string;
+export interface MobileChangeFormProps extends ReturnedForm {
   /** Past the login limit: the image code the password check must carry. */
   passwordImageCodeUuid?: string;
 }
 
-/** 更换手机号: the new mobile, a code sent to it, and the current password. */
-export default function MobileChangeForm(props: MobileChangeFormProps) {
+/** 更换手机号: the new mobile (`mobile`), a code sent to it, and the current password. */
+export default function MobileChangeForm(
+  { passwordImageCodeUuid, ...returned }: MobileChangeFormProps,
+) {
   return (
     <AccountForm
+      {...returned}
       action="/account/mobile"
       submitLabel="更换手机号"
       purpose="change_mobile"
@@ -22,11 +19,8 @@ export default function MobileChangeForm(props: MobileChangeFormProps) {
         mobile: { label: "新手机号" },
         password: { label: "登录密码", autoComplete: "current-password" },
       }}
-      mobile={props.mobile}
-      errors={props.errors}
-      notice={props.notice}
       // One image code serves both: the password check past the login limit, and the next SMS.
-      imageCodeUuid={props.imageCodeUuid ?? props.passwordImageCodeUuid}
+      imageCodeUuid={returned.imageCodeUuid ?? passwordImageCodeUuid}
     />
   );
 }

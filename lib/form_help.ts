@@ -8,6 +8,7 @@ import {
   providerMessages,
 } from "@/lib/messages.ts";
 import { hasForbiddenCharacters } from "@/lib/validation.ts";
+import type { SendResult } from "@/lib/sms/sending.ts";
 
 /** Words beside a message, with at most one link. */
 export interface Help {
@@ -100,8 +101,39 @@ export function registerFailureView(
   return view;
 }
 
+/** What a form shows after its 获取短信验证码 button was posted (the form without JavaScript). */
+export interface SmsSentView {
+  errors: Partial<Record<string, string>>;
+  notice?: string;
+  help?: Partial<Record<string, Help>>;
+  /** Set when the next SMS needs an image code: the uuid drawn for it. */
+  imageCodeUuid?: string;
+}
+
+/** lib/sms/sending.ts's answer to a form's 获取短信验证码, as the form shows it, and the page's status. */
+export function smsSentView(
+  sent: SendResult & { imageCodeUuid?: string },
+): { view: SmsSentView; status: number } {
+  const { imageCodeUuid } = sent;
+  if (sent.ok) {
+    return {
+      view: { errors: {}, notice: messages.smsCodeSent, imageCodeUuid },
+      status: 200,
+    };
+  }
+  const refusalHelp = smsRefusalHelp(sent);
+  return {
+    view: {
+      errors: { sms_code: sent.error },
+      help: refusalHelp ? { sms_code: refusalHelp } : {},
+      imageCodeUuid,
+    },
+    status: sent.status,
+  };
+}
+
 /** Beside the refusal of an SMS the form asked for: how long to wait, or that the day's cap is reached. */
-export function smsRefusalHelp(
+function smsRefusalHelp(
   refusal: { status: number; retryAfterS?: number },
 ): Help | undefined {
   if (refusal.retryAfterS) {

@@ -56,56 +56,57 @@ export function fieldError(
 export function checkAccountForm(
   fields: Partial<Record<string, string>>,
 ): FieldCheck<AccountForm> {
-  const { mobile, password, sms_code } = fields;
-  if (!mobile || !password || !sms_code) {
-    return { ok: false, field: "form", message: formMessages.missingFields };
-  }
-  const mobileError = fieldError(mobileSchema, mobile);
-  if (mobileError) return { ok: false, field: "mobile", message: mobileError };
-  const passwordError = fieldError(passwordSchema, password);
-  if (passwordError) {
-    return { ok: false, field: "password", message: passwordError };
-  }
-  return { ok: true, value: { mobile, password, sms_code } };
+  return checkFields(fields, ["mobile", "password", "sms_code"], {
+    mobile: mobileSchema,
+    password: passwordSchema,
+  });
 }
 
 /** 修改密码: the current password and a new one by the password rule. */
 export function checkPasswordChangeForm(
   fields: Partial<Record<string, string>>,
 ): FieldCheck<{ old_password: string; password: string }, AccountPageField> {
-  const { old_password, password } = fields;
-  if (!old_password || !password) {
-    return { ok: false, field: "form", message: formMessages.missingFields };
-  }
-  const passwordError = fieldError(passwordSchema, password);
-  if (passwordError) {
-    return { ok: false, field: "password", message: passwordError };
-  }
-  return { ok: true, value: { old_password, password } };
+  return checkFields(fields, ["old_password", "password"], {
+    password: passwordSchema,
+  });
 }
 
-/** 更换手机号: the current password, the new mobile and the code sent to it. */
+/** 更换手机号: the current password (not judged: only compared), the new mobile and the code sent to it. */
 export function checkMobileChangeForm(
   fields: Partial<Record<string, string>>,
 ): FieldCheck<AccountForm> {
-  const { mobile, password, sms_code } = fields;
-  if (!mobile || !password || !sms_code) {
-    return { ok: false, field: "form", message: formMessages.missingFields };
-  }
-  const mobileError = fieldError(mobileSchema, mobile);
-  if (mobileError) return { ok: false, field: "mobile", message: mobileError };
-  return { ok: true, value: { mobile, password, sms_code } };
+  return checkFields(fields, ["mobile", "password", "sms_code"], {
+    mobile: mobileSchema,
+  });
 }
 
 /** 注销账号: the current password and the code sent to the account's mobile. */
 export function checkDeletionForm(
   fields: Partial<Record<string, string>>,
 ): FieldCheck<{ password: string; sms_code: string }, "password" | "sms_code"> {
-  const { password, sms_code } = fields;
-  if (!password || !sms_code) {
-    return { ok: false, field: "form", message: formMessages.missingFields };
+  return checkFields(fields, ["password", "sms_code"], {});
+}
+
+/** Every one of `names` given (else the form is incomplete), then each with a rule checked in that order. */
+function checkFields<F extends string>(
+  fields: Partial<Record<string, string>>,
+  names: readonly F[],
+  rules: Partial<Record<F, z.$ZodType<string>>>,
+): FieldCheck<Record<F, string>, F> {
+  const value = {} as Record<F, string>;
+  for (const name of names) {
+    const given = fields[name];
+    if (!given) {
+      return { ok: false, field: "form", message: formMessages.missingFields };
+    }
+    value[name] = given;
   }
-  return { ok: true, value: { password, sms_code } };
+  for (const name of names) {
+    const rule = rules[name];
+    const message = rule ? fieldError(rule, value[name]) : null;
+    if (message) return { ok: false, field: name, message };
+  }
+  return { ok: true, value };
 }
 
 /** True when `password` has a character the rule refuses: its message speaks only of length. */

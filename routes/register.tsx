@@ -6,14 +6,12 @@ import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import RegisterForm, {
   type RegisterFormProps,
 } from "@/islands/RegisterForm.tsx";
-import { registerFailureView, smsRefusalHelp } from "@/lib/form_help.ts";
-import { keptAccountFields } from "@/lib/http/account_form.ts";
-import { messages } from "@/lib/messages.ts";
+import { registerFailureView } from "@/lib/form_help.ts";
+import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
-import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -32,31 +30,10 @@ export const handler: Handlers<RegisterFormProps, State> = {
     const fields = await readForm(req);
     const next = safeNext(fields.next ?? ctx.url.searchParams.get("next"));
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCodeFromForm(app, {
-        mobile: fields.mobile ?? "",
-        imageCode: fields.image_code,
-        uuid: fields.uuid,
-      }, clientAddress);
-      const { imageCodeUuid } = sent;
-      const kept = await keptAccountFields(app, fields, {
-        keepSmsCode: !sent.ok,
+      const { form, status } = await askForSmsCode(app, fields, clientAddress, {
+        purpose: "signup",
       });
-      if (sent.ok) {
-        return ctx.render({
-          next,
-          ...kept,
-          errors: {},
-          notice: messages.smsCodeSent,
-          imageCodeUuid,
-        });
-      }
-      return ctx.render({
-        next,
-        ...kept,
-        errors: { sms_code: sent.error },
-        help: { sms_code: smsRefusalHelp(sent) },
-        imageCodeUuid,
-      }, { status: sent.status });
+      return ctx.render({ next, ...form }, { status });
     }
     const result = await registerUser(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, next);

@@ -1,7 +1,10 @@
-// What a bind or register form that comes back keeps of what was typed: the mobile, a live SMS code and
-// the rest of the gap before another code may be sent. The password is never sent back into a page.
+// What a form with an SMS code (bind, register, password reset, mobile change, deletion) keeps of what
+// was typed when it comes back: the mobile, a live SMS code and the rest of the gap before another code
+// may be sent. The password is never sent back into a page.
 import type { App } from "@/lib/app.ts";
-import { secondsUntilResend } from "@/lib/sms/codes.ts";
+import { type SmsSentView, smsSentView } from "@/lib/form_help.ts";
+import { secondsUntilResend, type SmsPurpose } from "@/lib/sms/codes.ts";
+import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import { fieldError, mobileSchema, smsCodeSchema } from "@/lib/validation.ts";
 
 export interface KeptAccountFields {
@@ -31,4 +34,31 @@ export async function keptAccountFields(
       ? await secondsUntilResend(app.kv, mobile, app.now())
       : 0,
   };
+}
+
+/**
+ * The form's 获取短信验证码 button, posted without JavaScript (`action=send_sms`): sends the code (or is
+ * refused) and gives the form as it comes back, with the page's status. `mobile` is the form's own
+ * unless the code must go elsewhere (the account's mobile, for a deletion).
+ */
+export async function askForSmsCode(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+  { purpose, mobile = fields.mobile ?? "" }: {
+    purpose: SmsPurpose;
+    mobile?: string;
+  },
+): Promise<{ form: KeptAccountFields & SmsSentView; status: number }> {
+  const sent = await sendSmsCodeFromForm(app, {
+    mobile,
+    purpose,
+    imageCode: fields.image_code,
+    uuid: fields.uuid,
+  }, clientAddress);
+  const kept = await keptAccountFields(app, { ...fields, mobile }, {
+    keepSmsCode: !sent.ok,
+  });
+  const { view, status } = smsSentView(sent);
+  return { form: { ...kept, ...view }, status };
 }

@@ -9,8 +9,7 @@ import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import { messages } from "@/lib/messages.ts";
-import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
+import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -25,35 +24,25 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
     const { app, clientAddress } = ctx.state;
     const user = ctx.state.user!;
     const fields = await readForm(req);
-    const mobile = user.mobile;
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCodeFromForm(app, {
-        mobile,
+      // The code goes to the account's own mobile, whatever the form says.
+      const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "delete_account",
-        imageCode: fields.image_code,
-        uuid: fields.uuid,
-      }, clientAddress);
-      const { imageCodeUuid } = sent;
-      return sent.ok
-        ? ctx.render({
-          mobile,
-          errors: {},
-          notice: messages.smsCodeSent,
-          imageCodeUuid,
-        })
-        : ctx.render({
-          mobile,
-          errors: { sms_code: sent.error },
-          imageCodeUuid,
-        }, {
-          status: sent.status,
-        });
+        mobile: user.mobile,
+      });
+      return ctx.render(form, { status });
     }
     const result = await deleteAccount(app, user, fields, clientAddress);
     // Gone with its sessions: the browser's cookies go too.
     if (result.ok) return loggedOutRedirect(app, req);
+    const kept = await keptAccountFields(app, {
+      ...fields,
+      mobile: user.mobile,
+    }, {
+      keepSmsCode: result.field !== "sms_code",
+    });
     return ctx.render({
-      mobile,
+      ...kept,
       errors: { [result.field]: result.message },
       passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
     }, { status: 400 });

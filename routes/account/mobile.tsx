@@ -9,8 +9,7 @@ import { changeMobile } from "@/lib/accounts/mobile_change.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { messages } from "@/lib/messages.ts";
-import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
+import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -33,29 +32,15 @@ export const handler: Handlers<Data, State> = {
     const { app, clientAddress, session } = ctx.state;
     const user = ctx.state.user!;
     const fields = await readForm(req);
-    const mobile = fields.mobile?.slice(0, 32) ?? "";
-    const page = (form: Omit<MobileChangeFormProps, "mobile">) => ({
+    const page = (form: MobileChangeFormProps) => ({
       current: user.mobile,
-      form: { mobile, ...form },
+      form,
     });
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCodeFromForm(app, {
-        mobile,
+      const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "change_mobile",
-        imageCode: fields.image_code,
-        uuid: fields.uuid,
-      }, clientAddress);
-      const { imageCodeUuid } = sent;
-      return sent.ok
-        ? ctx.render(
-          page({ errors: {}, notice: messages.smsCodeSent, imageCodeUuid }),
-        )
-        : ctx.render(
-          page({ errors: { sms_code: sent.error }, imageCodeUuid }),
-          {
-            status: sent.status,
-          },
-        );
+      });
+      return ctx.render(page(form), { status });
     }
     const result = await changeMobile(app, user, fields, clientAddress);
     if (result.ok) {
@@ -63,8 +48,12 @@ export const handler: Handlers<Data, State> = {
         remembered: session?.remembered ?? true,
       });
     }
+    const kept = await keptAccountFields(app, fields, {
+      keepSmsCode: result.field !== "sms_code",
+    });
     return ctx.render(
       page({
+        ...kept,
         errors: { [result.field]: result.message },
         passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
       }),

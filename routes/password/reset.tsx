@@ -8,8 +8,7 @@ import PasswordResetForm, {
 import { resetPassword } from "@/lib/accounts/password_reset.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { messages } from "@/lib/messages.ts";
-import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
+import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -24,34 +23,18 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
   async POST(req, ctx) {
     const { app, clientAddress } = ctx.state;
     const fields = await readForm(req);
-    const mobile = fields.mobile?.slice(0, 32) ?? "";
     if (fields.action === SEND_SMS_ACTION) {
-      const sent = await sendSmsCodeFromForm(app, {
-        mobile,
+      const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "reset_password",
-        imageCode: fields.image_code,
-        uuid: fields.uuid,
-      }, clientAddress);
-      const { imageCodeUuid } = sent;
-      return sent.ok
-        ? ctx.render({
-          mobile,
-          errors: {},
-          notice: messages.smsCodeSent,
-          imageCodeUuid,
-        }, { headers: NO_STORE })
-        : ctx.render({
-          mobile,
-          errors: { sms_code: sent.error },
-          imageCodeUuid,
-        }, {
-          status: sent.status,
-          headers: NO_STORE,
-        });
+      });
+      return ctx.render(form, { status, headers: NO_STORE });
     }
     const result = await resetPassword(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, "/account");
-    return ctx.render({ mobile, errors: { [result.field]: result.message } }, {
+    const kept = await keptAccountFields(app, fields, {
+      keepSmsCode: result.field !== "sms_code",
+    });
+    return ctx.render({ ...kept, errors: { [result.field]: result.message } }, {
       status: 400,
       headers: NO_STORE,
     });

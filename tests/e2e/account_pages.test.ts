@@ -4,6 +4,10 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
   launchChromium,
+  MODES,
+  openPage,
+  PHONE,
+  screenshotForDocs,
   untilHydrated,
   VIEWPORT,
   watchForTrouble,
@@ -19,11 +23,13 @@ const PHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
 
 /** 小王's account, made before the server starts (no SMS to her mobile yet this hour). */
-async function seedAccount(path: string) {
+async function seedAccount(path: string, mobiles = [MOBILE]) {
   const kv = await Deno.openKv(path);
   const hasher = createPasswordHasher(4, 0);
-  const user = newUser(MOBILE, await hasher.hash(PASSWORD), Date.now());
-  assert.ok((await createUserIn(kv.atomic(), user).commit()).ok);
+  for (const mobile of mobiles) {
+    const user = newUser(mobile, await hasher.hash(PASSWORD), Date.now());
+    assert.ok((await createUserIn(kv.atomic(), user).commit()).ok);
+  }
   kv.close();
 }
 
@@ -168,5 +174,95 @@ Deno.test("小王 resets her password by SMS and logs an unknown device out", as
   );
 
   assert.deepEqual(trouble, { cspViolations: [], scriptErrors: [] });
+  assert.deepEqual(app.stderr, []);
+});
+
+Deno.test("with JavaScript off, 小王's reset form counts the SMS gap down in the server's words", async (t) => {
+  const modes = MODES.filter((mode) => !mode.javaScript);
+  // A mobile of hers per mode: each starts outside the 60 s gap.
+  const mobiles = modes.map((_, i) => `1360013600${i + 1}`);
+  await using kvFile = await tempKv();
+  await seedAccount(kvFile.path, mobiles);
+  await using app = await AppServer.start(kvFile.path);
+  await using browser = await launchChromium();
+  for (const [i, mode] of modes.entries()) {
+    const mobile = mobiles[i];
+    const { context, page, trouble } = await openPage(browser, mode);
+    const form = page.locator("form.account-form");
+    const smsButton = form.locator("button.sms-button");
+    const errorOf = (name: string, hasText?: string) =>
+      form.locator(`p.error[data-field="${name}"]`, { hasText });
+
+    await t.step(
+      `${mode.name}: 获取短信验证码 posts the form; the button then says how long is left`,
+      async () => {
+        await page.goto(`${app.origin}/password/reset`);
+        await form.locator("input[name=mobile]").fill(mobile);
+        await smsButton.click();
+        const sent = page.getByText("短信验证码已发送");
+        const asked = errorOf("sms_code", "请输入图形验证码");
+        await Promise.race([sent.waitFor(), asked.waitFor()]);
+        if (await asked.isVisible()) {
+          // Not this client's first code this hour: the server asks for an image code first.
+          const image = form.locator('img[alt="图形验证码"]');
+          const uuid = (await image.getAttribute("src"))!.split("/").at(-1)!;
+          await form.locator("input[name=image_code]").fill(
+            await app.imageCode(uuid),
+          );
+          await smsButton.click();
+          await sent.waitFor();
+        }
+        assert.match(
+          await smsButton.textContent() ?? "",
+          /^\d+秒后可重新获取$/,
+        );
+        assert.equal(
+          await form.locator("input[name=mobile]").inputValue(),
+          mobile,
+        );
+      },
+    );
+
+    await t.step(
+      `${mode.name}: asked again too soon, the form says 发送短信过于频繁 and how long to wait`,
+      async () => {
+        await smsButton.click();
+        await errorOf("sms_code", "发送短信过于频繁").waitFor();
+        await form.locator(".help", { hasText: /^请\d+秒后再获取/ }).waitFor();
+        assert.match(
+          await smsButton.textContent() ?? "",
+          /^\d+秒后可重新获取$/,
+        );
+        if (mode.viewport === PHONE) {
+          await screenshotForDocs(page, "password-reset-wait-phone.png");
+        }
+      },
+    );
+
+    await t.step(
+      `${mode.name}: a short new password is refused, and the code stays for the next try`,
+      async () => {
+        const code = await app.readSms(mobile);
+        await form.locator("input[name=sms_code]").fill(code);
+        await form.locator("input[name=password]").fill("short");
+        await form.getByRole("button", { name: "重置密码" }).click();
+        await errorOf("password").waitFor();
+        assert.equal(
+          await form.locator("input[name=sms_code]").inputValue(),
+          code,
+        );
+        assert.equal(
+          await form.locator("input[name=password]").inputValue(),
+          "",
+        );
+        assert.match(
+          await smsButton.textContent() ?? "",
+          /^\d+秒后可重新获取$/,
+        );
+      },
+    );
+    assert.deepEqual(trouble, { cspViolations: [], scriptErrors: [] });
+    await context.close();
+  }
   assert.deepEqual(app.stderr, []);
 });

@@ -30,8 +30,8 @@ async function code(
   return app.outbox.get(mobile) ?? "";
 }
 
-async function registered(mobile = MOBILE) {
-  const app = await testApp();
+async function registered(mobile = MOBILE, env: Record<string, string> = {}) {
+  const app = await testApp(env);
   const browser = await testBrowser(app);
   const sms_code = await code(app, browser, mobile, "signup");
   const response = await browser.post("/register", {
@@ -486,3 +486,70 @@ Deno.test("account deletion", async (t) => {
 
   app.close();
 });
+
+Deno.test("without JavaScript the account forms count the SMS gap down and say how long is left", async (t) => {
+  // No image code in the way: this is about the gap and what the forms keep.
+  const { app, browser } = await registered(MOBILE, { SMS_CAPTCHA: "off" });
+  const forms = [
+    {
+      path: "/password/reset",
+      who: await anotherBrowser(),
+      mobile: MOBILE,
+      // Refused for the new password's length, after the code's form was checked.
+      refused: { password: "short" },
+    },
+    {
+      path: "/account/mobile",
+      who: browser,
+      mobile: "13700137000",
+      refused: { password: "wrongpass1" },
+    },
+    {
+      path: "/account/delete",
+      who: browser,
+      mobile: MOBILE,
+      refused: { password: "wrongpass1" },
+    },
+  ];
+  for (const { path, who, mobile, refused } of forms) {
+    await t.step(
+      `${path}: sent, asked again too soon, then refused for its password`,
+      async () => {
+        app.clock.now += 61_000;
+        app.outbox.delete(mobile);
+        const sent = await who.post(path, { action: "send_sms", mobile });
+        equal(sent.status, 200);
+        let html = await sent.text();
+        match(html, new RegExp(messages.smsCodeSent));
+        match(html, />60秒后可重新获取</);
+        equal(valueOf(html, "mobile"), mobile);
+        const sms_code = app.outbox.get(mobile) ?? "";
+        ok(sms_code, "the code went to the form's mobile");
+
+        app.clock.now += 18_500;
+        const again = await who.post(path, { action: "send_sms", mobile });
+        equal(again.status, 429);
+        html = await again.text();
+        match(html, /data-field="sms_code" role="alert">发送短信过于频繁</);
+        match(html, /请42秒后再获取/);
+        match(html, />42秒后可重新获取</);
+
+        app.clock.now += 2_000;
+        const failed = await who.post(path, { mobile, sms_code, ...refused });
+        equal(failed.status, 400);
+        html = await failed.text();
+        equal(valueOf(html, "sms_code"), sms_code, "the live code is kept");
+        equal(valueOf(html, "password"), "", "a password is never sent back");
+        match(html, />40秒后可重新获取</);
+      },
+    );
+  }
+  app.close();
+});
+
+/** The value the page's input `name` comes back with ("" when none). */
+function valueOf(html: string, name: string): string {
+  const input = html.match(new RegExp(`<input[^>]*name="${name}"[^>]*>`))?.[0];
+  if (!input) throw new Error(`no ${name} field on the page`);
+  return input.match(/value="([^"]*)"/)?.[1] ?? "";
+}

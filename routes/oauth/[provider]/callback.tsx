@@ -13,8 +13,8 @@ import {
 } from "@/components/BindVisitor.tsx";
 import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
-import { bindFailureView, smsRefusalHelp } from "@/lib/form_help.ts";
-import { keptAccountFields } from "@/lib/http/account_form.ts";
+import { bindFailureView } from "@/lib/form_help.ts";
+import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
@@ -27,7 +27,6 @@ import {
 import { finishLogin } from "@/lib/social/login.ts";
 import type { Provider } from "@/lib/social/provider.ts";
 import { enabledProvider } from "@/lib/social/providers.ts";
-import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { onThisHost } from "@/lib/http/own_host.ts";
 
@@ -135,25 +134,12 @@ export function callbackHandlers(
       };
       const headers = new Headers(NO_STORE);
       if (fields.action === SEND_SMS_ACTION) {
-        const sent = await sendSmsCodeFromForm(app, {
-          mobile: fields.mobile ?? "",
-          imageCode: fields.image_code,
-          uuid: fields.uuid,
-        }, clientAddress);
-        const { imageCodeUuid } = sent;
-        const kept = await keptAccountFields(app, fields, {
-          keepSmsCode: !sent.ok,
+        const asked = await askForSmsCode(app, fields, clientAddress, {
+          purpose: "signup",
         });
-        const outcome = sent.ok
-          ? { errors: {}, notice: messages.smsCodeSent, imageCodeUuid }
-          : {
-            errors: { sms_code: sent.error },
-            help: { sms_code: smsRefusalHelp(sent) },
-            imageCodeUuid,
-          };
         return ctx.render(
-          formPage(ctx, provider, pending, { ...form, ...kept, ...outcome }),
-          { status: sent.ok ? 200 : sent.status, headers },
+          formPage(ctx, provider, pending, { ...form, ...asked.form }),
+          { status: asked.status, headers },
         );
       }
       const result = await bindAccount(
