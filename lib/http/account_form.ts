@@ -62,3 +62,15 @@ export async function askForSmsCode(
   const { view, status } = smsSentView(sent);
   return { form: { ...kept, ...view }, status };
 }
+
+/** A form refused for `failure`: what it keeps (the code, unless the code was what failed) and the message. */
+export async function refusedForm(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  failure: { field: string; message: string },
+): Promise<KeptAccountFields & { errors: Partial<Record<string, string>> }> {
+  const kept = await keptAccountFields(app, fields, {
+    keepSmsCode: failure.field !== "sms_code",
+  });
+  return { ...kept, errors: { [failure.field]: failure.message } };
+}

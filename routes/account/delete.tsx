@@ -9,7 +9,7 @@ import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
+import { askForSmsCode, refusedForm } from "@/lib/http/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -35,15 +35,9 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
     const result = await deleteAccount(app, user, fields, clientAddress);
     // Gone with its sessions: the browser's cookies go too.
     if (result.ok) return loggedOutRedirect(app, req);
-    const kept = await keptAccountFields(app, {
-      ...fields,
-      mobile: user.mobile,
-    }, {
-      keepSmsCode: result.field !== "sms_code",
-    });
+    const ownMobile = { ...fields, mobile: user.mobile };
     return ctx.render({
-      ...kept,
-      errors: { [result.field]: result.message },
+      ...await refusedForm(app, ownMobile, result),
       passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
     }, { status: 400 });
   },

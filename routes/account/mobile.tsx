@@ -9,7 +9,7 @@ import { changeMobile } from "@/lib/accounts/mobile_change.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
+import { askForSmsCode, refusedForm } from "@/lib/http/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -48,13 +48,9 @@ export const handler: Handlers<Data, State> = {
         remembered: session?.remembered ?? true,
       });
     }
-    const kept = await keptAccountFields(app, fields, {
-      keepSmsCode: result.field !== "sms_code",
-    });
     return ctx.render(
       page({
-        ...kept,
-        errors: { [result.field]: result.message },
+        ...await refusedForm(app, fields, result),
         passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
       }),
       { status: 400 },

@@ -8,7 +8,7 @@ import PasswordResetForm, {
 import { resetPassword } from "@/lib/accounts/password_reset.ts";
 import { readForm } from "@/lib/http/forms.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
+import { askForSmsCode, refusedForm } from "@/lib/http/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -31,10 +31,7 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
     }
     const result = await resetPassword(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, "/account");
-    const kept = await keptAccountFields(app, fields, {
-      keepSmsCode: result.field !== "sms_code",
-    });
-    return ctx.render({ ...kept, errors: { [result.field]: result.message } }, {
+    return ctx.render(await refusedForm(app, fields, result), {
       status: 400,
       headers: NO_STORE,
     });
