@@ -1,6 +1,6 @@
 // Browser-test helpers over tests/_chromium.ts's launcher.
 import assert from "node:assert/strict";
-import type { Browser, Page, Response } from "playwright-core";
+import type { Browser, Locator, Page, Response } from "playwright-core";
 export { launchChromium } from "@/tests/_chromium.ts";
 
 /** One size for every page, so the screenshots in docs/ stay comparable from run to run. */
@@ -146,4 +146,14 @@ function drawsChinese(page: Page): Promise<boolean> {
     };
     return pixels("绑") !== pixels("\u{10FFFD}");
   });
+}
+
+/** The uuid an image was drawn for, from its address. */
+export async function imageCodeUuid(image: Locator): Promise<string> {
+  const src = await image.getAttribute("src") ?? "";
+  // Fresh 1.7.3 adds its build id to an <img src> on the site, as it does for asset() URLs.
+  const uuid = src.match(/^\/image_codes\/([0-9a-f-]{36})(\?__frsh_c=\w+)?$/)
+    ?.[1];
+  assert.ok(uuid, `the image's src is ${src}`);
+  return uuid;
 }

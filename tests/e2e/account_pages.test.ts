@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
+  imageCodeUuid,
   launchChromium,
   MODES,
   openPage,
@@ -59,7 +60,7 @@ async function askForCode(app: AppServer, page: Page) {
   if (await sent.isVisible()) return;
   const image = form.locator('img[alt="图形验证码"]');
   await image.waitFor();
-  const uuid = (await image.getAttribute("src"))!.split("/").at(-1)!;
+  const uuid = await imageCodeUuid(image);
   await form.locator("input[name=image_code]").fill(await app.imageCode(uuid));
   await form.getByRole("button", { name: "获取短信验证码" }).click();
   await sent.waitFor();
@@ -205,7 +206,7 @@ Deno.test("with JavaScript off, 小王's reset form counts the SMS gap down in t
         if (await asked.isVisible()) {
           // Not this client's first code this hour: the server asks for an image code first.
           const image = form.locator('img[alt="图形验证码"]');
-          const uuid = (await image.getAttribute("src"))!.split("/").at(-1)!;
+          const uuid = await imageCodeUuid(image);
           await form.locator("input[name=image_code]").fill(
             await app.imageCode(uuid),
           );

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 import {
+  imageCodeUuid,
   launchChromium,
   untilHydrated,
   VIEWPORT,
@@ -23,16 +24,6 @@ function registerForm(page: Page) {
     smsButton: form.getByRole("button", { name: "获取短信验证码" }),
     error: form.locator('p.error[data-field="sms_code"]'),
   };
-}
-
-/** The uuid an image was drawn for, from its address. */
-async function uuidOf(image: Locator): Promise<string> {
-  const src = await image.getAttribute("src") ?? "";
-  // Fresh 1.7.3 adds its build id to an <img src> on the site, as it does for asset() URLs.
-  const uuid = src.match(/^\/image_codes\/([0-9a-f-]{36})(\?__frsh_c=\w+)?$/)
-    ?.[1];
-  assert.ok(uuid, `the image's src is ${src}`);
-  return uuid;
 }
 
 /**
@@ -89,23 +80,23 @@ Deno.test("with JavaScript, 小李 is asked for the image code, draws a new one,
   );
 
   await t.step("看不清，换一张 draws another", async () => {
-    const before = await uuidOf(image);
+    const before = await imageCodeUuid(image);
     await page.getByRole("button", { name: "看不清，换一张" }).click();
     await page.waitForFunction(
       (old) => !document.querySelector(`img[src^="/image_codes/${old}"]`),
       before,
     );
-    assert.notEqual(await uuidOf(image), before);
+    assert.notEqual(await imageCodeUuid(image), before);
     await assertDrawn(image);
   });
 
   await t.step("a wrong answer is told so, and a new image comes", async () => {
-    const shown = await uuidOf(image);
+    const shown = await imageCodeUuid(image);
     const text = await app.imageCode(shown);
     await field("image_code").fill(text === "2345" ? "6789" : "2345");
     await smsButton.click();
     await error.filter({ hasText: "输入图形验证码有误" }).waitFor();
-    assert.notEqual(await uuidOf(image), shown);
+    assert.notEqual(await imageCodeUuid(image), shown);
     assert.equal(await field("image_code").inputValue(), "");
   });
 
@@ -113,7 +104,7 @@ Deno.test("with JavaScript, 小李 is asked for the image code, draws a new one,
     "the right answer, in small letters, sends the SMS",
     async () => {
       await assertDrawn(image);
-      const text = await app.imageCode(await uuidOf(image));
+      const text = await app.imageCode(await imageCodeUuid(image));
       await field("image_code").fill(text.toLowerCase());
       await smsButton.click();
       await page.getByText("短信验证码已发送").waitFor();
@@ -154,7 +145,10 @@ Deno.test("with JavaScript off, the server shows the image code in the form and 
       await smsButton.click();
       await error.filter({ hasText: "请输入图形验证码" }).waitFor();
       await assertDrawn(image);
-      assert.equal(await field("uuid").inputValue(), await uuidOf(image));
+      assert.equal(
+        await field("uuid").inputValue(),
+        await imageCodeUuid(image),
+      );
       assert.equal(await field("mobile").inputValue(), MOBILE);
       assert.equal(
         await page.getByRole("button", { name: "看不清，换一张" }).count(),
@@ -165,19 +159,21 @@ Deno.test("with JavaScript off, the server shows the image code in the form and 
   );
 
   await t.step("a wrong answer brings a new image", async () => {
-    const shown = await uuidOf(image);
+    const shown = await imageCodeUuid(image);
     const text = await app.imageCode(shown);
     await field("image_code").fill(text === "2345" ? "6789" : "2345");
     await smsButton.click();
     await error.filter({ hasText: "输入图形验证码有误" }).waitFor();
-    assert.notEqual(await uuidOf(image), shown);
+    assert.notEqual(await imageCodeUuid(image), shown);
   });
 
   await t.step(
     "the right one sends the SMS, and the code registers",
     async () => {
       await assertDrawn(image);
-      await field("image_code").fill(await app.imageCode(await uuidOf(image)));
+      await field("image_code").fill(
+        await app.imageCode(await imageCodeUuid(image)),
+      );
       await smsButton.click();
       await page.getByText("短信验证码已发送").waitFor();
       await field("password").fill(PASSWORD);
