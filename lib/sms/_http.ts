@@ -1,6 +1,7 @@
 // One exchange with an SMS gateway: a deadline on all of it, answer included; redirects never
 // followed (a gateway that moves is a failure, not a reason to send the code elsewhere); and failures
 // named without fetch's messages, which quote the URL, and Aliyun's URL carries the code.
+import { deadline } from "@/lib/_deadline.ts";
 import type { GatewayOptions } from "./gateway.ts";
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -20,7 +21,8 @@ export async function exchange(
   url: URL,
   init: { headers: Record<string, string>; body?: string },
 ): Promise<Exchange> {
-  const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  using limit = deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const { signal } = limit;
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason);

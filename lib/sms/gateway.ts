@@ -1,5 +1,6 @@
 // Delivers SMS codes: printed on the server log (development), POSTed to a webhook, or sent through
 // Aliyun's or Tencent Cloud's SMS gateway. Each send leaves one log line an operator can trace.
+import { deadline } from "@/lib/_deadline.ts";
 import { maskMobile } from "@/lib/audit.ts";
 import type { SmsConfig } from "@/lib/config.ts";
 import { aliyunGateway } from "./aliyun.ts";
@@ -101,15 +102,19 @@ export async function deliverSmsCode(
   return delivery;
 }
 
+/** How long the webhook has to answer. */
+const WEBHOOK_TIMEOUT_MS = 5000;
+
 function webhookSender(url: string, fetchFn: typeof fetch): SmsSender {
   return {
     async send(mobile, code, ttl, purpose) {
+      using limit = deadline(WEBHOOK_TIMEOUT_MS);
       const response = await fetchFn(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ mobile, code, ttl, purpose }),
         redirect: "manual",
-        signal: AbortSignal.timeout(5000),
+        signal: limit.signal,
       });
       await response.body?.cancel();
       return response.ok

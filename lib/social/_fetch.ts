@@ -2,6 +2,7 @@
 // an answer, which the client refuses, so a provider or a forged base can't send the server elsewhere),
 // the timeout holds even when an injected fetch ignores the signal, and fetch's own errors, which quote
 // the URL with its secret and code, never leave.
+import { deadline } from "@/lib/_deadline.ts";
 import { ProviderError } from "./provider.ts";
 
 export interface ProviderCall {
@@ -18,7 +19,8 @@ export async function callProvider(
   call: ProviderCall,
   fail: (kind: "timeout" | "network") => ProviderError,
 ): Promise<{ status: number; text: string }> {
-  const signal = AbortSignal.timeout(call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  using limit = deadline(call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const { signal } = limit;
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(fail("timeout"));

@@ -281,6 +281,25 @@ Deno.test("QQ taking too long is a timeout", async (t) => {
     assert.ok(signalled?.aborted, "the request itself was aborted");
   });
 
+  await t.step(
+    "an answered call's time limit ends with it: nothing aborts later",
+    async () => {
+      let signalled: AbortSignal | undefined;
+      const answering = (_: RequestInfo | URL, init?: RequestInit) => {
+        signalled = init?.signal ?? undefined;
+        return Promise.resolve(
+          new Response(`{"client_id":"101474184","openid":"${OPENID}"}`),
+        );
+      };
+      assert.deepEqual(
+        await fetchOpenid(settingsWith(answering, 20), TOKEN),
+        { openid: OPENID },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(signalled?.aborted, false);
+    },
+  );
+
   await t.step("when the answer's body stalls", async () => {
     const stalled = (_: RequestInfo | URL, init?: RequestInit) => {
       const body = new ReadableStream({
