@@ -37,6 +37,8 @@ export interface AccountFormProps {
    * serves both): the uuid it drew one for.
    */
   imageCodeUuid?: string;
+  /** The last SMS ask was refused for its image code: the page opens on that field. */
+  imageCodeAsked?: boolean;
   /** What the SMS code is for (default `signup`): the reset's and the account page's forms ask for theirs. */
   purpose?: SmsPurpose;
   /**
@@ -61,6 +63,7 @@ export type ReturnedForm = Pick<
   | "help"
   | "notice"
   | "imageCodeUuid"
+  | "imageCodeAsked"
 >;
 
 type FieldOptions =
@@ -112,11 +115,15 @@ export function AccountForm(props: AccountFormProps) {
   const help = useSignal(props.help ?? {});
   const notice = useSignal(props.notice ?? "");
   const imageCodeUuid = useSignal(props.imageCodeUuid ?? null);
+  // Set when the SMS ask was refused for its image code: the (new) image's field takes the focus.
+  const imageAsked = useSignal(Boolean(props.imageCodeAsked));
   const hydrated = useSignal(false);
   const cameBack = Object.values(props.errors).some(Boolean);
   // After a failed submit the page opens on the first field to fix; without JavaScript too (autofocus).
-  const firstBad = NAMES.find((name) => props.errors[name]) ??
-    (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null);
+  const firstBad = props.imageCodeAsked ? null : (
+    NAMES.find((name) => props.errors[name]) ??
+      (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null)
+  );
   const formRef = useRef<HTMLFormElement>(null);
   // Once alive, the SMS button and 换一张 run here. And Fresh 1.7.3 revives an island by rendering it
   // anew, which can take away the focus `autofocus` gave before it ran: the form gives it back.
@@ -124,6 +131,12 @@ export function AccountForm(props: AccountFormProps) {
     hydrated.value = true;
     formRef.current?.querySelector<HTMLElement>("[autofocus]")?.focus();
   }, []);
+  // An image drawn because the SMS ask was refused for it: its field is where to go next.
+  useEffect(() => {
+    if (imageAsked.peek()) {
+      formRef.current?.querySelector<HTMLElement>("#field-image_code")?.focus();
+    }
+  }, [imageCodeUuid.value]);
 
   const clientError = (name: AccountField) =>
     fieldError(SCHEMAS[name], values[name].value);
@@ -195,7 +208,10 @@ export function AccountForm(props: AccountFormProps) {
   const drawImage = () => {
     imageCodeUuid.value = pageUuid();
   };
-  const onSent = ({ error, retryAfterS, newImage }: SmsSent) => {
+  const onSent = (
+    { error, retryAfterS, newImage, imageAsked: asked }: SmsSent,
+  ) => {
+    imageAsked.value = Boolean(asked);
     if (newImage) drawImage();
     serverErrors.value = {
       ...serverErrors.value,
@@ -239,7 +255,8 @@ export function AccountForm(props: AccountFormProps) {
           key={imageCodeUuid.value}
           uuid={imageCodeUuid.value}
           error={serverErrors.value.image_code}
-          focus={!firstBad && Boolean(props.errors.image_code)}
+          focus={imageAsked.value ||
+            (!firstBad && Boolean(props.errors.image_code))}
           onNewImage={hydrated.value ? drawImage : undefined}
         />
       )}

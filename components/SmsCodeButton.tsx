@@ -13,6 +13,8 @@ export interface SmsSent {
   retryAfterS?: number;
   /** A new image code is wanted: the server asks for one with the next ask, or the one sent is used up. */
   newImage: boolean;
+  /** The image code is what the server refused the ask for (missing, expired or wrong). */
+  imageAsked?: boolean;
 }
 
 interface Props {
@@ -89,6 +91,7 @@ export function SmsCodeButton(
         retryAfterS: answer.ok ? 0 : retryAfterS,
         // An answer uses the image up, and once one was asked for the next ask will want one too.
         newImage: Boolean(answer.captcha || body.has("uuid")),
+        imageAsked: answer.captcha === true,
       });
     } catch {
       // No answer, or none we can read (a proxy's error page).

@@ -108,6 +108,8 @@ export interface SmsSentView {
   help?: Partial<Record<string, Help>>;
   /** Set when the next SMS needs an image code: the uuid drawn for it. */
   imageCodeUuid?: string;
+  /** The ask was refused for its image code (missing, expired or wrong): the form opens on that field. */
+  imageCodeAsked?: boolean;
 }
 
 /** lib/sms/sending.ts's answer to a form's 获取短信验证码, as the form shows it, and the page's status. */
@@ -127,6 +129,7 @@ export function smsSentView(
       errors: { sms_code: sent.error },
       help: refusalHelp ? { sms_code: refusalHelp } : {},
       imageCodeUuid,
+      imageCodeAsked: sent.captcha,
     },
     status: sent.status,
   };

@@ -12,6 +12,44 @@ export const SECRET_KEY = "test-server-secret-key-0123456789abcdef";
 const START_TIMEOUT_MS = 30_000;
 const SMS_TIMEOUT_MS = 5_000;
 
+/** The sources a build bundles or serves: a build older than any of them is stale. */
+const SOURCES = ["islands", "components", "lib", "routes", "static"];
+let buildChecked: Promise<void> | undefined;
+
+/**
+ * Like `deno task preview`, the server serves the islands `deno task build` left in `_fresh/` when there
+ * are any: from a build older than the sources, a browser story would test yesterday's islands.
+ */
+async function refuseStaleBuild(): Promise<void> {
+  const snapshot = new URL("_fresh/snapshot.json", ROOT);
+  const built = await Deno.stat(snapshot).then(
+    (info) => info.mtime,
+    () => null,
+  );
+  if (!built) return;
+  for (const folder of SOURCES) {
+    const changed = await newerFile(new URL(`${folder}/`, ROOT), built);
+    if (changed) {
+      throw new Error(
+        `_fresh/ holds a build older than ${changed}: run \`deno task build\` again, or remove _fresh/`,
+      );
+    }
+  }
+}
+
+async function newerFile(dir: URL, than: Date): Promise<string | null> {
+  for await (const entry of Deno.readDir(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) {
+      const found = await newerFile(url, than);
+      if (found) return found;
+    } else if ((await Deno.stat(url)).mtime! > than) {
+      return url.pathname.slice(ROOT.pathname.length);
+    }
+  }
+  return null;
+}
+
 /** A fresh directory for one test's KV file; removed by `[Symbol.asyncDispose]`. */
 export async function tempKv(): Promise<AsyncDisposable & { path: string }> {
   const dir = await Deno.makeTempDir({ prefix: "app_server_" });
@@ -87,6 +125,7 @@ export class AppServer implements AsyncDisposable {
     afterDispose?: () => PromiseLike<void>,
     main = MAIN,
   ): Promise<AppServer> {
+    await (buildChecked ??= refuseStaleBuild());
     for (let attempt = 1;; attempt++) {
       try {
         const port = freePort();

@@ -76,6 +76,7 @@ Deno.test("with JavaScript, 小李 is asked for the image code, draws a new one,
       await error.filter({ hasText: "请输入图形验证码" }).waitFor();
       await assertDrawn(image);
       assert.equal(app.codesSentTo(MOBILE), 0);
+      await assertFocused(page, "image_code");
     },
   );
 
@@ -98,6 +99,7 @@ Deno.test("with JavaScript, 小李 is asked for the image code, draws a new one,
     await error.filter({ hasText: "输入图形验证码有误" }).waitFor();
     assert.notEqual(await imageCodeUuid(image), shown);
     assert.equal(await field("image_code").inputValue(), "");
+    await assertFocused(page, "image_code");
   });
 
   await t.step(
@@ -150,6 +152,7 @@ Deno.test("with JavaScript off, the server shows the image code in the form and 
         await imageCodeUuid(image),
       );
       assert.equal(await field("mobile").inputValue(), MOBILE);
+      await assertFocused(page, "image_code");
       assert.equal(
         await page.getByRole("button", { name: "看不清，换一张" }).count(),
         0,
@@ -165,6 +168,7 @@ Deno.test("with JavaScript off, the server shows the image code in the form and 
     await smsButton.click();
     await error.filter({ hasText: "输入图形验证码有误" }).waitFor();
     assert.notEqual(await imageCodeUuid(image), shown);
+    await assertFocused(page, "image_code");
   });
 
   await t.step(
@@ -186,3 +190,11 @@ Deno.test("with JavaScript off, the server shows the image code in the form and 
 });
 
 const form = (page: Page) => page.locator("form.account-form");
+
+/** The image code is what the ask was refused for: its field has the focus, ready for the answer. */
+async function assertFocused(page: Page, name: string) {
+  await page.waitForFunction(
+    (name) => document.activeElement?.getAttribute("name") === name,
+    name,
+  );
+}
