@@ -67,7 +67,11 @@ export type ReturnedForm = Pick<
 >;
 
 type FieldOptions =
-  & { label?: string }
+  & {
+    label?: string;
+    /** False for the account's current password: the rule for new ones is not its hint. */
+    showsRule?: boolean;
+  }
   & JSX.InputHTMLAttributes<HTMLInputElement>;
 
 const FIELDS: Record<AccountField, FieldOptions> = {
@@ -155,20 +159,23 @@ export function AccountForm(props: AccountFormProps) {
       hasForbiddenCharacters(values.password.value)
     ) return { text: formMessages.passwordCharacters };
   };
-  const hintFor = (name: AccountField) => {
+  const hintFor = (name: AccountField, showsRule = true) => {
     if (name !== "password") return null;
-    return cameBack && !values.password.value && !serverErrors.value.password
+    const reenter = cameBack && !values.password.value &&
+      !serverErrors.value.password;
+    if (!showsRule) return reenter ? formMessages.reenterPassword : null;
+    return reenter
       ? `${formMessages.passwordRule}。${formMessages.reenterPassword}`
       : formMessages.passwordRule;
   };
 
   const field = (name: AccountField, extra?: ComponentChildren) => {
-    const { label, ...attributes } = {
+    const { label, showsRule, ...attributes } = {
       ...FIELDS[name],
       ...props.fields?.[name],
     };
     const error = shownError(name);
-    const hint = hintFor(name);
+    const hint = hintFor(name, showsRule);
     const invalid = error || (formError && !values[name].value);
     const describedBy = [
       hint && `${name}-hint`,

@@ -18,7 +18,11 @@ export default function AccountDeleteForm(
       fields={{
         // The account's own: the code goes to it.
         mobile: { readOnly: true },
-        password: { label: "登录密码", autoComplete: "current-password" },
+        password: {
+          label: "登录密码",
+          autoComplete: "current-password",
+          showsRule: false,
+        },
       }}
       // One image code serves both: the password check past the login limit, and the next SMS.
       imageCodeUuid={returned.imageCodeUuid ?? passwordImageCodeUuid}

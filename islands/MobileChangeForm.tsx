@@ -17,7 +17,11 @@ export default function MobileChangeForm(
       purpose="change_mobile"
       fields={{
         mobile: { label: "新手机号" },
-        password: { label: "登录密码", autoComplete: "current-password" },
+        password: {
+          label: "登录密码",
+          autoComplete: "current-password",
+          showsRule: false,
+        },
       }}
       // One image code serves both: the password check past the login limit, and the next SMS.
       imageCodeUuid={returned.imageCodeUuid ?? passwordImageCodeUuid}

@@ -553,3 +553,35 @@ function valueOf(html: string, name: string): string {
   if (!input) throw new Error(`no ${name} field on the page`);
   return input.match(/value="([^"]*)"/)?.[1] ?? "";
 }
+
+Deno.test("the rule for new passwords is the hint of new passwords only", async () => {
+  const { app, browser } = await registered();
+  const hintOf = async (response: Response) =>
+    (await response.text()).match(
+      /<p class="hint" id="password-hint">([^<]*)<\/p>/,
+    )?.[1] ?? null;
+  equal(
+    await hintOf(await (await anotherBrowser()).get("/password/reset")),
+    "8-20位字母或数字",
+    "the reset asks for a new one",
+  );
+  for (const path of ["/account/mobile", "/account/delete"]) {
+    equal(
+      await hintOf(await browser.get(path)),
+      null,
+      `${path}: the current one`,
+    );
+    const refused = await browser.post(path, {
+      mobile: "13700137000",
+      password: PASSWORD,
+      sms_code: "123456",
+    });
+    equal(refused.status, 400);
+    equal(
+      await hintOf(refused),
+      "为了安全，请重新输入密码",
+      `${path}: came back for its code, without the password typed`,
+    );
+  }
+  app.close();
+});
