@@ -61,8 +61,8 @@ export type AuthorizeRequest = GrantRequest;
 
 const avatarKey = (key: string) => ["qq_simulator_avatars", key];
 /** The avatar URL's last part for `openid`: a hash, so a page showing the avatar never shows the openid. */
-export const avatarKeyOf = async (openid: string) =>
-  (await sha256Hex(`qq avatar ${openid}`)).slice(0, 32);
+export const avatarKeyOf = (openid: string) =>
+  sha256Hex(`qq avatar ${openid}`).slice(0, 32);
 
 /** Validates `/oauth2.0/authorize`'s query as QQ does; `registeredRedirectUri` is the app's callback. */
 export function readAuthorizeRequest(
@@ -102,8 +102,8 @@ const store = simulatorStore<QqIdentity>({
   newCode: randomHex,
   newToken: randomHex,
   tokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
-  alsoRemember: async ({ openid }) => [[
-    avatarKey(await avatarKeyOf(openid)),
+  alsoRemember: ({ openid }) => [[
+    avatarKey(avatarKeyOf(openid)),
     openid,
   ]],
 });
@@ -243,9 +243,11 @@ export function answerUserInfoRequest(
 ): Promise<Response> {
   return answerOrRefuse("json", openApiRefusal, async () => {
     const identity = await userInfo(sim, url.searchParams);
-    const avatar = `${sim.origin()}${SIMULATOR_PATH}/avatar/${await avatarKeyOf(
-      identity.openid,
-    )}`;
+    const avatar = `${sim.origin()}${SIMULATOR_PATH}/avatar/${
+      avatarKeyOf(
+        identity.openid,
+      )
+    }`;
     return qqAnswer({
       ret: 0,
       msg: "",

@@ -59,7 +59,7 @@ export async function createSession(
 ): Promise<string> {
   await makeRoomFor(kv, userId);
   const id = randomId(32);
-  const hash = await hashOf(id);
+  const hash = hashOf(id);
   const session: Session = {
     publicId: randomId(12),
     userId,
@@ -86,7 +86,7 @@ export async function getSession(
   now: number,
 ): Promise<LiveSession | null> {
   if (!/^[\w-]{43}$/.test(id)) return null;
-  const hash = await hashOf(id);
+  const hash = hashOf(id);
   const entry = await kv.get<Session>(sessionKey(hash));
   const session = entry.value && withDefaults(entry.value);
   if (!session || now - session.refreshedAt >= SESSION_TTL_MS) return null;
@@ -108,7 +108,7 @@ export async function getSession(
 /** Ends the session with `id` (logging out). */
 export async function deleteSession(kv: Deno.Kv, id: string): Promise<void> {
   if (!/^[\w-]{43}$/.test(id)) return;
-  const key = sessionKey(await hashOf(id));
+  const key = sessionKey(hashOf(id));
   const entry = await kv.get<Session>(key);
   if (!entry.value) return;
   await kv.atomic()

@@ -54,7 +54,7 @@ export interface SimulatorSpec<Identity> {
   newToken(): string;
   tokenTtlSeconds: number;
   /** Rows to write with a newly granted identity besides itself (QQ: its avatar's key). */
-  alsoRemember?(identity: Identity): Promise<[Deno.KvKey, unknown][]>;
+  alsoRemember?(identity: Identity): [Deno.KvKey, unknown][];
 }
 
 export interface SimulatorStore<Identity> {
@@ -123,7 +123,7 @@ export function simulatorStore<Identity>(
         .check({ key: codeKey(code), versionstamp: null })
         .set(codeKey(code), granted, { expireIn: CODE_TTL_MS })
         .set(identityKey(identityId), identity);
-      for (const [key, value] of await spec.alsoRemember?.(identity) ?? []) {
+      for (const [key, value] of spec.alsoRemember?.(identity) ?? []) {
         write.set(key, value);
       }
       if (!(await write.commit()).ok) {

@@ -51,10 +51,7 @@ export type PendingView =
 
 type TokenApp = Pick<App, "kv" | "now" | "config">;
 
-const tokenKey = async (token: string) => [
-  "bind_tokens",
-  await sha256Hex(token),
-];
+const tokenKey = (token: string) => ["bind_tokens", sha256Hex(token)];
 
 const cookieOf = (app: TokenApp, provider: string) =>
   appCookieName(`bind_${provider}`, app.config.production);
@@ -82,7 +79,7 @@ export async function issueBindToken(
     ...claims,
     expiresAt: app.now() + BIND_TOKEN_TTL_S * 1000,
   };
-  await app.kv.set(await tokenKey(token), pending, {
+  await app.kv.set(tokenKey(token), pending, {
     expireIn: BIND_TOKEN_TTL_S * 1000 + BOUND_SHOWN_MS,
   });
   const kept = browserTokens(app, req, claims.provider).slice(
@@ -140,7 +137,7 @@ export async function openBindToken(
   token: string | undefined,
 ): Promise<OpenedBindToken | null> {
   if (!token || !browserTokens(app, req, provider).includes(token)) return null;
-  const entry = await app.kv.get<PendingBind>(await tokenKey(token));
+  const entry = await app.kv.get<PendingBind>(tokenKey(token));
   const pending = entry.value;
   if (
     !pending || pending.bound || pending.provider !== provider ||
@@ -173,7 +170,7 @@ async function readToken(
   token: string,
   provider: string,
 ): Promise<PendingView | null> {
-  const pending = (await app.kv.get<PendingBind>(await tokenKey(token))).value;
+  const pending = (await app.kv.get<PendingBind>(tokenKey(token))).value;
   if (!pending || pending.provider !== provider) return null;
   const live = pending.expiresAt > app.now();
   const shown = pending.bound

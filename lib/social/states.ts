@@ -28,9 +28,7 @@ interface OAuthState {
 
 type StateApp = Pick<App, "kv" | "now" | "config">;
 
-const stateKey = async (
-  state: string,
-) => ["oauth_states", await sha256Hex(state)];
+const stateKey = (state: string) => ["oauth_states", sha256Hex(state)];
 
 const cookieOf = (app: StateApp, state: string) =>
   appCookieName(`oauth_state_${state.slice(0, 8)}`, app.config.production);
@@ -52,7 +50,7 @@ export async function startOAuthState(
     next,
     expiresAt: now + OAUTH_STATE_TTL_MS,
   };
-  await app.kv.set(await stateKey(state), value, {
+  await app.kv.set(stateKey(state), value, {
     expireIn: OAUTH_STATE_TTL_MS,
   });
   setCookie(headers, cookieOf(app, state), state, {
@@ -84,7 +82,7 @@ export async function finishOAuthState(
     secure: app.config.production,
   });
   if (!timingSafeEqual(state, cookieState)) return null;
-  const entry = await app.kv.get<OAuthState>(await stateKey(state));
+  const entry = await app.kv.get<OAuthState>(stateKey(state));
   const started = entry.value;
   if (
     !started || started.expiresAt <= app.now() || started.provider !== provider

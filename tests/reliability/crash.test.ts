@@ -47,8 +47,8 @@ async function writtenParts(path: string, attempts: Attempt[]) {
       value.bound
     ).map(({ key }) => key[1]),
   );
-  const parts = await Promise.all(attempts.map(async ({ openid, fields }) => {
-    const tokenKey = await sha256Hex(fields.access_token);
+  const parts = attempts.map(({ openid, fields }) => {
+    const tokenKey = sha256Hex(fields.access_token);
     const userId = userOf.get(fields.mobile);
     return {
       user: userId !== undefined,
@@ -56,7 +56,7 @@ async function writtenParts(path: string, attempts: Attempt[]) {
       codeUsed: !liveCodes.has(fields.mobile),
       tokenUsed: usedTokens.has(tokenKey),
     };
-  }));
+  });
   return { invariants, parts, users: userOf.size, bindings: bindingOf.size };
 }
 
