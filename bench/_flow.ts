@@ -36,16 +36,21 @@ export async function prepareBinds(
   return binds;
 }
 
+/** The bind form's fields, filled in for `prepared`. */
+export function bindForm(prepared: PreparedBind): URLSearchParams {
+  return new URLSearchParams({
+    mobile: prepared.mobile,
+    password: PASSWORD,
+    sms_code: prepared.smsCode,
+    access_token: prepared.accessToken,
+  });
+}
+
 /** POSTs the bind form; a new mobile is answered 303 with a session. */
 export async function bind(origin: string, prepared: PreparedBind) {
   const response = await fetch(origin + "/oauth_callback", {
     method: "POST",
-    body: new URLSearchParams({
-      mobile: prepared.mobile,
-      password: PASSWORD,
-      sms_code: prepared.smsCode,
-      access_token: prepared.accessToken,
-    }),
+    body: bindForm(prepared),
     headers: { cookie: prepared.cookie },
     redirect: "manual",
   });

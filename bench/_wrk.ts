@@ -12,6 +12,8 @@ export interface WrkResult {
   failures: number;
   /** CPU wrk itself used, in ms: what the server did not get of the cores. */
   clientCpuMs: number;
+  /** What wrk printed, with what a script's `done` wrote. */
+  output: string;
 }
 
 export interface WrkOptions {
@@ -19,6 +21,10 @@ export interface WrkOptions {
   connections: number;
   seconds: number;
   headers?: Record<string, string>;
+  /** A Lua script making the requests (`-s`), and its arguments (after `--`). */
+  script?: { path: string; args: string[] };
+  /** How long a request may take before wrk counts it as timed out (its default is 2 s). */
+  timeoutSeconds?: number;
 }
 
 /** Makes sure `wrk` is on PATH, installing Debian's package as `.ci/run` installs what it needs. */
@@ -60,18 +66,22 @@ async function which(name: string): Promise<string | null> {
 /** `wrk -t<threads> -c<connections> -d<seconds>s --latency url`, parsed. */
 export async function runWrk(
   url: string,
-  { threads, connections, seconds, headers = {} }: WrkOptions,
+  { threads, connections, seconds, headers = {}, script, timeoutSeconds }:
+    WrkOptions,
 ): Promise<WrkResult> {
   const args = [
     `-t${threads}`,
     `-c${connections}`,
     `-d${seconds}s`,
     "--latency",
+    ...timeoutSeconds ? [`--timeout`, `${timeoutSeconds}s`] : [],
     ...Object.entries(headers).flatMap(([name, value]) => [
       "-H",
       `${name}: ${value}`,
     ]),
+    ...script ? ["-s", script.path] : [],
     url,
+    ...script ? ["--", ...script.args] : [],
   ];
   const childCpuBefore = childrenCpuMs();
   const { success, stdout, stderr } = await new Deno.Command("wrk", {
@@ -87,10 +97,16 @@ export async function runWrk(
       }`,
     );
   }
-  return { ...parseWrk(text), clientCpuMs: childrenCpuMs() - childCpuBefore };
+  return {
+    ...parseWrk(text),
+    clientCpuMs: childrenCpuMs() - childCpuBefore,
+    output: text,
+  };
 }
 
-export function parseWrk(text: string): Omit<WrkResult, "clientCpuMs"> {
+export function parseWrk(
+  text: string,
+): Omit<WrkResult, "clientCpuMs" | "output"> {
   const number = (pattern: RegExp) => {
     const match = text.match(pattern);
     if (!match) throw new Error(`wrk's output has no ${pattern}:\n${text}`);

@@ -30,7 +30,9 @@ interface Servers {
 const FIGURES: Record<string, (servers: Servers) => Promise<Figure[]>> = {
   bytes: async ({ serve }) => [await bytesShipped(serve)],
   page: (servers) => pageThroughput(servers, SECONDS),
-  bind: async ({ serve, cores }) => [await bindThroughput(serve, COST, cores)],
+  bind: async ({ serve, cores }) => [
+    await bindThroughput(serve, COST, cores, SECONDS),
+  ],
   latency: async ({ serve, cores }) => [
     await pageLatency(serve, cores, {
       runs: LATENCY_RUNS,

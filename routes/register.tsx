@@ -36,7 +36,11 @@ export const handler: Handlers<RegisterFormProps, State> = {
       return ctx.render({ next, ...form }, { status });
     }
     const result = await registerUser(app, fields, clientAddress);
-    if (result.ok) return loggedInRedirect(app, req, result.user, next);
+    if (result.ok) {
+      return loggedInRedirect(app, req, result.user, next, {
+        newAccount: true,
+      });
+    }
     const kept = await keptAccountFields(app, fields, {
       keepSmsCode: result.field !== "sms_code",
     });

@@ -26,6 +26,8 @@ export interface LoginOptions {
   headers?: Headers;
   /** 记住登录: false gives a cookie that ends with the browser (a password login without the box ticked). */
   remembered?: boolean;
+  /** The account was made by this request: it has no sessions to make room among. */
+  newAccount?: boolean;
 }
 
 /** The session cookie's name: `session`, or `__Host-session` in production. */
@@ -47,7 +49,8 @@ export async function loggedInRedirect(
   req: Request,
   user: User,
   next: string,
-  { headers = new Headers(), remembered = true }: LoginOptions = {},
+  { headers = new Headers(), remembered = true, newAccount = false }:
+    LoginOptions = {},
 ): Promise<Response> {
   // The Location is set before anything is written, so it can never fail after the login.
   headers.set("location", safeNext(next));
@@ -55,6 +58,7 @@ export async function loggedInRedirect(
   if (previous) await deleteSession(app.kv, previous);
   const sessionId = await createSession(app.kv, user.id, app.now(), {
     remembered,
+    newAccount,
     userAgent: req.headers.get("user-agent"),
     clientAddress: knownClientAddress(req),
   });

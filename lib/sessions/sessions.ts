@@ -35,6 +35,8 @@ export interface Session {
 /** What the login knows about the browser it starts a session for. */
 export interface SessionStart {
   remembered: boolean;
+  /** The user's account was just made: there are no sessions to count (and end) for the cap. */
+  newAccount?: boolean;
   userAgent?: string | null;
   clientAddress?: string;
 }
@@ -57,7 +59,7 @@ export async function createSession(
   now: number,
   start: SessionStart = { remembered: true },
 ): Promise<string> {
-  await makeRoomFor(kv, userId);
+  if (!start.newAccount) await makeRoomFor(kv, userId);
   const id = randomId(32);
   const hash = hashOf(id);
   const session: Session = {

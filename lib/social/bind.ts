@@ -157,19 +157,8 @@ async function attemptBind(
       user = newUser(mobile, newPasswordHash, now);
     }
 
-    const conflict = await findBindConflict(kv, provider.id, uid, user.id);
-    if (conflict) {
-      return await refused({
-        ok: false,
-        field: "provider",
-        message: said.loginFailed,
-        reason: conflict.kind === "identity_bound"
-          ? said.identityBound
-          : said.accountBound,
-        uid,
-      });
-    }
-
+    // The write checks that the identity and the account's slot for this provider are free; only when it
+    // fails is it worth reading which was taken (a bind that goes through reads neither).
     const op = kv.atomic();
     if (found.user) op.check(...found.checks);
     else createUserIn(op, user);
@@ -185,6 +174,18 @@ async function attemptBind(
     useBindTokenIn(op, token, user.username, now);
     if ((await op.commit()).ok) {
       return { ok: true, user, created: !found.user, next: token.next, uid };
+    }
+    const conflict = await findBindConflict(kv, provider.id, uid, user.id);
+    if (conflict) {
+      return await refused({
+        ok: false,
+        field: "provider",
+        message: said.loginFailed,
+        reason: conflict.kind === "identity_bound"
+          ? said.identityBound
+          : said.accountBound,
+        uid,
+      });
     }
     // Lost a race: the next round checks the code again, with the turn this one took given back.
     await returnSmsCodeTurn(kv, sms.entry, now);

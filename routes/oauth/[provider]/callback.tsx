@@ -122,12 +122,10 @@ export function callbackHandlers(
       if (!provider) return ctx.renderNotFound();
       const { app, clientAddress } = ctx.state;
       const fields = await readForm(req);
-      const pending = await viewBindToken(
-        app,
-        req,
-        provider.id,
-        fields.access_token,
-      );
+      // What the form page shows of this browser's pending bind: read only when the form comes back, so a
+      // bind that goes through costs no read for it.
+      const pendingOf = () =>
+        viewBindToken(app, req, provider.id, fields.access_token);
       const form = {
         action: provider.callbackPath,
         accessToken: fields.access_token ?? "",
@@ -138,7 +136,10 @@ export function callbackHandlers(
           purpose: "signup",
         });
         return ctx.render(
-          formPage(ctx, provider, pending, { ...form, ...asked.form }),
+          formPage(ctx, provider, await pendingOf(), {
+            ...form,
+            ...asked.form,
+          }),
           { status: asked.status, headers },
         );
       }
@@ -152,8 +153,10 @@ export function callbackHandlers(
       if (result.ok) {
         return loggedInRedirect(app, req, result.user, result.next, {
           headers,
+          newAccount: result.created,
         });
       }
+      const pending = await pendingOf();
       const kept = await keptAccountFields(app, fields, {
         keepSmsCode: result.field !== "sms_code",
       });
