@@ -1,6 +1,7 @@
 -- wrk posts prepared binds with this script, each bind once (bench/bind_throughput.ts writes them).
 -- Arguments: the file of binds, one a line as "<cookie>\t<form body>", and wrk's thread count; thread
--- n of N posts lines n, n + N, n + 2N... A 303 is a bind that went through; anything else is refused.
+-- n of N posts lines n, n + N, n + 2N... (the bench runs one). A 303 is a bind that went through;
+-- anything else is refused.
 -- A thread that has posted all of its binds asks for /login instead, counted as `spare`: the bench
 -- prepares more binds than its seconds can take, so a spare means it prepared too few.
 

@@ -1,13 +1,12 @@
 // Bind throughput: new-user binds per second over HTTP (`deno task serve`), against what the cores
 // can hash: their number times hash-wasm's bcrypt rate on one core. Tokens and SMS codes are prepared
-// first, so the timed part is the bind POST alone, sent by wrk (bench/_binds.lua) as pages are: a
-// client in this process took about 1 ms of the same cores a bind, wrk a few µs.
-import { bind, bindForm, prepareBinds, type PreparedBind } from "./_flow.ts";
+// first, so the timed part is the bind POST alone, sent by wrk as pages are (bench/_bind_load.ts).
+import { postBinds } from "./_bind_load.ts";
+import { bind, prepareBinds } from "./_flow.ts";
 import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
 import { coreShare, cpuDuring, elsewhereShare, perOperation } from "./_cpu.ts";
 import { runLoad } from "./_load.ts";
 import type { Server } from "./_server.ts";
-import { runWrk } from "./_wrk.ts";
 
 const WARMUP = 8;
 const RAW_HASHES = 24;
@@ -38,53 +37,21 @@ export async function bindThroughput(
     count: WARMUP,
     concurrency: connections,
   });
-  const file = await Deno.makeTempFile({ prefix: "bench-binds-" });
-  let load: { count: number; seconds: number; perSecond: number };
-  let cpu: Awaited<ReturnType<typeof cpuDuring>>["cpu"];
-  try {
-    await Deno.writeTextFile(file, bindLines(binds.slice(WARMUP)));
-    const threads = Math.min(2, cores);
-    const measured = await cpuDuring(
-      app.pid,
-      () =>
-        runWrk(app.origin + "/oauth_callback", {
-          threads,
-          connections,
-          seconds,
-          // Binds queue for the hashers: each takes connections ÷ rate, about a second here.
-          timeoutSeconds: 30,
-          script: {
-            path: new URL("./_binds.lua", import.meta.url).pathname,
-            args: [file, String(threads)],
-          },
-        }),
-    );
-    const wrk = measured.result;
-    const counted = JSON.parse(
-      wrk.output.match(/^binds: (\{.*\})$/m)?.[1] ?? "null",
-    ) as
-      | { bound: number; refused: number; spare: number; seconds: number }
-      | null;
-    if (!counted) throw new Error(`wrk counted no binds:\n${wrk.output}`);
-    if (counted.refused > 0 || counted.spare > 0) {
-      throw new Error(
-        `of the binds wrk posted, ${counted.refused} were refused and ${counted.spare} were missing:\n${wrk.output}`,
-      );
-    }
-    load = {
-      count: counted.bound,
-      seconds: counted.seconds,
-      perSecond: counted.bound / counted.seconds,
-    };
-    // wrk is the client here: its CPU is ours, not other processes'.
-    cpu = measured.cpu && {
-      ...measured.cpu,
-      client: measured.cpu.client + wrk.clientCpuMs,
-      elsewhere: Math.max(0, measured.cpu.elsewhere - wrk.clientCpuMs),
-    };
-  } finally {
-    await Deno.remove(file);
-  }
+  const { result: posted, cpu: measured } = await cpuDuring(
+    app.pid,
+    () => postBinds(app.origin, binds.slice(WARMUP), { connections, seconds }),
+  );
+  const load = {
+    count: posted.bound,
+    seconds: posted.seconds,
+    perSecond: posted.perSecond,
+  };
+  // wrk is the client here: its CPU is ours, not other processes'.
+  const cpu = measured && {
+    ...measured,
+    client: measured.client + posted.clientCpuMs,
+    elsewhere: Math.max(0, measured.elsewhere - posted.clientCpuMs),
+  };
   // The binds still hashing when wrk stopped finish before the next figure starts.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const perBind = cpu && perOperation(cpu, load.count);
@@ -148,10 +115,4 @@ export async function rawBcryptRate(
     );
   }
   return JSON.parse(new TextDecoder().decode(stdout));
-}
-
-/** The bind file bench/_binds.lua reads: each bind's cookie and form body, a line each. */
-function bindLines(binds: PreparedBind[]): string {
-  return binds.map((prepared) => `${prepared.cookie}\t${bindForm(prepared)}\n`)
-    .join("");
 }
