@@ -1,6 +1,8 @@
-// Runs bcrypt off the main thread; one message in, one answer out.
+// Runs bcrypt off the main thread; one message in, one answer out. In C (the system's libxcrypt)
+// where Deno may load it, else in hash-wasm's WebAssembly; the hashes are the same either way.
 import { bcrypt, bcryptVerify } from "hash-wasm";
 import { setPriority } from "node:os";
+import { type NativeBcrypt, openLibxcrypt } from "./_libxcrypt.ts";
 
 export type PasswordJob =
   | { id: number; kind: "hash"; password: string; cost: number }
@@ -11,18 +13,34 @@ export type PasswordAnswer = { id: number; result: string | boolean } | {
   error: string;
 };
 
-export function runPasswordJob(job: PasswordJob): Promise<string | boolean> {
+/** The two ways to run bcrypt: `native` is null where libxcrypt cannot be used. */
+export interface Bcrypts {
+  native: NativeBcrypt | null;
+}
+
+let loaded: Bcrypts | undefined;
+/** This thread's bcrypt, found at its first job. */
+export function bcrypts(): Bcrypts {
+  return loaded ??= { native: openLibxcrypt() };
+}
+
+export async function runPasswordJob(
+  job: PasswordJob,
+  { native }: Bcrypts = bcrypts(),
+): Promise<string | boolean> {
   if (job.kind === "hash") {
+    if (native) return native.hash(job.password, job.cost);
     const salt = crypto.getRandomValues(new Uint8Array(16));
-    return bcrypt({
+    return await bcrypt({
       password: job.password,
       salt,
       costFactor: job.cost,
       outputType: "encoded",
     });
   }
-  return bcryptVerify({ password: job.password, hash: job.hash }).catch(() =>
-    false
+  if (native) return native.verify(job.password, job.hash);
+  return await bcryptVerify({ password: job.password, hash: job.hash }).catch(
+    () => false,
   );
 }
 
