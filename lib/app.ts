@@ -6,6 +6,7 @@ import {
 } from "@/lib/accounts/passwords.ts";
 import { createSmsSender, type SmsSender } from "@/lib/sms/gateway.ts";
 import { openSharedKv } from "./_shared_kv.ts";
+import { ALONE, sharedHashingBudget } from "@/lib/accounts/_hashing_budget.ts";
 import { migrateLegacyQqBindings } from "@/lib/social/migrations.ts";
 
 export interface App {
@@ -39,7 +40,9 @@ export async function createApp(
     kv,
     now,
     passwords: overrides.passwords ??
-      createPasswordHasher(config.bcryptCost, passwordWorkers()),
+      createPasswordHasher(config.bcryptCost, navigator.hardwareConcurrency, {
+        budget: isolates > 1 ? sharedHashingBudget() : ALONE,
+      }),
     sms: overrides.sms ?? createSmsSender(config.sms, { fetch: fetchFn, now }),
     fetch: fetchFn,
     origin: overrides.origin ??
@@ -75,7 +78,7 @@ let isolates = 1;
 
 /**
  * Declares that `count` isolates of this process serve the app, each with its own copy of every module.
- * They share the cores, so each gets its share of bcrypt workers; and they must agree on what a request
+ * They share the cores, so their hashers share one budget of bcrypt threads; and they must agree on what a request
  * may meet in any of them, so the bind token key and the KV must be set, not made per isolate.
  */
 export function serveFromIsolates(count: number): void {
@@ -97,14 +100,6 @@ export function serveFromIsolates(count: number): void {
       current?.then((app) => app.passwords.closeWhenIdle());
     });
   }
-}
-
-/** The cores shared among the isolates, at least one worker each. */
-function passwordWorkers(): number {
-  return Math.max(
-    1,
-    Math.floor((navigator.hardwareConcurrency || 1) / isolates),
-  );
 }
 
 /** The process's app, made from the environment on first use. */

@@ -1,7 +1,9 @@
-// bcrypt hashing on a small pool of workers (one per core), so a hash never stalls other requests.
-// The pool starts with the first job, not with the process: bcrypt's code is loaded only where and
-// when it runs, which keeps it out of every start-up and off the thread that answers requests.
+// bcrypt hashing on threads of its own (workers), so a hash never stalls other requests: one per core
+// for the whole process at most, shared with its other isolates (lib/accounts/_hashing_budget.ts).
+// Threads start as jobs come, not with the process: bcrypt's code is loaded only where and when it
+// runs, which keeps it out of every start-up and off the thread that answers requests.
 import type { PasswordAnswer, PasswordJob } from "./_password_worker.ts";
+import { ALONE, type HashingBudget } from "./_hashing_budget.ts";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -11,60 +13,143 @@ export interface PasswordHasher {
   close(): void;
   /** Ends the workers once the jobs they hold are done; any later job runs on the calling thread. */
   closeWhenIdle(): void;
+  /** The hashing threads it runs now, idle or not. */
+  threads(): number;
 }
 
-type Pending = {
+type Distributed<T> = T extends unknown ? Omit<T, "id"> : never;
+interface Job {
+  message: Distributed<PasswordJob>;
   resolve: (value: string | boolean) => void;
   reject: (error: Error) => void;
-};
-type Distributed<T> = T extends unknown ? Omit<T, "id"> : never;
+}
 
-/** A hasher at `cost` running on `size` workers; with no Worker support (some hosts) it hashes in place. */
+interface HashingThread {
+  worker: Worker;
+  job: Job | null;
+  /** While idle: the timer that ends it. */
+  idleTimer: ReturnType<typeof setTimeout> | null;
+}
+
+export interface HasherOptions {
+  /** What the other isolates of this process hash on (`deno serve --parallel`): they share the cores. */
+  budget?: HashingBudget;
+  /** A thread with nothing to hash for this long ends. */
+  idleMs?: number;
+}
+
+const IDLE_MS = 60_000;
+
+/**
+ * A hasher at `cost` hashing on up to `cores` threads of its own, started as jobs come and while the
+ * process (with `budget`'s other isolates) hashes on fewer threads than that; at least one whenever it
+ * has a job. With `cores` 0, or no Worker support (some hosts), it hashes in place.
+ */
 export function createPasswordHasher(
   cost: number,
-  size = navigator.hardwareConcurrency || 1,
+  cores = navigator.hardwareConcurrency || 1,
+  { budget = ALONE, idleMs = IDLE_MS }: HasherOptions = {},
 ): PasswordHasher {
-  const workers: Worker[] = [];
-  const queueDepth: number[] = [];
-  let started = false;
-  const pending = new Map<number, Pending>();
+  const threads: HashingThread[] = [];
+  const waiting: Job[] = [];
+  // After close(), or with nothing to start threads with: every job runs on the calling thread.
+  let inPlace = cores <= 0;
+  let retiring = false;
   let nextId = 0;
   let dummyHash: Promise<string> | undefined;
-  let retiring = false;
-  const retireIfIdle = () => {
-    if (!retiring || pending.size > 0) return;
-    for (const worker of workers) worker.terminate();
-    workers.length = 0;
-  };
 
-  const start = () => {
-    started = true;
-    workers.push(...startWorkers(size));
-    workers.forEach((worker, index) => {
-      queueDepth[index] = 0;
-      worker.onmessage = ({ data }: MessageEvent<PasswordAnswer>) => {
-        queueDepth[index]--;
-        const job = pending.get(data.id);
-        pending.delete(data.id);
-        if ("error" in data) job?.reject(new Error(data.error));
-        else job?.resolve(data.result);
-        retireIfIdle();
-      };
-    });
+  const hashing = () => threads.filter((thread) => thread.job).length;
+  const end = (thread: HashingThread) => {
+    if (thread.idleTimer !== null) clearTimeout(thread.idleTimer);
+    thread.worker.terminate();
+    threads.splice(threads.indexOf(thread), 1);
   };
-
-  async function run(job: Distributed<PasswordJob>): Promise<string | boolean> {
-    const id = nextId++;
-    if (!started && !retiring) start();
-    if (workers.length === 0) {
-      const { runPasswordJob } = await import("./_password_worker.ts");
-      return runPasswordJob({ ...job, id } as PasswordJob);
+  const endAll = () => {
+    for (const thread of [...threads]) end(thread);
+    budget.hashing(0);
+    budget.close();
+  };
+  const startThread = (): HashingThread | null => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL("./_password_worker.ts", import.meta.url), {
+        type: "module",
+      });
+    } catch {
+      return null;
     }
-    const index = queueDepth.indexOf(Math.min(...queueDepth));
-    queueDepth[index]++;
+    const thread: HashingThread = { worker, job: null, idleTimer: null };
+    worker.onmessage = ({ data }: MessageEvent<PasswordAnswer>) => {
+      const job = thread.job;
+      thread.job = null;
+      if ("error" in data) job?.reject(new Error(data.error));
+      else job?.resolve(data.result);
+      dispatch();
+    };
+    threads.push(thread);
+    return thread;
+  };
+  const mayStartAnother = () =>
+    threads.length === 0 ||
+    (threads.length < cores && hashing() + budget.othersHashing() < cores);
+
+  const give = (thread: HashingThread, job: Job) => {
+    if (thread.idleTimer !== null) clearTimeout(thread.idleTimer);
+    thread.idleTimer = null;
+    thread.job = job;
+    thread.worker.postMessage({ ...job.message, id: nextId++ });
+  };
+  const idle = (thread: HashingThread) => {
+    if (thread.job || thread.idleTimer !== null) return;
+    thread.idleTimer = setTimeout(() => end(thread), idleMs);
+    // An idle thread does not keep the process alive.
+    Deno.unrefTimer(thread.idleTimer);
+  };
+
+  /** Hands waiting jobs to idle threads, starting threads while the budget allows. */
+  function dispatch() {
+    while (waiting.length > 0) {
+      const thread = threads.find((thread) => !thread.job) ??
+        (mayStartAnother() ? startThread() : null);
+      if (thread) {
+        give(thread, waiting.shift()!);
+      } else if (threads.length === 0) {
+        // No Worker here: hash in place from now on.
+        inPlace = true;
+        for (const job of waiting.splice(0)) runInPlace(job);
+      } else {
+        break;
+      }
+    }
+    budget.hashing(hashing());
+    if (retiring && hashing() === 0) {
+      inPlace = true;
+      endAll();
+      return;
+    }
+    threads.forEach(idle);
+  }
+
+  async function runInPlace({ message, resolve, reject }: Job) {
+    try {
+      const { runPasswordJob } = await import("./_password_worker.ts");
+      resolve(
+        await runPasswordJob({ ...message, id: nextId++ } as PasswordJob),
+      );
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  function run(message: Distributed<PasswordJob>): Promise<string | boolean> {
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      workers[index].postMessage({ ...job, id });
+      const job = { message, resolve, reject };
+      if (inPlace || retiring) {
+        runInPlace(job);
+        return;
+      }
+      waiting.push(job);
+      dispatch();
     });
   }
 
@@ -78,33 +163,22 @@ export function createPasswordHasher(
       await hasher.verify(password, await dummyHash);
     },
     close() {
-      // No pool after this: a job that still comes runs in place rather than waiting on a closed one.
-      started = true;
-      for (const worker of workers) worker.terminate();
-      workers.length = 0;
-      for (const job of pending.values()) {
+      // No threads after this: a job that still comes runs in place rather than waiting on a closed one.
+      inPlace = true;
+      const dropped = [
+        ...waiting.splice(0),
+        ...threads.flatMap((thread) => thread.job ?? []),
+      ];
+      endAll();
+      for (const job of dropped) {
         job.reject(new Error("password hasher closed"));
       }
-      pending.clear();
     },
     closeWhenIdle() {
       retiring = true;
-      retireIfIdle();
+      dispatch();
     },
+    threads: () => threads.length,
   };
   return hasher;
-}
-
-function startWorkers(size: number): Worker[] {
-  try {
-    return Array.from(
-      { length: size },
-      () =>
-        new Worker(new URL("./_password_worker.ts", import.meta.url), {
-          type: "module",
-        }),
-    );
-  } catch {
-    return [];
-  }
 }
