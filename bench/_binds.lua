@@ -33,10 +33,9 @@ function request()
     return wrk.format("GET", "/login")
   end
   local cookie, body = bind:match("^([^\t]*)\t(.*)$")
-  return wrk.format("POST", "/oauth_callback", {
-    ["Cookie"] = cookie,
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-  }, body)
+  local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  if cookie ~= "" then headers["Cookie"] = cookie end
+  return wrk.format("POST", "/oauth_callback", headers, body)
 end
 
 function response(status)

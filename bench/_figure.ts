@@ -35,3 +35,13 @@ export function round(value: number, digits = 1): number {
 }
 
 export const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+/** `figure` failed as well when a condition besides its ratio is not met. */
+export function alsoRequired(figure: Figure, met: boolean): Figure {
+  if (met || !figure.pass) return figure;
+  return {
+    ...figure,
+    pass: false,
+    line: figure.line.replace(/\) PASS/, ") FAIL"),
+  };
+}

@@ -1,5 +1,6 @@
 // The load generator for pages: Debian's wrk (C, one event loop per thread), so the figures measure
 // the server rather than a client sharing its cores. Installed with apt-get when missing.
+import { aptInstall, which } from "./_apt.ts";
 
 export interface WrkResult {
   perSecond: number;
@@ -31,36 +32,14 @@ export interface WrkOptions {
 export async function ensureWrk(): Promise<string> {
   const found = await which("wrk");
   if (found) return found;
-  console.log("Installing wrk from Debian");
-  const install = await new Deno.Command("sh", {
-    args: [
-      "-c",
-      "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk",
-    ],
-    stdout: "null",
-    stderr: "piped",
-  }).output().catch((error) => ({
-    success: false,
-    stderr: new TextEncoder().encode(String(error)),
-  }));
-  const installed = install.success && await which("wrk");
+  const failed = await aptInstall(["wrk"]);
+  const installed = !failed && await which("wrk");
   if (!installed) {
     throw new Error(
-      `deno task bench needs wrk: \`apt-get install -y wrk\` failed (${
-        new TextDecoder().decode(install.stderr).trim().split("\n").at(-1)
-      })`,
+      `deno task bench needs wrk: \`apt-get install -y wrk\` failed (${failed})`,
     );
   }
   return installed;
-}
-
-async function which(name: string): Promise<string | null> {
-  const { success, stdout } = await new Deno.Command("sh", {
-    args: ["-c", `command -v ${name}`],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return success ? new TextDecoder().decode(stdout).trim() : null;
 }
 
 /** `wrk -t<threads> -c<connections> -d<seconds>s --latency url`, parsed. */
