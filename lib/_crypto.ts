@@ -1,5 +1,5 @@
-// Random identifiers, hashes and comparisons for the secrets the app hands to browsers.
-import { createHash } from "node:crypto";
+// Random identifiers and comparisons for the secrets the app hands to browsers. Web APIs only: the
+// islands reach this file (through lib/sms/codes.ts); hashing is in lib/_sha256.ts.
 
 /** A random identifier with `bytes` bytes of entropy, URL-safe. */
 export function randomId(bytes = 16): string {
@@ -8,15 +8,6 @@ export function randomId(bytes = 16): string {
     /\//g,
     "_",
   ).replace(/=+$/, "");
-}
-
-/**
- * SHA-256 of `value`, hex: secrets handed to browsers are stored only by their hash. node:crypto's, which
- * hashes in place: WebCrypto's digest is a round trip through a thread pool, about 40 µs of a request's
- * main thread for a few bytes against about 2.
- */
-export function sha256Hex(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
 }
 
 /** Compares two strings in time that depends only on their lengths. */

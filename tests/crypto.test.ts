@@ -1,6 +1,7 @@
 // The hashes and identifiers behind the secrets handed to browsers.
 import { equal, match, notEqual, ok } from "node:assert/strict";
-import { randomId, sha256Hex, timingSafeEqual } from "@/lib/_crypto.ts";
+import { randomId, timingSafeEqual } from "@/lib/_crypto.ts";
+import { sha256Hex } from "@/lib/_sha256.ts";
 
 Deno.test("sha256Hex gives SHA-256 in hex, of the text's UTF-8", () => {
   // FIPS 180-2's examples; the last one's value is WebCrypto's.

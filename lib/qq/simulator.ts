@@ -13,7 +13,7 @@
 // | ["qq_simulator_identities", openid]   | QqIdentity: openid, nickname                                  | kept    |
 // | ["qq_simulator_avatars", avatarKey]   | openid (avatar URLs name a hash, so pages never show openids) | kept    |
 import type { App } from "@/lib/app.ts";
-import { sha256Hex } from "@/lib/_crypto.ts";
+import { sha256Hex } from "@/lib/_sha256.ts";
 import {
   authorizePageHandlers,
   type GrantRequest,

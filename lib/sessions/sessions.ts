@@ -7,7 +7,8 @@
 // | --------------------------------------- | ---------------- | ------------------------ |
 // | ["sessions", sha256(id)]                | Session          | 14 days after last use   |
 // | ["sessions_by_user", userId, publicId]  | sha256(id)       | with the session         |
-import { randomId, sha256Hex } from "@/lib/_crypto.ts";
+import { randomId } from "@/lib/_crypto.ts";
+import { sha256Hex } from "@/lib/_sha256.ts";
 import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;

@@ -11,7 +11,8 @@
 // that provider, newest first, at most three, so a bind started in another tab still finishes. The bind
 // page shows the newest; once it is used, that it was bound (and the bind POST refuses it).
 import type { App } from "@/lib/app.ts";
-import { randomId, sha256Hex } from "@/lib/_crypto.ts";
+import { randomId } from "@/lib/_crypto.ts";
+import { sha256Hex } from "@/lib/_sha256.ts";
 import { appCookieName, getCookies, setCookie } from "@/lib/http/cookies.ts";
 
 export const BIND_TOKEN_TTL_S = 600;

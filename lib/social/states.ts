@@ -10,7 +10,8 @@
 // each other. The callback must bring back the same value in the query, so a state issued to one browser
 // cannot complete a login in another.
 import type { App } from "@/lib/app.ts";
-import { randomId, sha256Hex, timingSafeEqual } from "@/lib/_crypto.ts";
+import { randomId, timingSafeEqual } from "@/lib/_crypto.ts";
+import { sha256Hex } from "@/lib/_sha256.ts";
 import {
   appCookieName,
   deleteCookie,

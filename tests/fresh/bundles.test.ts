@@ -39,3 +39,20 @@ Deno.test("bundles carry Chinese as UTF-8, not as \\u escapes, and mean the same
     },
   );
 });
+
+Deno.test("the app's island bundles load nothing a browser lacks: no node: module, no npm: or jsr: specifier", async () => {
+  const { default: manifest } = await import("@/fresh.gen.ts");
+  const { bundleIslands } = await import("$fresh/bundles.ts");
+  const { files } = await bundleIslands(manifest);
+  const paths = Object.keys(files);
+  assert.ok(paths.length > 0);
+  for (const path of paths) {
+    const specifiers = [
+      ...files[path].matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g),
+    ].map((match) => match[1]);
+    const foreign = specifiers.filter((specifier) =>
+      /^(node|npm|jsr):/.test(specifier)
+    );
+    assert.deepEqual(foreign, [], `${path} imports ${foreign.join(", ")}`);
+  }
+});
