@@ -13,23 +13,19 @@ export type PasswordAnswer = { id: number; result: string | boolean } | {
   error: string;
 };
 
-/** The two ways to run bcrypt: `native` is null where libxcrypt cannot be used. */
-export interface Bcrypts {
-  native: NativeBcrypt | null;
+let native: NativeBcrypt | null | undefined;
+/** This thread's libxcrypt, looked for at its first job: null where it cannot be used. */
+export function nativeBcrypt(): NativeBcrypt | null {
+  return native === undefined ? native = openLibxcrypt() : native;
 }
 
-let loaded: Bcrypts | undefined;
-/** This thread's bcrypt, found at its first job. */
-export function bcrypts(): Bcrypts {
-  return loaded ??= { native: openLibxcrypt() };
-}
-
+/** Runs `job` in libxcrypt (`inC`), or in hash-wasm when that is null. */
 export async function runPasswordJob(
   job: PasswordJob,
-  { native }: Bcrypts = bcrypts(),
+  inC: NativeBcrypt | null = nativeBcrypt(),
 ): Promise<string | boolean> {
   if (job.kind === "hash") {
-    if (native) return native.hash(job.password, job.cost);
+    if (inC) return inC.hash(job.password, job.cost);
     const salt = crypto.getRandomValues(new Uint8Array(16));
     return await bcrypt({
       password: job.password,
@@ -38,7 +34,7 @@ export async function runPasswordJob(
       outputType: "encoded",
     });
   }
-  if (native) return native.verify(job.password, job.hash);
+  if (inC) return inC.verify(job.password, job.hash);
   return await bcryptVerify({ password: job.password, hash: job.hash }).catch(
     () => false,
   );
