@@ -5,6 +5,9 @@ import type { FreshConfig, Manifest } from "./types.ts";
 import { getBuildId, type IslandUse, setBuildId } from "./runtime.ts";
 import { islandDataJson } from "./serialize.ts";
 import { contentHash } from "./static.ts";
+import { bundleForBrowser, filePath } from "./_bundler.ts";
+
+export { filePath };
 import {
   type Bytes,
   chooseVariant,
@@ -141,24 +144,12 @@ export async function bundleIslands(manifest: Manifest): Promise<Bundle> {
   for (const key of Object.keys(manifest.islands)) {
     sources[key] = filePath(new URL(key, manifest.baseUrl));
   }
-  const outputDir = "/_frsh_bundle"; // nothing is written; it only names the outputs
-  const result = await Deno.bundle({
-    entrypoints: Object.values(sources),
-    outputDir,
-    platform: "browser",
-    format: "esm",
-    codeSplitting: true,
-    minify: true,
-    write: false,
-  });
-  if (!result.success) {
-    const errors = result.errors.map((e) => e.text).join("\n");
-    throw new Error(`Bundling the islands failed:\n${errors}`);
-  }
-  const files = Object.fromEntries((result.outputFiles ?? []).map((file) => [
-    file.path.slice(outputDir.length + 1),
-    asUtf8(file.text()),
-  ]));
+  const files = Object.fromEntries(
+    await bundled("the islands", {
+      entrypoints: Object.values(sources),
+      codeSplitting: true,
+    }),
+  );
   // Outputs keep their paths relative to the entrypoints' common folder, as esbuild does.
   let common = sources[BOOT].replace(/[^/]*$/, "");
   while (!Object.values(sources).every((path) => path.startsWith(common))) {
@@ -197,24 +188,10 @@ async function bundlePages(manifest: Manifest, files: Bundle["files"]) {
         };\nawait hydrateIslands(() => Promise.resolve(island));\n`,
       )
     ));
-    const outputDir = "/_frsh_pages";
-    const result = await Deno.bundle({
+    const made = await bundled("the island pages", {
       entrypoints: names.map((name) => `${dir}/${name}.ts`),
-      outputDir,
-      platform: "browser",
-      format: "esm",
       codeSplitting: false,
-      minify: true,
-      write: false,
     });
-    if (!result.success) {
-      const errors = result.errors.map((e) => e.text).join("\n");
-      throw new Error(`Bundling the island pages failed:\n${errors}`);
-    }
-    const made = new Map((result.outputFiles ?? []).map((file) => [
-      file.path.slice(outputDir.length + 1),
-      asUtf8(file.text()),
-    ]));
     const pages: Record<string, string> = {};
     keys.forEach((key, i) => {
       const code = made.get(`${names[i]}.js`);
@@ -226,6 +203,28 @@ async function bundlePages(manifest: Manifest, files: Bundle["files"]) {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** Output path (relative to the bundle) → code, for the browser, minified ESM. */
+async function bundled(
+  what: string,
+  options: Pick<Deno.bundle.Options, "entrypoints" | "codeSplitting">,
+): Promise<Map<string, string>> {
+  const outputDir = "/_frsh_bundle"; // nothing is written; it only names the outputs
+  const result = await bundleForBrowser({
+    ...options,
+    outputDir,
+    platform: "browser",
+    format: "esm",
+    minify: true,
+  });
+  if (!result.success) {
+    throw new Error(`Bundling ${what} failed:\n${result.errors.join("\n")}`);
+  }
+  return new Map(result.outputFiles.map((file) => [
+    file.path.slice(outputDir.length + 1),
+    asUtf8(file.text),
+  ]));
 }
 
 /**
@@ -288,10 +287,6 @@ export function compressedDir(manifest: Manifest, config: FreshConfig) {
 export function staticDir(manifest: Manifest, config: FreshConfig) {
   return config.staticDir ??
     filePath(new URL("./static/", manifest.baseUrl));
-}
-
-export function filePath(url: URL): string {
-  return decodeURIComponent(url.pathname);
 }
 
 function escapeAttr(text: string): string {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { asUtf8 } from "$fresh/bundles.ts";
+import { browserConfig } from "$fresh/_bundler.ts";
 
 Deno.test("bundles carry Chinese as UTF-8, not as \\u escapes, and mean the same", async (t) => {
   const cases: [string, string][] = [
@@ -55,4 +56,43 @@ Deno.test("the app's island bundles load nothing a browser lacks: no node: modul
     );
     assert.deepEqual(foreign, [], `${path} imports ${foreign.join(", ")}`);
   }
+});
+
+Deno.test("a precompiling app's islands are bundled with a config for the browser's JSX", () => {
+  const project = new URL("file:///shop/deno.json");
+  const config = browserConfig({
+    compilerOptions: {
+      jsx: "precompile",
+      jsxImportSource: "preact",
+      jsxPrecompileSkipElements: ["script"],
+      lib: ["dom"],
+    },
+    imports: { "@/": "./", "$fresh/": "./lib/fresh/", preact: "npm:preact" },
+    scopes: { "./vendor/": { x: "../x.ts" } },
+    unstable: ["kv"],
+  }, project);
+  assert.deepEqual(config, {
+    compilerOptions: {
+      jsx: "react-jsx",
+      jsxImportSource: "preact",
+      lib: ["dom"],
+    },
+    imports: {
+      "@/": "file:///shop/",
+      "$fresh/": "file:///shop/lib/fresh/",
+      preact: "npm:preact",
+    },
+    scopes: { "file:///shop/vendor/": { x: "file:///x.ts" } },
+    unstable: ["kv"],
+    lock: { path: "/shop/deno.lock" },
+  });
+  assert.deepEqual(
+    browserConfig({ lock: false }, project).lock,
+    false,
+    "no lockfile stays none",
+  );
+  assert.deepEqual(
+    browserConfig({ lock: { path: "locks/app.lock" } }, project).lock,
+    { path: "/shop/locks/app.lock" },
+  );
 });

@@ -263,9 +263,10 @@ Deno.test("<Head> children land in the document head; the page's title replaces 
       ),
     },
   });
+  // Void elements may close with ">" or "/>": precompiled JSX writes the one, Preact the other.
   assert.equal(
-    await (await get("/cart")).text(),
-    '<!DOCTYPE html><html><head><meta charset="utf-8"/><meta name="layout" content="yes"/>' +
-      '<title>Cart · Shop</title><link rel="canonical" href="/cart"/></head><body><div>cart</div></body></html>',
+    (await (await get("/cart")).text()).replaceAll("/>", ">"),
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="layout" content="yes">' +
+      '<title>Cart · Shop</title><link rel="canonical" href="/cart"></head><body><div>cart</div></body></html>',
   );
 });

@@ -161,7 +161,7 @@ Deno.test("pages around logging in and out", (t) =>
         const response = await browser.get("/logout");
         equal(response.status, 200);
         const html = await response.text();
-        match(html, /<form method="post" action="\/logout"/);
+        match(html, /<form\s+method="post" action="\/logout"/);
         match(html, />退出登录<\/button>/);
         match(html, /您尚未登录。/);
       },

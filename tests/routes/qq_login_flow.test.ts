@@ -146,7 +146,7 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
       equal(confirm.status, 200);
       const page = await confirm.text();
       match(page, /确定要解除QQ（小明）与本账号的绑定吗/);
-      match(page, /<form method="post" action="\/account\/qq\/unbind"/);
+      match(page, /<form\s+method="post" action="\/account\/qq\/unbind"/);
       const unbind = await browser.post("/account/qq/unbind");
       equal(unbind.status, 303);
       equal(unbind.headers.get("location"), "/account");

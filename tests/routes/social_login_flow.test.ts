@@ -118,7 +118,7 @@ function loginStories(provider: Provider) {
           html,
           new RegExp(`${first.nickname}，您已通过${provider.name}登录`),
         );
-        match(html, new RegExp(`<form method="post" action="${callback}"`));
+        match(html, new RegExp(`<form\\s+method="post" action="${callback}"`));
         ok(!html.includes(first.uid), "the identity's key is not on the page");
       },
     );
