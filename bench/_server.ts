@@ -1,6 +1,6 @@
 // The servers the benchmarks measure, each its own process on a free loopback port: the built app in a
 // private copy of the tree (see `_app_copy.ts`) started as `deno task preview` does (`deno run -A
-// main.ts`, one isolate), as `deno task serve` does (`deno serve --parallel serve.ts`, one per core),
+// main.ts`, one isolate), as `deno task serve` does (scripts/serve.ts, one isolate per core),
 // or its routes on lib/fresh without the app's middleware; and a bare Deno.serve. The app's stdout is
 // the phone that receives the SMS codes.
 
@@ -44,27 +44,14 @@ export function appEnv(port: number, kvPath: string, cost: number) {
 export type AppStart = "preview" | "serve" | "runtime";
 
 /** The command line of each way to start the built app. */
-export function appArgs(
-  start: AppStart,
-  port: number,
-  denoFlags: string[] = [],
-) {
-  if (start === "serve") {
-    return [
-      "serve",
-      "--parallel",
-      "-A",
-      ...denoFlags,
-      "--host=127.0.0.1",
-      `--port=${port}`,
-      "serve.ts",
-    ];
-  }
+export function appArgs(start: AppStart, denoFlags: string[] = []) {
   return [
     "run",
     "-A",
     ...denoFlags,
-    start === "runtime" ? RUNTIME_ONLY : "main.ts",
+    { serve: "scripts/serve.ts", runtime: RUNTIME_ONLY, preview: "main.ts" }[
+      start
+    ],
   ];
 }
 
@@ -89,7 +76,7 @@ export async function startApp(
   const codes = new Map<string, string>();
   const waiting = new Map<string, () => void>();
   const server = spawn(
-    appArgs(start, port, denoFlags),
+    appArgs(start, denoFlags),
     appDir,
     appEnv(port, `${kvDir}/app.kv`, cost),
     (line) => {
@@ -212,7 +199,7 @@ export function spawn(
         } catch {
           // It has already exited.
         }
-        // An isolate of `deno serve --parallel` still starting when SIGTERM came can serve on.
+        // An isolate still starting when SIGTERM came can serve on.
         const grace = delay(5_000);
         const ended = await Promise.race([
           child.status.then(() => true),
@@ -251,7 +238,7 @@ export async function untilOk(
 
 /** `{"event":"sms_code","mobile":"138…","code":"123456","ttl":300}`, the console SMS provider's line. */
 function parseSmsLine(line: string): { mobile: string; code: string } | null {
-  // Each isolate of `deno serve --parallel` starts its lines with `[serve-worker-N ] `.
+  // Each isolate of `deno task serve` starts its lines with `[serve-worker-N] `.
   line = line.replace(/^\[serve-worker-\d+ *\] /, "");
   if (!line.startsWith('{"event":"sms_code"')) return null;
   try {

@@ -62,7 +62,7 @@ async function timeOneStart(
   const port = freePort();
   const started = performance.now();
   const server = spawn(
-    appArgs(start, port),
+    appArgs(start),
     appDir,
     appEnv(port, `${kvDir}/app.kv`, cost),
     () => {},

@@ -83,12 +83,7 @@ let isolates = 1;
  */
 export function serveFromIsolates(count: number): void {
   isolates = Math.max(1, count);
-  const config = configFromEnv();
-  const problem = config.secretKeyGenerated
-    ? "SECRET_KEY must be set when several isolates serve: each would make a key of its own"
-    : config.kvPath === ":memory:"
-    ? "DENO_KV_PATH=:memory: gives each isolate a KV of its own: use a file"
-    : null;
+  const problem = isolatesProblem(configFromEnv());
   if (problem) {
     console.error(`Configuration error: ${problem}`);
     Deno.exit(1);
@@ -96,10 +91,22 @@ export function serveFromIsolates(count: number): void {
   // `deno serve` stops on these by finishing the requests in flight; the bcrypt workers would then
   // keep the isolate, and so the process, alive for ever.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    Deno.addSignalListener(signal, () => {
-      current?.then((app) => app.passwords.closeWhenIdle());
-    });
+    Deno.addSignalListener(signal, stopHashingWhenIdle);
   }
+}
+
+/** Why `config` cannot be served from several isolates, or null when it can. */
+export function isolatesProblem(config: Config): string | null {
+  return config.secretKeyGenerated
+    ? "SECRET_KEY must be set when several isolates serve: each would make a key of its own"
+    : config.kvPath === ":memory:"
+    ? "DENO_KV_PATH=:memory: gives each isolate a KV of its own: use a file"
+    : null;
+}
+
+/** Lets the isolate end once its hashing threads have finished what they were given. */
+export function stopHashingWhenIdle(): void {
+  current?.then((app) => app.passwords.closeWhenIdle());
 }
 
 /** The process's app, made from the environment on first use. */

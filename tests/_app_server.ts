@@ -5,9 +5,9 @@ import { checkInvariants } from "@/lib/kv_invariants.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const MAIN = new URL("main.ts", ROOT).pathname;
-/** `APP_SERVER=serve` starts the app as `deno task serve` does: `deno serve --parallel`, an isolate per core. */
+/** `APP_SERVER=serve` starts the app as `deno task serve` does: an isolate per core on one port. */
 const SERVE_PARALLEL = Deno.env.get("APP_SERVER") === "serve";
-const SERVE = new URL("serve.ts", ROOT).pathname;
+const SERVE = new URL("scripts/serve.ts", ROOT).pathname;
 export const SECRET_KEY = "test-server-secret-key-0123456789abcdef";
 const START_TIMEOUT_MS = 30_000;
 const SMS_TIMEOUT_MS = 5_000;
@@ -69,7 +69,7 @@ class ServerOutput {
   readonly #waiters = new Set<() => void>();
 
   onStdout(line: string) {
-    // Each isolate of `deno serve --parallel` starts its lines with `[serve-worker-N ] `.
+    // Each isolate of `deno task serve` (and `deno serve --parallel`) starts its lines with `[serve-worker-N] `.
     line = line.replace(/^\[serve-worker-\d+ *\] /, "");
     const image = imageCodeEvent(line);
     if (image) {
@@ -145,16 +145,7 @@ export class AppServer implements AsyncDisposable {
     afterDispose?: () => PromiseLike<void>,
   ): Promise<AppServer> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: SERVE_PARALLEL && main === MAIN
-        ? [
-          "serve",
-          "--parallel",
-          "-A",
-          "--host=127.0.0.1",
-          `--port=${port}`,
-          SERVE,
-        ]
-        : ["run", "-A", main],
+      args: ["run", "-A", SERVE_PARALLEL && main === MAIN ? SERVE : main],
       cwd: ROOT.pathname,
       env: {
         PORT: String(port),
@@ -180,10 +171,7 @@ export class AppServer implements AsyncDisposable {
 
     const output = new ServerOutput();
     const stdout = readLines(child.stdout, (line) => output.onStdout(line));
-    // `deno serve` says where it listens on stderr, which the tests expect to stay empty.
-    const stderr = readLines(child.stderr, (line) => {
-      if (!line.startsWith("deno serve: Listening on ")) output.onStderr(line);
-    });
+    const stderr = readLines(child.stderr, (line) => output.onStderr(line));
     const done = Promise.all([child.status, stdout, stderr]);
     const origin = `http://127.0.0.1:${port}`;
     const exited = done.then(() => {

@@ -1,22 +1,36 @@
-// `deno task serve` as it runs: `deno serve --parallel serve.ts`, one isolate per core on one port.
+// The app on one isolate per core on one port, both ways: as `deno task serve` runs it (on Linux a
+// worker per isolate, each with a socket of its own) and as `deno serve --parallel serve.ts` does.
 import assert from "node:assert/strict";
 import { freePort, SECRET_KEY, tempKv } from "./_app_server.ts";
 
-const SERVE = new URL("../serve.ts", import.meta.url).pathname;
+const ROOT = new URL("../", import.meta.url);
 const ISOLATES = 2;
+const STARTS = {
+  // PORT and HOSTNAME say where, as for `deno task preview`.
+  "deno task serve": () => [
+    "run",
+    "-A",
+    new URL("scripts/serve.ts", ROOT).pathname,
+  ],
+  "deno serve --parallel": (port: number) => [
+    "serve",
+    "--parallel",
+    "-A",
+    "--host=127.0.0.1",
+    `--port=${port}`,
+    new URL("serve.ts", ROOT).pathname,
+  ],
+};
+type Start = keyof typeof STARTS;
 
-function startServe(env: Record<string, string>) {
+function startServe(start: Start, env: Record<string, string>) {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--parallel",
-      "-A",
-      "--host=127.0.0.1",
-      `--port=${port}`,
-      SERVE,
-    ],
+    args: STARTS[start](port),
+    cwd: ROOT.pathname,
     env: {
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
       DENO_JOBS: String(ISOLATES),
       SECRET_KEY,
       BCRYPT_COST: "4",
@@ -48,6 +62,7 @@ function startServe(env: Record<string, string>) {
     origin: `http://127.0.0.1:${port}`,
     output,
     isolatesHeard: () => new Set(stdout.match(/^\[serve-worker-\d+ *\]/gm)),
+    stdoutSoFar: () => Promise.resolve(stdout),
   };
 }
 
@@ -73,103 +88,152 @@ function fresh(url: string, init: RequestInit = {}) {
   });
 }
 
-Deno.test("deno serve --parallel: both isolates answer, share the SMS limits, and stop on SIGTERM", async (t) => {
-  await using kv = await tempKv();
-  const server = startServe({ DENO_KV_PATH: kv.path });
-  try {
-    await untilUp(server.origin);
-
-    await t.step(
-      "requests on many connections are answered by both isolates",
-      async () => {
-        // An isolate still loading the app takes no connections yet: ask until both have answered.
-        for (
-          let batch = 0;
-          batch < 20 && server.isolatesHeard().size < ISOLATES;
-          batch++
-        ) {
-          const answers = await Promise.all(
-            Array.from({ length: 20 }, (_, i) => {
-              const n = batch * 20 + i;
-              return fresh(
-                `${server.origin}/sms_codes/1390000${
-                  String(n).padStart(4, "0")
-                }`,
-                {
-                  method: "POST",
-                  headers: { "x-forwarded-for": `10.0.${n}.1` },
-                },
-              );
-            }),
-          );
-          assert.deepEqual(
-            new Set(answers.map((a) => a.status)),
-            new Set([200]),
-          );
-        }
-        assert.equal(server.isolatesHeard().size, ISOLATES);
-      },
-    );
-
-    await t.step(
-      "20 simultaneous codes for one mobile, on both isolates: one is sent",
-      async () => {
-        const answers = await Promise.all(
-          Array.from(
-            { length: 20 },
-            (_, i) =>
-              fresh(`${server.origin}/sms_codes/13811112222`, {
-                method: "POST",
-                headers: { "x-forwarded-for": `10.1.${i}.1` },
-              }),
-          ),
-        );
-        const statuses = answers.map((a) => a.status).sort();
-        assert.deepEqual(statuses, [200, ...Array(19).fill(429)]);
-      },
-    );
-
-    await t.step(
-      "a login's bcrypt workers do not keep the process alive after SIGTERM",
-      async () => {
-        const login = await fresh(`${server.origin}/login`, {
-          method: "POST",
-          body: new URLSearchParams({
-            username: "13811112222",
-            password: "abcdefgh1",
-          }),
-        });
-        assert.equal(login.status, 400);
-        server.child.kill("SIGTERM");
-        const ended = await Promise.race([
-          server.child.status.then(() => true),
-          new Promise((resolve) => setTimeout(() => resolve(false), 10_000)),
-        ]);
-        assert.equal(ended, true, "still running 10 s after SIGTERM");
-      },
-    );
-  } finally {
+for (const start of Object.keys(STARTS) as Start[]) {
+  Deno.test(`${start}: both isolates answer, share the SMS limits, and stop on SIGTERM`, async (t) => {
+    await using kv = await tempKv();
+    const server = startServe(start, { DENO_KV_PATH: kv.path });
     try {
-      server.child.kill("SIGKILL");
-    } catch {
-      // It has ended.
-    }
-    const [, stderr] = await server.output;
-    assert.doesNotMatch(stderr, /error/i);
-  }
-});
+      await untilUp(server.origin);
 
-Deno.test("deno serve --parallel refuses settings its isolates cannot share", async () => {
-  for (
-    const [env, message] of [
-      [{ SECRET_KEY: "", DENO_KV_PATH: ":memory:" }, /SECRET_KEY must be set/],
-      [{ DENO_KV_PATH: ":memory:" }, /DENO_KV_PATH=:memory:/],
-    ] as const
-  ) {
-    const server = startServe(env);
-    const status = await server.child.status;
-    const [, stderr] = await server.output;
-    assert.equal(status.code, 1);
-    assert.match(stderr, message);
+      await t.step(
+        "requests on many connections are answered by both isolates",
+        async () => {
+          // An isolate still loading the app takes no connections yet: ask until both have answered.
+          for (
+            let batch = 0;
+            batch < 20 && server.isolatesHeard().size < ISOLATES;
+            batch++
+          ) {
+            const answers = await Promise.all(
+              Array.from({ length: 20 }, (_, i) => {
+                const n = batch * 20 + i;
+                return fresh(
+                  `${server.origin}/sms_codes/1390000${
+                    String(n).padStart(4, "0")
+                  }`,
+                  {
+                    method: "POST",
+                    headers: { "x-forwarded-for": `10.0.${n}.1` },
+                  },
+                );
+              }),
+            );
+            assert.deepEqual(
+              new Set(answers.map((a) => a.status)),
+              new Set([200]),
+            );
+          }
+          assert.equal(server.isolatesHeard().size, ISOLATES);
+        },
+      );
+
+      await t.step(
+        "20 simultaneous codes for one mobile, on both isolates: one is sent",
+        async () => {
+          const answers = await Promise.all(
+            Array.from(
+              { length: 20 },
+              (_, i) =>
+                fresh(`${server.origin}/sms_codes/13811112222`, {
+                  method: "POST",
+                  headers: { "x-forwarded-for": `10.1.${i}.1` },
+                }),
+            ),
+          );
+          const statuses = answers.map((a) => a.status).sort();
+          assert.deepEqual(statuses, [200, ...Array(19).fill(429)]);
+        },
+      );
+
+      await t.step(
+        "a login's bcrypt workers do not keep the process alive after SIGTERM",
+        async () => {
+          const login = await fresh(`${server.origin}/login`, {
+            method: "POST",
+            body: new URLSearchParams({
+              username: "13811112222",
+              password: "abcdefgh1",
+            }),
+          });
+          assert.equal(login.status, 400);
+          server.child.kill("SIGTERM");
+          const ended = await Promise.race([
+            server.child.status.then(() => true),
+            new Promise((resolve) => setTimeout(() => resolve(false), 10_000)),
+          ]);
+          assert.equal(ended, true, "still running 10 s after SIGTERM");
+        },
+      );
+    } finally {
+      try {
+        server.child.kill("SIGKILL");
+      } catch {
+        // It has ended.
+      }
+      const [, stderr] = await server.output;
+      assert.doesNotMatch(stderr, /error/i);
+    }
+  });
+
+  Deno.test(`${start} refuses settings its isolates cannot share`, async () => {
+    for (
+      const [env, message] of [
+        [
+          { SECRET_KEY: "", DENO_KV_PATH: ":memory:" },
+          /SECRET_KEY must be set/,
+        ],
+        [{ DENO_KV_PATH: ":memory:" }, /DENO_KV_PATH=:memory:/],
+      ] as const
+    ) {
+      const server = startServe(start, env);
+      const status = await server.child.status;
+      const [, stderr] = await server.output;
+      assert.equal(status.code, 1);
+      assert.match(stderr, message);
+    }
+  });
+}
+
+Deno.test("deno task serve spreads a burst of connections over its isolates, as wrk's 16 come", async () => {
+  await using kv = await tempKv();
+  const server = startServe("deno task serve", { DENO_KV_PATH: kv.path });
+  try {
+    // Said once every isolate listens.
+    while (!(await server.stdoutSoFar()).includes("with 2 isolates")) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (let burst = 0; burst < 3; burst++) {
+      const mobiles = Array.from(
+        { length: 16 },
+        (_, i) => `1370000${burst}${String(i).padStart(3, "0")}`,
+      );
+      const answers = await Promise.all(
+        mobiles.map((mobile, i) =>
+          fresh(`${server.origin}/sms_codes/${mobile}`, {
+            method: "POST",
+            headers: { "x-forwarded-for": `10.2.${burst}.${i}` },
+          })
+        ),
+      );
+      assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
+      const stdout = await server.stdoutSoFar();
+      const isolates = new Set(mobiles.map((mobile) =>
+        stdout.match(
+          new RegExp(
+            `^\\[(serve-worker-\\d+) *\\] .*"mobile":"${mobile}"`,
+            "m",
+          ),
+        )?.[1]
+      ));
+      assert.deepEqual(
+        isolates,
+        new Set(["serve-worker-0", "serve-worker-1"]),
+        `burst ${burst}`,
+      );
+    }
+  } finally {
+    server.child.kill("SIGTERM");
+    await server.child.status;
+    await server.output;
   }
 });
