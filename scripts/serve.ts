@@ -5,13 +5,14 @@
 import { checkedConfig, isolatesProblem } from "@/lib/app.ts";
 import { serveOnIsolates } from "@/lib/http/isolates.ts";
 
-const { port, hostname, ...config } = checkedConfig(Deno.env.toObject());
+const config = checkedConfig(Deno.env.toObject());
+const { port, hostname } = config;
 const count = Number(Deno.env.get("DENO_JOBS")) ||
   navigator.hardwareConcurrency;
 
 if (Deno.build.os === "linux") {
   // Said once, before any isolate starts, rather than by each.
-  const problem = isolatesProblem({ port, hostname, ...config });
+  const problem = isolatesProblem(config);
   if (problem) {
     console.error(`Configuration error: ${problem}`);
     Deno.exit(1);
