@@ -237,3 +237,37 @@ Deno.test("deno task serve spreads a burst of connections over its isolates, as 
     await server.output;
   }
 });
+
+Deno.test("deno task serve waits on SIGTERM for a request in flight, and a second signal ends it at once", async () => {
+  await using kv = await tempKv();
+  const server = startServe("deno task serve", { DENO_KV_PATH: kv.path });
+  const status = server.child.status.then(() => "ended");
+  const after = (ms: number) =>
+    new Promise<string>((resolve) => setTimeout(() => resolve("running"), ms));
+  try {
+    while (!(await server.stdoutSoFar()).includes("with 2 isolates")) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // A form post whose body stops halfway: the server waits up to 10 s for the rest.
+    const port = Number(new URL(server.origin).port);
+    const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+    await connection.write(new TextEncoder().encode(
+      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+        "Content-Type: application/x-www-form-urlencoded\r\n" +
+        "Content-Length: 100\r\n\r\nusername=1",
+    ));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.child.kill("SIGTERM");
+    assert.equal(await Promise.race([status, after(1_000)]), "running");
+    server.child.kill("SIGTERM");
+    assert.equal(await Promise.race([status, after(3_000)]), "ended");
+    connection.close();
+  } finally {
+    try {
+      server.child.kill("SIGKILL");
+    } catch {
+      // It has ended.
+    }
+    await server.output;
+  }
+});

@@ -50,8 +50,14 @@ export async function serveOnIsolates(
   console.log(`Listening on http://${host}:${bound}/ with ${count} isolates`);
 
   const { promise: stopped, resolve: stop } = Promise.withResolvers<void>();
+  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => stop());
+    // A second signal does not wait for what is still in flight.
+    Deno.addSignalListener(signal, () => {
+      if (stopping) Deno.exit(1);
+      stopping = true;
+      stop();
+    });
   }
   await stopped;
   await Promise.all(workers.map((worker) => {
