@@ -3,6 +3,7 @@
 // main.ts`, one isolate), as `deno task serve` does (scripts/serve.ts, one isolate per core),
 // or its routes on lib/fresh without the app's middleware; and a bare Deno.serve. The app's stdout is
 // the phone that receives the SMS codes.
+import { wireGet } from "./_wire.ts";
 
 const START_TIMEOUT_MS = 60_000;
 const SMS_TIMEOUT_MS = 10_000;
@@ -126,6 +127,19 @@ export async function startApp(
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** The body bytes and headers `path` answers with, as sent, to replay. */
+export async function recordAnswer(
+  app: Server,
+  path: string,
+  headers: Record<string, string>,
+) {
+  const answer = await wireGet(app.origin + path, headers);
+  const recorded = [...answer.headers].filter(([name]) =>
+    !["content-length", "date", "connection"].includes(name)
+  );
+  return { body: btoa(String.fromCharCode(...answer.body)), headers: recorded };
 }
 
 /** A Deno.serve answering every request with "ok" (the ceiling for page throughput), or `replay`. */

@@ -2,10 +2,12 @@
 // connection), while new-user binds keep every bcrypt worker busy, against the same with the server
 // otherwise idle. Hashing off the main thread, at the lowest priority, should leave pages nearly as
 // fast as ever. Run several times, since one p99 of a few thousand requests moves from run to run.
+// A peer says what the machine allows: a bare Deno.serve replaying /login's bytes, probed the same
+// way, idle and under the same binds, right after the app each time.
 import { postBinds } from "./_bind_load.ts";
 import { prepareBinds } from "./_flow.ts";
 import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
-import type { Server } from "./_server.ts";
+import { recordAnswer, type Server, startBareServer } from "./_server.ts";
 import { runWrk, type WrkResult } from "./_wrk.ts";
 
 const PROBE = { threads: 1, connections: 1 };
@@ -20,32 +22,51 @@ export async function pageLatency(
   { runs, seconds }: { runs: number; seconds: number },
 ): Promise<Figure> {
   const url = app.origin + "/login";
+  await using replay = await startBareServer(
+    await recordAnswer(app, "/login", {}),
+  );
   await runWrk(url, { ...PROBE, seconds: 2 }); // warm-up
+  await runWrk(replay.origin, { ...PROBE, seconds: 1 });
   const results: {
     idle: WrkResult;
     loaded: WrkResult;
     bindsPerSecond: number;
+    replayIdle: WrkResult;
+    replayLoaded: WrkResult;
   }[] = [];
   for (let run = 0; run < runs; run++) {
     const idle = await runWrk(url, { ...PROBE, seconds });
+    const replayIdle = await runWrk(replay.origin, { ...PROBE, seconds });
+    // The load covers both probes, a second before the first to a second after the second.
+    const loadSeconds = 2 * seconds + 2 * LEAD_S;
     const binds = await prepareBinds(
       app,
-      Math.ceil(BINDS_PER_SECOND_AT_MOST * (seconds + 2 * LEAD_S)),
+      Math.ceil(BINDS_PER_SECOND_AT_MOST * loadSeconds),
     );
     // Eight binds in flight per core, posted by wrk: every bcrypt worker always has one waiting.
     const load = postBinds(app.origin, binds, {
       connections: 8 * cores,
-      seconds: seconds + 2 * LEAD_S,
+      seconds: loadSeconds,
     });
     await new Promise((resolve) => setTimeout(resolve, LEAD_S * 1000));
     const loaded = await runWrk(url, { ...PROBE, seconds });
+    const replayLoaded = await runWrk(replay.origin, { ...PROBE, seconds });
     const { bound, perSecond } = await load;
     if (bound === 0) throw new Error("no bind finished during the probe");
-    results.push({ idle, loaded, bindsPerSecond: perSecond });
+    results.push({
+      idle,
+      loaded,
+      bindsPerSecond: perSecond,
+      replayIdle,
+      replayLoaded,
+    });
     // What was still hashing when wrk stopped ends before the next idle probe.
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
   const ratios = results.map(({ idle, loaded }) => loaded.p99 / idle.p99);
+  const replayRatios = results.map(({ replayIdle, replayLoaded }) =>
+    replayLoaded.p99 / replayIdle.p99
+  );
   const sorted = ratios.toSorted((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const worst = sorted.at(-1)!;
@@ -70,11 +91,18 @@ export async function pageLatency(
         ratio: round(loaded.p99 / idle.p99, 2),
       })),
       medianRatio: round(median, 2),
+      replay: results.map(({ replayIdle, replayLoaded }) => ({
+        idleP99Ms: round(replayIdle.p99, 3),
+        loadedP99Ms: round(replayLoaded.p99, 3),
+        ratio: round(replayLoaded.p99 / replayIdle.p99, 2),
+      })),
     },
     ` (each run's ratio: ${ratios.map((r) => fixed(r, 2)).join(", ")}; p50 ${
       fixed(middle.loaded.p50, 2)
     } vs ${fixed(middle.idle.p50, 2)} ms; ${
       Math.round(middle.bindsPerSecond)
-    } binds/s around the probe)`,
+    } binds/s around the probe; the bare replay of /login under the same binds: ${
+      replayRatios.map((r) => fixed(r, 2)).join(", ")
+    })`,
   );
 }

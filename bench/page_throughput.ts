@@ -6,9 +6,8 @@
 // GET of /oauth_callback would use up a QQ login. Then the same with a browser's Accept-Encoding, the
 // app gzipping the page against the replay of the gzipped bytes.
 import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
-import { type Server, startBareServer } from "./_server.ts";
+import { recordAnswer, type Server, startBareServer } from "./_server.ts";
 import { runWrk, type WrkResult } from "./_wrk.ts";
-import { wireGet } from "./_wire.ts";
 
 const PATH = "/register";
 const WRK = { threads: 2, connections: 16 };
@@ -25,10 +24,10 @@ export async function pageThroughput(
   seconds: number,
 ): Promise<Figure[]> {
   await using replay = await startBareServer(
-    await record(servers.preview, PATH, {}),
+    await recordAnswer(servers.preview, PATH, {}),
   );
   await using replayGzip = await startBareServer(
-    await record(servers.preview, PATH, BROWSER),
+    await recordAnswer(servers.preview, PATH, BROWSER),
   );
   const measure = (server: Server, headers: Record<string, string> = {}) =>
     rate(server, server === replay || server === replayGzip ? "/" : PATH, {
@@ -131,19 +130,6 @@ export async function pageThroughput(
         }× (reported)`,
     },
   ];
-}
-
-/** The body bytes and headers `path` answers with, as sent, to replay. */
-async function record(
-  app: Server,
-  path: string,
-  headers: Record<string, string>,
-) {
-  const answer = await wireGet(app.origin + path, headers);
-  const recorded = [...answer.headers].filter(([name]) =>
-    !["content-length", "date", "connection"].includes(name)
-  );
-  return { body: btoa(String.fromCharCode(...answer.body)), headers: recorded };
 }
 
 interface Measured extends WrkResult {
