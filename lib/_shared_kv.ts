@@ -1,4 +1,4 @@
-// Deno KV on a SQLite file that several connections write: the isolates of `deno serve --parallel`
+// Deno KV on a SQLite file that several connections write: the isolates of `deno task serve`
 // each open their own, as does a second process on the same file. A write that finds the file locked
 // by another connection fails at once with "database is locked" (SQLite's busy wait is not set), and
 // such a write changed nothing, so it is tried again after a short random pause.
@@ -8,9 +8,17 @@
 const LOCKED_RETRIES = 400;
 const MAX_PAUSE_MS = 10;
 
-/** `Deno.openKv(path)`, whose writes wait out another connection's lock instead of failing. */
-export async function openSharedKv(path: string | undefined): Promise<Deno.Kv> {
-  return retryingWhenLocked(await Deno.openKv(path));
+/**
+ * `Deno.openKv(path)`, whose writes wait out another connection's lock instead of failing. Opening
+ * can meet the lock too: isolates that start together each open the file, and the first to arrive
+ * may still be setting it up.
+ */
+export async function openSharedKv(
+  path: string | undefined,
+  open: (path?: string) => Promise<Deno.Kv> = Deno.openKv,
+  pause: (ms: number) => Promise<void> = sleep,
+): Promise<Deno.Kv> {
+  return retryingWhenLocked(await whileLocked(() => open(path), pause), pause);
 }
 
 /** Reads, which can meet the lock too while a write resets the log, and writes, all safe to repeat. */
@@ -21,16 +29,7 @@ export function retryingWhenLocked(
   kv: Deno.Kv,
   pause: (ms: number) => Promise<void> = sleep,
 ): Deno.Kv {
-  const retry = async <T>(write: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1;; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        if (!isLocked(error) || attempt >= LOCKED_RETRIES) throw error;
-        await pause(Math.min(attempt, MAX_PAUSE_MS) * Math.random());
-      }
-    }
-  };
+  const retry = <T>(write: () => Promise<T>) => whileLocked(write, pause);
   return new Proxy(kv, {
     get(target, property) {
       if (property === "atomic") {
@@ -53,6 +52,21 @@ export function retryingWhenLocked(
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/** `operation()`, tried again after a short random pause while it fails because the file is locked. */
+async function whileLocked<T>(
+  operation: () => Promise<T>,
+  pause: (ms: number) => Promise<void>,
+): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isLocked(error) || attempt >= LOCKED_RETRIES) throw error;
+      await pause(Math.min(attempt, MAX_PAUSE_MS) * Math.random());
+    }
+  }
 }
 
 function isLocked(error: unknown): boolean {

@@ -111,7 +111,12 @@ export function stopHashingWhenIdle(): void {
 
 /** The process's app, made from the environment on first use. */
 export function currentApp(): Promise<App> {
-  return current ??= createApp(configFromEnv());
+  // A start that failed (the KV file unavailable a moment) is tried again by the next request,
+  // rather than failing every request the isolate will ever serve.
+  return current ??= createApp(configFromEnv()).catch((error) => {
+    current = undefined;
+    throw error;
+  });
 }
 
 /** Installs `app` as the process's app (tests, benchmarks). */

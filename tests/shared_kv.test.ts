@@ -120,3 +120,30 @@ Deno.test("two connections to one KV file count 100 concurrent increments exactl
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("opening the KV file while another isolate sets it up is tried again", async (t) => {
+  await t.step(
+    "an open that meets the lock twice opens on the third try",
+    async () => {
+      let failures = 2;
+      const open = (path?: string) =>
+        failures-- > 0 ? Promise.reject(locked()) : Deno.openKv(path);
+      await using kv = await openSharedKv(":memory:", open, noPause);
+      await kv.set(["a"], 1);
+      assert.equal((await kv.get(["a"])).value, 1);
+      assert.equal(failures, -1);
+    },
+  );
+  await t.step("any other failure to open is not", async () => {
+    let tries = 0;
+    const open = () => {
+      tries++;
+      return Promise.reject(new Deno.errors.PermissionDenied("no"));
+    };
+    await assert.rejects(
+      openSharedKv("/nowhere/kv", open, noPause),
+      Deno.errors.PermissionDenied,
+    );
+    assert.equal(tries, 1);
+  });
+});
