@@ -1,5 +1,5 @@
 import { defineConfig } from "$fresh/server.ts";
-import { configFromEnv, listeningOn } from "@/lib/app.ts";
+import { configFromEnv, listeningOn } from "@/lib/app/app.ts";
 
 const { port, hostname } = configFromEnv();
 

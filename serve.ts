@@ -1,7 +1,7 @@
 // `deno serve --parallel serve.ts` (`deno task serve`): the built app on one isolate per core, each
 // running this file. They share the KV file, so the SMS limits and login throttles hold across them.
 /// <reference lib="deno.unstable" />
-import { serveFromIsolates } from "@/lib/app.ts";
+import { serveFromIsolates } from "@/lib/app/app.ts";
 import { appHandler } from "@/lib/http/serve.ts";
 import manifest from "./fresh.gen.ts";
 import config from "./fresh.config.ts";

@@ -4,7 +4,7 @@
 // private copy and runs it there, as main.ts starts the app.
 import { start } from "$fresh/server.ts";
 import type { FreshContext, RouteModule } from "$fresh/server.ts";
-import { currentApp } from "@/lib/app.ts";
+import { currentApp } from "@/lib/app/app.ts";
 import manifest from "@/fresh.gen.ts";
 import config from "@/fresh.config.ts";
 

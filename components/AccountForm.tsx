@@ -3,8 +3,8 @@
 import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import * as formMessages from "@/lib/form_messages.ts";
-import type { Help } from "@/lib/form_help.ts";
+import * as formMessages from "@/lib/forms/words.ts";
+import type { Help } from "@/lib/forms/help.ts";
 import {
   type AccountField,
   fieldError,
@@ -12,7 +12,7 @@ import {
   mobileSchema,
   passwordSchema,
   smsCodeSchema,
-} from "@/lib/validation.ts";
+} from "@/lib/forms/rules.ts";
 import { FieldMessage } from "./FieldMessage.tsx";
 import { ImageCodeField, pageUuid } from "./ImageCodeField.tsx";
 import { SmsCodeButton, type SmsSent } from "./SmsCodeButton.tsx";
@@ -51,7 +51,7 @@ export interface AccountFormProps {
 }
 
 /**
- * What a form that comes back from the server carries: what lib/http/account_form.ts keeps of what was
+ * What a form that comes back from the server carries: what lib/forms/account_form.ts keeps of what was
  * typed, the messages and their help, and the image code asked for.
  */
 export type ReturnedForm = Pick<

@@ -1,7 +1,7 @@
 // Who is binding: the provider identity the bind form is for, until when, and the ways out. Server-rendered.
-import { loginAgainLink } from "@/lib/form_help.ts";
+import { loginAgainLink } from "@/lib/forms/help.ts";
 import { providerHelp } from "@/lib/messages.ts";
-import { clockTime } from "@/lib/shop_time.ts";
+import { clockTime } from "@/lib/core/shop_time.ts";
 
 export interface BindVisitor {
   provider: { id: string; name: string };

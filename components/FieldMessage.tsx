@@ -1,6 +1,6 @@
 // A message beside a field (or about the whole form), and what to do next; runs on the server and in
 // the browser inside the islands.
-import type { Help } from "@/lib/form_help.ts";
+import type { Help } from "@/lib/forms/help.ts";
 
 export interface FieldMessageProps {
   /** The field (or "form", or a part of the form) the message is about. */

@@ -1,8 +1,8 @@
-// A login button for each provider the shop offers (lib/social/providers.ts). Server-rendered; each
+// A login button for each provider the shop offers (lib/social/registry.ts). Server-rendered; each
 // button is an island.
 import ProviderLoginButton from "@/islands/ProviderLoginButton.tsx";
-import type { Config } from "@/lib/config.ts";
-import { enabledProviders } from "@/lib/social/providers.ts";
+import type { Config } from "@/lib/app/config.ts";
+import { enabledProviders } from "@/lib/social/registry.ts";
 
 export function ProviderLogins(
   { config, next }: { config: Config; next: string },

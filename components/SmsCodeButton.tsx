@@ -1,9 +1,9 @@
 // The SMS button of the account forms; runs in the browser inside those islands, and on the server.
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import * as formMessages from "@/lib/form_messages.ts";
+import * as formMessages from "@/lib/forms/words.ts";
 import { RESEND_AFTER_S, type SmsPurpose } from "@/lib/sms/codes.ts";
-import { fieldError, mobileSchema } from "@/lib/validation.ts";
+import { fieldError, mobileSchema } from "@/lib/forms/rules.ts";
 
 export const SEND_SMS_ACTION = "send_sms";
 

@@ -1,8 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { FieldMessage } from "@/components/FieldMessage.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
-import * as formMessages from "@/lib/form_messages.ts";
-import { fieldError, passwordSchema } from "@/lib/validation.ts";
+import * as formMessages from "@/lib/forms/words.ts";
+import { fieldError, passwordSchema } from "@/lib/forms/rules.ts";
 
 export interface PasswordChangeFormProps {
   errors: Partial<Record<string, string>>;

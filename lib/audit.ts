@@ -1,6 +1,6 @@
 // The audit trail: every bind, unbind, login and failed attempt, printed as one log line and kept in KV.
 // Refusals cost an attacker nothing, so the KV keeps at most 10 an hour from one client and 200 an
-// hour in all (lib/_window.ts counts them); the rest are in the log only. Mobiles are kept masked
+// hour in all (lib/kv/windows.ts counts them); the rest are in the log only. Mobiles are kept masked
 // everywhere, so a deleted account leaves no mobile behind.
 //
 // | key                                              | value        | expires                |
@@ -8,9 +8,9 @@
 // | ["audit", time, randomId]                        | AuditRecord  | 180 days (refusals 30) |
 // | ["audit_refusals", time, id]                     | time         | 1 hour                 |
 // | ["audit_refusals_by_client", address, time, id]  | time         | 1 hour                 |
-import type { App } from "./app.ts";
-import { randomId } from "./_crypto.ts";
-import { useWindows } from "./_window.ts";
+import type { App } from "./app/app.ts";
+import { randomId } from "./core/crypto.ts";
+import { useWindows } from "./kv/windows.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 const HOUR_MS = 3600 * 1000;

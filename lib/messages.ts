@@ -1,6 +1,6 @@
 // Every message a user sees, in the shop's words; the contract's wording is exact.
 
-import * as formMessages from "./form_messages.ts";
+import * as formMessages from "./forms/words.ts";
 
 export const messages = {
   ...formMessages,
@@ -54,7 +54,7 @@ export function providerMessages(name: string) {
   };
 }
 
-/** What to do next, said beside the messages above (lib/form_help.ts picks them). */
+/** What to do next, said beside the messages above (lib/forms/help.ts picks them). */
 export const helpMessages = {
   smsCodeGone: "验证码5分钟内有效，输错5次即作废，请重新获取",
   smsCodeWrong: "请核对短信中的6位数字（输错5次验证码作废）",

@@ -1,8 +1,8 @@
 import type { FreshContext } from "$fresh/server.ts";
-import { currentApp } from "@/lib/app.ts";
+import { currentApp } from "@/lib/app/app.ts";
 import { currentUser } from "@/lib/http/current_user.ts";
 import { HttpError, plainText } from "@/lib/http/errors.ts";
-import { checkBody } from "@/lib/http/forms.ts";
+import { checkBody } from "@/lib/forms/posted.ts";
 import { asSeenBy } from "@/lib/http/own_host.ts";
 import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
 import {

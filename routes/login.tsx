@@ -5,7 +5,7 @@ import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import { AlreadyLoggedIn, NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { logIn } from "@/lib/accounts/login.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";

@@ -1,6 +1,6 @@
 // QQ's callback, where 0.1 registered it with QQ: the same callback and bind page as every provider's.
-import { qq } from "@/lib/qq/provider.ts";
-import { enabledProvider } from "@/lib/social/providers.ts";
+import { qq } from "@/lib/social/providers/qq/provider.ts";
+import { enabledProvider } from "@/lib/social/registry.ts";
 import BindPage, {
   callbackHandlers,
   config,

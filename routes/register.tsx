@@ -6,9 +6,9 @@ import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import RegisterForm, {
   type RegisterFormProps,
 } from "@/islands/RegisterForm.tsx";
-import { registerFailureView } from "@/lib/form_help.ts";
-import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { registerFailureView } from "@/lib/forms/help.ts";
+import { askForSmsCode, keptAccountFields } from "@/lib/forms/account_form.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";

@@ -1,8 +1,8 @@
-// One isolate of `deno task serve` (see lib/http/isolates.ts): the handler `deno serve serve.ts` runs,
+// One isolate of `deno task serve` (see lib/app/isolates.ts): the handler `deno serve serve.ts` runs,
 // on a listening socket of its own.
 /// <reference lib="deno.worker" />
-import { checkedConfig, currentApp } from "@/lib/app.ts";
-import { nameWorkerOutput, serveInIsolate } from "@/lib/http/isolates.ts";
+import { checkedConfig, currentApp } from "@/lib/app/app.ts";
+import { nameWorkerOutput, serveInIsolate } from "@/lib/app/isolates.ts";
 
 nameWorkerOutput(self.name);
 // Loaded once its lines carry the isolate's name.

@@ -5,7 +5,7 @@
 // Prints the counts and each problem on its own line; exits 1 when there is a problem, 2 when the KV
 // cannot be opened. It writes nothing, but on a live server's file a bind landing between its reads can
 // show as a passing problem: stop the server, or run it again.
-import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { checkInvariants } from "@/lib/app/invariants.ts";
 
 const path = Deno.args[0] ?? Deno.env.get("DENO_KV_PATH") ?? undefined;
 

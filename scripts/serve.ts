@@ -1,9 +1,9 @@
 // `deno task serve`: the built app on one isolate per core (DENO_JOBS says how many otherwise),
 // listening where PORT and HOSTNAME say. On Linux each isolate has a socket of its own on the port, so
-// the kernel spreads connections evenly (lib/http/isolates.ts); elsewhere SO_REUSEPORT does not spread
+// the kernel spreads connections evenly (lib/app/isolates.ts); elsewhere SO_REUSEPORT does not spread
 // them, and this runs `deno serve --parallel serve.ts`, whose isolates share one socket.
-import { checkedConfig, isolatesProblem } from "@/lib/app.ts";
-import { serveOnIsolates } from "@/lib/http/isolates.ts";
+import { checkedConfig, isolatesProblem } from "@/lib/app/app.ts";
+import { serveOnIsolates } from "@/lib/app/isolates.ts";
 
 const config = checkedConfig(Deno.env.toObject());
 const { port, hostname } = config;

@@ -1,6 +1,6 @@
 // A test app: in-memory KV, a clock the test moves, cheap bcrypt, and an SMS outbox to read codes from.
-import { type App, createApp } from "@/lib/app.ts";
-import { parseConfig } from "@/lib/config.ts";
+import { type App, createApp } from "@/lib/app/app.ts";
+import { parseConfig } from "@/lib/app/config.ts";
 import {
   drawImageCode,
   type ImageCode,

@@ -1,7 +1,7 @@
 // The real server as a subprocess (`deno run -A main.ts`) on a free loopback port, with its own KV file,
 // for the browser and reliability suites; the SMS codes it prints on stdout are collected so a test can
 // read them as a phone would.
-import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { checkInvariants } from "@/lib/app/invariants.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const MAIN = new URL("main.ts", ROOT).pathname;

@@ -1,8 +1,8 @@
 // Who logs in through each provider's simulator, as its page's form takes them: the tests' one place
 // that knows how the three simulators ask for an identity.
-import * as qq from "@/lib/qq/simulator.ts";
-import * as wechat from "@/lib/wechat/simulator.ts";
-import * as weibo from "@/lib/weibo/simulator.ts";
+import * as qq from "@/lib/social/providers/qq/simulator.ts";
+import * as wechat from "@/lib/social/providers/wechat/simulator.ts";
+import * as weibo from "@/lib/social/providers/weibo/simulator.ts";
 
 export interface TestIdentity {
   provider: string;

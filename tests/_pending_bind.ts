@@ -1,6 +1,6 @@
 // A provider login's pending bind, as a browser is given it: the bind token its form carries, and a
 // request from that browser (with its cookie) to post the bind from.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import { issueBindToken } from "@/lib/social/bind_tokens.ts";
 
 export interface PendingBindBrowser {

@@ -4,7 +4,7 @@
 // Where FFI is not allowed or the library is missing or lacks bcrypt (Deno Deploy, macOS, a narrower
 // permission set), `openLibxcrypt()` is null and hash-wasm does the work: both read and write the same
 // `$2a$`/`$2b$` hashes, so either verifies what the other made.
-import { timingSafeEqual } from "@/lib/_crypto.ts";
+import { timingSafeEqual } from "@/lib/core/crypto.ts";
 
 export interface NativeBcrypt {
   /** A new `$2b$` hash of `password` at `cost`, with 16 random bytes of salt. */

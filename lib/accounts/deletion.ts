@@ -1,8 +1,8 @@
 // 注销账号: the current password and a code sent to the account's mobile. The user, its indexes, its
 // bindings and its sessions go in one write, which fails if a binding was added meanwhile (a bind or a
 // connect racing it); the audit trail stays, its mobiles masked, and the mobile may register again.
-import type { App } from "@/lib/app.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import type { App } from "@/lib/app/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
@@ -11,13 +11,13 @@ import {
   bindingByUserKey,
   bindingEntriesOfUser,
 } from "@/lib/social/bindings.ts";
-import { PROVIDERS } from "@/lib/social/providers.ts";
-import { checkDeletionForm } from "@/lib/validation.ts";
+import { PROVIDERS } from "@/lib/social/registry.ts";
+import { checkDeletionForm } from "@/lib/forms/rules.ts";
 import {
   checkCurrentPassword,
   checkFormSmsCode,
   type FormFailure,
-} from "./_checks.ts";
+} from "./proofs.ts";
 import { deleteUserIn, getUserEntry, type User } from "./users.ts";
 
 export type DeletionResult =

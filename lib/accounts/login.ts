@@ -1,5 +1,5 @@
 // Logging in with a username (or mobile) and password.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
 import { admitPasswordCheck } from "./throttle.ts";
 import { messages } from "@/lib/messages.ts";

@@ -1,18 +1,18 @@
 // 更换手机号 on the account page: the current password, a new mobile nobody has, and the code sent to
 // it. The user, its mobile index (and its username, when it was the old mobile), the code's use and
 // the end of every session are one write, so of two changes to one new mobile exactly one wins.
-import type { App } from "@/lib/app.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import type { App } from "@/lib/app/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn, returnSmsCodeTurn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
-import { type AccountField, checkMobileChangeForm } from "@/lib/validation.ts";
+import { type AccountField, checkMobileChangeForm } from "@/lib/forms/rules.ts";
 import {
   checkCurrentPassword,
   checkFormSmsCode,
   type FormFailure,
-} from "./_checks.ts";
+} from "./proofs.ts";
 import {
   changeMobileIn,
   findUserByLogin,

@@ -1,15 +1,15 @@
 // 修改密码 on the account page: the current password, then the new one. The password and the end of
 // every session of the user are one write; the browser that changed it is logged in again.
-import type { App } from "@/lib/app.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import type { App } from "@/lib/app/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
 import {
   type AccountPageField,
   checkPasswordChangeForm,
-} from "@/lib/validation.ts";
-import { checkCurrentPassword, type FormFailure } from "./_checks.ts";
+} from "@/lib/forms/rules.ts";
+import { checkCurrentPassword, type FormFailure } from "./proofs.ts";
 import { getUserEntry, setPasswordIn, type User } from "./users.ts";
 
 export type PasswordChangeResult =

@@ -1,14 +1,14 @@
 // 忘记密码: a new password for the account of a mobile, proven by an SMS code sent for that purpose.
 // The password, the code's use and the end of every session are one write; the account's login
 // limit is then cleared, so the owner is not kept behind an image code a guesser caused.
-import type { App } from "@/lib/app.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import type { App } from "@/lib/app/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
-import { type AccountField, checkAccountForm } from "@/lib/validation.ts";
-import { checkFormSmsCode, type FormFailure } from "./_checks.ts";
+import { type AccountField, checkAccountForm } from "@/lib/forms/rules.ts";
+import { checkFormSmsCode, type FormFailure } from "./proofs.ts";
 import { clearLoginAttempts } from "./throttle.ts";
 import {
   findUserByMobile,

@@ -1,9 +1,9 @@
 // bcrypt hashing on threads of its own (workers), so a hash never stalls other requests: one per core
-// for the whole process at most, shared with its other isolates (lib/accounts/_hashing_budget.ts).
+// for the whole process at most, shared with its other isolates (lib/accounts/hashing_budget.ts).
 // Threads start as jobs come, not with the process: bcrypt's code is loaded only where and when it
 // runs, which keeps it out of every start-up and off the thread that answers requests.
 import type { PasswordAnswer, PasswordJob } from "./_password_worker.ts";
-import { ALONE, type HashingBudget } from "./_hashing_budget.ts";
+import { ALONE, type HashingBudget } from "./hashing_budget.ts";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

@@ -1,11 +1,11 @@
 // Registration with a mobile, a password and an SMS code; the username is the mobile.
-import type { App } from "@/lib/app.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import type { App } from "@/lib/app/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
-import { type AccountField, checkAccountForm } from "@/lib/validation.ts";
+import { type AccountField, checkAccountForm } from "@/lib/forms/rules.ts";
 
 export type RegisterResult =
   | { ok: true; user: User }

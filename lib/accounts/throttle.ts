@@ -8,9 +8,9 @@
 // | ["login_attempts_by_client", address, time, id]     | attempt time   | 15 min  |
 //
 // Each attempt is counted before the password is checked and taken back if it was right (see
-// lib/_window.ts for how a burst counts itself).
-import type { App } from "@/lib/app.ts";
-import { useWindows } from "@/lib/_window.ts";
+// lib/kv/windows.ts for how a burst counts itself).
+import type { App } from "@/lib/app/app.ts";
+import { useWindows } from "@/lib/kv/windows.ts";
 import {
   imageCodeMessage,
   verifyImageCode,

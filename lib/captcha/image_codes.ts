@@ -5,8 +5,8 @@
 // | --------------------- | ---------- | ------- |
 // | ["image_codes", uuid] | ImageCode  | 300 s   |
 // | ["image_codes_by_client", address, time, id] | drawn at | 300 s |
-import type { App } from "@/lib/app.ts";
-import { useWindows } from "@/lib/_window.ts";
+import type { App } from "@/lib/app/app.ts";
+import { useWindows } from "@/lib/kv/windows.ts";
 import { messages } from "@/lib/messages.ts";
 
 export const IMAGE_CODE_TTL_S = 300;

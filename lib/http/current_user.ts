@@ -1,5 +1,5 @@
 // Who the browser is logged in as: from the session cookie, never from the display-only username cookie.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import { getSession, type LiveSession } from "@/lib/sessions/sessions.ts";
 import { getUser, type User } from "@/lib/accounts/users.ts";
 import { sessionCookie } from "./login_cookies.ts";

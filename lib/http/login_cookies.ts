@@ -1,6 +1,6 @@
 // The cookies of a logged-in browser: the session (HttpOnly; `__Host-session` in production) and the
 // `username` the pages show.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import {
   createSession,
   deleteSession,

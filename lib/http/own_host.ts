@@ -5,7 +5,7 @@
 // stays on the host it is using. Nor can an outside provider (a fake QQ on this machine) be sent back
 // by path: for it the browser's own origin is the app's, but only when it is a loopback name on the
 // port listened on, which the Host header cannot make point anywhere else.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 
 const EVERY_INTERFACE = new Set(["0.0.0.0", "::"]);
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);

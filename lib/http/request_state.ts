@@ -1,5 +1,5 @@
 // What the root middleware puts on ctx.state for every route.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import type { LiveSession } from "@/lib/sessions/sessions.ts";
 import type { User } from "@/lib/accounts/users.ts";
 

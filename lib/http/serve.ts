@@ -7,7 +7,7 @@ import {
   type FreshConfig,
   type Manifest,
 } from "$fresh/server.ts";
-import { currentApp } from "@/lib/app.ts";
+import { currentApp } from "@/lib/app/app.ts";
 import { messages } from "@/lib/messages.ts";
 import { plainText } from "./errors.ts";
 import { withSecurityHeaders } from "./security.ts";

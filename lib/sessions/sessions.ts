@@ -7,9 +7,9 @@
 // | --------------------------------------- | ---------------- | ------------------------ |
 // | ["sessions", sha256(id)]                | Session          | 14 days after last use   |
 // | ["sessions_by_user", userId, publicId]  | sha256(id)       | with the session         |
-import { randomId } from "@/lib/_crypto.ts";
-import { sha256Hex } from "@/lib/_sha256.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { randomId } from "@/lib/core/crypto.ts";
+import { sha256Hex } from "@/lib/core/sha256.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 // Sliding the expiry costs a write, so it is done at most once a day per session.

@@ -11,8 +11,8 @@
 // | ["sms_sent_recently_by", address]           | sent at   | 1 hour    |
 // | ["sms_sends_by_mobile", mobile, chinaDay]   | count     | 1 day     |
 // | ["sms_sends_by_client", address, chinaDay]  | count     | 1 day     |
-import { timingSafeEqual } from "@/lib/_crypto.ts";
-import { CONTENDED_RETRIES } from "@/lib/_atomic.ts";
+import { timingSafeEqual } from "@/lib/core/crypto.ts";
+import { CONTENDED_RETRIES } from "@/lib/kv/atomic.ts";
 
 export const SMS_CODE_TTL_S = 300;
 export const RESEND_AFTER_S = 60;

@@ -1,11 +1,11 @@
 // Delivers SMS codes: printed on the server log (development), POSTed to a webhook, or sent through
 // Aliyun's or Tencent Cloud's SMS gateway. Each send leaves one log line an operator can trace.
-import { deadline } from "@/lib/_deadline.ts";
+import { deadline } from "@/lib/core/deadline.ts";
 import { maskMobile } from "@/lib/audit.ts";
-import type { SmsConfig } from "@/lib/config.ts";
-import { aliyunGateway } from "./aliyun.ts";
+import type { SmsConfig } from "@/lib/app/config.ts";
+import { aliyunGateway } from "./gateways/aliyun.ts";
 import type { SmsPurpose } from "./codes.ts";
-import { tencentGateway } from "./tencent.ts";
+import { tencentGateway } from "./gateways/tencent.ts";
 
 /** The gateway's answer. `rate_limited`: the gateway's own limit on this mobile; `failed`: anything else. */
 export type SmsDelivery =

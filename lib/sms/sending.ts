@@ -5,7 +5,7 @@
 // SMS_CAPTCHA=auto asks for an image code once this mobile or this client has been sent a code in the
 // last hour (so nobody can have a stranger's phone sent more than one SMS an hour without solving one),
 // `always` every time, `off` never.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import {
   imageCodeMessage,
   newImageCodeUuid,
@@ -22,7 +22,7 @@ import {
   withdrawSmsCode,
 } from "./codes.ts";
 import { deliverSmsCode } from "./gateway.ts";
-import { fieldError, mobileSchema } from "@/lib/validation.ts";
+import { fieldError, mobileSchema } from "@/lib/forms/rules.ts";
 
 /** What the sender asked for: the mobile from the path, the rest from the form or the query. */
 export interface SendRequest {

@@ -1,7 +1,7 @@
 // The bind: a provider's identity (carried by the bind token) joins the shop account of a mobile, which
 // is created when it does not exist yet. One atomic write does it all, or nothing is written.
-import type { App } from "@/lib/app.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import type { App } from "@/lib/app/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { bindIn, findBindConflict } from "./bindings.ts";
 import { openBindToken, useBindTokenIn } from "./bind_tokens.ts";
@@ -18,7 +18,7 @@ import {
   newUser,
   type User,
 } from "@/lib/accounts/users.ts";
-import { checkAccountForm } from "@/lib/validation.ts";
+import { checkAccountForm } from "@/lib/forms/rules.ts";
 import { providerMessages } from "@/lib/messages.ts";
 import type { Provider } from "./provider.ts";
 

@@ -10,9 +10,9 @@
 // Cookie `bind_<provider>` (`__Host-` prefixed in production), HttpOnly, 600 s: this browser's tokens for
 // that provider, newest first, at most three, so a bind started in another tab still finishes. The bind
 // page shows the newest; once it is used, that it was bound (and the bind POST refuses it).
-import type { App } from "@/lib/app.ts";
-import { randomId } from "@/lib/_crypto.ts";
-import { sha256Hex } from "@/lib/_sha256.ts";
+import type { App } from "@/lib/app/app.ts";
+import { randomId } from "@/lib/core/crypto.ts";
+import { sha256Hex } from "@/lib/core/sha256.ts";
 import { appCookieName, getCookies, setCookie } from "@/lib/http/cookies.ts";
 
 export const BIND_TOKEN_TTL_S = 600;

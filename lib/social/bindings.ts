@@ -8,7 +8,7 @@
 //
 // 0.1 kept QQ's alone under ["qq_bindings", openid] and ["qq_bindings_by_user", userId]; start-up moves
 // them here (migrations.ts).
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 
 export interface Binding {
   provider: string;

@@ -1,8 +1,8 @@
 // Connecting: a provider login that starts in a logged-in browser binds that identity to the account at
 // once, with no form, or refuses and leaves the browser logged in as itself. It never logs in as the
 // identity's other account.
-import type { App } from "@/lib/app.ts";
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import type { App } from "@/lib/app/app.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { type User, userKey } from "@/lib/accounts/users.ts";
 import { providerMessages } from "@/lib/messages.ts";

@@ -1,6 +1,6 @@
 // Logging in with a provider: off to it with a browser-bound state, and back with a code that becomes
 // an identity, which logs in, connects to the logged-in account, or waits for the bind form.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
 import { providerMessages } from "@/lib/messages.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";

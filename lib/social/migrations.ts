@@ -9,7 +9,7 @@
 //
 // A row that can't move (its index points elsewhere, or the new place is taken) is left where it is
 // for `deno task kv:check` to report.
-import { ATOMIC_RETRIES } from "@/lib/_atomic.ts";
+import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { type Binding, bindingByUserKey, bindingKey } from "./bindings.ts";
 
 /** 0.1's key builders, kept only to read what 0.1 wrote. */

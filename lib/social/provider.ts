@@ -1,6 +1,6 @@
 // A login provider (QQ, WeChat, Weibo) is data plus two functions behind this interface, beside the one
-// provider-neutral flow of this folder. Each lives in lib/<id>/ and is listed once in providers.ts.
-import type { App } from "@/lib/app.ts";
+// provider-neutral flow of this folder. Each lives in lib/social/providers/<id>/ and is listed once in registry.ts.
+import type { App } from "@/lib/app/app.ts";
 
 /** Who signed in at the provider, as the bind and the bindings know them. */
 export interface Identity {

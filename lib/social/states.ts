@@ -9,9 +9,9 @@
 // one per login (`__Host-` prefixed in production), so two logins started in two tabs don't overwrite
 // each other. The callback must bring back the same value in the query, so a state issued to one browser
 // cannot complete a login in another.
-import type { App } from "@/lib/app.ts";
-import { randomId, timingSafeEqual } from "@/lib/_crypto.ts";
-import { sha256Hex } from "@/lib/_sha256.ts";
+import type { App } from "@/lib/app/app.ts";
+import { randomId, timingSafeEqual } from "@/lib/core/crypto.ts";
+import { sha256Hex } from "@/lib/core/sha256.ts";
 import {
   appCookieName,
   deleteCookie,

@@ -1,5 +1,5 @@
 // Removing a user's binding of one provider, so the next login with that identity asks to bind again.
-import type { App } from "@/lib/app.ts";
+import type { App } from "@/lib/app/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
 import type { User } from "@/lib/accounts/users.ts";
 import { unbind } from "./bindings.ts";

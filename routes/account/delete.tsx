@@ -7,9 +7,9 @@ import AccountDeleteForm, {
 } from "@/islands/AccountDeleteForm.tsx";
 import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, refusedForm } from "@/lib/http/account_form.ts";
+import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };

@@ -5,7 +5,7 @@ import {
   type ProviderRow,
 } from "@/components/ProviderBindings.tsx";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
-import { enabledProviders } from "@/lib/social/providers.ts";
+import { enabledProviders } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
 

@@ -6,7 +6,7 @@ import PasswordChangeForm, {
 } from "@/islands/PasswordChangeForm.tsx";
 import { changePassword } from "@/lib/accounts/password_change.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import type { State } from "@/lib/http/request_state.ts";
 

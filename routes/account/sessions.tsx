@@ -3,7 +3,7 @@ import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { describeDevice, maskAddress } from "@/lib/sessions/devices.ts";
 import { listSessions } from "@/lib/sessions/sessions.ts";
-import { dateTime } from "@/lib/shop_time.ts";
+import { dateTime } from "@/lib/core/shop_time.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };

@@ -6,9 +6,9 @@ import PasswordResetForm, {
   type PasswordResetFormProps,
 } from "@/islands/PasswordResetForm.tsx";
 import { resetPassword } from "@/lib/accounts/password_reset.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, refusedForm } from "@/lib/http/account_form.ts";
+import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };

@@ -1,5 +1,5 @@
 import type { Handlers } from "$fresh/server.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import type { State } from "@/lib/http/request_state.ts";
 

@@ -1,11 +1,11 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
-import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { checkInvariants } from "@/lib/app/invariants.ts";
 import { bindAccount } from "@/lib/social/bind.ts";
 import { pendingBindFor } from "@/tests/_pending_bind.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
-import { PROVIDERS } from "@/lib/social/providers.ts";
+import { PROVIDERS } from "@/lib/social/registry.ts";
 import { listKv, testApp } from "@/tests/_app.ts";
 import { CLIENT, PASSWORD, smsCode, userWith } from "./_accounts.ts";
 

@@ -1,7 +1,7 @@
 // The isolates of one process share its cores for hashing: `deno serve --parallel` may hand every
 // connection to one isolate, which must then be able to hash on all of them.
 import { equal, ok } from "node:assert/strict";
-import { sharedHashingBudget } from "@/lib/accounts/_hashing_budget.ts";
+import { sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { changeMobile } from "@/lib/accounts/mobile_change.ts";
 import { findUserByLogin, getUser } from "@/lib/accounts/users.ts";
-import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { checkInvariants } from "@/lib/app/invariants.ts";
 import { messages } from "@/lib/messages.ts";
 import { testApp } from "@/tests/_app.ts";
 import { CLIENT, PASSWORD, smsCode, userWith } from "./_accounts.ts";

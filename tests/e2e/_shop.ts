@@ -1,7 +1,7 @@
 // The real server on a KV file that already holds the shop's customers, as a shop in use would.
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
-import type { QqIdentity } from "@/lib/qq/simulator.ts";
+import type { QqIdentity } from "@/lib/social/providers/qq/simulator.ts";
 import { bindIn } from "@/lib/social/bindings.ts";
 import { AppServer, tempKv } from "@/tests/_app_server.ts";
 

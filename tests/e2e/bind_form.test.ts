@@ -2,7 +2,7 @@
 // never texts, a failed bind keeps what is still valid, the messages say what to do, the page says who
 // is binding, and axe finds nothing serious at any step.
 import assert from "node:assert/strict";
-import { PRESET_IDENTITIES } from "@/lib/qq/simulator.ts";
+import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
 import { accessibilityProblems } from "./_axe.ts";
 import {
   launchChromium,

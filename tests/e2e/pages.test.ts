@@ -3,7 +3,7 @@
 // buttons look like buttons, and the pages around logging in and out offer the way on.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { PRESET_IDENTITIES } from "@/lib/qq/simulator.ts";
+import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
 import { accessibilityProblems } from "./_axe.ts";
 import {
   launchChromium,

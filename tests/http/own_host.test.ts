@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import manifest from "@/fresh.gen.ts";
-import { useApp } from "@/lib/app.ts";
+import { useApp } from "@/lib/app/app.ts";
 import { appHandler } from "@/lib/http/serve.ts";
 import { XIAOMING } from "@/tests/routes/_browser.ts";
 import { testApp } from "@/tests/_app.ts";

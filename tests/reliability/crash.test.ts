@@ -1,7 +1,7 @@
 // kill -9 in the middle of a bind load, then a restart on the same KV file: every bind happened whole or
 // not at all, what was acknowledged stays, and a retry finishes exactly the binds the crash cut short.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { sha256Hex } from "@/lib/_sha256.ts";
+import { sha256Hex } from "@/lib/core/sha256.ts";
 import { messages } from "@/lib/messages.ts";
 import {
   bind,

@@ -5,7 +5,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { AppServer, inspectKv, startApp, tempKv } from "@/tests/_app_server.ts";
 import { REFUSALS_KEPT_PER_HOUR } from "@/lib/audit.ts";
 import { inParallel, rawExchange, requestSmsCode } from "./_client.ts";
-import { BODY_TIMEOUT_MS } from "@/lib/http/forms.ts";
+import { BODY_TIMEOUT_MS } from "@/lib/forms/posted.ts";
 
 const PASSWORD = "secret123";
 const encoder = new TextEncoder();

@@ -1,8 +1,11 @@
 // A browser for route tests: the app's real handler, a cookie jar, and QQ's simulator reached in-process.
 import manifest from "@/fresh.gen.ts";
 import { type AppHandler, appHandler } from "@/lib/http/serve.ts";
-import { useApp } from "@/lib/app.ts";
-import { PRESET_IDENTITIES, type QqIdentity } from "@/lib/qq/simulator.ts";
+import { useApp } from "@/lib/app/app.ts";
+import {
+  PRESET_IDENTITIES,
+  type QqIdentity,
+} from "@/lib/social/providers/qq/simulator.ts";
 import { readImageCode, type TestApp } from "@/tests/_app.ts";
 import type { TestIdentity } from "@/tests/_identities.ts";
 

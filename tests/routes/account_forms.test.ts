@@ -1,7 +1,7 @@
 // Every row and message of the contract's password reset, password change, mobile change and deletion.
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
-import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { checkInvariants } from "@/lib/app/invariants.ts";
 import { messages } from "@/lib/messages.ts";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
 import { listKv, readImageCode, type TestApp, testApp } from "@/tests/_app.ts";

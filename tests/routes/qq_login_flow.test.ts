@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { messages, providerMessages } from "@/lib/messages.ts";
-import { PRESET_IDENTITIES } from "@/lib/qq/simulator.ts";
+import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
 import { listKv, testApp } from "@/tests/_app.ts";
 import {
   anotherBrowser,

@@ -4,7 +4,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { findBinding, findBindingsOfUser } from "@/lib/social/bindings.ts";
 import type { Provider } from "@/lib/social/provider.ts";
-import { PROVIDERS } from "@/lib/social/providers.ts";
+import { PROVIDERS } from "@/lib/social/registry.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { type TestApp, testApp } from "@/tests/_app.ts";
 import {

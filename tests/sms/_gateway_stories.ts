@@ -2,7 +2,7 @@
 // tencent.test.ts): each failure a stub can be scripted with, a wrong secret, a gateway that never
 // answers, and the one log line per send. Each test file keeps what only its gateway does.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import type { SmsConfig } from "@/lib/config.ts";
+import type { SmsConfig } from "@/lib/app/config.ts";
 import {
   deliverSmsCode,
   type SmsDelivery,

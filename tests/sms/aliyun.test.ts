@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { canonicalQuery, signAcs3 } from "@/lib/sms/_acs3.ts";
-import { aliyunGateway } from "@/lib/sms/aliyun.ts";
+import { canonicalQuery, signAcs3 } from "@/lib/core/signing/acs3.ts";
+import { aliyunGateway } from "@/lib/sms/gateways/aliyun.ts";
 import { START } from "@/tests/_app.ts";
 import {
   type AliyunBehaviour,

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { createApp } from "@/lib/app.ts";
-import { parseConfig } from "@/lib/config.ts";
+import { createApp } from "@/lib/app/app.ts";
+import { parseConfig } from "@/lib/app/config.ts";
 import { messages } from "@/lib/messages.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { checkSmsCode } from "@/lib/sms/codes.ts";

@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { tc3Authorization } from "@/lib/sms/_tc3.ts";
-import { tencentGateway } from "@/lib/sms/tencent.ts";
+import { tc3Authorization } from "@/lib/core/signing/tc3.ts";
+import { tencentGateway } from "@/lib/sms/gateways/tencent.ts";
 import { START } from "@/tests/_app.ts";
 import {
   sendThroughStub,

@@ -4,7 +4,7 @@ import { issueBindToken } from "@/lib/social/bind_tokens.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindAccount, type BindResult } from "@/lib/social/bind.ts";
 import type { Provider } from "@/lib/social/provider.ts";
-import { PROVIDERS } from "@/lib/social/providers.ts";
+import { PROVIDERS } from "@/lib/social/registry.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
 import {

@@ -1,8 +1,8 @@
 // A QQ binding written by 0.1 is still found after the upgrade: start-up moves it to the new layout.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { checkInvariants } from "@/lib/kv_invariants.ts";
+import { checkInvariants } from "@/lib/app/invariants.ts";
 import { createUserIn, newUser, type User } from "@/lib/accounts/users.ts";
-import { PRESET_IDENTITIES } from "@/lib/qq/simulator.ts";
+import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
 import { findBinding, findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { migrateLegacyQqBindings } from "@/lib/social/migrations.ts";
 import { listKv, START, testApp } from "@/tests/_app.ts";

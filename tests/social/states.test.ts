@@ -1,11 +1,11 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { parseConfig } from "@/lib/config.ts";
+import { parseConfig } from "@/lib/app/config.ts";
 import {
   finishOAuthState,
   OAUTH_STATE_TTL_MS,
   startOAuthState,
 } from "@/lib/social/states.ts";
-import { PROVIDERS } from "@/lib/social/providers.ts";
+import { PROVIDERS } from "@/lib/social/registry.ts";
 import { PRODUCTION_ENV, START } from "@/tests/_app.ts";
 
 /** A browser's side of the state: the cookies it was given, sent back on the callback. */

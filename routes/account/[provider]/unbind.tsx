@@ -1,7 +1,7 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
-import { enabledProvider } from "@/lib/social/providers.ts";
+import { enabledProvider } from "@/lib/social/registry.ts";
 import { unbindAccount } from "@/lib/social/unbind.ts";
 import type { State } from "@/lib/http/request_state.ts";
 

@@ -2,7 +2,7 @@
 // every one but this browser's; a public id that isn't the user's ends nothing. 303 either way.
 import type { Handlers } from "$fresh/server.ts";
 import { recordAudit } from "@/lib/audit.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { revokeOtherSessions, revokeSession } from "@/lib/sessions/sessions.ts";
 import type { State } from "@/lib/http/request_state.ts";
 

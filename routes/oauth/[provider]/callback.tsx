@@ -13,9 +13,9 @@ import {
 } from "@/components/BindVisitor.tsx";
 import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
-import { bindFailureView } from "@/lib/form_help.ts";
-import { askForSmsCode, keptAccountFields } from "@/lib/http/account_form.ts";
-import { readForm } from "@/lib/http/forms.ts";
+import { bindFailureView } from "@/lib/forms/help.ts";
+import { askForSmsCode, keptAccountFields } from "@/lib/forms/account_form.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindAccount } from "@/lib/social/bind.ts";
@@ -26,7 +26,7 @@ import {
 } from "@/lib/social/bind_tokens.ts";
 import { finishLogin } from "@/lib/social/login.ts";
 import type { Provider } from "@/lib/social/provider.ts";
-import { enabledProvider } from "@/lib/social/providers.ts";
+import { enabledProvider } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { onThisHost } from "@/lib/http/own_host.ts";
 

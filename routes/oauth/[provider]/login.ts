@@ -1,7 +1,7 @@
 import type { Handlers } from "$fresh/server.ts";
 import { onThisHost } from "@/lib/http/own_host.ts";
 import { startLogin } from "@/lib/social/login.ts";
-import { enabledProvider } from "@/lib/social/providers.ts";
+import { enabledProvider } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {

@@ -6,11 +6,11 @@ import {
 } from "@/components/IdentityPicker.tsx";
 import { Problem } from "@/components/Problem.tsx";
 import type { State } from "@/lib/http/request_state.ts";
-import { qqErrorMessage } from "@/lib/qq/client.ts";
+import { qqErrorMessage } from "@/lib/social/providers/qq/client.ts";
 import {
   authorizeHandlers,
   type AuthorizePageData,
-} from "@/lib/qq/simulator.ts";
+} from "@/lib/social/providers/qq/simulator.ts";
 
 export const config: RouteConfig = { csp: true };
 

@@ -7,7 +7,7 @@ import {
   authorizeHandlers,
   type AuthorizePageData,
   qrModules,
-} from "@/lib/wechat/simulator.ts";
+} from "@/lib/social/providers/wechat/simulator.ts";
 
 export const config: RouteConfig = { csp: true };
 

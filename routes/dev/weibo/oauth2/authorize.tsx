@@ -6,7 +6,7 @@ import type { State } from "@/lib/http/request_state.ts";
 import {
   authorizeHandlers,
   type AuthorizePageData,
-} from "@/lib/weibo/simulator.ts";
+} from "@/lib/social/providers/weibo/simulator.ts";
 
 export const config: RouteConfig = { csp: true };
 

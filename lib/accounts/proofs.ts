@@ -1,0 +1,72 @@
+// What the account page's forms and the reset check alike: the current password (throttled as a
+// login is, so a stolen session can't guess it) and an SMS code of the form's purpose.
+import type { App } from "@/lib/app/app.ts";
+import { messages } from "@/lib/messages.ts";
+import {
+  checkSmsCode,
+  type SmsCode,
+  type SmsPurpose,
+} from "@/lib/sms/codes.ts";
+import { admitPasswordCheck, type ImageCodeAnswer } from "./throttle.ts";
+import type { User } from "./users.ts";
+
+/** A refusal of an account form: the field it belongs to, and whether the form must show an image code. */
+export interface FormFailure<F extends string = string> {
+  ok: false;
+  field: F | "form" | "image_code";
+  message: string;
+  captcha?: boolean;
+}
+
+// bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
+const MAX_PASSWORD = 128;
+
+/** Null when `password` is the user's; else why not, in the field `field`, with `wrong` as the message. */
+export async function checkCurrentPassword<F extends string>(
+  app: App,
+  user: User,
+  password: string,
+  clientAddress: string,
+  imageCode: ImageCodeAnswer,
+  field: F,
+  wrong: string,
+): Promise<FormFailure<F> | null> {
+  const admission = await admitPasswordCheck(
+    app,
+    user.username,
+    clientAddress,
+    imageCode,
+  );
+  if (!admission.ok) {
+    return {
+      ok: false,
+      field: admission.field === "image_code" ? "image_code" : field,
+      message: admission.message,
+      captcha: true,
+    };
+  }
+  const valid = password.length <= MAX_PASSWORD &&
+    await app.passwords.verify(password, user.passwordHash);
+  if (!valid) {
+    return { ok: false, field, message: wrong, captcha: admission.pastLimit };
+  }
+  await admission.attempt?.succeeded();
+  return null;
+}
+
+/** The live code of `purpose` for `mobile` matching `guess`, or the bind table's message for why not. */
+export async function checkFormSmsCode(
+  app: App,
+  mobile: string,
+  purpose: SmsPurpose,
+  guess: string,
+): Promise<
+  { ok: true; entry: Deno.KvEntry<SmsCode> } | FormFailure<"sms_code">
+> {
+  const sms = await checkSmsCode(app.kv, mobile, purpose, guess, app.now());
+  if (sms.ok) return sms;
+  const message = sms.reason === "no_live_code"
+    ? messages.smsCodeInvalid
+    : messages.smsCodeWrong;
+  return { ok: false, field: "sms_code", message };
+}

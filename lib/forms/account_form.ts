@@ -1,0 +1,76 @@
+// What a form with an SMS code (bind, register, password reset, mobile change, deletion) keeps of what
+// was typed when it comes back: the mobile, a live SMS code and the rest of the gap before another code
+// may be sent. The password is never sent back into a page.
+import type { App } from "@/lib/app/app.ts";
+import { type SmsSentView, smsSentView } from "@/lib/forms/help.ts";
+import { secondsUntilResend, type SmsPurpose } from "@/lib/sms/codes.ts";
+import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
+import { fieldError, mobileSchema, smsCodeSchema } from "@/lib/forms/rules.ts";
+
+export interface KeptAccountFields {
+  mobile: string;
+  smsCode?: string;
+  resendInS: number;
+}
+
+/** `keepSmsCode` is false when the code is what failed, or a new one just replaced it. */
+export async function keptAccountFields(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  { keepSmsCode }: { keepSmsCode: boolean },
+): Promise<KeptAccountFields> {
+  const mobile = fields.mobile?.slice(0, 32) ?? "";
+  const validMobile = fieldError(mobileSchema, mobile) === null;
+  const code = fields.sms_code ?? "";
+  // A code is only worth keeping for the mobile it was sent to, and only when it looks like one.
+  const smsCode =
+    keepSmsCode && validMobile && fieldError(smsCodeSchema, code) === null
+      ? code
+      : undefined;
+  return {
+    mobile,
+    smsCode,
+    resendInS: validMobile
+      ? await secondsUntilResend(app.kv, mobile, app.now())
+      : 0,
+  };
+}
+
+/**
+ * The form's 获取短信验证码 button, posted without JavaScript (`action=send_sms`): sends the code (or is
+ * refused) and gives the form as it comes back, with the page's status. `mobile` is the form's own
+ * unless the code must go elsewhere (the account's mobile, for a deletion).
+ */
+export async function askForSmsCode(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+  { purpose, mobile = fields.mobile ?? "" }: {
+    purpose: SmsPurpose;
+    mobile?: string;
+  },
+): Promise<{ form: KeptAccountFields & SmsSentView; status: number }> {
+  const sent = await sendSmsCodeFromForm(app, {
+    mobile,
+    purpose,
+    imageCode: fields.image_code,
+    uuid: fields.uuid,
+  }, clientAddress);
+  const kept = await keptAccountFields(app, { ...fields, mobile }, {
+    keepSmsCode: !sent.ok,
+  });
+  const { view, status } = smsSentView(sent);
+  return { form: { ...kept, ...view }, status };
+}
+
+/** A form refused for `failure`: what it keeps (the code, unless the code was what failed) and the message. */
+export async function refusedForm(
+  app: App,
+  fields: Partial<Record<string, string>>,
+  failure: { field: string; message: string },
+): Promise<KeptAccountFields & { errors: Partial<Record<string, string>> }> {
+  const kept = await keptAccountFields(app, fields, {
+    keepSmsCode: failure.field !== "sms_code",
+  });
+  return { ...kept, errors: { [failure.field]: failure.message } };
+}

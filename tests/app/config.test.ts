@@ -1,0 +1,448 @@
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
+import { parseConfig, readProviderConfig } from "@/lib/app/config.ts";
+import { PRODUCTION_ENV } from "@/tests/_app.ts";
+import { startApp } from "@/tests/_app_server.ts";
+
+const PRODUCTION = PRODUCTION_ENV;
+
+/** The one line `parseConfig(env)` stops with. */
+function refusal(env: Record<string, string>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`${JSON.stringify(env)} was accepted`);
+}
+
+const ALIYUN = {
+  SMS_PROVIDER: "aliyun",
+  ALIYUN_ACCESS_KEY_ID: "LTAI5tExampleKeyId",
+  ALIYUN_ACCESS_KEY_SECRET: "example-access-key-secret",
+  ALIYUN_SMS_SIGN_NAME: "阿里云短信测试",
+  ALIYUN_SMS_TEMPLATE_CODE: "SMS_154950909",
+};
+
+const TENCENT = {
+  SMS_PROVIDER: "tencent",
+  TENCENT_SECRET_ID: "AKIDExampleSecretId",
+  TENCENT_SECRET_KEY: "example-secret-key",
+  TENCENT_SMS_SDK_APP_ID: "1400006666",
+  TENCENT_SMS_SIGN_NAME: "腾讯云",
+  TENCENT_SMS_TEMPLATE_ID: "1110",
+};
+
+Deno.test("configuration", async (t) => {
+  await t.step(
+    "defaults run development on port 8000 with the simulator and a random key",
+    () => {
+      const config = parseConfig({});
+      equal(config.port, 8000);
+      equal(config.hostname, "0.0.0.0");
+      equal(config.production, false);
+      for (const [id, provider] of Object.entries(config.providers)) {
+        equal(provider.simulator, true, id);
+        equal(provider.enabled, true, id);
+      }
+      equal(config.secretKeyGenerated, true);
+      equal(config.secretKey.length, 64);
+      equal(config.bcryptCost, 10);
+      equal(config.sms.provider, "console");
+      equal(config.smsCaptcha, "auto");
+      equal(config.publicOrigin, undefined);
+      equal(config.trustProxy, false);
+    },
+  );
+
+  await t.step("production with its settings has no simulator", () => {
+    const config = parseConfig(PRODUCTION);
+    equal(config.production, true);
+    equal(config.providers.qq.simulator, false);
+    equal(config.providers.qq.clientId, "101234567");
+    equal(config.publicOrigin, "https://shop.example");
+  });
+
+  await t.step(
+    "production offers WeChat and Weibo only with their credentials; development simulates them",
+    () => {
+      const without = parseConfig(PRODUCTION);
+      for (const id of ["wechat", "weibo"]) {
+        equal(without.providers[id].enabled, false, id);
+        equal(without.providers[id].simulator, false, id);
+      }
+      const withThem = parseConfig({
+        ...PRODUCTION,
+        WECHAT_APP_ID: "wx0123456789abcdef",
+        WECHAT_APP_SECRET: "wechat-secret",
+        WEIBO_CLIENT_ID: "3712345678",
+        WEIBO_CLIENT_SECRET: "weibo-secret",
+        WEIBO_API_BASE: "https://weibo-proxy.example/",
+      });
+      for (const id of ["wechat", "weibo"]) {
+        equal(withThem.providers[id].enabled, true, id);
+        equal(withThem.providers[id].simulator, false, id);
+      }
+      equal(withThem.providers.wechat.clientId, "wx0123456789abcdef");
+      equal(
+        withThem.providers.weibo.bases.api,
+        "https://weibo-proxy.example/",
+      );
+      const development = parseConfig({
+        WECHAT_APP_ID: "wx0123456789abcdef",
+        WECHAT_APP_SECRET: "wechat-secret",
+      });
+      equal(development.providers.wechat.simulator, false);
+      equal(development.providers.weibo.simulator, true);
+      equal(development.providers.qq.simulator, true);
+    },
+  );
+
+  await t.step(
+    "a provider with no simulator is offered only once its credentials are set",
+    () => {
+      const github = {
+        env: {
+          clientId: "GITHUB_CLIENT_ID",
+          clientSecret: "GITHUB_CLIENT_SECRET",
+          redirectUri: "GITHUB_REDIRECT_URI",
+          bases: {
+            api: { env: "GITHUB_API_BASE", default: "https://github.com" },
+          },
+        },
+      };
+      const unset = readProviderConfig(github, {}, false);
+      equal(unset.enabled, false);
+      equal(unset.simulator, false);
+      const set = readProviderConfig(github, {
+        GITHUB_CLIENT_ID: "Iv1.abc",
+        GITHUB_CLIENT_SECRET: "secret",
+      }, false);
+      equal(set.enabled, true);
+      throws(
+        () => readProviderConfig(github, { GITHUB_API_BASE: "nope" }, false),
+        /^ConfigError: GITHUB_API_BASE /,
+      );
+    },
+  );
+
+  await t.step("PUBLIC_ORIGIN is kept as an origin", () => {
+    equal(
+      parseConfig({ PUBLIC_ORIGIN: "https://Shop.Example:443/" }).publicOrigin,
+      "https://shop.example",
+    );
+    equal(
+      parseConfig({ PUBLIC_ORIGIN: "http://127.0.0.1:8000" }).publicOrigin,
+      "http://127.0.0.1:8000",
+    );
+  });
+
+  await t.step(
+    "each bad value stops start-up with one line naming the variable",
+    () => {
+      const bad: [Record<string, string>, RegExp][] = [
+        [{ PORT: "eighty" }, /^PORT /],
+        [{ WECHAT_APP_ID: "wx0123456789abcdef" }, /^WECHAT_APP_SECRET /],
+        [{ WEIBO_CLIENT_SECRET: "secret" }, /^WEIBO_CLIENT_ID /],
+        [{ WECHAT_APP_ID: "wx 01", WECHAT_APP_SECRET: "s" }, /^WECHAT_APP_ID /],
+        [{ WECHAT_OPEN_BASE: "ftp://x" }, /^WECHAT_OPEN_BASE /],
+        [{ WECHAT_API_BASE: "nope" }, /^WECHAT_API_BASE /],
+        [{ WEIBO_API_BASE: "nope" }, /^WEIBO_API_BASE /],
+        [{ WEIBO_REDIRECT_URI: "nope" }, /^WEIBO_REDIRECT_URI /],
+        [{ PORT: "70000" }, /^PORT /],
+        [{ APP_ENV: "staging" }, /^APP_ENV /],
+        [{ SECRET_KEY: "short" }, /^SECRET_KEY /],
+        [{ BCRYPT_COST: "3" }, /^BCRYPT_COST /],
+        [{ BCRYPT_COST: "16" }, /^BCRYPT_COST /],
+        [{ QQ_API_BASE: "not a url" }, /^QQ_API_BASE /],
+        [{ QQ_REDIRECT_URI: "ftp://x" }, /^QQ_REDIRECT_URI /],
+        [{ SMS_PROVIDER: "carrier-pigeon" }, /^SMS_PROVIDER /],
+        [{ SMS_PROVIDER: "webhook" }, /^SMS_WEBHOOK_URL /],
+        [{ SMS_CAPTCHA: "sometimes" }, /^SMS_CAPTCHA /],
+        [{ PUBLIC_ORIGIN: "shop.example" }, /^PUBLIC_ORIGIN /],
+        [{ PUBLIC_ORIGIN: "https://shop.example/shop" }, /^PUBLIC_ORIGIN /],
+        [{ PUBLIC_ORIGIN: "https://shop.example/?a=1" }, /^PUBLIC_ORIGIN /],
+        [
+          { ...ALIYUN, ALIYUN_SMS_TEMPLATE_CODE: "154950909" },
+          /^ALIYUN_SMS_TEMPLATE_CODE /,
+        ],
+        [
+          { ...ALIYUN, ALIYUN_ACCESS_KEY_SECRET: "secret\n" },
+          /^ALIYUN_ACCESS_KEY_SECRET /,
+        ],
+        [
+          { ...ALIYUN, ALIYUN_SMS_ENDPOINT: "dysmsapi.aliyuncs.com" },
+          /^ALIYUN_SMS_ENDPOINT /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_SDK_APP_ID: "app" },
+          /^TENCENT_SMS_SDK_APP_ID /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_TEMPLATE_ID: "T1" },
+          /^TENCENT_SMS_TEMPLATE_ID /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_REGION: "Guangzhou" },
+          /^TENCENT_SMS_REGION /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SECRET_KEY: "two words" },
+          /^TENCENT_SECRET_KEY /,
+        ],
+        [
+          { ...TENCENT, TENCENT_SMS_ENDPOINT: "ftp://x" },
+          /^TENCENT_SMS_ENDPOINT /,
+        ],
+        [{ TENCENT_SMS_REGION: "Guangzhou" }, /^TENCENT_SMS_REGION /],
+        [{ TRUST_PROXY: "maybe" }, /^TRUST_PROXY /],
+        [{ QQ_CLIENT_ID: "101234567" }, /^QQ_CLIENT_SECRET /],
+        [{ APP_ENV: "production" }, /^SECRET_KEY /],
+        [{ ...PRODUCTION, QQ_CLIENT_SECRET: "" }, /^QQ_CLIENT_SECRET /],
+      ];
+      for (const [env, message] of bad) {
+        throws(
+          () => parseConfig(env),
+          (error: Error) =>
+            message.test(error.message) && !error.message.includes("\n"),
+        );
+      }
+    },
+  );
+
+  await t.step("production refuses to start without PUBLIC_ORIGIN", () => {
+    match(
+      refusal({ ...PRODUCTION, PUBLIC_ORIGIN: "" }),
+      /^PUBLIC_ORIGIN is required when APP_ENV=production$/,
+    );
+  });
+
+  await t.step(
+    "production refuses SMS codes on the log and SMS without captchas",
+    () => {
+      match(
+        refusal({ ...PRODUCTION, SMS_PROVIDER: "console" }),
+        /^SMS_PROVIDER=console is refused/,
+      );
+      const { SMS_PROVIDER: _, ...noProvider } = PRODUCTION;
+      match(refusal(noProvider), /^SMS_PROVIDER=console is refused/);
+      match(
+        refusal({ ...PRODUCTION, SMS_CAPTCHA: "off" }),
+        /^SMS_CAPTCHA=off is refused/,
+      );
+      equal(
+        parseConfig({ ...PRODUCTION, SMS_CAPTCHA: "always" }).smsCaptcha,
+        "always",
+      );
+      equal(parseConfig({ SMS_CAPTCHA: "off" }).smsCaptcha, "off");
+    },
+  );
+
+  await t.step("production refuses a SECRET_KEY anyone could guess", () => {
+    const guessable = [
+      "a".repeat(48),
+      "passwordpasswordpasswordpassword",
+      "secret-secret-secret-secret-secret",
+      "changeme-changeme-changeme-changeme",
+      "Password123Password123Password123",
+      "abababababababababababababababab",
+      "0123456789abcdef0123456789abcdef",
+      "abcdefghijklmnopqrstuvwxyz012345",
+      "qwertyuiopasdfghjklzxcvbnm123456",
+      "my-super-secret-production-key-2026!!",
+      "test-server-secret-key-0123456789abcdef",
+    ];
+    for (const key of guessable) {
+      match(
+        refusal({ ...PRODUCTION, SECRET_KEY: key }),
+        /^SECRET_KEY is guessable/,
+        key,
+      );
+    }
+  });
+
+  await t.step("random keys of every usual spelling are accepted", () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = crypto.getRandomValues(new Uint8Array(32));
+      const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0"))
+        .join("");
+      const base64 = btoa(String.fromCharCode(...bytes));
+      for (
+        const key of [hex, base64, crypto.randomUUID() + crypto.randomUUID()]
+      ) {
+        equal(parseConfig({ ...PRODUCTION, SECRET_KEY: key }).secretKey, key);
+      }
+    }
+  });
+
+  await t.step("outside production any key of 32 characters will do", () => {
+    equal(
+      parseConfig({ SECRET_KEY: "a".repeat(32) }).secretKey,
+      "a".repeat(32),
+    );
+  });
+});
+
+Deno.test("the real server stops on unsafe production settings, one line naming the variable", async () => {
+  const main = new URL("../../main.ts", import.meta.url).pathname;
+  const cases: [Record<string, string>, string][] = [
+    [{ SMS_PROVIDER: "console" }, "SMS_PROVIDER"],
+    [{ SMS_CAPTCHA: "off" }, "SMS_CAPTCHA"],
+    [{ SECRET_KEY: "k".repeat(48) }, "SECRET_KEY"],
+    [{ PUBLIC_ORIGIN: "" }, "PUBLIC_ORIGIN"],
+  ];
+  const runs = await Promise.all(cases.map(async ([env]) => {
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main],
+      env: { ...PRODUCTION, PORT: "0", HOSTNAME: "127.0.0.1", ...env },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return { code, lines: new TextDecoder().decode(stderr).trim().split("\n") };
+  }));
+  runs.forEach(({ code, lines }, i) => {
+    const variable = cases[i][1];
+    equal(code, 1, variable);
+    equal(lines.length, 1, lines.join("\n"));
+    match(lines[0], new RegExp(`^Configuration error: ${variable}[ =]`));
+  });
+});
+
+Deno.test("the real server starts in production with safe settings", async () => {
+  await using server = await startApp({
+    ...PRODUCTION,
+    QQ_API_BASE: "https://graph.qq.com",
+  });
+  const response = await fetch(`${server.origin}/`);
+  equal(response.status, 200);
+  ok((await response.text()).includes("美多商城"));
+  // On a machine's first run Deno itself says it is fetching esbuild (for Deno.bundle) into its cache.
+  const fromDeno = /^Download https:\/\/registry\.npmjs\.org\//;
+  deepEqual(server.stderr.filter((line) => !fromDeno.test(line)), []);
+});
+
+/** Runs `deno <args>` in the project folder; ends it after `timeoutMs`, and says whether it had to. */
+async function denoIn(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+) {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { NO_COLOR: "1", PORT: "0", HOSTNAME: "127.0.0.1", ...env },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    signal: timeout,
+  }).output();
+  return {
+    code,
+    stderr: new TextDecoder().decode(stderr),
+    timedOut: timeout.aborted,
+  };
+}
+
+Deno.test("`deno task start` with a bad setting exits with the line naming it, instead of waiting for a file change", async () => {
+  const run = await denoIn(["task", "start"], { BCRYPT_COST: "99" }, 30_000);
+  ok(!run.timedOut, `still running after 30 s:\n${run.stderr}`);
+  equal(run.code, 1);
+  match(
+    run.stderr,
+    /^Configuration error: BCRYPT_COST must be between 4 and 15$/m,
+  );
+});
+
+Deno.test("with good settings, start's check says nothing and lets the server start", async () => {
+  const run = await denoIn(["run", "-A", "scripts/check_config.ts"], {
+    DENO_KV_PATH: ":memory:",
+  }, 30_000);
+  equal(run.code, 0);
+  equal(run.stderr, "");
+});
+
+Deno.test("the real SMS gateways", async (t) => {
+  await t.step(
+    "aliyun takes its four settings and Aliyun's endpoint by default",
+    () => {
+      deepEqual(parseConfig(ALIYUN).sms, {
+        provider: "aliyun",
+        aliyun: {
+          accessKeyId: ALIYUN.ALIYUN_ACCESS_KEY_ID,
+          accessKeySecret: ALIYUN.ALIYUN_ACCESS_KEY_SECRET,
+          signName: ALIYUN.ALIYUN_SMS_SIGN_NAME,
+          templateCode: ALIYUN.ALIYUN_SMS_TEMPLATE_CODE,
+          endpoint: "https://dysmsapi.aliyuncs.com",
+        },
+      });
+    },
+  );
+
+  await t.step(
+    "tencent takes its five settings, Guangzhou and Tencent's endpoint by default",
+    () => {
+      deepEqual(parseConfig(TENCENT).sms, {
+        provider: "tencent",
+        tencent: {
+          secretId: TENCENT.TENCENT_SECRET_ID,
+          secretKey: TENCENT.TENCENT_SECRET_KEY,
+          sdkAppId: TENCENT.TENCENT_SMS_SDK_APP_ID,
+          signName: TENCENT.TENCENT_SMS_SIGN_NAME,
+          templateId: TENCENT.TENCENT_SMS_TEMPLATE_ID,
+          region: "ap-guangzhou",
+          endpoint: "https://sms.tencentcloudapi.com",
+        },
+      });
+    },
+  );
+
+  await t.step("the region and the endpoints can be set", () => {
+    const tencent = parseConfig({
+      ...TENCENT,
+      TENCENT_SMS_REGION: "ap-nanjing",
+      TENCENT_SMS_ENDPOINT: "http://127.0.0.1:9001",
+    }).sms;
+    equal(
+      tencent.provider === "tencent" && tencent.tencent.region,
+      "ap-nanjing",
+    );
+    equal(
+      tencent.provider === "tencent" && tencent.tencent.endpoint,
+      "http://127.0.0.1:9001",
+    );
+    const aliyun = parseConfig({
+      ...ALIYUN,
+      ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9002",
+    }).sms;
+    equal(
+      aliyun.provider === "aliyun" && aliyun.aliyun.endpoint,
+      "http://127.0.0.1:9002",
+    );
+  });
+
+  await t.step(
+    "each missing setting stops start-up with one line naming it",
+    () => {
+      for (
+        const [env, provider] of [[ALIYUN, "aliyun"], [
+          TENCENT,
+          "tencent",
+        ]] as const
+      ) {
+        for (
+          const name of Object.keys(env).filter((name) =>
+            name !== "SMS_PROVIDER"
+          )
+        ) {
+          throws(
+            () => parseConfig({ ...env, [name]: "" }),
+            (error: Error) =>
+              error.message ===
+                `${name} is required when SMS_PROVIDER=${provider}`,
+          );
+        }
+      }
+    },
+  );
+});
