@@ -8,9 +8,21 @@
 // | ["audit", time, randomId]                        | AuditRecord  | 180 days (refusals 30) |
 // | ["audit_refusals", time, id]                     | time         | 1 hour                 |
 // | ["audit_refusals_by_client", address, time, id]  | time         | 1 hour                 |
-import type { App } from "./app/app.ts";
 import { randomId } from "./core/crypto.ts";
+import { maskMobile } from "./core/mask.ts";
+import type { Store } from "./kv/store.ts";
 import { useWindows } from "./kv/windows.ts";
+
+export const auditKeys = {
+  record: (time: number, id: string) => ["audit", time, id],
+  /** Every record from `since` on, oldest first. */
+  since: (since: number) => ({
+    start: ["audit", since],
+    end: ["audit", Infinity],
+  }),
+  refusals: ["audit_refusals"],
+  refusalsByClient: (address: string) => ["audit_refusals_by_client", address],
+};
 
 const DAY_MS = 24 * 3600 * 1000;
 const HOUR_MS = 3600 * 1000;
@@ -58,7 +70,7 @@ type Attempt = { ok: true } | { ok: false; message: string; reason?: string };
  * else its message). A note that depends on how the attempt went is a function of its result.
  */
 export async function audited<Result extends Attempt>(
-  app: Pick<App, "kv" | "now">,
+  app: Store,
   action: AuditEvent["action"],
   attempt: Promise<Result>,
   note: AuditNote | ((result: Result) => AuditNote),
@@ -91,9 +103,9 @@ export async function recordAudit(
     const kept = await useWindows(
       kv,
       [
-        { prefix: ["audit_refusals"], limit: REFUSALS_KEPT_PER_HOUR },
+        { prefix: auditKeys.refusals, limit: REFUSALS_KEPT_PER_HOUR },
         {
-          prefix: ["audit_refusals_by_client", event.clientAddress],
+          prefix: auditKeys.refusalsByClient(event.clientAddress),
           limit: REFUSALS_KEPT_PER_CLIENT,
         },
       ],
@@ -102,31 +114,7 @@ export async function recordAudit(
     );
     if (!kept) return;
   }
-  await kv.set(["audit", now, randomId(8)], record, {
+  await kv.set(auditKeys.record(now, randomId(8)), record, {
     expireIn: refused ? KEEP_REFUSALS_MS : KEEP_MS,
   });
-}
-
-/** The audit records from `since` on, oldest first. */
-export async function listAudit(
-  kv: Deno.Kv,
-  since = 0,
-): Promise<AuditRecord[]> {
-  const records = [];
-  for await (
-    const entry of kv.list<AuditRecord>({
-      start: ["audit", since],
-      end: ["audit", Infinity],
-    })
-  ) {
-    records.push(entry.value);
-  }
-  return records;
-}
-
-// Logs and the audit trail are read by more people than the accounts: the mobile's middle is hidden.
-export function maskMobile(mobile: string | undefined): string | undefined {
-  return mobile && mobile.length === 11
-    ? `${mobile.slice(0, 3)}****${mobile.slice(7)}`
-    : mobile;
 }

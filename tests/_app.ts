@@ -1,6 +1,6 @@
 // A test app: in-memory KV, a clock the test moves, cheap bcrypt, and an SMS outbox to read codes from.
 import { type App, createApp } from "@/lib/app/app.ts";
-import { parseConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import {
   drawImageCode,
   type ImageCode,
@@ -50,7 +50,7 @@ export async function testApp(
       return Promise.resolve({ ok: true });
     },
   };
-  const config = parseConfig({
+  const config = readConfig({
     SECRET_KEY: "test-secret-key-of-at-least-32-characters",
     BCRYPT_COST: "4",
     // The route tests' browser is at http://localhost:8000, the name the app is told it has.

@@ -1,6 +1,7 @@
 import { deepEqual, equal } from "node:assert/strict";
 import {
-  listAudit,
+  auditKeys,
+  type AuditRecord,
   recordAudit,
   REFUSALS_KEPT_PER_CLIENT,
   REFUSALS_KEPT_PER_HOUR,
@@ -8,6 +9,15 @@ import {
 import { listKv, START } from "@/tests/_app.ts";
 
 const HOUR = 3600_000;
+
+/** The audit records kept, oldest first. */
+async function listAudit(kv: Deno.Kv): Promise<AuditRecord[]> {
+  const records = [];
+  for await (const entry of kv.list<AuditRecord>(auditKeys.since(0))) {
+    records.push(entry.value);
+  }
+  return records;
+}
 
 async function quietly<T>(work: () => Promise<T>): Promise<T> {
   const log = console.log;

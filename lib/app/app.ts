@@ -7,6 +7,7 @@ import {
 import { createSmsSender, type SmsSender } from "@/lib/sms/gateway.ts";
 import { openSharedKv } from "../kv/shared_kv.ts";
 import { ALONE, sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
+import { PROVIDERS } from "@/lib/social/registry.ts";
 import { migrateLegacyQqBindings } from "@/lib/social/migrations.ts";
 
 export interface App {
@@ -138,10 +139,15 @@ export function configFromEnv(): Config {
   return fromEnv;
 }
 
-/** `parseConfig(env)`; a bad value ends the process with one line naming the variable. */
+/** The shop's config from `env`: parseConfig with every login provider of the registry. */
+export function readConfig(env: Record<string, string | undefined>): Config {
+  return parseConfig(env, PROVIDERS);
+}
+
+/** `readConfig(env)`; a bad value ends the process with one line naming the variable. */
 export function checkedConfig(env: Record<string, string | undefined>): Config {
   try {
-    return parseConfig(env);
+    return readConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`Configuration error: ${error.message}`);

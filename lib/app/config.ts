@@ -1,8 +1,22 @@
 // Reads and validates the environment once at start-up (see the README's configuration table).
 import * as z from "zod/mini";
 import { isGuessable } from "./_guessable.ts";
-import type { Provider } from "@/lib/social/provider.ts";
-import { PROVIDERS } from "@/lib/social/registry.ts";
+
+/**
+ * A login provider as the config reads it: the variables it declares (lib/social/providers/<id>/
+ * provider.ts), whether production needs it, and whether it has a development simulator.
+ */
+export interface DeclaredProvider {
+  id: string;
+  env: {
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    bases: Record<string, { env: string; default: string }>;
+  };
+  requiredInProduction: boolean;
+  simulator?: unknown;
+}
 
 export interface Config {
   port: number;
@@ -173,11 +187,12 @@ function check(
 }
 
 function readProviders(
+  providers: readonly DeclaredProvider[],
   env: Env,
   production: boolean,
 ): Record<string, ProviderConfig> {
   return Object.fromEntries(
-    PROVIDERS.map((provider) => [
+    providers.map((provider) => [
       provider.id,
       readProviderConfig(provider, env, production),
     ]),
@@ -186,7 +201,7 @@ function readProviders(
 
 /** One login provider's settings, by the variable names it declares (its lib/social/providers/<id>/provider.ts). */
 export function readProviderConfig(
-  { env: names, simulator }: Pick<Provider, "env" | "simulator">,
+  { env: names, simulator }: Pick<DeclaredProvider, "env" | "simulator">,
   env: Env,
   production: boolean,
 ): ProviderConfig {
@@ -223,13 +238,18 @@ export function readProviderConfig(
   };
 }
 
-/** Validates `env`; throws a ConfigError whose message is one line naming the variable. */
-export function parseConfig(env: Env): Config {
+/**
+ * Validates `env`, the login providers' variables by what `providers` declare; throws a ConfigError
+ * whose message is one line naming the variable.
+ */
+export function parseConfig(
+  env: Env,
+  providers: readonly DeclaredProvider[],
+): Config {
   const value = (name: keyof typeof schema): string | undefined =>
     check(env, name, schema[name] as z.ZodMiniType<string | undefined>);
   const production = value("APP_ENV") === "production";
-  if (production) refuseUnsafeProduction(value, env);
-  const providers = readProviders(env, production);
+  if (production) refuseUnsafeProduction(value, env, providers);
   const sms = smsConfig(value);
   const secretKey = value("SECRET_KEY");
   const publicOrigin = value("PUBLIC_ORIGIN");
@@ -241,7 +261,7 @@ export function parseConfig(env: Env): Config {
     secretKeyGenerated: !secretKey,
     kvPath: value("DENO_KV_PATH"),
     publicOrigin: publicOrigin && new URL(publicOrigin).origin,
-    providers,
+    providers: readProviders(providers, env, production),
     sms,
     smsCaptcha: value("SMS_CAPTCHA") as Config["smsCaptcha"] | undefined ??
       "auto",
@@ -257,9 +277,10 @@ export function parseConfig(env: Env): Config {
 function refuseUnsafeProduction(
   value: (name: keyof typeof schema) => string | undefined,
   env: Env,
+  providers: readonly DeclaredProvider[],
 ): void {
   // The providers production can't do without (QQ); the others are offered only once set.
-  const providerSecrets = PROVIDERS.filter((provider) =>
+  const providerSecrets = providers.filter((provider) =>
     provider.requiredInProduction
   ).flatMap(({ env }) => [env.clientId, env.clientSecret]);
   const required = ["SECRET_KEY", "PUBLIC_ORIGIN", ...providerSecrets];

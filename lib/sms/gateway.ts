@@ -1,40 +1,19 @@
-// Delivers SMS codes: printed on the server log (development), POSTed to a webhook, or sent through
-// Aliyun's or Tencent Cloud's SMS gateway. Each send leaves one log line an operator can trace.
-import { deadline } from "@/lib/core/deadline.ts";
-import { maskMobile } from "@/lib/audit.ts";
+// Delivers SMS codes through the configured gateway (lib/sms/gateways/: the console in development, a
+// webhook, Aliyun's or Tencent Cloud's SMS). Each send leaves one log line an operator can trace.
+import { maskMobile } from "@/lib/core/mask.ts";
 import type { SmsConfig } from "@/lib/app/config.ts";
 import { aliyunGateway } from "./gateways/aliyun.ts";
 import type { SmsPurpose } from "./codes.ts";
+import { consoleGateway } from "./gateways/console.ts";
+import type {
+  GatewayOptions,
+  SmsDelivery,
+  SmsSender,
+} from "./gateways/gateway.ts";
+import { webhookGateway } from "./gateways/webhook.ts";
 import { tencentGateway } from "./gateways/tencent.ts";
 
-/** The gateway's answer. `rate_limited`: the gateway's own limit on this mobile; `failed`: anything else. */
-export type SmsDelivery =
-  | { ok: true; requestId?: string }
-  | {
-    ok: false;
-    reason: "rate_limited" | "failed";
-    /** The gateway's error code, or timeout, network, malformed_reply, HTTP <status>: never a secret. */
-    error: string;
-    requestId?: string;
-  };
-
-export interface SmsSender {
-  /** Resolves with the gateway's answer; may reject when the gateway could not be reached. */
-  send(
-    mobile: string,
-    code: string,
-    ttlSeconds: number,
-    purpose: SmsPurpose,
-  ): Promise<SmsDelivery>;
-}
-
-export interface GatewayOptions {
-  fetch: typeof fetch;
-  /** The clock signatures are dated by, in milliseconds since the epoch. */
-  now: () => number;
-  /** For the whole exchange, answer included; default 5000. */
-  timeoutMs?: number;
-}
+export type { GatewayOptions, SmsDelivery, SmsSender };
 
 export function createSmsSender(
   sms: SmsConfig,
@@ -42,20 +21,13 @@ export function createSmsSender(
 ): SmsSender {
   switch (sms.provider) {
     case "webhook":
-      return webhookSender(sms.webhookUrl, options.fetch);
+      return webhookGateway(sms.webhookUrl, options);
     case "aliyun":
       return aliyunGateway(sms.aliyun, options);
     case "tencent":
       return tencentGateway(sms.tencent, options);
     case "console":
-      return {
-        send(mobile, code, ttl, purpose) {
-          console.log(
-            JSON.stringify({ event: "sms_code", mobile, code, ttl, purpose }),
-          );
-          return Promise.resolve({ ok: true });
-        },
-      };
+      return consoleGateway();
   }
 }
 
@@ -100,26 +72,4 @@ export async function deliverSmsCode(
   if (delivery.ok) console.log(line);
   else console.error(line);
   return delivery;
-}
-
-/** How long the webhook has to answer. */
-const WEBHOOK_TIMEOUT_MS = 5000;
-
-function webhookSender(url: string, fetchFn: typeof fetch): SmsSender {
-  return {
-    async send(mobile, code, ttl, purpose) {
-      using limit = deadline(WEBHOOK_TIMEOUT_MS);
-      const response = await fetchFn(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ mobile, code, ttl, purpose }),
-        redirect: "manual",
-        signal: limit.signal,
-      });
-      await response.body?.cancel();
-      return response.ok
-        ? { ok: true }
-        : { ok: false, reason: "failed", error: `HTTP ${response.status}` };
-    },
-  };
 }

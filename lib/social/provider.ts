@@ -1,6 +1,15 @@
 // A login provider (QQ, WeChat, Weibo) is data plus two functions behind this interface, beside the one
 // provider-neutral flow of this folder. Each lives in lib/social/providers/<id>/ and is listed once in registry.ts.
-import type { App } from "@/lib/app/app.ts";
+import type { Config } from "@/lib/app/config.ts";
+import { callOutside, type OutboundCall } from "@/lib/core/outbound.ts";
+
+/** What a provider's settings are made from: the config, the outbound fetch, the site's origin. */
+export interface ProviderContext {
+  config: Pick<Config, "providers">;
+  fetch: typeof fetch;
+  /** The site's origin (PUBLIC_ORIGIN, else where the server listens), never a request's Host. */
+  origin: () => string;
+}
 
 /** Who signed in at the provider, as the bind and the bindings know them. */
 export interface Identity {
@@ -73,7 +82,7 @@ export class ProviderError extends Error {
  * the simulator's. Absolute URLs start at the app's configured origin, never at a request's Host.
  */
 export function providerSettings(
-  app: Pick<App, "config" | "fetch" | "origin">,
+  app: ProviderContext,
   provider: Provider,
 ): ProviderSettings {
   const config = app.config.providers[provider.id];
@@ -116,7 +125,7 @@ export interface ProviderDefinition<Settings> extends Omit<Provider, "client"> {
 export function defineProvider<Settings>(
   definition: ProviderDefinition<Settings>,
 ): Provider & {
-  settingsFor(app: Pick<App, "config" | "fetch" | "origin">): Settings;
+  settingsFor(app: ProviderContext): Settings;
 } {
   const { settings, authorizeUrl, identify, ...data } = definition;
   const provider = {
@@ -128,8 +137,20 @@ export function defineProvider<Settings>(
         identify: (code) => identify(own, code),
       };
     },
-    settingsFor: (app: Pick<App, "config" | "fetch" | "origin">) =>
+    settingsFor: (app: ProviderContext) =>
       settings(providerSettings(app, provider)),
   };
   return provider;
+}
+
+/** One call to a provider's API (lib/core/outbound.ts); `fail` names the provider's error for a failure. */
+export async function callProvider(
+  call: OutboundCall,
+  fail: (kind: "timeout" | "network") => ProviderError,
+): Promise<{ status: number; text: string }> {
+  const answer = await callOutside(call);
+  if (!answer.ok) {
+    throw fail(answer.error === "timeout" ? "timeout" : "network");
+  }
+  return answer;
 }

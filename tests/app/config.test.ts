@@ -1,14 +1,15 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
-import { parseConfig, readProviderConfig } from "@/lib/app/config.ts";
+import { readProviderConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import { PRODUCTION_ENV } from "@/tests/_app.ts";
 import { startApp } from "@/tests/_app_server.ts";
 
 const PRODUCTION = PRODUCTION_ENV;
 
-/** The one line `parseConfig(env)` stops with. */
+/** The one line `readConfig(env)` stops with. */
 function refusal(env: Record<string, string>): string {
   try {
-    parseConfig(env);
+    readConfig(env);
   } catch (error) {
     return (error as Error).message;
   }
@@ -36,7 +37,7 @@ Deno.test("configuration", async (t) => {
   await t.step(
     "defaults run development on port 8000 with the simulator and a random key",
     () => {
-      const config = parseConfig({});
+      const config = readConfig({});
       equal(config.port, 8000);
       equal(config.hostname, "0.0.0.0");
       equal(config.production, false);
@@ -55,7 +56,7 @@ Deno.test("configuration", async (t) => {
   );
 
   await t.step("production with its settings has no simulator", () => {
-    const config = parseConfig(PRODUCTION);
+    const config = readConfig(PRODUCTION);
     equal(config.production, true);
     equal(config.providers.qq.simulator, false);
     equal(config.providers.qq.clientId, "101234567");
@@ -65,12 +66,12 @@ Deno.test("configuration", async (t) => {
   await t.step(
     "production offers WeChat and Weibo only with their credentials; development simulates them",
     () => {
-      const without = parseConfig(PRODUCTION);
+      const without = readConfig(PRODUCTION);
       for (const id of ["wechat", "weibo"]) {
         equal(without.providers[id].enabled, false, id);
         equal(without.providers[id].simulator, false, id);
       }
-      const withThem = parseConfig({
+      const withThem = readConfig({
         ...PRODUCTION,
         WECHAT_APP_ID: "wx0123456789abcdef",
         WECHAT_APP_SECRET: "wechat-secret",
@@ -87,7 +88,7 @@ Deno.test("configuration", async (t) => {
         withThem.providers.weibo.bases.api,
         "https://weibo-proxy.example/",
       );
-      const development = parseConfig({
+      const development = readConfig({
         WECHAT_APP_ID: "wx0123456789abcdef",
         WECHAT_APP_SECRET: "wechat-secret",
       });
@@ -127,11 +128,11 @@ Deno.test("configuration", async (t) => {
 
   await t.step("PUBLIC_ORIGIN is kept as an origin", () => {
     equal(
-      parseConfig({ PUBLIC_ORIGIN: "https://Shop.Example:443/" }).publicOrigin,
+      readConfig({ PUBLIC_ORIGIN: "https://Shop.Example:443/" }).publicOrigin,
       "https://shop.example",
     );
     equal(
-      parseConfig({ PUBLIC_ORIGIN: "http://127.0.0.1:8000" }).publicOrigin,
+      readConfig({ PUBLIC_ORIGIN: "http://127.0.0.1:8000" }).publicOrigin,
       "http://127.0.0.1:8000",
     );
   });
@@ -201,7 +202,7 @@ Deno.test("configuration", async (t) => {
       ];
       for (const [env, message] of bad) {
         throws(
-          () => parseConfig(env),
+          () => readConfig(env),
           (error: Error) =>
             message.test(error.message) && !error.message.includes("\n"),
         );
@@ -230,10 +231,10 @@ Deno.test("configuration", async (t) => {
         /^SMS_CAPTCHA=off is refused/,
       );
       equal(
-        parseConfig({ ...PRODUCTION, SMS_CAPTCHA: "always" }).smsCaptcha,
+        readConfig({ ...PRODUCTION, SMS_CAPTCHA: "always" }).smsCaptcha,
         "always",
       );
-      equal(parseConfig({ SMS_CAPTCHA: "off" }).smsCaptcha, "off");
+      equal(readConfig({ SMS_CAPTCHA: "off" }).smsCaptcha, "off");
     },
   );
 
@@ -269,14 +270,14 @@ Deno.test("configuration", async (t) => {
       for (
         const key of [hex, base64, crypto.randomUUID() + crypto.randomUUID()]
       ) {
-        equal(parseConfig({ ...PRODUCTION, SECRET_KEY: key }).secretKey, key);
+        equal(readConfig({ ...PRODUCTION, SECRET_KEY: key }).secretKey, key);
       }
     }
   });
 
   await t.step("outside production any key of 32 characters will do", () => {
     equal(
-      parseConfig({ SECRET_KEY: "a".repeat(32) }).secretKey,
+      readConfig({ SECRET_KEY: "a".repeat(32) }).secretKey,
       "a".repeat(32),
     );
   });
@@ -366,7 +367,7 @@ Deno.test("the real SMS gateways", async (t) => {
   await t.step(
     "aliyun takes its four settings and Aliyun's endpoint by default",
     () => {
-      deepEqual(parseConfig(ALIYUN).sms, {
+      deepEqual(readConfig(ALIYUN).sms, {
         provider: "aliyun",
         aliyun: {
           accessKeyId: ALIYUN.ALIYUN_ACCESS_KEY_ID,
@@ -382,7 +383,7 @@ Deno.test("the real SMS gateways", async (t) => {
   await t.step(
     "tencent takes its five settings, Guangzhou and Tencent's endpoint by default",
     () => {
-      deepEqual(parseConfig(TENCENT).sms, {
+      deepEqual(readConfig(TENCENT).sms, {
         provider: "tencent",
         tencent: {
           secretId: TENCENT.TENCENT_SECRET_ID,
@@ -398,7 +399,7 @@ Deno.test("the real SMS gateways", async (t) => {
   );
 
   await t.step("the region and the endpoints can be set", () => {
-    const tencent = parseConfig({
+    const tencent = readConfig({
       ...TENCENT,
       TENCENT_SMS_REGION: "ap-nanjing",
       TENCENT_SMS_ENDPOINT: "http://127.0.0.1:9001",
@@ -411,7 +412,7 @@ Deno.test("the real SMS gateways", async (t) => {
       tencent.provider === "tencent" && tencent.tencent.endpoint,
       "http://127.0.0.1:9001",
     );
-    const aliyun = parseConfig({
+    const aliyun = readConfig({
       ...ALIYUN,
       ALIYUN_SMS_ENDPOINT: "http://127.0.0.1:9002",
     }).sms;
@@ -436,7 +437,7 @@ Deno.test("the real SMS gateways", async (t) => {
           )
         ) {
           throws(
-            () => parseConfig({ ...env, [name]: "" }),
+            () => readConfig({ ...env, [name]: "" }),
             (error: Error) =>
               error.message ===
                 `${name} is required when SMS_PROVIDER=${provider}`,

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { createApp } from "@/lib/app/app.ts";
-import { parseConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import { messages } from "@/lib/messages.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { checkSmsCode } from "@/lib/sms/codes.ts";
@@ -50,7 +50,7 @@ Deno.test("the webhook provider POSTs the code and its purpose as JSON", async (
 });
 
 Deno.test("a code the provider could not deliver is withdrawn and the sender told", async () => {
-  const config = parseConfig({
+  const config = readConfig({
     SMS_PROVIDER: "webhook",
     SMS_WEBHOOK_URL: WEBHOOK,
     BCRYPT_COST: "4",

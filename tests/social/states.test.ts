@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { parseConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import {
   finishOAuthState,
   OAUTH_STATE_TTL_MS,
@@ -32,7 +32,7 @@ class Jar {
 async function stateApp(env: Record<string, string> = {}) {
   const kv = await Deno.openKv(":memory:");
   const clock = { now: START };
-  const config = parseConfig({ SECRET_KEY: "k".repeat(32), ...env });
+  const config = readConfig({ SECRET_KEY: "k".repeat(32), ...env });
   return {
     app: { kv, now: () => clock.now, config },
     clock,

@@ -1,10 +1,10 @@
 // Aliyun's SMS gateway: Dysmsapi SendSms (API 2017-05-25), RPC style, signed with ACS3-HMAC-SHA256.
 import * as z from "zod/mini";
 import type { AliyunSmsConfig } from "@/lib/app/config.ts";
-import type { GatewayOptions, SmsDelivery, SmsSender } from "../gateway.ts";
-import { signAcs3 } from "../../core/signing/acs3.ts";
-import { hex } from "../../core/signing/hmac.ts";
-import { exchange } from "./_http.ts";
+import type { GatewayOptions, SmsDelivery, SmsSender } from "./gateway.ts";
+import { signAcs3 } from "@/lib/core/signing/acs3.ts";
+import { hex } from "@/lib/core/signing/hmac.ts";
+import { callOutside, parseJson } from "@/lib/core/outbound.ts";
 
 // Aliyun's own limits on one mobile (by default 1 a minute, 5 an hour, 10 a day per signature).
 const RATE_LIMITED = "isv.BUSINESS_LIMIT_CONTROL";
@@ -37,13 +37,19 @@ export function aliyunGateway(
         date: new Date(options.now()).toISOString().replace(/\.\d+Z$/, "Z"),
         nonce: hex(crypto.getRandomValues(new Uint8Array(16))),
       }, config);
-      const answer = await exchange(options, url, {
-        headers: { ...headers, accept: "application/json" },
+      const answer = await callOutside({
+        url,
+        init: {
+          method: "POST",
+          headers: { ...headers, accept: "application/json" },
+        },
+        fetch: options.fetch,
+        timeoutMs: options.timeoutMs,
       });
       if (!answer.ok) {
         return { ok: false, reason: "failed", error: answer.error };
       }
-      const parsed = reply.safeParse(answer.body);
+      const parsed = reply.safeParse(parseJson(answer.text));
       const requestId = (parsed.success ? parsed.data.RequestId : undefined) ??
         answer.headers.get("x-acs-request-id")?.slice(0, 100);
       const status = answer.status;

@@ -1,9 +1,9 @@
 // Tencent Cloud's SMS gateway: SendSms (API 2021-01-11), signed with TC3-HMAC-SHA256.
 import * as z from "zod/mini";
 import type { TencentSmsConfig } from "@/lib/app/config.ts";
-import type { GatewayOptions, SmsDelivery, SmsSender } from "../gateway.ts";
-import { exchange } from "./_http.ts";
-import { tc3Authorization } from "../../core/signing/tc3.ts";
+import type { GatewayOptions, SmsDelivery, SmsSender } from "./gateway.ts";
+import { callOutside, parseJson } from "@/lib/core/outbound.ts";
+import { tc3Authorization } from "@/lib/core/signing/tc3.ts";
 
 const code = z.string().check(z.minLength(1), z.maxLength(100));
 // Errors come as 200 too, with Response.Error; a sent request reports each number in SendStatusSet.
@@ -45,20 +45,26 @@ export function tencentGateway(
         payload,
         timestamp,
       }, config);
-      const answer = await exchange(options, url, {
-        headers: {
-          ...signed,
-          authorization,
-          "x-tc-version": "2021-01-11",
-          "x-tc-timestamp": String(timestamp),
-          "x-tc-region": config.region,
+      const answer = await callOutside({
+        url,
+        fetch: options.fetch,
+        timeoutMs: options.timeoutMs,
+        init: {
+          method: "POST",
+          headers: {
+            ...signed,
+            authorization,
+            "x-tc-version": "2021-01-11",
+            "x-tc-timestamp": String(timestamp),
+            "x-tc-region": config.region,
+          },
+          body: payload,
         },
-        body: payload,
       });
       if (!answer.ok) {
         return { ok: false, reason: "failed", error: answer.error };
       }
-      const parsed = reply.safeParse(answer.body);
+      const parsed = reply.safeParse(parseJson(answer.text));
       const response = parsed.success ? parsed.data.Response : undefined;
       const requestId = response?.RequestId;
       if (answer.status !== 200) {

@@ -1,6 +1,6 @@
 // The QQ Connect (OAuth 2.0) client: the authorize URL, then code → access token → openid → nickname.
 // Every failure, QQ's own or on the way to QQ, is a QqError with a message fit to show.
-import { callProvider } from "@/lib/core/outbound.ts";
+import { callProvider } from "@/lib/social/provider.ts";
 import { QqError } from "./_errors.ts";
 import { parseQqAnswer, qqFailure, type QqFields } from "./_parse.ts";
 

@@ -1,6 +1,6 @@
 // The WeChat website login (网站应用, snsapi_login) client: the QR-code page's URL, then code → access
 // token and openid (and unionid) → nickname. Errors come as {"errcode","errmsg"} with HTTP 200.
-import { callProvider } from "@/lib/core/outbound.ts";
+import { callProvider } from "@/lib/social/provider.ts";
 import { WechatError } from "./_errors.ts";
 
 export { WechatError, type WechatErrorCode } from "./_errors.ts";

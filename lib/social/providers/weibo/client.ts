@@ -1,7 +1,7 @@
 // The Weibo OAuth 2.0 client: the authorize URL, then code → access token and uid, checked with
 // get_token_info (the token must be our app's), → the user's screen name. Errors come as
 // {"error","error_code","error_description"} with a 4xx status.
-import { callProvider } from "@/lib/core/outbound.ts";
+import { callProvider } from "@/lib/social/provider.ts";
 import { WeiboError } from "./_errors.ts";
 
 export { WeiboError, type WeiboErrorCode } from "./_errors.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import {
   authorizeUrl,
   exchangeCode,
@@ -61,7 +61,7 @@ async function qqFailure(promise: Promise<unknown>): Promise<QqError> {
 
 Deno.test("the client finds QQ, or the simulator in development", async (t) => {
   await t.step("with no QQ credentials the simulator is used", () => {
-    const config = parseConfig({});
+    const config = readConfig({});
     const settings = qqSettingsFor({
       config,
       fetch,
@@ -76,7 +76,7 @@ Deno.test("the client finds QQ, or the simulator in development", async (t) => {
   await t.step(
     "with credentials it is graph.qq.com and the app's own keys",
     () => {
-      const config = parseConfig({
+      const config = readConfig({
         QQ_CLIENT_ID: "101474184",
         QQ_CLIENT_SECRET: SECRET,
       });
@@ -93,7 +93,7 @@ Deno.test("the client finds QQ, or the simulator in development", async (t) => {
   );
 
   await t.step("QQ_API_BASE and QQ_REDIRECT_URI win over the defaults", () => {
-    const config = parseConfig({
+    const config = readConfig({
       QQ_CLIENT_ID: "101474184",
       QQ_CLIENT_SECRET: SECRET,
       QQ_API_BASE: "https://qq-proxy.test/base/",

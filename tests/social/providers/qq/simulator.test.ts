@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import {
   authorizeUrl,
   exchangeCode,
@@ -493,7 +493,7 @@ Deno.test("the QQ client logs in through the simulator end to end", async (t) =>
   using simulator = await openSimulator();
   const { sim } = simulator;
   const app = {
-    config: parseConfig({}),
+    config: readConfig({}),
     fetch: simulatorFetch(sim),
     origin: () => ORIGIN,
   };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import {
   exchangeCode,
   fetchUserInfo,
@@ -39,7 +39,7 @@ async function openSimulator() {
     return Promise.resolve(new Response("Not Found", { status: 404 }));
   };
   const settings = wechatSettingsFor({
-    config: parseConfig({}),
+    config: readConfig({}),
     fetch,
     origin: () => ORIGIN,
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "@/lib/app/config.ts";
+import { readConfig } from "@/lib/app/app.ts";
 import {
   checkTokenInfo,
   exchangeCode,
@@ -42,7 +42,7 @@ async function openSimulator() {
     return new Response("Not Found", { status: 404 });
   };
   const settings = weiboSettingsFor({
-    config: parseConfig({}),
+    config: readConfig({}),
     fetch,
     origin: () => ORIGIN,
   });
