@@ -7,7 +7,7 @@ import {
   imageCodeKey,
 } from "@/lib/captcha/image_codes.ts";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
-import type { SmsSender } from "@/lib/sms/gateway.ts";
+import type { SmsSender } from "@/lib/sms/delivery.ts";
 import {
   type SendRequest,
   type SendResult,

@@ -4,7 +4,7 @@ import {
   createPasswordHasher,
   type PasswordHasher,
 } from "@/lib/accounts/passwords.ts";
-import { createSmsSender, type SmsSender } from "@/lib/sms/gateway.ts";
+import { createSmsSender, type SmsSender } from "@/lib/sms/delivery.ts";
 import { openSharedKv } from "../kv/shared_kv.ts";
 import { ALONE, sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";

@@ -1,16 +1,16 @@
 // `deno run -A dev.ts`: refresh fresh.gen.ts, then start the app; `dev.ts build`: write `_fresh/`.
 // fresh.gen.ts is the same text, byte for byte, that Fresh 1.x's generator writes after `deno fmt`.
 import { readdir } from "node:fs/promises";
-import type { FreshConfig, Manifest } from "./types.ts";
+import type { FreshConfig, Manifest } from "./server/types.ts";
 import {
   bundleIslands,
   compressedDir,
   filePath,
   snapshotPath,
   staticDir,
-} from "./bundles.ts";
-import { isCompressible, writeVariants } from "./compression.ts";
-import { contentHash, listFiles } from "./static.ts";
+} from "./build/bundles.ts";
+import { isCompressible, writeVariants } from "./server/compression.ts";
+import { contentHash, listFiles } from "./server/static.ts";
 
 export default async function dev(
   base: string,

@@ -1,6 +1,6 @@
 // What components may import; bundled into the browser too, so nothing server-only here.
 import type { ComponentChildren } from "preact";
-import type { ContentSecurityPolicy } from "./csp.ts";
+import type { ContentSecurityPolicy } from "./runtime/csp.ts";
 
 export {
   type ContentSecurityPolicy,
@@ -12,7 +12,7 @@ export {
   UNSAFE_EVAL,
   UNSAFE_HASHES,
   UNSAFE_INLINE,
-} from "./csp.ts";
+} from "./runtime/csp.ts";
 
 export const IS_BROWSER = typeof document !== "undefined";
 

@@ -1,20 +1,30 @@
 // The server half of the Fresh 1.x API: start(), createHandler() and the types route files use.
 // A request's way through: decide what answers it (an island bundle, a static file, a route or the
 // 404 page), run the middleware of the folders above that, and turn anything thrown into `_500`.
-import type { FreshConfig, FreshContext, Handler, Manifest } from "./types.ts";
-import { buildRouteTable, isWithin, matchRoute, type Route } from "./routes.ts";
-import { type App, renderPage } from "./render.tsx";
-import { registerIslands } from "./islands.tsx";
+import type {
+  FreshConfig,
+  FreshContext,
+  Handler,
+  Manifest,
+} from "./server/types.ts";
+import {
+  buildRouteTable,
+  isWithin,
+  matchRoute,
+  type Route,
+} from "./server/routes.ts";
+import { type App, renderPage } from "./server/render.tsx";
+import { registerIslands } from "./server/islands.tsx";
 import {
   BUNDLE_PREFIX,
   compressedDir,
   islandBundles,
   staticDir,
-} from "./bundles.ts";
-import { compressPage } from "./compression.ts";
-import { staticFiles } from "./static.ts";
+} from "./build/bundles.ts";
+import { compressPage } from "./server/compression.ts";
+import { staticFiles } from "./server/static.ts";
 
-export type * from "./types.ts";
+export type * from "./server/types.ts";
 
 /** Serves the app until `config.server.signal` aborts. */
 export async function start(manifest: Manifest, config: FreshConfig = {}) {

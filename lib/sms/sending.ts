@@ -21,7 +21,7 @@ import {
   type SmsPurpose,
   withdrawSmsCode,
 } from "./codes.ts";
-import { deliverSmsCode } from "./gateway.ts";
+import { deliverSmsCode } from "./delivery.ts";
 import { fieldError, mobileSchema } from "@/lib/forms/rules.ts";
 
 /** What the sender asked for: the mobile from the path, the rest from the form or the query. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { createHandler } from "$fresh/server.ts";
-import { contentHash } from "$fresh/static.ts";
+import { contentHash } from "$fresh/server/static.ts";
 import manifest from "@/tests/fresh/fixture/fresh.gen.ts";
 
 Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", async (t) => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { asUtf8 } from "$fresh/bundles.ts";
-import { browserConfig } from "$fresh/_bundler.ts";
+import { asUtf8 } from "$fresh/build/bundles.ts";
+import { browserConfig } from "$fresh/build/bundler.ts";
 
 Deno.test("bundles carry Chinese as UTF-8, not as \\u escapes, and mean the same", async (t) => {
   const cases: [string, string][] = [
@@ -43,7 +43,7 @@ Deno.test("bundles carry Chinese as UTF-8, not as \\u escapes, and mean the same
 
 Deno.test("the app's island bundles load nothing a browser lacks: no node: module, no npm: or jsr: specifier", async () => {
   const { default: manifest } = await import("@/fresh.gen.ts");
-  const { bundleIslands } = await import("$fresh/bundles.ts");
+  const { bundleIslands } = await import("$fresh/build/bundles.ts");
   const { files } = await bundleIslands(manifest);
   const paths = Object.keys(files);
   assert.ok(paths.length > 0);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { pageCompressionReady } from "$fresh/compression.ts";
+import { pageCompressionReady } from "$fresh/server/compression.ts";
 import { h } from "preact";
-import { preferredCoding } from "$fresh/compression.ts";
-import { contentHash } from "$fresh/static.ts";
+import { preferredCoding } from "$fresh/server/compression.ts";
+import { contentHash } from "$fresh/server/static.ts";
 import * as $Counter from "./fixture/islands/Counter.tsx";
 import Counter from "./fixture/islands/Counter.tsx";
 import { appWith } from "./helpers.ts";
@@ -232,7 +232,7 @@ Deno.test("HTML pages are gzipped when the browser takes gzip and the page is ov
 Deno.test("the first pages after start go as they are while the compressor loads, then gzipped", async () => {
   // A process of its own: in this one another test has loaded the compressor already.
   const compression = new URL(
-    "../../lib/fresh/compression.ts",
+    "../../lib/fresh/server/compression.ts",
     import.meta.url,
   );
   const code = `

@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { checkSmsCode } from "@/lib/sms/codes.ts";
-import { createSmsSender } from "@/lib/sms/gateway.ts";
+import { createSmsSender } from "@/lib/sms/delivery.ts";
 import { testApp } from "@/tests/_app.ts";
 import { startAliyunStub } from "@/tests/sms/_aliyun_stub.ts";
 import { startTencentStub } from "@/tests/sms/_tencent_stub.ts";

@@ -7,7 +7,7 @@ import {
   deliverSmsCode,
   type SmsDelivery,
   type SmsSender,
-} from "@/lib/sms/gateway.ts";
+} from "@/lib/sms/delivery.ts";
 import { capturingLogs } from "./_logs.ts";
 import type { GatewayStub, StubBehaviour, StubServer } from "./_stub_server.ts";
 

@@ -8,7 +8,7 @@ import {
   createSmsSender,
   deliverSmsCode,
   type SmsSender,
-} from "@/lib/sms/gateway.ts";
+} from "@/lib/sms/delivery.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import { START } from "@/tests/_app.ts";
 import { capturingLogs } from "./_logs.ts";

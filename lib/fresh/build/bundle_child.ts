@@ -1,6 +1,6 @@
-// Run by _bundler.ts with a config whose JSX is for the browser: reads `Deno.bundle`'s options as
+// Run by bundler.ts with a config whose JSX is for the browser: reads `Deno.bundle`'s options as
 // JSON on stdin and writes what it made as JSON on stdout.
-import { outcome } from "./_bundler.ts";
+import { outcome } from "./bundle_outcome.ts";
 
 const options: Deno.bundle.Options = JSON.parse(
   await new Response(Deno.stdin.readable).text(),

@@ -1,11 +1,11 @@
 // Island bundles: made by Deno's bundler in one pass (code splitting, so all chunks share one copy
 // of Preact) and kept in memory, or read from the `_fresh/snapshot.json` that `dev.ts build`
 // wrote. Served under /_frsh/js/<BUILD_ID>/ with the tags a page needs to load its islands.
-import type { FreshConfig, Manifest } from "./types.ts";
-import { getBuildId, type IslandUse, setBuildId } from "./runtime.ts";
-import { islandDataJson } from "./serialize.ts";
-import { contentHash } from "./static.ts";
-import { bundleForBrowser, filePath } from "./_bundler.ts";
+import type { FreshConfig, Manifest } from "../server/types.ts";
+import { getBuildId, type IslandUse, setBuildId } from "../runtime.ts";
+import { islandDataJson } from "../runtime/serialize.ts";
+import { contentHash } from "../server/static.ts";
+import { bundleForBrowser, filePath } from "./bundler.ts";
 
 export { filePath };
 import {
@@ -14,7 +14,7 @@ import {
   compressedFiles,
   notModified,
   type Variants,
-} from "./compression.ts";
+} from "../server/compression.ts";
 
 export const BUNDLE_PREFIX = "/_frsh/js/";
 const BOOT = "boot";
@@ -139,7 +139,7 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
 
 export async function bundleIslands(manifest: Manifest): Promise<Bundle> {
   const sources: Record<string, string> = {
-    [BOOT]: filePath(new URL("./boot.ts", import.meta.url)),
+    [BOOT]: filePath(new URL("../runtime/boot.ts", import.meta.url)),
   };
   for (const key of Object.keys(manifest.islands)) {
     sources[key] = filePath(new URL(key, manifest.baseUrl));
@@ -184,7 +184,7 @@ async function bundlePages(manifest: Manifest, files: Bundle["files"]) {
         `import * as island from ${
           JSON.stringify(new URL(key, manifest.baseUrl).href)
         };\nimport { hydrateIslands } from ${
-          JSON.stringify(new URL("./_hydrate.ts", import.meta.url).href)
+          JSON.stringify(new URL("../runtime/hydrate.ts", import.meta.url).href)
         };\nawait hydrateIslands(() => Promise.resolve(island));\n`,
       )
     ));
@@ -272,7 +272,7 @@ const IMPORT = /(?:from|import)\s*"(\.\.?\/[^"]+)"/g;
 /** `deno task build`'s folder: `config.build.outDir`, by default `_fresh/` beside the manifest. */
 export function outDir(manifest: Manifest, config: FreshConfig) {
   return config.build?.outDir ??
-    filePath(new URL("./_fresh", manifest.baseUrl));
+    filePath(new URL("../_fresh", manifest.baseUrl));
 }
 
 export function snapshotPath(manifest: Manifest, config: FreshConfig) {
@@ -286,7 +286,7 @@ export function compressedDir(manifest: Manifest, config: FreshConfig) {
 
 export function staticDir(manifest: Manifest, config: FreshConfig) {
   return config.staticDir ??
-    filePath(new URL("./static/", manifest.baseUrl));
+    filePath(new URL("../static/", manifest.baseUrl));
 }
 
 function escapeAttr(text: string): string {

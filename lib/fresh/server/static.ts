@@ -3,7 +3,7 @@
 // URLs carrying asset()'s build id are cached for good. Text files also go brotli'd or gzipped,
 // as the request prefers, from the variants `deno task build` made (or made once here).
 import { lookup } from "mrmime";
-import { ASSET_CACHE_BUST_KEY, getBuildId } from "./runtime.ts";
+import { ASSET_CACHE_BUST_KEY, getBuildId } from "../runtime.ts";
 import {
   appendVary,
   chooseVariant,

@@ -5,16 +5,9 @@
 // app's islands are bundled by a child process started with the same config but for the browser's
 // JSX. Any other app's are bundled here.
 
-export interface BundledFile {
-  path: string;
-  text: string;
-}
+import { type BundleOutcome, outcome } from "./bundle_outcome.ts";
 
-export interface BundleOutcome {
-  success: boolean;
-  errors: string[];
-  outputFiles: BundledFile[];
-}
+export type { BundledFile, BundleOutcome } from "./bundle_outcome.ts";
 
 /** `Deno.bundle(options)` with JSX compiled for the browser; nothing is written (`write: false`). */
 export async function bundleForBrowser(
@@ -37,7 +30,7 @@ export async function bundleForBrowser(
         "--allow-read",
         "--allow-env",
         `--config=${configPath}`,
-        filePath(new URL("./_bundle_child.ts", import.meta.url)),
+        filePath(new URL("./bundle_child.ts", import.meta.url)),
       ],
       stdin: "piped",
       stdout: "piped",
@@ -56,18 +49,6 @@ export async function bundleForBrowser(
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-}
-
-/** What a `Deno.bundle` result says, in a shape that survives JSON. */
-export function outcome(result: Deno.bundle.Result): BundleOutcome {
-  return {
-    success: result.success,
-    errors: result.errors.map((message) => message.text),
-    outputFiles: (result.outputFiles ?? []).map((file) => ({
-      path: file.path,
-      text: file.text(),
-    })),
-  };
 }
 
 interface DenoConfig {
@@ -90,7 +71,7 @@ async function processConfig(): Promise<
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    const parent = new URL("../", folder);
+    const parent = new URL("../../../lib/", folder);
     if (parent.href === folder.href) return null;
     folder = parent;
   }
@@ -102,7 +83,7 @@ async function processConfig(): Promise<
  */
 export function browserConfig(config: DenoConfig, url: URL): DenoConfig {
   const absolute = (path: string) =>
-    path.startsWith("./") || path.startsWith("../")
+    path.startsWith("../../fresh/") || path.startsWith("../../../lib/")
       ? new URL(path, url).href
       : path;
   const map = (entries: Record<string, string>) =>

@@ -10,7 +10,7 @@ import {
   options,
 } from "preact";
 import type { Manifest } from "./types.ts";
-import { rendering } from "./runtime.ts";
+import { rendering } from "../runtime.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyComponent = ComponentType<any>;

@@ -4,7 +4,7 @@
 import { hydrate } from "preact";
 import { jsx } from "preact/jsx-runtime";
 import { signal } from "@preact/signals";
-import { setBuildId } from "./runtime.ts";
+import { setBuildId } from "../runtime.ts";
 import { type IslandData, SIGNAL } from "./serialize.ts";
 
 type IslandModule = Record<string, unknown>;

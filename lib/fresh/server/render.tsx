@@ -4,8 +4,8 @@ import { renderToString } from "preact-render-to-string";
 import type { FreshContext, RenderOptions } from "./types.ts";
 import { isWithin } from "./routes.ts";
 import type { Component, Page, RouteTable } from "./routes.ts";
-import { type IslandUse, type Rendering, rendering } from "./runtime.ts";
-import { policyHeader, startingPolicy } from "./csp.ts";
+import { type IslandUse, type Rendering, rendering } from "../runtime.ts";
+import { policyHeader, startingPolicy } from "../runtime/csp.ts";
 
 export interface PageInput {
   data?: unknown;
