@@ -6,27 +6,16 @@
 // cannot be opened. It writes nothing, but on a live server's file a bind landing between its reads can
 // show as a passing problem: stop the server, or run it again.
 import { checkInvariants } from "@/lib/app/invariants.ts";
+import { openKvForCommand } from "./_kv_cli.ts";
 
-const path = Deno.args[0] ?? Deno.env.get("DENO_KV_PATH") ?? undefined;
-
-// Deno.openKv creates a missing file: a mistyped path would otherwise "pass" as an empty KV.
-if (path && isLocalFile(path) && !(await exists(path))) {
-  console.error(`kv:check: no KV file at ${path}`);
-  Deno.exit(2);
-}
-
-let kv: Deno.Kv;
-try {
-  kv = await Deno.openKv(path);
-} catch (error) {
-  console.error(`kv:check: cannot open ${path ?? "the default KV"}: ${error}`);
-  Deno.exit(2);
-}
-
+const { kv, name } = await openKvForCommand(
+  "kv:check",
+  Deno.args[0] ?? (Deno.env.get("DENO_KV_PATH") || undefined),
+);
 const { ok, problems, counts } = await checkInvariants(kv);
 kv.close();
 
-console.log(`KV: ${path ?? "Deno's default"}`);
+console.log(`KV: ${name}`);
 for (const [name, count] of Object.entries(counts)) {
   console.log(`${name}: ${count}`);
 }
@@ -37,17 +26,3 @@ if (ok) {
   for (const problem of problems) console.log(problem);
 }
 Deno.exit(ok ? 0 : 1);
-
-function isLocalFile(path: string): boolean {
-  return path !== ":memory:" && !/^https?:\/\//.test(path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
