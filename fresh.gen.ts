@@ -37,6 +37,7 @@ import * as $oauth_callback from "./routes/oauth_callback.tsx";
 import * as $password_reset from "./routes/password/reset.tsx";
 import * as $register from "./routes/register.tsx";
 import * as $sms_codes_mobile_ from "./routes/sms_codes/[mobile].ts";
+import * as $sms_codes_index from "./routes/sms_codes/index.ts";
 import * as $AccountDeleteForm from "./islands/AccountDeleteForm.tsx";
 import * as $BindForm from "./islands/BindForm.tsx";
 import * as $MobileChangeForm from "./islands/MobileChangeForm.tsx";
@@ -85,6 +86,7 @@ const manifest = {
     "./routes/password/reset.tsx": $password_reset,
     "./routes/register.tsx": $register,
     "./routes/sms_codes/[mobile].ts": $sms_codes_mobile_,
+    "./routes/sms_codes/index.ts": $sms_codes_index,
   },
   islands: {
     "./islands/AccountDeleteForm.tsx": $AccountDeleteForm,

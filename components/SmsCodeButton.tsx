@@ -30,7 +30,8 @@ interface Props {
 
 /**
  * "获取短信验证码". Without JavaScript it submits the form with action=send_sms and the page answers;
- * with it, it is a plain button that calls POST /sms_codes/<mobile> with the form's image code, if it
+ * with it, it is a plain button that calls POST /sms_codes (the mobile in the body, never in a URL, which
+ * request logs and traces keep) with the form's image code, if it
  * shows one, and counts down the 60 s before another code can be asked for (from the server's own count
  * when the page comes back).
  */
@@ -70,7 +71,10 @@ export function SmsCodeButton(
     event.preventDefault();
     const sentTo = mobile.value;
     sending.value = true;
-    const body = new URLSearchParams(purpose && { purpose });
+    const body = new URLSearchParams({
+      mobile: sentTo,
+      ...purpose && { purpose },
+    });
     // The image code the form shows, if any: its uuid and the answer typed.
     const form = new FormData((event.currentTarget as HTMLButtonElement).form!);
     for (const name of ["uuid", "image_code"]) {
@@ -78,10 +82,7 @@ export function SmsCodeButton(
       if (typeof value === "string") body.set(name, value);
     }
     try {
-      const response = await fetch(
-        `/sms_codes/${encodeURIComponent(sentTo)}`,
-        { method: "POST", body },
-      );
+      const response = await fetch("/sms_codes", { method: "POST", body });
       const answer = await response.json();
       const retryAfterS = Number(response.headers.get("retry-after")) || 0;
       if (answer.ok) wait(RESEND_AFTER_S, sentTo);

@@ -11,6 +11,7 @@
 import { randomId } from "./core/crypto.ts";
 import { maskMobile } from "./core/mask.ts";
 import type { Store } from "./kv/store.ts";
+import { counters } from "./core/telemetry.ts";
 import { useWindows } from "./kv/windows.ts";
 
 export const auditKeys = {
@@ -98,6 +99,7 @@ export async function recordAudit(
   };
   if (record.mobile === undefined) delete record.mobile;
   console.log(JSON.stringify({ audit: record }));
+  countAuditEvent(event);
   const refused = event.outcome.startsWith("refused");
   if (refused) {
     const kept = await useWindows(
@@ -117,4 +119,29 @@ export async function recordAudit(
   await kv.set(auditKeys.record(now, randomId(8)), record, {
     expireIn: refused ? KEEP_REFUSALS_MS : KEEP_MS,
   });
+}
+
+/** The event in the metrics: which counter by its action, labelled by what is never personal. */
+function countAuditEvent(event: AuditEvent): void {
+  const refused = event.outcome.startsWith("refused");
+  const labels = {
+    outcome: refused ? "refused" : "ok",
+    ...refused && { reason: event.outcome.slice("refused: ".length, 60) },
+  };
+  switch (event.action) {
+    case "bind":
+    case "connect":
+      counters.binds.add(1, {
+        kind: event.action,
+        provider: event.provider ?? "",
+        ...labels,
+      });
+      return;
+    case "login":
+    case "social_login":
+      counters.logins.add(1, { way: event.provider ?? "password", ...labels });
+      return;
+    default:
+      counters.accountChanges.add(1, { action: event.action, ...labels });
+  }
 }

@@ -1,5 +1,6 @@
 import type { FreshContext } from "$fresh/server.ts";
 import { currentApp } from "@/lib/app/app.ts";
+import { nameRequestSpan } from "@/lib/core/telemetry.ts";
 import { currentUser } from "@/lib/http/current_user.ts";
 import { HttpError, plainText } from "@/lib/http/errors.ts";
 import { checkBody } from "@/lib/forms/posted.ts";
@@ -17,6 +18,8 @@ export async function handler(
   req: Request,
   ctx: FreshContext<State>,
 ): Promise<Response> {
+  // The route's pattern, never the URL: a callback's query holds the provider's code and the state.
+  nameRequestSpan(req.method, ctx.route || `(${ctx.destination})`);
   const app = await currentApp();
   return withSecurityHeaders(await answer(req, ctx), app.config.production);
 

@@ -2,6 +2,7 @@
 // for the whole process at most, shared with its other isolates (lib/accounts/hashing_budget.ts).
 // Threads start as jobs come, not with the process: bcrypt's code is loaded only where and when it
 // runs, which keeps it out of every start-up and off the thread that answers requests.
+import { inSpan } from "@/lib/core/telemetry.ts";
 import type { PasswordAnswer, PasswordJob } from "./_password_worker.ts";
 import { ALONE, type HashingBudget } from "./hashing_budget.ts";
 
@@ -155,9 +156,17 @@ export function createPasswordHasher(
 
   const hasher: PasswordHasher = {
     hash: (password) =>
-      run({ kind: "hash", password, cost }) as Promise<string>,
+      inSpan(
+        "password.hash",
+        { "password.cost": cost },
+        () => run({ kind: "hash", password, cost }) as Promise<string>,
+      ),
     verify: (password, hash) =>
-      run({ kind: "verify", password, hash }) as Promise<boolean>,
+      inSpan(
+        "password.verify",
+        {},
+        () => run({ kind: "verify", password, hash }) as Promise<boolean>,
+      ),
     async verifyNothing(password) {
       dummyHash ??= hasher.hash(crypto.randomUUID());
       await hasher.verify(password, await dummyHash);

@@ -6,6 +6,7 @@
 // - an answer read up to a size cap, so a misbehaving server can't fill the memory;
 // - failures named by kind only: fetch's own messages quote the URL, which may carry a key or a code.
 import { deadline } from "./deadline.ts";
+import { inSpan } from "./telemetry.ts";
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** No answer the app reads comes near this; a larger one is a failure. */
@@ -25,8 +26,24 @@ export type OutboundAnswer =
   | { ok: true; status: number; headers: Headers; text: string }
   | { ok: false; error: OutboundFailure };
 
-/** Makes `call` and reads its answer; never rejects. */
-export async function callOutside(call: OutboundCall): Promise<OutboundAnswer> {
+/**
+ * Makes `call` and reads its answer; never rejects. Its span names the host only: a path or a query
+ * may carry a code or a key (a webhook URL often does).
+ */
+export function callOutside(call: OutboundCall): Promise<OutboundAnswer> {
+  const url = new URL(call.url);
+  return inSpan(`outbound ${url.host}`, {
+    "server.address": url.hostname,
+  }, async (span) => {
+    const answer = await exchange(call);
+    if (answer.ok) {
+      span.setAttribute("http.response.status_code", answer.status);
+    } else span.setAttribute("error.type", answer.error);
+    return answer;
+  });
+}
+
+async function exchange(call: OutboundCall): Promise<OutboundAnswer> {
   using limit = deadline(call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const { signal } = limit;
   let onAbort = () => {};

@@ -1,6 +1,7 @@
 // Delivers SMS codes through the configured gateway (lib/sms/gateways/: the console in development, a
 // webhook, Aliyun's or Tencent Cloud's SMS). Each send leaves one log line an operator can trace.
 import { maskMobile } from "@/lib/core/mask.ts";
+import { counters, inSpan } from "@/lib/core/telemetry.ts";
 import type { SmsConfig } from "@/lib/app/config.ts";
 import { aliyunGateway } from "./gateways/aliyun.ts";
 import type { SmsPurpose } from "./codes.ts";
@@ -42,24 +43,16 @@ export async function deliverSmsCode(
     purpose: SmsPurpose;
   },
 ): Promise<SmsDelivery> {
-  let delivery: SmsDelivery;
-  try {
-    delivery = await sender.send(
-      sms.mobile,
-      sms.code,
-      sms.ttlSeconds,
-      sms.purpose,
-    );
-  } catch (error) {
-    // Only the error's kind: a fetch message quotes the URL, which may carry a key or the code.
-    const timedOut = error instanceof DOMException &&
-      error.name === "TimeoutError";
-    delivery = {
-      ok: false,
-      reason: "failed",
-      error: timedOut ? "timeout" : "network",
-    };
-  }
+  const labels = { gateway, purpose: sms.purpose };
+  const delivery = await inSpan("sms.send", labels, async (span) => {
+    const delivery = await sendOnce(sender, sms);
+    span.setAttribute("sms.outcome", delivery.ok ? "sent" : delivery.reason);
+    return delivery;
+  });
+  counters.smsSends.add(1, {
+    ...labels,
+    outcome: delivery.ok ? "sent" : delivery.reason,
+  });
   const line = JSON.stringify({
     event: "sms_send",
     gateway,
@@ -72,4 +65,27 @@ export async function deliverSmsCode(
   if (delivery.ok) console.log(line);
   else console.error(line);
   return delivery;
+}
+
+async function sendOnce(
+  sender: SmsSender,
+  sms: Parameters<typeof deliverSmsCode>[2],
+): Promise<SmsDelivery> {
+  try {
+    return await sender.send(
+      sms.mobile,
+      sms.code,
+      sms.ttlSeconds,
+      sms.purpose,
+    );
+  } catch (error) {
+    // Only the error's kind: a fetch message quotes the URL, which may carry a key or the code.
+    const timedOut = error instanceof DOMException &&
+      error.name === "TimeoutError";
+    return {
+      ok: false,
+      reason: "failed",
+      error: timedOut ? "timeout" : "network",
+    };
+  }
 }

@@ -1,5 +1,6 @@
 // The bind: a provider's identity (carried by the bind token) joins the shop account of a mobile, which
 // is created when it does not exist yet. One atomic write does it all, or nothing is written.
+import { inSpan } from "@/lib/core/telemetry.ts";
 import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
@@ -59,7 +60,11 @@ export async function bindAccount(
   return await audited(
     app,
     "bind",
-    attemptBind(app, provider, req, fields, clientAddress),
+    inSpan(
+      "bind",
+      { provider: provider.id },
+      () => attemptBind(app, provider, req, fields, clientAddress),
+    ),
     (result) => ({
       success: result.ok && result.created ? "created_and_bound" : "bound",
       clientAddress,

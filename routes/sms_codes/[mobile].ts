@@ -1,6 +1,7 @@
+// POST /sms_codes/<mobile>: the seed's way to ask for a code; the app's own pages post to /sms_codes.
 import type { Handlers } from "$fresh/server.ts";
 import { readForm } from "@/lib/forms/posted.ts";
-import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { answerSmsCodeRequest } from "@/lib/http/sms_code_answer.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
@@ -10,21 +11,11 @@ export const handler: Handlers<unknown, State> = {
       ...Object.fromEntries(ctx.url.searchParams),
       ...await readForm(req),
     };
-    const result = await sendSmsCode(ctx.state.app, {
-      mobile: ctx.params.mobile,
-      purpose: fields.purpose || undefined,
-      imageCode: fields.image_code,
-      uuid: fields.uuid,
-    }, ctx.state.clientAddress);
-    if (result.ok) return Response.json({ ok: true });
-    const { error, captcha, retryAfterS } = result;
-    // The body stays the contract's; how long to wait goes in the standard header.
-    const headers: HeadersInit = retryAfterS
-      ? { "retry-after": String(retryAfterS) }
-      : {};
-    return Response.json({ ok: false, error, ...captcha && { captcha } }, {
-      status: result.status,
-      headers,
-    });
+    return answerSmsCodeRequest(
+      ctx.state.app,
+      ctx.params.mobile,
+      fields,
+      ctx.state.clientAddress,
+    );
   },
 };

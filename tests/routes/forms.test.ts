@@ -212,3 +212,39 @@ Deno.test("pages around logging in and out", (t) =>
       match(html, /name="password"/);
     });
   }));
+
+Deno.test("POST /sms_codes with the mobile in the body answers as POST /sms_codes/<mobile>", (t) =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+    await t.step(
+      "a code is sent, and the gap counts for both ways of asking",
+      async () => {
+        const sent = await browser.post("/sms_codes", { mobile: MOBILE });
+        equal(sent.status, 200);
+        deepEqual(await sent.json(), { ok: true });
+        equal(app.outbox.has(MOBILE), true);
+        app.clock.now += 18_500;
+        const again = await browser.post(`/sms_codes/${MOBILE}`);
+        equal(again.status, 429);
+        await again.body?.cancel();
+        const inBody = await browser.post("/sms_codes", { mobile: MOBILE });
+        equal(inBody.status, 429);
+        equal(inBody.headers.get("retry-after"), "42");
+        deepEqual(await inBody.json(), {
+          ok: false,
+          error: messages.smsTooFrequent,
+        });
+      },
+    );
+    await t.step("a missing or bad mobile: the contract's 400", async () => {
+      const forms: Record<string, string>[] = [{}, { mobile: "12345" }];
+      for (const form of forms) {
+        const response = await browser.post("/sms_codes", form);
+        equal(response.status, 400);
+        deepEqual(await response.json(), {
+          ok: false,
+          error: messages.invalidMobile,
+        });
+      }
+    });
+  }));

@@ -1,4 +1,4 @@
-// Turns the manifest's `../routes/...` files into a route table, the way Fresh 1.x reads a routes folder.
+// Turns the manifest's `./routes/...` files into a route table, the way Fresh 1.x reads a routes folder.
 import type { ComponentType } from "preact";
 import type { Handler, Handlers, Manifest, RouteModule } from "./types.ts";
 
