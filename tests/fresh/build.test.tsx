@@ -70,7 +70,10 @@ Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", a
         );
         const js = await handler(new Request(`http://localhost${boot}`));
         assert.equal(js.status, 200);
-        assert.equal(await js.text(), snapshot.files["lib/fresh/runtime/boot.js"]);
+        assert.equal(
+          await js.text(),
+          snapshot.files["lib/fresh/runtime/boot.js"],
+        );
       } finally {
         deno.bundle = realBundle;
       }
