@@ -14,19 +14,8 @@ import * as $account_mobile from "./routes/account/mobile.tsx";
 import * as $account_password from "./routes/account/password.tsx";
 import * as $account_sessions from "./routes/account/sessions.tsx";
 import * as $account_sessions_revoke from "./routes/account/sessions/revoke.ts";
+import * as $dev_provider_path_ from "./routes/dev/[provider]/[...path].ts";
 import * as $dev_middleware from "./routes/dev/_middleware.ts";
-import * as $dev_qq_avatar_key_ from "./routes/dev/qq/avatar/[key].ts";
-import * as $dev_qq_oauth2_0_authorize from "./routes/dev/qq/oauth2.0/authorize.tsx";
-import * as $dev_qq_oauth2_0_me from "./routes/dev/qq/oauth2.0/me.ts";
-import * as $dev_qq_oauth2_0_token from "./routes/dev/qq/oauth2.0/token.ts";
-import * as $dev_qq_user_get_user_info from "./routes/dev/qq/user/get_user_info.ts";
-import * as $dev_wechat_connect_qrconnect from "./routes/dev/wechat/connect/qrconnect.tsx";
-import * as $dev_wechat_sns_oauth2_access_token from "./routes/dev/wechat/sns/oauth2/access_token.ts";
-import * as $dev_wechat_sns_userinfo from "./routes/dev/wechat/sns/userinfo.ts";
-import * as $dev_weibo_2_users_show_json from "./routes/dev/weibo/2/users/show.json.ts";
-import * as $dev_weibo_oauth2_access_token from "./routes/dev/weibo/oauth2/access_token.ts";
-import * as $dev_weibo_oauth2_authorize from "./routes/dev/weibo/oauth2/authorize.tsx";
-import * as $dev_weibo_oauth2_get_token_info from "./routes/dev/weibo/oauth2/get_token_info.ts";
 import * as $image_codes_uuid_ from "./routes/image_codes/[uuid].ts";
 import * as $index from "./routes/index.tsx";
 import * as $login from "./routes/login.tsx";
@@ -61,21 +50,8 @@ const manifest = {
     "./routes/account/password.tsx": $account_password,
     "./routes/account/sessions.tsx": $account_sessions,
     "./routes/account/sessions/revoke.ts": $account_sessions_revoke,
+    "./routes/dev/[provider]/[...path].ts": $dev_provider_path_,
     "./routes/dev/_middleware.ts": $dev_middleware,
-    "./routes/dev/qq/avatar/[key].ts": $dev_qq_avatar_key_,
-    "./routes/dev/qq/oauth2.0/authorize.tsx": $dev_qq_oauth2_0_authorize,
-    "./routes/dev/qq/oauth2.0/me.ts": $dev_qq_oauth2_0_me,
-    "./routes/dev/qq/oauth2.0/token.ts": $dev_qq_oauth2_0_token,
-    "./routes/dev/qq/user/get_user_info.ts": $dev_qq_user_get_user_info,
-    "./routes/dev/wechat/connect/qrconnect.tsx": $dev_wechat_connect_qrconnect,
-    "./routes/dev/wechat/sns/oauth2/access_token.ts":
-      $dev_wechat_sns_oauth2_access_token,
-    "./routes/dev/wechat/sns/userinfo.ts": $dev_wechat_sns_userinfo,
-    "./routes/dev/weibo/2/users/show.json.ts": $dev_weibo_2_users_show_json,
-    "./routes/dev/weibo/oauth2/access_token.ts": $dev_weibo_oauth2_access_token,
-    "./routes/dev/weibo/oauth2/authorize.tsx": $dev_weibo_oauth2_authorize,
-    "./routes/dev/weibo/oauth2/get_token_info.ts":
-      $dev_weibo_oauth2_get_token_info,
     "./routes/image_codes/[uuid].ts": $image_codes_uuid_,
     "./routes/index.tsx": $index,
     "./routes/login.tsx": $login,

@@ -1,18 +1,11 @@
 // What /login and /register show a browser that is logged in already: who, and the ways on. Server-rendered.
-import { Head } from "$fresh/runtime.ts";
-
-/** Sent with a page naming who is logged in, so Back after logging out can't show it again. */
-export const NOT_STORED = { "cache-control": "no-store" };
+import { Page } from "./Page.tsx";
 
 export function AlreadyLoggedIn(
   { username, wanted }: { username: string; wanted: "登录" | "注册" },
 ) {
   return (
-    <section class="card">
-      <Head>
-        <title>您已登录 - 美多商城</title>
-      </Head>
-      <h1>您已登录</h1>
+    <Page title="您已登录">
       <p class="who">
         当前登录：{username}。如需{wanted === "登录"
           ? "登录其他账号"
@@ -22,6 +15,6 @@ export function AlreadyLoggedIn(
         <a class="button primary" href="/account">我的账户</a>
         <button type="submit" class="secondary">退出登录</button>
       </form>
-    </section>
+    </Page>
   );
 }

@@ -1,29 +1,12 @@
-// A sign-in simulator's authorize page (routes/dev/<provider>/): who to sign in as, a preset or one used
-// before at a click, or one typed in. Server-rendered only; it works without JavaScript.
-import type { ComponentChildren, JSX } from "preact";
-import { Head } from "$fresh/runtime.ts";
-
-/** One identity to offer: the fields its button posts, and what the button says. */
-export interface PickerChoice {
-  key: string;
-  fields: Record<string, string>;
-  nickname: string;
-  id: string;
-}
-
-/** A field of the form for another identity; its value comes back from a refused post. */
-export interface PickerField {
-  label: string;
-  input: JSX.InputHTMLAttributes<HTMLInputElement> & { name: string };
-}
-
-export interface PickerClasses {
-  list: string;
-  choice: string;
-  nickname: string;
-  id: string;
-  custom: string;
-}
+// A sign-in simulator's authorize page (components/SimulatorPage.tsx): who to sign in as, a preset or one
+// used before at a click, or one typed in. Server-rendered only; it works without JavaScript.
+import type { ComponentChildren } from "preact";
+import type {
+  PickerChoice,
+  PickerClasses,
+  PickerLook,
+} from "@/lib/social/simulator.ts";
+import { Page } from "./Page.tsx";
 
 const CLASSES: PickerClasses = {
   list: "dev-identities",
@@ -33,20 +16,13 @@ const CLASSES: PickerClasses = {
   custom: "dev-custom",
 };
 
-export interface IdentityPickerProps {
-  /** The page's heading, as the provider's own page says it: QQ登录, 微信登录, 微博登录. */
-  heading: string;
-  /** The section's class, the provider's look: dev-qq, dev-wechat, dev-weibo. */
-  look: string;
-  notice: string;
+export interface IdentityPickerProps extends PickerLook {
   /** Where the forms post: the page's own URL, so the authorize parameters stay in the query. */
   action: string;
   choices: PickerChoice[];
-  custom: { heading: string; fields: PickerField[]; submit: string };
   /** Why the last post was refused, and what it was posted with. */
   problem?: string;
   form?: Record<string, string>;
-  classes?: PickerClasses;
   /** Shown under the heading (WeChat's QR code). */
   children?: ComponentChildren;
 }
@@ -66,11 +42,11 @@ export function IdentityPicker(
   }: IdentityPickerProps,
 ) {
   return (
-    <section class={`card ${look}`}>
-      <Head>
-        <title>{`${heading}（开发模拟器）`}</title>
-      </Head>
-      <h1>{heading}</h1>
+    <Page
+      title={heading}
+      documentTitle={`${heading}（开发模拟器）`}
+      look={look}
+    >
       {children}
       <p class="notice">{notice}</p>
       {problem && <p class="error" role="alert">{problem}</p>}
@@ -99,6 +75,6 @@ export function IdentityPicker(
         ))}
         <button type="submit" class="primary">{custom.submit}</button>
       </form>
-    </section>
+    </Page>
   );
 }

@@ -1,4 +1,5 @@
-import { Head } from "$fresh/runtime.ts";
+// A page that says what went wrong (the 404 and 500 pages, a refused login or bind). Server-rendered.
+import { Page } from "./Page.tsx";
 
 export interface ProblemProps {
   title: string;
@@ -10,14 +11,10 @@ export interface ProblemProps {
 /** A page that says what went wrong and offers one way on. */
 export function Problem({ title, message, action }: ProblemProps) {
   return (
-    <section class="card problem">
-      <Head>
-        <title>{title} - 美多商城</title>
-      </Head>
-      <h1>{title}</h1>
+    <Page title={title} look="problem">
       <p>{message}</p>
       {action && <a class="button primary" href={action.href}>{action.label}
       </a>}
-    </section>
+    </Page>
   );
 }

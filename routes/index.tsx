@@ -1,26 +1,25 @@
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { Page } from "@/components/Page.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
-import { NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
 import type { State } from "@/lib/http/request_state.ts";
+import { noStore } from "@/lib/http/security.ts";
 
 export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<unknown, State> = {
-  GET(_req, ctx) {
+  async GET(_req, ctx) {
     // It names who is logged in: never kept by a cache, nor shown again by Back after logging out.
-    return ctx.render(undefined, { headers: NOT_STORED });
+    return noStore(await ctx.render());
   },
 };
 
 export default function Home({ state }: PageProps<unknown, State>) {
   const user = state.user;
   return (
-    <section class="card">
-      <Head>
-        <title>首页 - 美多商城</title>
-      </Head>
-      <h1>{user ? `欢迎您，${user.username}` : "欢迎来到美多商城"}</h1>
+    <Page
+      title="首页"
+      heading={user ? `欢迎您，${user.username}` : "欢迎来到美多商城"}
+    >
       <p class="who">{user ? `当前登录：${user.username}` : "您尚未登录。"}</p>
       <div class="actions">
         {!user && <ProviderLogins config={state.app.config} next="/" />}
@@ -28,6 +27,6 @@ export default function Home({ state }: PageProps<unknown, State>) {
         {!user && <a class="button secondary" href="/register">注册</a>}
         <a class="button secondary" href="/account">我的账户</a>
       </div>
-    </section>
+    </Page>
   );
 }

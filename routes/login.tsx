@@ -1,14 +1,15 @@
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { FieldMessage } from "@/components/FieldMessage.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
+import { Page } from "@/components/Page.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
-import { AlreadyLoggedIn, NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
+import { AlreadyLoggedIn } from "@/components/AlreadyLoggedIn.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { logIn } from "@/lib/accounts/login.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
+import { noStore } from "@/lib/http/security.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -23,13 +24,15 @@ interface Data {
 }
 
 export const handler: Handlers<Data, State> = {
-  GET(_req, ctx) {
-    return ctx.render({
+  async GET(_req, ctx) {
+    const page = await ctx.render({
       next: safeNext(ctx.url.searchParams.get("next")),
       username: "",
       remembered: false,
       errors: {},
-    }, { headers: ctx.state.user ? NOT_STORED : {} });
+    });
+    // Logged in, it names who (AlreadyLoggedIn): never shown again by Back after logging out.
+    return ctx.state.user ? noStore(page) : page;
   },
 
   async POST(req, ctx) {
@@ -58,11 +61,7 @@ export default function Login({ data, state }: PageProps<Data, State>) {
   }
   const next = encodeURIComponent(data.next);
   return (
-    <section class="card">
-      <Head>
-        <title>登录 - 美多商城</title>
-      </Head>
-      <h1>登录</h1>
+    <Page title="登录">
       <form method="post" action={`/login?next=${next}`} class="account-form">
         <label>
           用户名或手机号
@@ -105,6 +104,6 @@ export default function Login({ data, state }: PageProps<Data, State>) {
         <a href={`/register?next=${next}`}>注册新账号</a>
         <a href="/password/reset">忘记密码？</a>
       </div>
-    </section>
+    </Page>
   );
 }

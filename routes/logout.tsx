@@ -1,17 +1,17 @@
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { recordAudit } from "@/lib/audit.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import { NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
+import { noStore } from "@/lib/http/security.ts";
+import { Page } from "@/components/Page.tsx";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<unknown, State> = {
   // A link or a typed /logout gets the button; only the POST logs out, so no other site can.
-  GET(_req, ctx) {
+  async GET(_req, ctx) {
     // It names who is logged in: never kept by a cache, nor shown again by Back after logging out.
-    return ctx.render(undefined, { headers: NOT_STORED });
+    return noStore(await ctx.render());
   },
 
   async POST(req, ctx) {
@@ -31,11 +31,7 @@ export const handler: Handlers<unknown, State> = {
 export default function Logout({ state }: PageProps<unknown, State>) {
   const { user } = state;
   return (
-    <section class="card">
-      <Head>
-        <title>退出登录 - 美多商城</title>
-      </Head>
-      <h1>退出登录</h1>
+    <Page title="退出登录">
       <p class="who">
         {user ? `当前登录：${user.username}` : "您尚未登录。"}
       </p>
@@ -45,6 +41,6 @@ export default function Logout({ state }: PageProps<unknown, State>) {
           {user ? "返回我的账户" : "返回首页"}
         </a>
       </form>
-    </section>
+    </Page>
   );
 }

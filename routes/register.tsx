@@ -1,6 +1,6 @@
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { AlreadyLoggedIn, NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
+import { AlreadyLoggedIn } from "@/components/AlreadyLoggedIn.tsx";
+import { Page } from "@/components/Page.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import RegisterForm, {
@@ -12,17 +12,20 @@ import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { registerUser } from "@/lib/accounts/registration.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
+import { noStore } from "@/lib/http/security.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<RegisterFormProps, State> = {
-  GET(_req, ctx) {
-    return ctx.render({
+  async GET(_req, ctx) {
+    const page = await ctx.render({
       next: safeNext(ctx.url.searchParams.get("next")),
       mobile: "",
       errors: {},
-    }, { headers: ctx.state.user ? NOT_STORED : {} });
+    });
+    // Logged in, it names who (AlreadyLoggedIn): never shown again by Back after logging out.
+    return ctx.state.user ? noStore(page) : page;
   },
 
   async POST(req, ctx) {
@@ -60,11 +63,7 @@ export default function Register(
     return <AlreadyLoggedIn username={state.user.username} wanted="注册" />;
   }
   return (
-    <section class="card">
-      <Head>
-        <title>注册 - 美多商城</title>
-      </Head>
-      <h1>注册</h1>
+    <Page title="注册">
       <RegisterForm {...data} />
       <p class="aside">
         已有账号？<a href={`/login?next=${encodeURIComponent(data.next)}`}>
@@ -74,6 +73,6 @@ export default function Register(
       <div class="actions">
         <ProviderLogins config={state.app.config} next={data.next} />
       </div>
-    </section>
+    </Page>
   );
 }

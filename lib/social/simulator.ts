@@ -1,6 +1,7 @@
-// What the three sign-in simulators (lib/social/providers/qq, lib/social/providers/wechat, lib/social/providers/weibo) share: the identities their
-// authorize page offers, the codes it grants, the tokens a code is traded for once, and the page's
-// handler. Each simulator keeps its own KV names, its wire format and the order it checks a request in.
+// What the three sign-in simulators (lib/social/providers/{qq,wechat,weibo}/simulator.ts) share: the
+// identities their authorize page offers, the codes it grants, the tokens a code is traded for once, the
+// page's handlers, and how routes/dev/[provider]/[...path].ts finds an endpoint in a simulator's table.
+// Each simulator keeps its own KV names, its wire format and the order it checks a request in.
 //
 // KV layout, for each provider id (times come from the injected clock; expireIn only sweeps):
 //
@@ -168,15 +169,62 @@ export function simulatorStore<Identity>(
   };
 }
 
-/** What an authorize page shows: why the provider refuses the request, or the identities to pick. */
-export type PickerData<Identity, Refusal> = { refusal: Refusal } | {
-  identities: Identity[];
-  problem?: string;
-  /** What the refused form was posted with, to fill it again. */
-  form?: Record<string, string>;
-};
+/** One identity the authorize page offers: the fields its button posts, and what the button says. */
+export interface PickerChoice {
+  key: string;
+  fields: Record<string, string>;
+  nickname: string;
+  id: string;
+}
 
-/** A simulator's authorize page: its request, its refusal, and how its form names an identity. */
+/** A field of the form for another identity; its value comes back from a refused post. */
+export interface PickerField {
+  label: string;
+  input: {
+    name: string;
+    required?: boolean;
+    maxLength?: number;
+    pattern?: string;
+    inputMode?: "numeric";
+    autoComplete?: "off";
+  };
+}
+
+/** The class names of the picker's parts. */
+export interface PickerClasses {
+  list: string;
+  choice: string;
+  nickname: string;
+  id: string;
+  custom: string;
+}
+
+/** How a simulator's authorize page looks and what it says, in the provider's own words. */
+export interface PickerLook {
+  /** The page's heading, as the provider's own page says it: QQ登录, 微信登录, 微博登录. */
+  heading: string;
+  /** The card's class, the provider's look: dev-qq, dev-wechat, dev-weibo. */
+  look: string;
+  /** Other names than the picker's own for its parts (QQ's page has had its own since 0.1). */
+  classes?: PickerClasses;
+  notice: string;
+  custom: { heading: string; fields: PickerField[]; submit: string };
+}
+
+/** What an authorize page shows: the provider refusing the request, or the identities to pick. */
+export type AuthorizePageData =
+  | { refusal: { title: string; message: string } }
+  | {
+    picker: PickerLook;
+    choices: PickerChoice[];
+    /** WeChat's page: its QR code's modules, dark or light. */
+    qrCode?: boolean[][];
+    problem?: string;
+    /** What the refused form was posted with, to fill it again. */
+    form?: Record<string, string>;
+  };
+
+/** A simulator's authorize page: its request, its refusal, how its form names an identity, its look. */
 export interface AuthorizePage<Request, Identity, Refusal extends Error> {
   /** Validates the page's query; throws a Refusal. `registeredRedirectUri` is the app's callback. */
   readRequest(query: URLSearchParams, registeredRedirectUri: string): Request;
@@ -188,6 +236,13 @@ export interface AuthorizePage<Request, Identity, Refusal extends Error> {
   ): { identity: Identity } | { problem: string };
   knownIdentities(sim: SimulatorApp): Promise<Identity[]>;
   grantCode(sim: App, request: Request, identity: Identity): Promise<string>;
+  picker: PickerLook;
+  /** The button that picks `identity`. */
+  choiceOf(identity: Identity): PickerChoice;
+  /** The page the provider shows instead of the picker when it refuses the request. */
+  refusalPage(refusal: Refusal): { title: string; message: string };
+  /** A QR code drawn from the page's query, for a provider whose page shows one. */
+  qrCode?(query: URLSearchParams): boolean[][];
 }
 
 /**
@@ -196,7 +251,7 @@ export interface AuthorizePage<Request, Identity, Refusal extends Error> {
  */
 export function authorizePageHandlers<Request, Identity, Refusal extends Error>(
   page: AuthorizePage<Request, Identity, Refusal>,
-): Handlers<PickerData<Identity, Refusal>, State> {
+): Handlers<AuthorizePageData, State> {
   function authorizeRequest(
     ctx: FreshContext<State>,
   ): { request: Request } | { refusal: Refusal } {
@@ -208,26 +263,43 @@ export function authorizePageHandlers<Request, Identity, Refusal extends Error>(
       throw error;
     }
   }
+  async function picker(
+    ctx: FreshContext<State>,
+    refused?: { problem: string; form: Record<string, string> },
+  ): Promise<AuthorizePageData> {
+    const identities = await page.knownIdentities(ctx.state.app);
+    return {
+      picker: page.picker,
+      choices: identities.map((identity) => page.choiceOf(identity)),
+      qrCode: page.qrCode?.(ctx.url.searchParams),
+      ...refused,
+    };
+  }
   return {
     async GET(_req, ctx) {
       const asked = authorizeRequest(ctx);
-      if ("refusal" in asked) return ctx.render(asked, { status: 400 });
-      return ctx.render({
-        identities: await page.knownIdentities(ctx.state.app),
-      });
+      if ("refusal" in asked) {
+        return ctx.render({ refusal: page.refusalPage(asked.refusal) }, {
+          status: 400,
+        });
+      }
+      return ctx.render(await picker(ctx));
     },
 
     async POST(req, ctx) {
       const asked = authorizeRequest(ctx);
-      if ("refusal" in asked) return ctx.render(asked, { status: 400 });
+      if ("refusal" in asked) {
+        return ctx.render({ refusal: page.refusalPage(asked.refusal) }, {
+          status: 400,
+        });
+      }
       const form = await readForm(req);
       const chosen = page.readIdentity(form);
       if ("problem" in chosen) {
-        return ctx.render({
-          identities: await page.knownIdentities(ctx.state.app),
-          problem: chosen.problem,
-          form,
-        }, { status: 400 });
+        return ctx.render(
+          await picker(ctx, { problem: chosen.problem, form }),
+          { status: 400 },
+        );
       }
       const { app } = ctx.state;
       const callback = await page.grantCode(
@@ -241,4 +313,63 @@ export function authorizePageHandlers<Request, Identity, Refusal extends Error>(
       });
     },
   };
+}
+
+/** An endpoint's handler, as a route file's; `params` holds what its path's `:name` segments matched. */
+export type SimulatorHandler = (
+  req: Request,
+  ctx: FreshContext<State, AuthorizePageData>,
+  params: Record<string, string>,
+) => Response | Promise<Response>;
+
+/**
+ * A simulator's endpoints by their path below /dev/<id>/ (`oauth2.0/token`; a `:name` segment stands for
+ * any one segment), each with the methods it takes, as the provider's real endpoints take them.
+ */
+export type SimulatorEndpoints = Record<
+  string,
+  { GET?: SimulatorHandler; POST?: SimulatorHandler }
+>;
+
+/**
+ * Answers `/dev/<id>/<ctx.params.path>` from the simulator's `endpoints` as the router answers route
+ * files: 404 for a path it does not have, 405 (with Allow) for a method the endpoint does not take, and
+ * HEAD as GET.
+ */
+export async function answerSimulatorRequest(
+  endpoints: SimulatorEndpoints,
+  req: Request,
+  ctx: FreshContext<State, AuthorizePageData>,
+): Promise<Response> {
+  const found = findEndpoint(endpoints, ctx.params.path ?? "");
+  if (!found) return await ctx.renderNotFound();
+  const { endpoint, params } = found;
+  const handler = req.method === "GET" || req.method === "HEAD"
+    ? endpoint.GET
+    : req.method === "POST"
+    ? endpoint.POST
+    : undefined;
+  if (handler) return await handler(req, ctx, params);
+  const allowed = Object.keys(endpoint);
+  if (endpoint.GET) allowed.push("HEAD");
+  return new Response("Method Not Allowed", {
+    status: 405,
+    headers: { allow: allowed.join(", ") },
+  });
+}
+
+function findEndpoint(endpoints: SimulatorEndpoints, path: string) {
+  const segments = path.split("/");
+  for (const [pattern, endpoint] of Object.entries(endpoints)) {
+    const parts = pattern.split("/");
+    if (parts.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const matches = parts.every((part, i) => {
+      if (!part.startsWith(":")) return part === segments[i];
+      params[part.slice(1)] = segments[i];
+      return segments[i] !== "";
+    });
+    if (matches) return { endpoint, params };
+  }
+  return null;
 }

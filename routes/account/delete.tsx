@@ -1,6 +1,6 @@
 // GET, POST /account/delete (注销账号): the current password and a code sent to the account's mobile.
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { BackToAccount, Page } from "@/components/Page.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import AccountDeleteForm, {
   type AccountDeleteFormProps,
@@ -47,18 +47,12 @@ export default function AccountDelete(
   { data }: PageProps<AccountDeleteFormProps, State>,
 ) {
   return (
-    <section class="card">
-      <Head>
-        <title>注销账号 - 美多商城</title>
-      </Head>
-      <h1>注销账号</h1>
-      <p class="lead">
-        注销后，账号、第三方绑定和所有登录都会删除且无法恢复；该手机号可以重新注册。
-      </p>
+    <Page
+      title="注销账号"
+      lead="注销后，账号、第三方绑定和所有登录都会删除且无法恢复；该手机号可以重新注册。"
+      aside={<BackToAccount />}
+    >
       <AccountDeleteForm {...data} />
-      <p class="aside">
-        <a href="/account">返回我的账户</a>
-      </p>
-    </section>
+    </Page>
   );
 }

@@ -1,5 +1,5 @@
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { Page } from "@/components/Page.tsx";
 import {
   ProviderBindings,
   type ProviderRow,
@@ -34,11 +34,7 @@ export default function Account(
   { data: { user, providers } }: PageProps<Data, State>,
 ) {
   return (
-    <section class="card">
-      <Head>
-        <title>我的账户 - 美多商城</title>
-      </Head>
-      <h1>我的账户</h1>
+    <Page title="我的账户">
       <dl class="details">
         <dt>用户名</dt>
         <dd data-field="username">{user.username}</dd>
@@ -60,6 +56,6 @@ export default function Account(
           <a href="/account/delete">注销账号</a>
         </li>
       </ul>
-    </section>
+    </Page>
   );
 }

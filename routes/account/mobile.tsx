@@ -1,6 +1,6 @@
 // GET, POST /account/mobile (更换手机号): a new mobile, the code sent to it, and the current password.
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { BackToAccount, Page } from "@/components/Page.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import MobileChangeForm, {
   type MobileChangeFormProps,
@@ -60,19 +60,17 @@ export const handler: Handlers<Data, State> = {
 
 export default function MobileChange({ data }: PageProps<Data, State>) {
   return (
-    <section class="card">
-      <Head>
-        <title>更换手机号 - 美多商城</title>
-      </Head>
-      <h1>更换手机号</h1>
-      <p class="lead">
-        当前手机号 <span data-field="mobile">{data.current}</span>
-        。验证码将发送到新手机号；更换后，其他已登录的设备都会退出。
-      </p>
+    <Page
+      title="更换手机号"
+      lead={
+        <>
+          当前手机号 <span data-field="mobile">{data.current}</span>
+          。验证码将发送到新手机号；更换后，其他已登录的设备都会退出。
+        </>
+      }
+      aside={<BackToAccount />}
+    >
       <MobileChangeForm {...data.form} />
-      <p class="aside">
-        <a href="/account">返回我的账户</a>
-      </p>
-    </section>
+    </Page>
   );
 }

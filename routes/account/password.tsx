@@ -1,6 +1,6 @@
 // GET, POST /account/password (修改密码): the current password, then a new one.
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { BackToAccount, Page } from "@/components/Page.tsx";
 import PasswordChangeForm, {
   type PasswordChangeFormProps,
 } from "@/islands/PasswordChangeForm.tsx";
@@ -43,17 +43,16 @@ export default function PasswordChange(
   { data }: PageProps<PasswordChangeFormProps, State>,
 ) {
   return (
-    <section class="card">
-      <Head>
-        <title>修改密码 - 美多商城</title>
-      </Head>
-      <h1>修改密码</h1>
-      <p class="lead">修改后，其他已登录的设备都会退出。</p>
+    <Page
+      title="修改密码"
+      lead="修改后，其他已登录的设备都会退出。"
+      aside={
+        <>
+          <BackToAccount /> · <a href="/password/reset">忘记原密码？</a>
+        </>
+      }
+    >
       <PasswordChangeForm {...data} />
-      <p class="aside">
-        <a href="/account">返回我的账户</a> ·{" "}
-        <a href="/password/reset">忘记原密码？</a>
-      </p>
-    </section>
+    </Page>
   );
 }

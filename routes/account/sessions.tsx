@@ -1,6 +1,6 @@
 // GET /account/sessions: where the user is logged in, this browser marked, each with a way to end it.
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { BackToAccount, Page } from "@/components/Page.tsx";
 import { describeDevice, maskAddress } from "@/lib/sessions/devices.ts";
 import { listSessions } from "@/lib/sessions/sessions.ts";
 import { dateTime } from "@/lib/core/shop_time.ts";
@@ -41,14 +41,11 @@ export const handler: Handlers<Data, State> = {
 export default function Sessions({ data }: PageProps<Data, State>) {
   const others = data.sessions.filter((s) => !s.current).length;
   return (
-    <section class="card">
-      <Head>
-        <title>登录设备 - 美多商城</title>
-      </Head>
-      <h1>登录设备</h1>
-      <p class="lead">
-        这些设备登录了您的账号。不认识的设备请退出登录，并修改密码。
-      </p>
+    <Page
+      title="登录设备"
+      lead="这些设备登录了您的账号。不认识的设备请退出登录，并修改密码。"
+      aside={<BackToAccount />}
+    >
       <ul class="sessions">
         {data.sessions.map((s) => (
           <li data-session={s.publicId} class={s.current ? "current" : ""}>
@@ -77,9 +74,6 @@ export default function Sessions({ data }: PageProps<Data, State>) {
           <button type="submit" class="primary">退出其他所有设备</button>
         </form>
       )}
-      <p class="aside">
-        <a href="/account">返回我的账户</a>
-      </p>
-    </section>
+    </Page>
   );
 }

@@ -1,6 +1,6 @@
 // GET, POST /password/reset (忘记密码): a reset code to the account's mobile, then a new password.
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { Page } from "@/components/Page.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import PasswordResetForm, {
   type PasswordResetFormProps,
@@ -10,14 +10,13 @@ import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
+import { noStore } from "@/lib/http/security.ts";
 
 export const config: RouteConfig = { csp: true };
 
-const NO_STORE = { "cache-control": "no-store" };
-
 export const handler: Handlers<PasswordResetFormProps, State> = {
-  GET(_req, ctx) {
-    return ctx.render({ mobile: "", errors: {} }, { headers: NO_STORE });
+  async GET(_req, ctx) {
+    return noStore(await ctx.render({ mobile: "", errors: {} }));
   },
 
   async POST(req, ctx) {
@@ -27,14 +26,13 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
       const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "reset_password",
       });
-      return ctx.render(form, { status, headers: NO_STORE });
+      return noStore(await ctx.render(form, { status }));
     }
     const result = await resetPassword(app, fields, clientAddress);
     if (result.ok) return loggedInRedirect(app, req, result.user, "/account");
-    return ctx.render(await refusedForm(app, fields, result), {
-      status: 400,
-      headers: NO_STORE,
-    });
+    return noStore(
+      await ctx.render(await refusedForm(app, fields, result), { status: 400 }),
+    );
   },
 };
 
@@ -42,18 +40,16 @@ export default function PasswordReset(
   { data }: PageProps<PasswordResetFormProps, State>,
 ) {
   return (
-    <section class="card">
-      <Head>
-        <title>找回密码 - 美多商城</title>
-      </Head>
-      <h1>找回密码</h1>
-      <p class="lead">
-        输入账号绑定的手机号，获取短信验证码后设置新密码。重置后所有已登录的设备都会退出。
-      </p>
+    <Page
+      title="找回密码"
+      lead="输入账号绑定的手机号，获取短信验证码后设置新密码。重置后所有已登录的设备都会退出。"
+      aside={
+        <>
+          想起来了？<a href="/login">登录</a>
+        </>
+      }
+    >
       <PasswordResetForm {...data} />
-      <p class="aside">
-        想起来了？<a href="/login">登录</a>
-      </p>
-    </section>
+    </Page>
   );
 }

@@ -1,5 +1,5 @@
-import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
+import { Page } from "@/components/Page.tsx";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { enabledProvider } from "@/lib/social/registry.ts";
 import { unbindAccount } from "@/lib/social/unbind.ts";
@@ -46,16 +46,16 @@ function seeOther(location: string): Response {
 export default function ConfirmUnbind({ data }: PageProps<Data, State>) {
   const { providerId, providerName, nickname } = data;
   return (
-    <section class="card">
-      <Head>
-        <title>解除{providerName}绑定 - 美多商城</title>
-      </Head>
-      <h1>解除{providerName}绑定</h1>
-      <p class="lead">
-        确定要解除{providerName}
-        {nickname ? `（${nickname}）` : ""}
-        与本账号的绑定吗？解除后用该{providerName}登录时需要重新绑定。
-      </p>
+    <Page
+      title={`解除${providerName}绑定`}
+      lead={
+        <>
+          确定要解除{providerName}
+          {nickname ? `（${nickname}）` : ""}
+          与本账号的绑定吗？解除后用该{providerName}登录时需要重新绑定。
+        </>
+      }
+    >
       <form
         method="post"
         action={`/account/${providerId}/unbind`}
@@ -64,6 +64,6 @@ export default function ConfirmUnbind({ data }: PageProps<Data, State>) {
         <button type="submit" class="primary">解除绑定</button>
         <a class="button secondary" href="/account">取消</a>
       </form>
-    </section>
+    </Page>
   );
 }

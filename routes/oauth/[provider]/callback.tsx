@@ -1,10 +1,10 @@
-import { Head } from "$fresh/runtime.ts";
 import type {
   FreshContext,
   Handlers,
   PageProps,
   RouteConfig,
 } from "$fresh/server.ts";
+import { Page } from "@/components/Page.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import { Problem, type ProblemProps } from "@/components/Problem.tsx";
 import {
@@ -77,29 +77,23 @@ export function callbackHandlers(
       });
       switch (result.kind) {
         case "bad_state":
-          return ctx.render({
-            problem: {
-              title: said.loginFailed,
-              message: said.stateInvalid,
-              action: loginAgain(provider),
-            },
-          }, { status: 400, headers });
+          return problemPage(ctx, 400, headers, {
+            title: said.loginFailed,
+            message: said.stateInvalid,
+            action: loginAgain(provider),
+          });
         case "provider_failed":
-          return ctx.render({
-            problem: {
-              title: said.unavailable,
-              message: result.message,
-              action: loginAgain(provider),
-            },
-          }, { status: 502, headers });
+          return problemPage(ctx, 502, headers, {
+            title: said.unavailable,
+            message: result.message,
+            action: loginAgain(provider),
+          });
         case "connect_refused":
-          return ctx.render({
-            problem: {
-              title: said.loginFailed,
-              message: result.message,
-              action: { href: "/account", label: "返回我的账户" },
-            },
-          }, { status: 400, headers });
+          return problemPage(ctx, 400, headers, {
+            title: said.loginFailed,
+            message: result.message,
+            action: { href: "/account", label: "返回我的账户" },
+          });
         case "connected":
           headers.set("location", result.next);
           return new Response(null, { status: 303, headers });
@@ -187,13 +181,11 @@ async function bindPage(
   const headers = new Headers(NO_STORE);
   if (!pending) {
     const said = providerMessages(provider.name);
-    return ctx.render({
-      problem: {
-        title: said.bindExpired,
-        message: said.bindExpiredHelp,
-        action: loginAgain(provider),
-      },
-    }, { status: 400, headers });
+    return problemPage(ctx, 400, headers, {
+      title: said.bindExpired,
+      message: said.bindExpiredHelp,
+      action: loginAgain(provider),
+    });
   }
   if (pending.bound) {
     return ctx.render({
@@ -242,6 +234,16 @@ function formPage(
   };
 }
 
+/** What went wrong, with the answer's headers: no-store, and any cookie the login set or cleared. */
+function problemPage(
+  ctx: Context,
+  status: number,
+  headers: Headers,
+  problem: ProblemProps,
+) {
+  return ctx.render({ problem }, { status, headers });
+}
+
 function loginAgain(provider: Provider) {
   return {
     href: `/oauth/${provider.id}/login`,
@@ -260,25 +262,29 @@ export default function BindPage({ data }: PageProps<Data, State>) {
   if ("bound" in data) {
     const { providerName, username, next } = data.bound;
     return (
-      <section class="card">
-        <Head>
-          <title>{messages.bound} - 美多商城</title>
-        </Head>
-        <h1>{messages.bound}</h1>
-        <p class="lead">
-          您的{providerName}已绑定美多商城账号 {username}
-          ，以后可直接用{providerName}登录。
-        </p>
+      <Page
+        title={messages.bound}
+        lead={
+          <>
+            您的{providerName}已绑定美多商城账号 {username}
+            ，以后可直接用{providerName}登录。
+          </>
+        }
+      >
         <a class="button primary" href={next}>继续</a>
-      </section>
+      </Page>
     );
   }
   return (
-    <section class="card">
-      <Head>
-        <title>绑定账号 - 美多商城</title>
-      </Head>
-      <h1>绑定美多商城账号</h1>
+    <Page
+      title="绑定账号"
+      heading="绑定美多商城账号"
+      aside={
+        <>
+          忘记了已注册账号的密码？<a href="/password/reset">找回密码</a>
+        </>
+      }
+    >
       {data.visitor && (
         <BindVisitorCard
           visitor={data.visitor}
@@ -289,9 +295,6 @@ export default function BindPage({ data }: PageProps<Data, State>) {
         请输入手机号绑定商城账号：已注册的手机号需输入原密码，未注册的将自动创建账号。
       </p>
       <BindForm {...data.form} />
-      <p class="aside">
-        忘记了已注册账号的密码？<a href="/password/reset">找回密码</a>
-      </p>
-    </section>
+    </Page>
   );
 }

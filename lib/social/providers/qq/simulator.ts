@@ -1,7 +1,8 @@
-// A stand-in for QQ Connect in development, served by the app itself under /dev/qq: the authorize
-// step, then the token, me and get_user_info endpoints answering in QQ's own wire formats (which is
-// why, unlike the rest of lib/, this file builds Responses). routes/dev/_middleware.ts keeps it
-// unreachable unless QQ's simulator is on (never in production, never with real QQ credentials).
+// A stand-in for QQ Connect in development, served by the app itself under /dev/qq (its `endpoints`,
+// through routes/dev/[provider]/[...path].ts): the authorize step, then the token, me and get_user_info
+// endpoints answering in QQ's own wire formats (which is why, unlike the rest of lib/, this file builds
+// Responses). routes/dev/_middleware.ts keeps it unreachable unless QQ's simulator is on (never in
+// production, never with real QQ credentials).
 // It imports the provider it stands in for; the provider never imports it.
 //
 // KV layout: lib/social/simulator.ts's, under these names, and the avatars':
@@ -17,7 +18,7 @@ import { sha256Hex } from "@/lib/core/sha256.ts";
 import {
   authorizePageHandlers,
   type GrantRequest,
-  type PickerData,
+  type SimulatorEndpoints,
   simulatorStore,
 } from "@/lib/social/simulator.ts";
 import {
@@ -28,12 +29,13 @@ import {
   type QqFormat,
   QqRefusal,
 } from "./_simulator_wire.ts";
+import { qqErrorMessage } from "./client.ts";
 import { QQ_SIMULATOR, qqSettingsFor } from "./provider.ts";
 
 export { CODE_TTL_MS } from "@/lib/social/simulator.ts";
 export { QqRefusal };
 
-/** Where routes/dev/qq/ mounts the simulator; qqSettingsFor points the client here. */
+/** Where the simulator is served; qqSettingsFor points the client here. */
 export const SIMULATOR_PATH = QQ_SIMULATOR.path;
 /** The simulator's one registered app, the development stand-in for QQ_CLIENT_ID / QQ_CLIENT_SECRET. */
 export const SIMULATOR_CLIENT_ID = QQ_SIMULATOR.clientId;
@@ -118,9 +120,6 @@ export async function findIdentity(
   return isQqHex(openid) ? await store.findIdentity(sim, openid) : null;
 }
 
-/** What the authorize page (routes/dev/qq/oauth2.0/authorize.tsx) shows. */
-export type AuthorizePageData = PickerData<QqIdentity, QqRefusal>;
-
 /** The authorize page's GET and POST. */
 export const authorizeHandlers = authorizePageHandlers<
   AuthorizeRequest,
@@ -133,6 +132,49 @@ export const authorizeHandlers = authorizePageHandlers<
   readIdentity,
   knownIdentities,
   grantCode,
+  picker: {
+    heading: "QQ登录",
+    look: "dev-qq",
+    // The names QQ's page has had since 0.1.
+    classes: {
+      list: "dev-qq-identities",
+      choice: "dev-qq-identity",
+      nickname: "dev-qq-nickname",
+      id: "dev-qq-openid",
+      custom: "dev-qq-custom",
+    },
+    notice:
+      "这是开发环境的QQ模拟器，不会连接真正的QQ。请选择用哪个QQ身份授权登录。",
+    custom: {
+      heading: "其他QQ身份",
+      fields: [
+        {
+          label: "QQ昵称",
+          input: { name: "nickname", required: true, maxLength: 20 },
+        },
+        {
+          label: "openid（可选，留空则自动生成）",
+          input: {
+            name: "openid",
+            maxLength: 32,
+            pattern: "[0-9A-Fa-f]{32}",
+            autoComplete: "off",
+          },
+        },
+      ],
+      submit: "授权并登录",
+    },
+  },
+  choiceOf: ({ openid, nickname }) => ({
+    key: openid,
+    fields: { nickname, openid },
+    nickname,
+    id: openid,
+  }),
+  refusalPage: (refusal) => ({
+    title: "QQ授权失败",
+    message: qqErrorMessage(refusal.code),
+  }),
 });
 
 /** `/oauth2.0/token`: a code, once, for an access token. Throws QqRefusal. */
@@ -274,6 +316,25 @@ export async function answerAvatarRequest(
     headers: { "content-type": "image/svg+xml" },
   });
 }
+
+/** The simulator's endpoints below /dev/qq/, as QQ's own are named. */
+export const endpoints: SimulatorEndpoints = {
+  "oauth2.0/authorize": authorizeHandlers,
+  "oauth2.0/token": {
+    GET: (_req, ctx) => answerTokenRequest(ctx.state.app, ctx.url),
+  },
+  "oauth2.0/me": {
+    GET: (_req, ctx) => answerMeRequest(ctx.state.app, ctx.url),
+  },
+  "user/get_user_info": {
+    GET: (_req, ctx) => answerUserInfoRequest(ctx.state.app, ctx.url),
+  },
+  // figureurl_qq_1 and _2 point here, by a key made from the openid.
+  "avatar/:key": {
+    GET: async (_req, ctx, { key }) =>
+      await answerAvatarRequest(ctx.state.app, key) ?? ctx.renderNotFound(),
+  },
+};
 
 async function answerOrRefuse(
   refusalFormat: QqFormat,

@@ -1,5 +1,6 @@
-// A stand-in for WeChat's website login in development, served by the app itself under /dev/wechat:
-// the QR-code page (where the developer picks who "scans" it), then /sns/oauth2/access_token and
+// A stand-in for WeChat's website login in development, served by the app itself under /dev/wechat (its
+// `endpoints`, through routes/dev/[provider]/[...path].ts): the QR-code page (where the developer picks
+// who "scans" it), then /sns/oauth2/access_token and
 // /sns/userinfo answering as WeChat does, refusals included ({"errcode","errmsg"} with HTTP 200).
 // routes/dev/_middleware.ts keeps it unreachable unless WeChat's simulator is on (never in production,
 // never with real WeChat credentials). It imports the provider it stands in for, never the reverse.
@@ -14,8 +15,8 @@
 import { randomId } from "@/lib/core/crypto.ts";
 import {
   authorizePageHandlers,
-  type PickerData,
   type SimulatorApp,
+  type SimulatorEndpoints,
   simulatorStore,
 } from "@/lib/social/simulator.ts";
 import { WECHAT_SIMULATOR, wechatSettingsFor } from "./provider.ts";
@@ -137,9 +138,6 @@ export function grantCode(
   );
 }
 
-/** What the QR-code page (routes/dev/wechat/connect/qrconnect.tsx) shows. */
-export type AuthorizePageData = PickerData<WechatIdentity, WechatPageRefusal>;
-
 /** The QR-code page's GET and POST. */
 export const authorizeHandlers = authorizePageHandlers<
   AuthorizeRequest,
@@ -152,6 +150,41 @@ export const authorizeHandlers = authorizePageHandlers<
   readIdentity,
   knownIdentities,
   grantCode,
+  picker: {
+    heading: "微信登录",
+    look: "dev-wechat",
+    notice:
+      "这是开发环境的微信模拟器，不会连接真正的微信。请选择由哪个微信用户“扫码”并确认登录。",
+    custom: {
+      heading: "其他微信用户",
+      fields: [
+        {
+          label: "微信昵称",
+          input: { name: "nickname", required: true, maxLength: 20 },
+        },
+        {
+          label: "openid（可选，留空则自动生成）",
+          input: { name: "openid", maxLength: 64, autoComplete: "off" },
+        },
+        {
+          label: "unionid（可选，留空则没有unionid）",
+          input: { name: "unionid", maxLength: 64, autoComplete: "off" },
+        },
+      ],
+      submit: "确认登录",
+    },
+  },
+  choiceOf: ({ openid, unionid, nickname }) => ({
+    key: openid,
+    fields: { nickname, openid, unionid: unionid ?? "" },
+    nickname,
+    id: unionid ? `unionid ${unionid}` : `openid ${openid}（无unionid）`,
+  }),
+  refusalPage: (refusal) => ({
+    title: "微信登录失败",
+    message: refusal.message,
+  }),
+  qrCode: (query) => qrModules(query.get("state") ?? ""),
 });
 
 /** /sns/oauth2/access_token: a code, once, for an access token and who granted it. */
@@ -239,6 +272,17 @@ export function answerTokenRequest(sim: Simulator, url: URL) {
 export function answerUserInfoRequest(sim: Simulator, url: URL) {
   return answer(() => userInfo(sim, url.searchParams));
 }
+
+/** The simulator's endpoints below /dev/wechat/, as WeChat's own are named. */
+export const endpoints: SimulatorEndpoints = {
+  "connect/qrconnect": authorizeHandlers,
+  "sns/oauth2/access_token": {
+    GET: (_req, ctx) => answerTokenRequest(ctx.state.app, ctx.url),
+  },
+  "sns/userinfo": {
+    GET: (_req, ctx) => answerUserInfoRequest(ctx.state.app, ctx.url),
+  },
+};
 
 async function answer(work: () => Promise<object>): Promise<Response> {
   try {

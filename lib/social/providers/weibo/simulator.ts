@@ -1,5 +1,6 @@
-// A stand-in for Weibo's OAuth 2.0 in development, served by the app itself under /dev/weibo: the
-// authorize page (pick a Weibo user), then POST /oauth2/access_token, POST /oauth2/get_token_info and
+// A stand-in for Weibo's OAuth 2.0 in development, served by the app itself under /dev/weibo (its
+// `endpoints`, through routes/dev/[provider]/[...path].ts): the authorize page (pick a Weibo user),
+// then POST /oauth2/access_token, POST /oauth2/get_token_info and
 // GET /2/users/show.json answering as Weibo does, its refusals as {"error","error_code",…} with 400,
 // and its uids as numbers in some replies and strings in others. routes/dev/_middleware.ts keeps it
 // unreachable unless Weibo's simulator is on. It imports the provider it stands in for, never the reverse.
@@ -12,11 +13,12 @@
 // | ["weibo_simulator_tokens", token]   | IssuedToken (identityId: the uid) | 5 years |
 // | ["weibo_simulator_identities", uid] | WeiboIdentity: uid, screenName    | kept    |
 import { randomId } from "@/lib/core/crypto.ts";
+import { readForm } from "@/lib/forms/posted.ts";
 import {
   authorizePageHandlers,
   type GrantRequest,
-  type PickerData,
   type SimulatorApp,
+  type SimulatorEndpoints,
   simulatorStore,
 } from "@/lib/social/simulator.ts";
 import { WEIBO_SIMULATOR, weiboSettingsFor } from "./provider.ts";
@@ -118,9 +120,6 @@ export function readIdentity(
 /** The identities to offer, and a user authorizing the app as one of them (a fresh code). */
 export const { knownIdentities, grantCode } = store;
 
-/** What the authorize page (routes/dev/weibo/oauth2/authorize.tsx) shows. */
-export type AuthorizePageData = PickerData<WeiboIdentity, WeiboRefusal>;
-
 /** The authorize page's GET and POST. */
 export const authorizeHandlers = authorizePageHandlers<
   AuthorizeRequest,
@@ -133,6 +132,41 @@ export const authorizeHandlers = authorizePageHandlers<
   readIdentity,
   knownIdentities,
   grantCode,
+  picker: {
+    heading: "微博登录",
+    look: "dev-weibo",
+    notice:
+      "这是开发环境的微博模拟器，不会连接真正的微博。请选择用哪个微博账号授权登录。",
+    custom: {
+      heading: "其他微博账号",
+      fields: [
+        {
+          label: "微博昵称",
+          input: { name: "screen_name", required: true, maxLength: 30 },
+        },
+        {
+          label: "uid（可选，留空则自动生成）",
+          input: {
+            name: "uid",
+            maxLength: 16,
+            inputMode: "numeric",
+            autoComplete: "off",
+          },
+        },
+      ],
+      submit: "授权",
+    },
+  },
+  choiceOf: ({ uid, screenName }) => ({
+    key: uid,
+    fields: { screen_name: screenName, uid },
+    nickname: screenName,
+    id: `uid ${uid}`,
+  }),
+  refusalPage: ({ error, errorCode }) => ({
+    title: "微博授权失败",
+    message: `${error}（错误码${errorCode}）`,
+  }),
 });
 
 /** POST /oauth2/access_token: a code, once, for an access token and the uid (a string here). */
@@ -211,6 +245,26 @@ export function answerTokenInfoRequest(sim: Simulator, form: URLSearchParams) {
 /** GET /2/users/show.json. */
 export function answerShowUserRequest(sim: Simulator, url: URL) {
   return answer(() => showUser(sim, url.searchParams));
+}
+
+/** The simulator's endpoints below /dev/weibo/, as Weibo's own are named. */
+export const endpoints: SimulatorEndpoints = {
+  "oauth2/authorize": authorizeHandlers,
+  "oauth2/access_token": {
+    POST: async (req, ctx) =>
+      answerTokenRequest(ctx.state.app, await postedForm(req)),
+  },
+  "oauth2/get_token_info": {
+    POST: async (req, ctx) =>
+      answerTokenInfoRequest(ctx.state.app, await postedForm(req)),
+  },
+  "2/users/show.json": {
+    GET: (_req, ctx) => answerShowUserRequest(ctx.state.app, ctx.url),
+  },
+};
+
+async function postedForm(req: Request): Promise<URLSearchParams> {
+  return new URLSearchParams(await readForm(req));
 }
 
 async function liveToken(sim: Simulator, token: string | null) {

@@ -16,11 +16,7 @@ import * as rootMiddleware from "@/routes/_middleware.ts";
 import * as appShell from "@/routes/_app.tsx";
 import * as notFound from "@/routes/_404.tsx";
 import * as devMiddleware from "@/routes/dev/_middleware.ts";
-import * as authorize from "@/routes/dev/qq/oauth2.0/authorize.tsx";
-import * as token from "@/routes/dev/qq/oauth2.0/token.ts";
-import * as me from "@/routes/dev/qq/oauth2.0/me.ts";
-import * as userInfo from "@/routes/dev/qq/user/get_user_info.ts";
-import * as avatar from "@/routes/dev/qq/avatar/[key].ts";
+import * as simulators from "@/routes/dev/[provider]/[...path].ts";
 import { testApp } from "@/tests/_app.ts";
 
 const ORIGIN = "http://localhost";
@@ -34,11 +30,7 @@ async function simulatorHandler() {
       "./routes/_app.tsx": appShell,
       "./routes/_404.tsx": notFound,
       "./routes/dev/_middleware.ts": devMiddleware,
-      "./routes/dev/qq/oauth2.0/authorize.tsx": authorize,
-      "./routes/dev/qq/oauth2.0/token.ts": token,
-      "./routes/dev/qq/oauth2.0/me.ts": me,
-      "./routes/dev/qq/user/get_user_info.ts": userInfo,
-      "./routes/dev/qq/avatar/[key].ts": avatar,
+      "./routes/dev/[provider]/[...path].ts": simulators,
     },
     islands: {},
     baseUrl: new URL("../../../../fresh.gen.ts", import.meta.url).href,

@@ -1,8 +1,0 @@
-// WeChat's /sns/userinfo, simulated: the nickname behind an access token.
-import type { Handlers } from "$fresh/server.ts";
-import { answerUserInfoRequest } from "@/lib/social/providers/wechat/simulator.ts";
-import type { State } from "@/lib/http/request_state.ts";
-
-export const handler: Handlers<unknown, State> = {
-  GET: (_req, ctx) => answerUserInfoRequest(ctx.state.app, ctx.url),
-};
