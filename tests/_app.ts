@@ -98,17 +98,25 @@ export async function readImageCode(app: App, uuid: string): Promise<string> {
 
 /**
  * Asks for an SMS code as a person at the form would: when the server asks for an image code, loads a
- * new image, reads it, and asks again with its answer.
+ * new image, reads it, and asks again with its answer; then waits for the phone to get it.
  */
 export async function sendSmsAsAPerson(
   app: App,
   request: SendRequest,
   clientAddress: string,
 ): Promise<SendResult> {
-  const first = await sendSmsCode(app, request, clientAddress);
-  if (first.ok || !first.captcha) return first;
-  const uuid = crypto.randomUUID();
-  await drawImageCode(app, uuid);
-  const imageCode = await readImageCode(app, uuid);
-  return await sendSmsCode(app, { ...request, imageCode, uuid }, clientAddress);
+  let sent = await sendSmsCode(app, request, clientAddress);
+  if (!sent.ok && sent.captcha) {
+    const uuid = crypto.randomUUID();
+    await drawImageCode(app, uuid);
+    const imageCode = await readImageCode(app, uuid);
+    sent = await sendSmsCode(
+      app,
+      { ...request, imageCode, uuid },
+      clientAddress,
+    );
+  }
+  // Some purposes are answered before the gateway has the code: the phone has it once that is done.
+  await app.background.settled();
+  return sent;
 }

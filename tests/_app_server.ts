@@ -236,6 +236,11 @@ export class AppServer implements AsyncDisposable {
     return code;
   }
 
+  /** The last 40 lines the server wrote on stdout. */
+  get stdout(): string[] {
+    return [...this.output.stdoutTail];
+  }
+
   /** What the server wrote on stderr (errors, stack traces), at most 200 lines. */
   get stderr(): string[] {
     return [...this.output.stderr];

@@ -1,6 +1,6 @@
-// 更换手机号 on the account page: the current password, a new mobile nobody has, and the code sent to
-// it. The user, its mobile index (and its username, when it was the old mobile), the code's use and
-// the end of every session are one write, so of two changes to one new mobile exactly one wins.
+// 更换手机号 on the account page: the current password, the code sent to the new mobile, and that
+// mobile free. The user, its mobile index (and its username, when it was the old mobile), the code's
+// use and the end of every session are one write, so of two changes to one new mobile exactly one wins.
 import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
@@ -69,10 +69,11 @@ async function attemptChange(
     message: messages.mobileTaken,
   };
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
-    // Read before the code: a racing change that took the mobile consumed its code in the same write.
-    if (await findUserByLogin(app.kv, mobile)) return taken;
+    // The code first: whether the mobile has an account is told only to whoever holds its phone. (A
+    // mobile with one was sent no code, and its undelivered code matches no guess.)
     const sms = await checkFormSmsCode(app, mobile, "change_mobile", smsCode);
     if (!sms.ok) return sms;
+    if (await findUserByLogin(app.kv, mobile)) return taken;
     const entry = await getUserEntry(app.kv, user.id);
     if (!entry.value) {
       await returnSmsCodeTurn(app.kv, sms.entry, app.now());

@@ -6,6 +6,7 @@ import {
 } from "@/lib/accounts/passwords.ts";
 import { createSmsSender, type SmsSender } from "@/lib/sms/delivery.ts";
 import { openSharedKv } from "../kv/shared_kv.ts";
+import { type Background, createBackground } from "@/lib/core/background.ts";
 import { ALONE, sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
 import { migrateLegacyQqBindings } from "@/lib/social/migrations.ts";
@@ -24,6 +25,8 @@ export interface App {
    * starts with: PUBLIC_ORIGIN, else the address the server listens on. Never a request's Host header.
    */
   origin: () => string;
+  /** What goes on after an answer (an SMS to a gateway): the server waits for it before it stops. */
+  background: Background;
 }
 
 /** Builds the services for `config`; `overrides` replace any of them (tests, benchmarks). */
@@ -48,6 +51,7 @@ export async function createApp(
     fetch: fetchFn,
     origin: overrides.origin ??
       (() => config.publicOrigin ?? listening ?? defaultOrigin(config)),
+    background: overrides.background ?? createBackground(),
   };
 }
 
@@ -108,6 +112,12 @@ export function isolatesProblem(config: Config): string | null {
 /** Lets the isolate end once its hashing threads have finished what they were given. */
 export function stopHashingWhenIdle(): void {
   current?.then((app) => app.passwords.closeWhenIdle());
+}
+
+/** Waits for what the process's app still has to do after its answers (SMS being sent). */
+export async function backgroundWorkDone(): Promise<void> {
+  const app = await current?.catch(() => undefined);
+  await app?.background.settled();
 }
 
 /** The process's app, made from the environment on first use. */

@@ -3,7 +3,7 @@
 // connections across them. `deno serve --parallel` gives its isolates one shared socket instead, and
 // they race to accept: of wrk's 16 connections, opened at once, all went to one isolate in 1 of 6
 // runs here, which then served at one core's rate while the other core idled.
-import { stopHashingWhenIdle } from "@/lib/app/app.ts";
+import { backgroundWorkDone, stopHashingWhenIdle } from "@/lib/app/app.ts";
 
 type Handler = (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response>;
 
@@ -73,7 +73,7 @@ export async function serveOnIsolates(
 
 /**
  * The worker's half: serves `handler` on HOSTNAME and PORT beside the other isolates, says so, and
- * stops when asked, after the requests in flight (and any hashing they started) are done.
+ * stops when asked, after the requests in flight (and any hashing or SMS they started) are done.
  */
 export function serveInIsolate(
   handler: Handler,
@@ -92,6 +92,7 @@ export function serveInIsolate(
   scope.onmessage = async () => {
     stopHashingWhenIdle();
     await server.shutdown();
+    await backgroundWorkDone();
     scope.postMessage({ stopped: true });
   };
 }

@@ -7,7 +7,11 @@ import {
   type FreshConfig,
   type Manifest,
 } from "$fresh/server.ts";
-import { currentApp } from "@/lib/app/app.ts";
+import {
+  backgroundWorkDone,
+  currentApp,
+  stopHashingWhenIdle,
+} from "@/lib/app/app.ts";
 import { messages } from "@/lib/messages.ts";
 import { plainText } from "./errors.ts";
 import { withSecurityHeaders } from "./security.ts";
@@ -38,7 +42,10 @@ export async function appHandler(
   };
 }
 
-/** Serves the app until `config.server.signal` aborts. */
+/**
+ * Serves the app until `config.server.signal` aborts or SIGINT or SIGTERM comes; it then finishes the
+ * requests in flight and the SMS still being handed to a gateway (a second signal does not wait).
+ */
 export async function serveApp(manifest: Manifest, config: FreshConfig = {}) {
   const handler = await appHandler(manifest, config);
   const { port = 8000, hostname = "0.0.0.0", ...rest } = config.server ?? {};
@@ -46,5 +53,25 @@ export async function serveApp(manifest: Manifest, config: FreshConfig = {}) {
     const host = hostname === "0.0.0.0" ? "localhost" : hostname;
     console.log(`Listening on http://${host}:${port}/`);
   };
-  await Deno.serve({ port, hostname, onListen, ...rest }, handler).finished;
+  const server = Deno.serve({ port, hostname, onListen, ...rest }, handler);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) Deno.exit(1);
+    stopping = true;
+    server.shutdown();
+  };
+  const listening = (["SIGINT", "SIGTERM"] as const).filter((signal) => {
+    try {
+      Deno.addSignalListener(signal, stop);
+      return true;
+    } catch {
+      // Not every host lets a program hear a signal (Windows has no SIGTERM, Deno Deploy none): it
+      // then ends the process its own way.
+      return false;
+    }
+  });
+  await server.finished;
+  await backgroundWorkDone();
+  for (const signal of listening) Deno.removeSignalListener(signal, stop);
+  stopHashingWhenIdle();
 }

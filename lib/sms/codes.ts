@@ -2,6 +2,11 @@
 // consumed by the same atomic write that uses them. A code is for one purpose and only a form of that
 // purpose can use it; the limits count every purpose together.
 //
+// A request for a purpose that can't apply to its mobile (a reset for a mobile with no account, a mobile
+// change to one that has one) gets a code row all the same, marked undelivered: sent to no one and never
+// matched, it takes wrong guesses and burns as a real one does, so the form tells nothing either. It
+// counts against the asking client's day, never against the mobile's, whose owner it did not reach.
+//
 // | key                                         | value     | expires   |
 // | ------------------------------------------- | --------- | --------- |
 // | ["sms_codes", mobile, purpose]              | SmsCode   | 300 s     |
@@ -9,7 +14,7 @@
 // | ["sms_last_sent", mobile]                   | sent at   | 60 s      |
 // | ["sms_sent_recently_to", mobile]            | sent at   | 1 hour    |
 // | ["sms_sent_recently_by", address]           | sent at   | 1 hour    |
-// | ["sms_sends_by_mobile", mobile, chinaDay]   | count     | 1 day     |
+// | ["sms_sends_by_mobile", mobile, chinaDay]   | delivered | 1 day     |
 // | ["sms_sends_by_client", address, chinaDay]  | count     | 1 day     |
 import { timingSafeEqual } from "@/lib/core/crypto.ts";
 import { CONTENDED_RETRIES } from "@/lib/kv/atomic.ts";
@@ -40,8 +45,9 @@ export interface SmsCodeRequest {
   clientAddress: string;
   purpose: SmsPurpose;
   /**
-   * False when the purpose can't apply to this mobile (a reset for a mobile with no account): the send is
-   * counted and starts the resend wait as a real one does, so the answer tells nothing, but no code is made.
+   * False when the purpose can't apply to this mobile (a reset for a mobile with no account): the send
+   * starts the resend wait and leaves a code row as a real one does, so neither the answer nor the form
+   * tells anything, but the code is undelivered and counts only against the client's day.
    */
   applies: boolean;
   /**
@@ -54,6 +60,8 @@ export interface SmsCodeRequest {
 export interface SmsCode {
   code: string;
   expiresAt: number;
+  /** Made for a mobile its purpose can't apply to: sent to no one, so no guess ever matches it. */
+  undelivered?: true;
 }
 
 /** `code` is null when the request did not apply and nothing is to be sent. */
@@ -161,30 +169,37 @@ export async function issueSmsCode(
     ) {
       return { ok: false, reason: "not_quiet" };
     }
+    // A mobile at its cap is refused an undelivered code too: else the refusal would tell which it is.
     if (
       (mobileCount.value ?? 0) >= DAILY_SENDS_PER_MOBILE ||
       (clientCount.value ?? 0) >= DAILY_SENDS_PER_CLIENT
     ) {
       return { ok: false, reason: "daily_cap" };
     }
-    const code = applies ? randomCode() : null;
+    const key = codeKey(mobile, purpose);
+    const sms: SmsCode = {
+      code: randomCode(),
+      expiresAt: now + SMS_CODE_TTL_S * 1000,
+      ...!applies && { undelivered: true as const },
+    };
     // The checks make two simultaneous requests for one mobile send one code, and keep the caps exact.
     const op = kv.atomic().check(lastSent, mobileCount, clientCount);
     if (onlyIfQuiet) op.check(recentTo, recentBy);
-    if (code !== null) {
-      const key = codeKey(mobile, purpose);
-      const sms: SmsCode = { code, expiresAt: now + SMS_CODE_TTL_S * 1000 };
-      op.set(key, sms, { expireIn: SMS_CODE_TTL_S * 1000 })
-        .set(guessesKey(key), 0, { expireIn: SMS_CODE_TTL_S * 1000 });
+    // Only a code its owner gets uses up the mobile's day: nobody can spend it on codes that reach no one.
+    if (applies) {
+      op.set(mobileCountKey, (mobileCount.value ?? 0) + 1, {
+        expireIn: DAY_MS,
+      });
     }
     const { ok } = await op
+      .set(key, sms, { expireIn: SMS_CODE_TTL_S * 1000 })
+      .set(guessesKey(key), 0, { expireIn: SMS_CODE_TTL_S * 1000 })
       .set(lastSent.key, now, { expireIn: RESEND_AFTER_S * 1000 })
       .set(recentTo.key, now, { expireIn: QUIET_AFTER_S * 1000 })
       .set(recentBy.key, now, { expireIn: QUIET_AFTER_S * 1000 })
-      .set(mobileCountKey, (mobileCount.value ?? 0) + 1, { expireIn: DAY_MS })
       .set(clientCountKey, (clientCount.value ?? 0) + 1, { expireIn: DAY_MS })
       .commit();
-    if (ok) return { ok: true, code };
+    if (ok) return { ok: true, code: applies ? sms.code : null };
   }
   return { ok: false, reason: "too_frequent" };
 }
@@ -233,7 +248,8 @@ export async function checkSmsCode(
       })
       .commit();
     if (!turn.ok) continue;
-    if (timingSafeEqual(sms.code, guess)) {
+    // An undelivered code is compared all the same, so that it takes as long to refuse.
+    if (timingSafeEqual(sms.code, guess) && !sms.undelivered) {
       return { ok: true, entry: entry as Deno.KvEntry<SmsCode> };
     }
     if (taken + 1 >= WRONG_GUESSES_ALLOWED) {

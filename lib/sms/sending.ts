@@ -1,6 +1,11 @@
 // Sending a code: the resend wait, the image code when one is asked for, the caps, then the gateway (the
-// code withdrawn if delivery fails). A code for a purpose that can't apply to the mobile is counted as
-// sent and never sent, so the answer does not tell who has an account.
+// code withdrawn if delivery fails). A code for a purpose that can't apply to the mobile is written and
+// counted as one that can, but never sent, so the answer does not tell who has an account.
+//
+// The purposes sent only to some mobiles (a reset or a deletion to a mobile with an account, a mobile
+// change to one without) answer 200 without waiting for the gateway, so neither the time taken nor the
+// gateway's refusal tells whether this mobile was sent one. Signup goes to any mobile, and its caller
+// is told the gateway's 429 or 502.
 //
 // SMS_CAPTCHA=auto asks for an image code once this mobile or this client has been sent a code in the
 // last hour (so nobody can have a stranger's phone sent more than one SMS an hour without solving one),
@@ -21,7 +26,7 @@ import {
   type SmsPurpose,
   withdrawSmsCode,
 } from "./codes.ts";
-import { deliverSmsCode } from "./delivery.ts";
+import { deliverSmsCode, type SmsDelivery } from "./delivery.ts";
 import { fieldError, mobileSchema } from "@/lib/forms/rules.ts";
 
 /** What the sender asked for: the mobile from the path, the rest from the form or the query. */
@@ -88,19 +93,42 @@ export async function sendSmsCode(
     }
     return { ok: false, status: 429, error: messages.smsTooFrequent };
   }
-  if (issued.code === null) return { ok: true };
-  const delivery = await deliverSmsCode(app.sms, app.config.sms.provider, {
-    mobile,
-    code: issued.code,
-    ttlSeconds: SMS_CODE_TTL_S,
-    purpose,
-  });
+  const { code } = issued;
+  if (code === null) return { ok: true };
+  if (ANSWERED_BEFORE_SENDING.has(purpose)) {
+    // The code's row is written already: a form posted after this answer finds it.
+    app.background.keep(deliver(app, mobile, purpose, code));
+    return { ok: true };
+  }
+  const delivery = await deliver(app, mobile, purpose, code);
   if (delivery.ok) return { ok: true };
-  // Nobody got this code, so nobody may use it: it stops being live whatever went wrong.
-  await withdrawSmsCode(app.kv, mobile, purpose, issued.code);
   return delivery.reason === "rate_limited"
     ? { ok: false, status: 429, error: messages.smsTooFrequent }
     : { ok: false, status: 502, error: messages.smsSendFailed };
+}
+
+/** The purposes whose codes go to some mobiles only: their answer never waits on the gateway. */
+const ANSWERED_BEFORE_SENDING: ReadonlySet<SmsPurpose> = new Set([
+  "reset_password",
+  "change_mobile",
+  "delete_account",
+]);
+
+/** Hands `code` to the gateway (which logs the outcome); a code nobody got stops being live. */
+async function deliver(
+  app: App,
+  mobile: string,
+  purpose: SmsPurpose,
+  code: string,
+): Promise<SmsDelivery> {
+  const delivery = await deliverSmsCode(app.sms, app.config.sms.provider, {
+    mobile,
+    code,
+    ttlSeconds: SMS_CODE_TTL_S,
+    purpose,
+  });
+  if (!delivery.ok) await withdrawSmsCode(app.kv, mobile, purpose, code);
+  return delivery;
 }
 
 /**

@@ -21,19 +21,22 @@ export const NICKNAME_MAX = 32;
 /** An avatar URL longer than this is not kept: it only decorates the bind form. */
 const AVATAR_URL_MAX = 512;
 
-/** Where to send the browser; the state it must come back with is set as a cookie on `headers`. */
+/**
+ * Where to send the browser of `req`, at `clientAddress`; the state it must come back with is set as a
+ * cookie on `headers`.
+ */
 export async function startLogin(
   app: App,
   provider: Provider,
+  req: Request,
   headers: Headers,
-  next: string | null,
+  start: { next: string | null; clientAddress: string },
 ): Promise<string> {
-  const state = await startOAuthState(
-    app,
-    headers,
-    provider.id,
-    safeNext(next),
-  );
+  const state = await startOAuthState(app, req, headers, {
+    provider: provider.id,
+    next: safeNext(start.next),
+    clientAddress: start.clientAddress,
+  });
   return provider.client(providerSettings(app, provider)).authorizeUrl(state);
 }
 

@@ -49,6 +49,8 @@ const ALLOWED_TABLES: Record<string, string> = {
     "the images each client drew in the last 300 s (at most 60 are drawn)",
   oauth_states:
     "GET /oauth/<provider>/login starts a login (the setup's and odd queries')",
+  oauth_states_by_client:
+    "the logins each address has pending (at most 100 are kept)",
   bind_tokens:
     "the setup's QQ logins wait for their bind (none may be used: checked below)",
   qq_simulator_codes: "the setup's QQ logins through the simulator",

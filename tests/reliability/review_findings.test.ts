@@ -1,11 +1,14 @@
 // What an outside security review found, each replayed over real HTTP against the real server:
 // a `next` no header can carry, a Host no URL can hold, chunked and trickling bodies, audit rows
-// for refusals.
+// for refusals, a reset code whose answer waited on the gateway.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { AppServer, inspectKv, startApp, tempKv } from "@/tests/_app_server.ts";
 import { REFUSALS_KEPT_PER_HOUR } from "@/lib/audit.ts";
 import { inParallel, rawExchange, requestSmsCode } from "./_client.ts";
 import { BODY_TIMEOUT_MS } from "@/lib/forms/posted.ts";
+import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+import { createUserIn, newUser } from "@/lib/accounts/users.ts";
+import { startStubServer } from "@/tests/sms/_stub_server.ts";
 
 const PASSWORD = "secret123";
 const encoder = new TextEncoder();
@@ -232,4 +235,59 @@ Deno.test("300 refused requests do not leave 300 audit rows", async () => {
     `${rows} audit rows for 300 refusals`,
   );
   ok(rows > 0, "refusals are still audited");
+});
+
+Deno.test("a reset code is answered before the gateway, and a stopping server still hands it over", async () => {
+  const member = "13800138000";
+  const stranger = "13900139000";
+  await using kvFile = await tempKv();
+  const kv = await Deno.openKv(kvFile.path);
+  const hasher = createPasswordHasher(4, 0);
+  const op = kv.atomic();
+  createUserIn(op, newUser(member, await hasher.hash(PASSWORD), Date.now()));
+  ok((await op.commit()).ok);
+  kv.close();
+  // A webhook that takes the code and answers only when the test lets it.
+  const received = Promise.withResolvers<void>();
+  const answer = Promise.withResolvers<void>();
+  const webhook = startStubServer(async () => {
+    received.resolve();
+    await answer.promise;
+    return Response.json({ ok: true });
+  });
+  try {
+    await using server = await AppServer.start(kvFile.path, {
+      SMS_PROVIDER: "webhook",
+      SMS_WEBHOOK_URL: webhook.url,
+      SMS_CAPTCHA: "off",
+    });
+    const probe = async (mobile: string) => {
+      const response = await fetch(`${server.origin}/sms_codes/${mobile}`, {
+        method: "POST",
+        body: new URLSearchParams({ purpose: "reset_password" }),
+        headers: { "x-forwarded-for": "198.51.100.77" },
+      });
+      const { date: _, ...headers } = Object.fromEntries(response.headers);
+      return { status: response.status, headers, body: await response.text() };
+    };
+    const probes = [await probe(member), await probe(stranger)];
+    deepEqual(probes[0], probes[1], "the same answer for both");
+    equal(probes[0].body, '{"ok":true}');
+    await received.promise;
+    equal(webhook.requests.length, 1, "the member's code went to the gateway");
+    // Stopped while the gateway still has the code: the server waits for its answer before it ends.
+    const stopping = server.stop();
+    answer.resolve();
+    await stopping;
+    ok(
+      server.stdout.some((line) =>
+        line.includes('"event":"sms_send"') && line.includes('"outcome":"sent"')
+      ),
+      `the send was seen through: ${server.stdout.join("\n")}`,
+    );
+    deepEqual(server.stderr, []);
+  } finally {
+    answer.resolve();
+    await webhook.close();
+  }
 });

@@ -327,10 +327,11 @@ Deno.test("mobile change on the account page", async (t) => {
         "password",
         messages.passwordWrong,
       ],
+      // The code is checked first: a taken mobile was sent none, so nothing says it is taken.
       [
         { password: PASSWORD, mobile: taken, sms_code: codeForNew },
-        "mobile",
-        messages.mobileTaken,
+        "sms_code",
+        messages.smsCodeInvalid,
       ],
       [
         { password: PASSWORD, mobile: "13500135000", sms_code: signupForNew },

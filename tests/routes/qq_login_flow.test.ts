@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
+import { OAUTH_STATES_PER_CLIENT } from "@/lib/social/states.ts";
 import { listKv, testApp } from "@/tests/_app.ts";
 import {
   anotherBrowser,
@@ -321,5 +322,23 @@ Deno.test("the account pages send a logged-out browser to log in, and back", asy
     equal(response.status, 303, `${method} ${path}`);
     equal(response.headers.get("location"), location, `${method} ${path}`);
   }
+  app.close();
+});
+
+Deno.test("QQ logins started from one address that keeps no cookie stay within the address's cap", async () => {
+  const app = await testApp({ TRUST_PROXY: "true" });
+  const browser = await testBrowser(app);
+  for (let i = 0; i < OAUTH_STATES_PER_CLIENT + 20; i++) {
+    browser.cookies.clear();
+    const response = await browser.get("/oauth/qq/login", {
+      "x-forwarded-for": "203.0.113.50",
+    });
+    equal(response.status, 302);
+    app.clock.now += 1;
+  }
+  equal(
+    (await listKv(app.kv, ["oauth_states"])).length,
+    OAUTH_STATES_PER_CLIENT,
+  );
   app.close();
 });

@@ -9,8 +9,10 @@ import {
   readSendLimits,
   returnSmsCodeTurn,
   SMS_PURPOSES,
+  type SmsCode,
   type SmsCodeRequest,
   type SmsPurpose,
+  WRONG_GUESSES_ALLOWED,
 } from "@/lib/sms/codes.ts";
 import { START } from "@/tests/_app.ts";
 
@@ -217,26 +219,47 @@ Deno.test("the resend wait and the caps count every purpose together", () =>
     );
   }));
 
-Deno.test("a request that does not apply makes no code, but waits and counts as one that did", () =>
+Deno.test("a request that does not apply makes a code nobody gets, waits as one that did, and counts against the client only", () =>
   withKv(async (kv) => {
     const notSent = await issueSmsCode(
       kv,
       request(MOBILE, CLIENT, "reset_password", false),
       START,
     );
-    deepEqual(notSent, { ok: true, code: null });
+    deepEqual(notSent, { ok: true, code: null }, "nothing to send");
+    const { value } = await kv.get<SmsCode>([
+      "sms_codes",
+      MOBILE,
+      "reset_password",
+    ]);
+    ok(value?.undelivered, "a code row all the same, marked undelivered");
+    for (let i = 1; i <= WRONG_GUESSES_ALLOWED; i++) {
+      deepEqual(
+        await checkSmsCode(kv, MOBILE, "reset_password", value.code, START),
+        { ok: false, reason: "wrong_code" },
+        `guess ${i}, its own code included, is wrong`,
+      );
+    }
     deepEqual(
-      await checkSmsCode(kv, MOBILE, "reset_password", "000000", START),
+      await checkSmsCode(kv, MOBILE, "reset_password", value.code, START),
       { ok: false, reason: "no_live_code" },
+      "burned as a real one is",
     );
     deepEqual(await issueSmsCode(kv, request(), START + 1000), {
       ok: false,
       reason: "too_frequent",
     });
-    const counts = await kv.getMany<number[]>([
-      ["sms_sends_by_mobile", MOBILE, Math.floor((START + 8 * 3600e3) / 864e5)],
+    const day = Math.floor((START + 8 * 3600e3) / 864e5);
+    const [byMobile, byClient] = await kv.getMany<number[]>([
+      ["sms_sends_by_mobile", MOBILE, day],
+      ["sms_sends_by_client", CLIENT, day],
     ]);
-    equal(counts[0].value, 1);
+    equal(
+      byMobile.value,
+      null,
+      "the mobile's owner got nothing: not their day",
+    );
+    equal(byClient.value, 1, "the asker's");
   }));
 
 Deno.test("a new code of one purpose leaves another purpose's live code alone", () =>

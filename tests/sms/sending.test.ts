@@ -1,15 +1,19 @@
 // The send flow's purposes, through lib/sms/sending.ts and through POST /sms_codes/<mobile>.
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { messages } from "@/lib/messages.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import {
   DAILY_SENDS_PER_CLIENT,
+  DAILY_SENDS_PER_MOBILE,
   SMS_PURPOSES,
+  type SmsCode,
   type SmsPurpose,
 } from "@/lib/sms/codes.ts";
+import type { SmsDelivery, SmsSender } from "@/lib/sms/delivery.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
 import { readImageCode, type TestApp, testApp } from "@/tests/_app.ts";
 import { testBrowser } from "@/tests/routes/_browser.ts";
+import { capturingLogs } from "./_logs.ts";
 
 const MEMBER = "13800138000";
 const STRANGER = "13900139000";
@@ -388,3 +392,167 @@ Deno.test("a code not sent for its purpose counts toward the hour, so the next a
 
 const mobile = (prefix: string, n: number) =>
   `${prefix}${String(n).padStart(8, "0")}`;
+
+/** A gateway that answers nothing until the test releases it with the answer it is to give. */
+function heldGateway() {
+  const held: {
+    mobile: string;
+    purpose: SmsPurpose;
+    release(delivery: SmsDelivery): void;
+  }[] = [];
+  const called = Promise.withResolvers<void>();
+  const sender: SmsSender = {
+    send(mobile, _code, _ttl, purpose) {
+      const { promise, resolve } = Promise.withResolvers<SmsDelivery>();
+      held.push({ mobile, purpose, release: resolve });
+      called.resolve();
+      return promise;
+    },
+  };
+  return { sender, held, called: called.promise };
+}
+
+/** Everything a client sees of an answer: status, headers and body. */
+async function seen(response: Response) {
+  return {
+    status: response.status,
+    headers: [...response.headers],
+    body: await response.text(),
+  };
+}
+
+/** Whom each of the purposes whose answer must tell nothing is delivered to, and whom it is not. */
+const TOLD_NOTHING: [SmsPurpose, string, string][] = [
+  ["reset_password", MEMBER, STRANGER],
+  ["delete_account", MEMBER, STRANGER],
+  ["change_mobile", STRANGER, MEMBER],
+];
+const GATEWAY_ANSWERS: [string, SmsDelivery][] = [
+  ["its own limit", {
+    ok: false,
+    reason: "rate_limited",
+    error: "isv.BUSINESS_LIMIT_CONTROL",
+  }],
+  ["a failure", {
+    ok: false,
+    reason: "failed",
+    error: "isv.MOBILE_NUMBER_ILLEGAL",
+  }],
+  ["a send", { ok: true, requestId: "req-1" }],
+];
+
+Deno.test("reset, deletion and mobile-change codes are answered before the gateway, alike for every mobile", async (t) => {
+  for (const [purpose, delivered, undelivered] of TOLD_NOTHING) {
+    for (const [said, delivery] of GATEWAY_ANSWERS) {
+      await t.step(
+        `${purpose}, the gateway answering with ${said}`,
+        async () => {
+          using app = await shop();
+          const gateway = heldGateway();
+          app.sms = gateway.sender;
+          const browser = await testBrowser(app);
+          // The gateway is still holding the first mobile's code when both answers are read: an answer
+          // that waited on it would never come.
+          const probes = [];
+          for (const mobile of [delivered, undelivered]) {
+            probes.push(
+              await seen(
+                await browser.post(`/sms_codes/${mobile}`, { purpose }),
+              ),
+            );
+            app.clock.now += 61_000;
+          }
+          deepEqual(probes[0], probes[1], "byte for byte the same answer");
+          deepEqual(probes[0].status, 200);
+          deepEqual(probes[0].body, '{"ok":true}');
+          deepEqual(
+            gateway.held.map(({ mobile }) => mobile),
+            [delivered],
+            "the gateway was given the one code that applies",
+          );
+
+          const logged = await capturingLogs(async () => {
+            gateway.held[0].release(delivery);
+            await app.background.settled();
+          });
+          deepEqual(
+            logged.map((line) => JSON.parse(line).outcome),
+            [delivery.ok ? "sent" : delivery.reason],
+            "the gateway's answer is logged",
+          );
+          const live = await kvCode(app, delivered, purpose);
+          equal(live !== null, delivery.ok, "a code nobody got is not live");
+        },
+      );
+    }
+  }
+});
+
+Deno.test("signup still tells the gateway's limit and failure: its caller has no account to hide", async () => {
+  using app = await shop();
+  const gateway = heldGateway();
+  app.sms = gateway.sender;
+  const answer = sendSmsCode(app, { mobile: STRANGER }, CLIENT);
+  await gateway.called;
+  ok(await kvCode(app, STRANGER, "signup"), "the code is written first");
+  gateway.held[0].release({ ok: false, reason: "failed", error: "timeout" });
+  deepEqual(await answer, {
+    ok: false,
+    status: 502,
+    error: messages.smsSendFailed,
+  });
+  equal(await kvCode(app, STRANGER, "signup"), null);
+});
+
+/** The live code of `purpose` for `mobile` in the KV, or null. */
+async function kvCode(app: TestApp, mobile: string, purpose: SmsPurpose) {
+  return (await app.kv.get<SmsCode>(["sms_codes", mobile, purpose])).value;
+}
+
+Deno.test("mobile-change codes to a member's mobile reach no one and leave the member's day alone", async () => {
+  using app = await shop();
+  for (let i = 0; i < DAILY_SENDS_PER_MOBILE; i++) {
+    deepEqual(
+      await sendSmsCode(
+        app,
+        { mobile: MEMBER, purpose: "change_mobile" },
+        `198.51.100.${i}`,
+      ),
+      { ok: true },
+    );
+    app.clock.now += 61_000;
+  }
+  equal(app.sent.length, 0);
+  deepEqual(
+    await sendSmsCode(
+      app,
+      { mobile: MEMBER, purpose: "reset_password" },
+      CLIENT,
+    ),
+    { ok: true },
+  );
+  deepEqual(
+    app.sent.map((sms) => [sms.mobile, sms.purpose]),
+    [[MEMBER, "reset_password"]],
+    "the member still gets the code they ask for",
+  );
+});
+
+Deno.test("codes that reach no one count against the client that asked for them", async () => {
+  using app = await shop();
+  for (let i = 0; i < DAILY_SENDS_PER_CLIENT; i++) {
+    deepEqual(
+      await sendSmsCode(
+        app,
+        { mobile: mobile("139", i), purpose: "reset_password" },
+        CLIENT,
+      ),
+      { ok: true },
+    );
+  }
+  equal(app.sent.length, 0);
+  deepEqual(
+    await sendSmsCode(app, { mobile: mobile("137", 0) }, CLIENT),
+    { ok: false, status: 429, error: messages.smsTooFrequent },
+  );
+});

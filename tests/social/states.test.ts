@@ -3,10 +3,12 @@ import { readConfig } from "@/lib/app/app.ts";
 import {
   finishOAuthState,
   OAUTH_STATE_TTL_MS,
+  OAUTH_STATES_PER_BROWSER,
+  OAUTH_STATES_PER_CLIENT,
   startOAuthState,
 } from "@/lib/social/states.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
-import { PRODUCTION_ENV, START } from "@/tests/_app.ts";
+import { listKv, PRODUCTION_ENV, START } from "@/tests/_app.ts";
 
 /** A browser's side of the state: the cookies it was given, sent back on the callback. */
 class Jar {
@@ -45,9 +47,14 @@ async function startAs(
   jar: Jar,
   provider: string,
   next = "/",
+  clientAddress = "203.0.113.7",
 ) {
   const headers = new Headers();
-  const state = await startOAuthState(app, headers, provider, next);
+  const state = await startOAuthState(app, jar.request(), headers, {
+    provider,
+    next,
+    clientAddress,
+  });
   jar.take(headers);
   return { state, headers };
 }
@@ -193,4 +200,69 @@ Deno.test("in production the state cookie is __Host- prefixed and Secure", async
     "a cookie without the prefix, as a sibling subdomain could plant, is not the state's",
   );
   deepEqual(await finishAs(setup.app, jar, state, "qq"), { next: "/" });
+});
+
+Deno.test(`a browser keeps ${OAUTH_STATES_PER_BROWSER} logins pending at most: another drops its oldest`, async () => {
+  using setup = await stateApp();
+  const { app, clock } = setup;
+  const browser = new Jar();
+  const started = [];
+  for (let i = 0; i <= OAUTH_STATES_PER_BROWSER; i++) {
+    started.push(await startAs(app, browser, "qq", `/tab${i}`));
+    clock.now += 1000;
+  }
+  equal(
+    browser.cookies.size,
+    OAUTH_STATES_PER_BROWSER,
+    "its oldest cookie went",
+  );
+  equal(
+    (await listKv(app.kv, ["oauth_states"])).length,
+    OAUTH_STATES_PER_BROWSER,
+    "and its row",
+  );
+  equal(await finishAs(app, browser, started[0].state, "qq"), null);
+  for (const [i, { state }] of started.entries()) {
+    if (i === 0) continue;
+    deepEqual(await finishAs(app, browser, state, "qq"), { next: `/tab${i}` });
+  }
+});
+
+Deno.test("logins started from one address that keeps no cookie cannot grow the store past its cap", async () => {
+  using setup = await stateApp();
+  const { app, clock } = setup;
+  const neighbour = new Jar();
+  const elsewhere = await startAs(app, neighbour, "qq", "/", "198.51.100.1");
+  const flood = [];
+  for (let i = 0; i < OAUTH_STATES_PER_CLIENT + 50; i++) {
+    const jar = new Jar();
+    flood.push({ jar, ...await startAs(app, jar, "qq", "/", "203.0.113.66") });
+    clock.now += 1;
+  }
+  const rows = await listKv(app.kv, ["oauth_states"]);
+  equal(
+    rows.length,
+    OAUTH_STATES_PER_CLIENT + 1,
+    "the cap, and the neighbour's",
+  );
+  equal(
+    (await listKv(app.kv, ["oauth_states_by_client", "203.0.113.66"])).length,
+    OAUTH_STATES_PER_CLIENT,
+  );
+  equal(await finishAs(app, flood[0].jar, flood[0].state, "qq"), null);
+  const newest = flood.at(-1)!;
+  deepEqual(await finishAs(app, newest.jar, newest.state, "qq"), { next: "/" });
+  deepEqual(
+    await finishAs(app, neighbour, elsewhere.state, "qq"),
+    { next: "/" },
+    "another address's login is not dropped",
+  );
+
+  clock.now += OAUTH_STATE_TTL_MS;
+  await startAs(app, new Jar(), "qq", "/", "203.0.113.66");
+  equal(
+    (await listKv(app.kv, ["oauth_states_by_client", "203.0.113.66"])).length,
+    1,
+    "rows past their time are cleared by the next start, whatever KV's lazy expiry left",
+  );
 });

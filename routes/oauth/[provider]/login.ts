@@ -5,8 +5,8 @@ import { enabledProvider } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
-  async GET(_req, ctx) {
-    const { app } = ctx.state;
+  async GET(req, ctx) {
+    const { app, clientAddress } = ctx.state;
     const provider = enabledProvider(app.config, ctx.params.provider);
     if (!provider) return ctx.renderNotFound();
     const headers = new Headers();
@@ -14,12 +14,10 @@ export const handler: Handlers<unknown, State> = {
       "location",
       onThisHost(
         app,
-        await startLogin(
-          app,
-          provider,
-          headers,
-          ctx.url.searchParams.get("next"),
-        ),
+        await startLogin(app, provider, req, headers, {
+          next: ctx.url.searchParams.get("next"),
+          clientAddress,
+        }),
       ),
     );
     return new Response(null, { status: 302, headers });
