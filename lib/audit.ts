@@ -6,6 +6,7 @@
 // | key                                              | value        | expires                |
 // | ------------------------------------------------ | ------------ | ---------------------- |
 // | ["audit", time, randomId]                        | AuditRecord  | 180 days (refusals 30) |
+// | ["audit_by_user", userId, time, randomId]        | AuditRecord  | with its record        |
 // | ["audit_refusals", time, id]                     | time         | 1 hour                 |
 // | ["audit_refusals_by_client", address, time, id]  | time         | 1 hour                 |
 import { randomId } from "./core/crypto.ts";
@@ -21,6 +22,13 @@ export const auditKeys = {
     start: ["audit", since],
     end: ["audit", Infinity],
   }),
+  byUser: (userId: string, time: number, id: string) => [
+    "audit_by_user",
+    userId,
+    time,
+    id,
+  ],
+  ofUser: (userId: string) => ["audit_by_user", userId],
   refusals: ["audit_refusals"],
   refusalsByClient: (address: string) => ["audit_refusals_by_client", address],
 };
@@ -46,12 +54,17 @@ export interface AuditEvent {
     | "password_change"
     | "mobile_change"
     | "account_delete"
-    | "session_revoke";
+    | "session_revoke"
+    | "unlock"
+    | "disable"
+    | "enable";
   /** What happened; an outcome starting with "refused" is a refusal. */
   outcome: string;
   clientAddress: string;
   userId?: string;
   mobile?: string;
+  /** Who acted, when it was an operator (`deno task admin --as`), not the account's owner. */
+  operator?: string;
   /** A login provider's id (qq, wechat, weibo) and the identity's uid there. */
   provider?: string;
   uid?: string;
@@ -116,9 +129,27 @@ export async function recordAudit(
     );
     if (!kept) return;
   }
-  await kv.set(auditKeys.record(now, randomId(8)), record, {
-    expireIn: refused ? KEEP_REFUSALS_MS : KEEP_MS,
-  });
+  const id = randomId(8);
+  const kept = { expireIn: refused ? KEEP_REFUSALS_MS : KEEP_MS };
+  const op = kv.atomic().set(auditKeys.record(now, id), record, kept);
+  if (event.userId) {
+    op.set(auditKeys.byUser(event.userId, now, id), record, kept);
+  }
+  await op.commit();
+}
+
+/** The account's audit records, newest first, at most `limit`. */
+export async function auditRecordsOf(
+  kv: Deno.Kv,
+  userId: string,
+  limit: number,
+): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  const prefix = auditKeys.ofUser(userId);
+  for await (
+    const entry of kv.list<AuditRecord>({ prefix }, { reverse: true, limit })
+  ) records.push(entry.value);
+  return records;
 }
 
 /** The event in the metrics: which counter by its action, labelled by what is never personal. */

@@ -14,6 +14,8 @@ export const messages = {
   imageCodesTooFrequent: "图形验证码刷新过于频繁，请稍后再试",
   bindTokenInvalid: "无效的openid",
   wrongCredentials: "用户名或密码错误",
+  /** An operator disabled the account (`deno task admin disable`). */
+  accountDisabled: "账号已停用",
   mobileTaken: "该手机号已注册",
   oldPasswordWrong: "原密码错误",
   passwordWrong: "密码错误",

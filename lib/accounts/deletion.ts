@@ -65,23 +65,52 @@ async function attemptDeletion(
       form.value.sms_code,
     );
     if (!sms.ok) return sms;
-    const entry = await getUserEntry(kv, user.id);
-    if (!entry.value) return { ok: true }; // deleted by a racing request of its own
-    const bindings = await bindingEntriesOfUser(kv, user.id);
-    const op = deleteUserIn(kv.atomic(), entry);
-    for (const binding of bindings) op.check(binding).delete(binding.key);
-    // A provider slot read empty must still be empty: else a racing bind's binding would be left behind.
-    for (const { id } of PROVIDERS) {
-      const key = bindingByUserKey(user.id, id);
-      if (!bindings.some((binding) => sameKey(binding.key, key))) {
-        op.check({ key, versionstamp: null });
-      }
-    }
-    consumeSmsCodeIn(op, sms.entry);
-    endSessionsIn(op, await userSessions(kv, user.id));
-    if ((await op.commit()).ok) return { ok: true };
+    const erased = await eraseAccountOnce(
+      kv,
+      user.id,
+      (op) => consumeSmsCodeIn(op, sms.entry),
+    );
+    if (erased !== "changed") return { ok: true }; // gone already: deleted by a racing request of its own
   }
   return { ok: false, field: "form", message: messages.busy };
+}
+
+/**
+ * Deletes the account `userId`: the user, its indexes, its bindings and its sessions in one write (an
+ * operator's deletion, `deno task admin delete`). False when there was no such account.
+ */
+export async function eraseAccount(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<boolean> {
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const erased = await eraseAccountOnce(kv, userId);
+    if (erased !== "changed") return erased === "erased";
+  }
+  throw new Error("the account kept changing; try again");
+}
+
+/** One try at the deletion's write, with `also` in it; "changed" when something moved meanwhile. */
+async function eraseAccountOnce(
+  kv: Deno.Kv,
+  userId: string,
+  also: (op: Deno.AtomicOperation) => void = () => {},
+): Promise<"erased" | "gone" | "changed"> {
+  const entry = await getUserEntry(kv, userId);
+  if (!entry.value) return "gone";
+  const bindings = await bindingEntriesOfUser(kv, userId);
+  const op = deleteUserIn(kv.atomic(), entry);
+  for (const binding of bindings) op.check(binding).delete(binding.key);
+  // A provider slot read empty must still be empty: else a racing bind's binding would be left behind.
+  for (const { id } of PROVIDERS) {
+    const key = bindingByUserKey(userId, id);
+    if (!bindings.some((binding) => sameKey(binding.key, key))) {
+      op.check({ key, versionstamp: null });
+    }
+  }
+  also(op);
+  endSessionsIn(op, await userSessions(kv, userId));
+  return (await op.commit()).ok ? "erased" : "changed";
 }
 
 const sameKey = (a: Deno.KvKey, b: Deno.KvKey) =>

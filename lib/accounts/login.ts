@@ -61,6 +61,15 @@ export async function logIn(
     : await app.passwords.verifyNothing(password);
   if (user && valid) {
     await admission.attempt?.succeeded();
+    if (user.disabledAt) {
+      await audit("refused: disabled", user);
+      return {
+        ok: false,
+        field: "account",
+        message: messages.accountDisabled,
+        captcha: false,
+      };
+    }
     await audit("logged_in", user);
     return { ok: true, user };
   }

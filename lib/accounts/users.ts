@@ -12,6 +12,8 @@ export interface User {
   mobile: string;
   passwordHash: string;
   createdAt: number;
+  /** Set by an operator (`deno task admin disable`): no login, bind, connect or code while set. */
+  disabledAt?: number;
 }
 
 export const userKey = (id: string) => ["users", id];

@@ -10,6 +10,8 @@ export async function currentUser(
 ): Promise<{ session: LiveSession | null; user: User | null }> {
   const id = sessionCookie(app, req);
   const session = id ? await getSession(app.kv, id, app.now()) : null;
-  const user = session ? await getUser(app.kv, session.userId) : null;
+  const found = session ? await getUser(app.kv, session.userId) : null;
+  // A disabled account's sessions were ended with it; one that raced the disabling counts for nothing.
+  const user = found?.disabledAt ? null : found;
   return { session: user ? session : null, user };
 }

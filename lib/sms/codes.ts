@@ -99,6 +99,16 @@ const chinaDay = (now: number) => Math.floor((now + 8 * 3600 * 1000) / DAY_MS);
 const lastSentKey = (mobile: string) => ["sms_last_sent", mobile];
 const recentToKey = (mobile: string) => ["sms_sent_recently_to", mobile];
 const recentByKey = (address: string) => ["sms_sent_recently_by", address];
+const mobileDayKey = (mobile: string, now: number) => [
+  "sms_sends_by_mobile",
+  mobile,
+  chinaDay(now),
+];
+const clientDayKey = (address: string, now: number) => [
+  "sms_sends_by_client",
+  address,
+  chinaDay(now),
+];
 
 const within = (
   entry: Deno.KvEntryMaybe<number>,
@@ -147,8 +157,8 @@ export async function issueSmsCode(
   { mobile, clientAddress, purpose, applies, onlyIfQuiet }: SmsCodeRequest,
   now: number,
 ): Promise<IssueResult> {
-  const mobileCountKey = ["sms_sends_by_mobile", mobile, chinaDay(now)];
-  const clientCountKey = ["sms_sends_by_client", clientAddress, chinaDay(now)];
+  const mobileCountKey = mobileDayKey(mobile, now);
+  const clientCountKey = clientDayKey(clientAddress, now);
   for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
     const [lastSent, mobileCount, clientCount, recentTo, recentBy] = await kv
       .getMany<[number, number, number, number, number]>([
@@ -303,4 +313,20 @@ function randomCode(): string {
   const [value] = crypto.getRandomValues(new Uint32Array(1));
   if (value >= 4_294_000_000) return randomCode();
   return String(value % 1_000_000).padStart(6, "0");
+}
+
+/**
+ * Lifts the limits on sending to `mobile` (an operator's unlock): the 60 s gap, the hour that asks for
+ * an image code, and today's count. Its codes stay as they are.
+ */
+export async function clearSendLimits(
+  kv: Deno.Kv,
+  mobile: string,
+  now: number,
+): Promise<void> {
+  await kv.atomic()
+    .delete(lastSentKey(mobile))
+    .delete(recentToKey(mobile))
+    .delete(mobileDayKey(mobile, now))
+    .commit();
 }

@@ -158,7 +158,9 @@ async function purposeApplies(
   purpose: SmsPurpose,
   mobile: string,
 ): Promise<boolean> {
-  if (purpose === "signup") return true;
   const { user } = await findUserByMobile(kv, mobile);
+  // A disabled account is sent nothing (`deno task admin disable`): its codes are undelivered.
+  if (user?.disabledAt) return false;
+  if (purpose === "signup") return true;
   return purpose === "change_mobile" ? !user : Boolean(user);
 }

@@ -157,6 +157,15 @@ async function attemptBind(
         await admission.attempt?.succeeded();
         verifiedHash = user.passwordHash;
       }
+      if (user.disabledAt) {
+        return await refused({
+          ok: false,
+          field: "account",
+          message: messages.accountDisabled,
+          reason: "disabled",
+          uid,
+        });
+      }
     } else {
       newPasswordHash ??= await app.passwords.hash(password);
       user = newUser(mobile, newPasswordHash, now);

@@ -5,7 +5,7 @@ import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { type User, userKey } from "@/lib/accounts/users.ts";
-import { providerMessages } from "@/lib/messages.ts";
+import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindIn, findBindConflict } from "./bindings.ts";
 import type { Identity, Provider } from "./provider.ts";
 
@@ -54,7 +54,10 @@ async function attemptConnect(
     }
     if (conflict) return { ok: false, message: said.accountBound };
     // The account must still be there when the binding lands (a deletion may be racing).
-    const account = await app.kv.get(userKey(user.id));
+    const account = await app.kv.get<User>(userKey(user.id));
+    if (account.value?.disabledAt) {
+      return { ok: false, message: messages.accountDisabled };
+    }
     if (account.versionstamp === null) {
       return { ok: false, message: said.loginFailed };
     }

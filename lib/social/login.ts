@@ -2,7 +2,7 @@
 // an identity, which logs in, connects to the logged-in account, or waits for the bind form.
 import type { App } from "@/lib/app/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
-import { providerMessages } from "@/lib/messages.ts";
+import { messages, providerMessages } from "@/lib/messages.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
 import { getUser, type User } from "@/lib/accounts/users.ts";
 import { findBinding } from "./bindings.ts";
@@ -125,6 +125,9 @@ export async function finishLogin(
     uid: identity.uid,
     userId: user?.id,
   }, now);
+  if (user?.disabledAt) {
+    return { kind: "connect_refused", message: messages.accountDisabled };
+  }
   if (user) return { kind: "logged_in", user, next };
   await issueBindToken(app, req, headers, {
     provider: provider.id,
