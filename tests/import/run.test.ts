@@ -21,6 +21,7 @@ import type { ShopSource } from "@/lib/import/source.ts";
 import { listKv, type TestApp, testApp } from "@/tests/_app.ts";
 import { userWith } from "@/tests/accounts/_accounts.ts";
 import { djangoHashOf, DUMPDATA_TEXT, person } from "@/tests/_django_shop.ts";
+import { crowdSource } from "./_crowd.ts";
 
 const SOURCE = readDumpdata(DUMPDATA_TEXT, "dumpdata.json", "UTC");
 const TAKEN_OPENID = "A0000000000000000000000000000017";
@@ -249,30 +250,6 @@ Deno.test("the writes stay within Deno KV's limits, each user whole in one commi
   }
   app.close();
 });
-
-/** `count` users of the crowd the bench imports, each with a QQ binding. */
-export function crowdSource(count: number): ShopSource {
-  const source: ShopSource = { users: [], qqRows: [] };
-  for (let n = 1; n <= count; n++) {
-    source.users.push({
-      id: n,
-      username: `crowd${n}`,
-      mobile: `15${String(n).padStart(9, "0")}`,
-      password: djangoHashOf("li36000"),
-      isActive: true,
-      dateJoined: Date.UTC(2019, 5, 1) + n * 60_000,
-      lastLogin: null,
-    });
-    source.qqRows.push({
-      id: n,
-      userId: n,
-      openid: n.toString(16).toUpperCase().padStart(32, "0"),
-      createdAt: Date.UTC(2019, 5, 1),
-      updatedAt: Date.UTC(2019, 5, 1),
-    });
-  }
-  return source;
-}
 
 /** `kv` with every atomic commit's checked and written keys recorded (as JSON) into `commits`. */
 function recording(
