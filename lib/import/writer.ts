@@ -113,7 +113,7 @@ export async function importBatch(
 }
 
 // Commits in flight at once: the store works on one while the next is made ready.
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 8;
 
 /** Commits the decisions packed within the limits; counts what went in; the candidates of failed commits. */
 async function commitAll(
