@@ -25,3 +25,18 @@ export function importedUserId(djangoId: number): string {
     hex.slice(20, 32),
   ].join("-");
 }
+
+/** What the import knows before reading the batch: the Django ids earlier runs imported (the ledger). */
+export interface Known {
+  imported: Set<number>;
+}
+
+/** The Django users earlier runs imported, read from the ledger in one pass. */
+export async function readLedger(kv: Deno.Kv): Promise<Known> {
+  const imported = new Set<number>();
+  const prefix = importedUserKey(0).slice(0, -1);
+  for await (const entry of kv.list({ prefix }, { batchSize: 1000 })) {
+    imported.add(entry.key[prefix.length] as number);
+  }
+  return { imported };
+}

@@ -4,7 +4,8 @@
 // then run again ends with the store one uninterrupted run would have made.
 import { planSource, SKIP_REASONS } from "./plan.ts";
 import type { ShopSource } from "./source.ts";
-import { emptyTally, importBatch, readLedger, type Tally } from "./writer.ts";
+import { readLedger } from "./ledger.ts";
+import { emptyTally, importBatch, type Tally } from "./writer.ts";
 
 export interface ImportOptions {
   /** Decide and count everything, write nothing. */

@@ -1,9 +1,10 @@
-// The batched writer: reads what the store already has for a batch of candidates, decides each one
-// (import it, add the QQ binding an earlier run could not, or skip it and say why), and commits the
-// decisions many to a commit, within Deno KV's limits. Each user goes with its binding and its ledger
-// entry in one commit, with a check on every key it must not overwrite: a user is never half-written,
-// and a key someone took since it was read fails the commit, whose users are then decided again one by
-// one. A dry run decides the same way and commits nothing.
+// The batched writer: decides each candidate of a batch (import it, add the QQ binding an earlier run
+// could not, or skip it and say why) and commits the decisions many to a commit, within Deno KV's
+// limits. Each user goes with its binding and its ledger entry in one commit, with a check on every key
+// it must not overwrite, so a user is never half-written and nothing is overwritten. A user no run has
+// imported is written without reading first, as most are on a first run: the checks are the truth, and
+// only a commit they fail has its users read and decided again. A dry run reads and decides them all
+// and commits nothing.
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import {
   createUserIn,
@@ -18,7 +19,7 @@ import {
   bindingByUserKey,
   bindingKey,
 } from "@/lib/social/bindings.ts";
-import { importedUserKey } from "./ledger.ts";
+import { importedUserKey, type Known } from "./ledger.ts";
 import type { Candidate, SkipReason } from "./plan.ts";
 
 /** What an import did (or, dry, would do). */
@@ -61,21 +62,6 @@ interface Decision {
     add: (op: Deno.AtomicOperation) => void;
   };
   outcome: Outcome;
-}
-
-/** What the import knows before reading the batch: the Django ids earlier runs imported (the ledger). */
-export interface Known {
-  imported: Set<number>;
-}
-
-/** The Django users earlier runs imported, read from the ledger in one pass. */
-export async function readLedger(kv: Deno.Kv): Promise<Known> {
-  const imported = new Set<number>();
-  const prefix = importedUserKey(0).slice(0, -1);
-  for await (const entry of kv.list({ prefix }, { batchSize: 1000 })) {
-    imported.add(entry.key[prefix.length] as number);
-  }
-  return { imported };
 }
 
 /**
