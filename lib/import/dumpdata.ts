@@ -52,6 +52,15 @@ export function readDumpdata(
       `${name} holds no ${labels.userModel} objects${found}: --user-model names the shop's user model`,
     );
   }
+  const ids = new Set<number>();
+  for (const user of users) {
+    if (ids.has(user.id)) {
+      throw new SourceError(
+        `${name}: ${labels.userModel} ${user.id} is there twice`,
+      );
+    }
+    ids.add(user.id);
+  }
   const byUsername = new Map(users.map((user) => [user.username, user.id]));
   const qqRows: QqRow[] = qqObjects.map(({ object, where }) => {
     const { user, ...fields } = object.fields;

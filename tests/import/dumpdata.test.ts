@@ -151,6 +151,11 @@ Deno.test("a source that is not a Django dump of the shop is refused whole, in o
       /holds no users\.User objects \(it has oauth\.oauthqquser\): --user-model/,
     ],
     [
+      "a user there twice",
+      JSON.stringify([li, ...DUMPED]),
+      /dump\.json: users\.User 1 is there twice/,
+    ],
+    [
       "a user without pk (--natural-primary)",
       JSON.stringify([{ model: "users.user", fields: li.fields }]),
       /has no pk: dump without --natural-primary/,
