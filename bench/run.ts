@@ -10,6 +10,7 @@ import { type Server, startApp } from "./_server.ts";
 import { ensureWrk } from "./_wrk.ts";
 import { bindThroughput } from "./bind_throughput.ts";
 import { bytesShipped } from "./bytes_shipped.ts";
+import { importFigures } from "./import_speed.ts";
 import { pageLatency } from "./page_latency.ts";
 import { pageThroughput } from "./page_throughput.ts";
 import { startup } from "./startup.ts";
@@ -40,23 +41,30 @@ const FIGURES: Record<string, (servers: Servers) => Promise<Figure[]>> = {
     }),
   ],
 };
+/** Figures that need none of the servers: measured before they start, on a quiet machine. */
+const ALONE: Record<string, () => Promise<Figure[]>> = {
+  import: () => importFigures(COST),
+};
 const chosen = Deno.args.length > 0
   ? Deno.args
-  : ["startup", ...Object.keys(FIGURES)];
+  : ["startup", ...Object.keys(FIGURES), ...Object.keys(ALONE)];
 const unknown = chosen.filter((name) =>
-  name !== "startup" && !(name in FIGURES)
+  name !== "startup" && !(name in FIGURES) && !(name in ALONE)
 );
 if (unknown.length > 0) {
   console.error(
     `Unknown figure ${unknown.join(", ")}; the figures are startup, ${
-      Object.keys(FIGURES).join(", ")
+      [...Object.keys(FIGURES), ...Object.keys(ALONE)].join(", ")
     }`,
   );
   Deno.exit(2);
 }
+const needsServers = chosen.some((name) =>
+  name === "startup" || name in FIGURES
+);
 
 try {
-  await ensureWrk();
+  if (needsServers) await ensureWrk();
 } catch (error) {
   console.error((error as Error).message);
   Deno.exit(1);
@@ -67,34 +75,40 @@ console.log(
 );
 
 const started = performance.now();
-const appDir = await copyApp();
 const figures: Figure[] = [];
 const report = (figure: Figure) => {
   figures.push(figure);
   console.log(figure.line);
 };
-try {
-  const buildMs = await buildApp(appDir);
-  if (chosen.includes("startup")) {
-    report(await startup(appDir, COST, buildMs));
+for (const [name, measure] of Object.entries(ALONE)) {
+  if (chosen.includes(name)) (await measure()).forEach(report);
+}
+if (needsServers) await measureWithServers(await copyApp());
+
+async function measureWithServers(appDir: string) {
+  try {
+    const buildMs = await buildApp(appDir);
+    if (chosen.includes("startup")) {
+      report(await startup(appDir, COST, buildMs));
+    }
+    await using serve = await startApp(appDir, COST, "serve");
+    await using preview = await startApp(appDir, COST, "preview");
+    await using runtime = await startApp(appDir, COST, "runtime");
+    const servers = { serve, preview, runtime, cores: host.cores };
+    for (const [name, measure] of Object.entries(FIGURES)) {
+      if (!chosen.includes(name)) continue;
+      // A server that dies mid-figure fails the run with its stderr, not with a refused connection.
+      const measured = await Promise.race([
+        measure(servers),
+        serve.exited,
+        preview.exited,
+        runtime.exited,
+      ]);
+      measured.forEach(report);
+    }
+  } finally {
+    await Deno.remove(appDir, { recursive: true });
   }
-  await using serve = await startApp(appDir, COST, "serve");
-  await using preview = await startApp(appDir, COST, "preview");
-  await using runtime = await startApp(appDir, COST, "runtime");
-  const servers = { serve, preview, runtime, cores: host.cores };
-  for (const [name, measure] of Object.entries(FIGURES)) {
-    if (!chosen.includes(name)) continue;
-    // A server that dies mid-figure fails the run with its stderr, not with a refused connection.
-    const measured = await Promise.race([
-      measure(servers),
-      serve.exited,
-      preview.exited,
-      runtime.exited,
-    ]);
-    measured.forEach(report);
-  }
-} finally {
-  await Deno.remove(appDir, { recursive: true });
 }
 
 const seconds = (performance.now() - started) / 1000;

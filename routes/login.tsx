@@ -42,7 +42,10 @@ export const handler: Handlers<Data, State> = {
     const remembered = fields.remembered === "on";
     const result = await logIn(app, fields, clientAddress);
     if (result.ok) {
-      return loggedInRedirect(app, req, result.user, next, { remembered });
+      return loggedInRedirect(app, req, result.user, next, {
+        remembered,
+        upgrade: result.upgrade,
+      });
     }
     return ctx.render({
       next,

@@ -9,14 +9,15 @@ import { timingSafeEqual } from "@/lib/core/crypto.ts";
 export interface NativeBcrypt {
   /** A new `$2b$` hash of `password` at `cost`, with 16 random bytes of salt. */
   hash(password: string, cost: number): string;
-  verify(password: string, hash: string): boolean;
+  /** `password` as text, or as bytes (a Django hash's input, which need not be whole UTF-8). */
+  verify(password: string | Uint8Array, hash: string): boolean;
 }
 
 /** sizeof(struct crypt_data) in libxcrypt 4: the scratch space crypt_rn works in. */
 const CRYPT_DATA_SIZE = 32768;
 /** bcrypt reads at most 72 bytes of a password; hash-wasm refuses longer ones, and so does this. */
 export const MAX_PASSWORD_BYTES = 72;
-const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+export const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 // crypt_blowfish's own known answer: a library whose bcrypt does not give it is not used.
 const KNOWN = {
   password: "U*U",
@@ -48,11 +49,14 @@ export function openLibxcrypt(): NativeBcrypt | null {
   const encoder = new TextEncoder();
   const cString = (text: string) => encoder.encode(text + "\0");
   // A NUL would end the password early in C: such a password is refused rather than cut short.
-  const passphrase = (password: string) => {
-    const bytes = encoder.encode(password);
-    return bytes.length > MAX_PASSWORD_BYTES || bytes.includes(0)
-      ? null
-      : cString(password);
+  const passphrase = (password: string | Uint8Array) => {
+    const bytes = typeof password === "string"
+      ? encoder.encode(password)
+      : password;
+    if (bytes.length > MAX_PASSWORD_BYTES || bytes.includes(0)) return null;
+    const phrase = new Uint8Array(bytes.length + 1);
+    phrase.set(bytes);
+    return phrase;
   };
   const crypt = (phrase: Uint8Array, setting: string) => {
     const result = crypt_rn(phrase, cString(setting), scratch, CRYPT_DATA_SIZE);

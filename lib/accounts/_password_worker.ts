@@ -1,8 +1,10 @@
 // Runs bcrypt off the main thread; one message in, one answer out. In C (the system's libxcrypt)
-// where Deno may load it, else in hash-wasm's WebAssembly; the hashes are the same either way.
+// where Deno may load it, else in hash-wasm's WebAssembly; the hashes are the same either way. The
+// Django hashes of imported accounts are checked here too, so they never stall the main thread either.
 import { bcrypt, bcryptVerify } from "hash-wasm";
 import { setPriority } from "node:os";
-import { type NativeBcrypt, openLibxcrypt } from "./_libxcrypt.ts";
+import { BCRYPT_HASH, type NativeBcrypt, openLibxcrypt } from "./_libxcrypt.ts";
+import { djangoAlgorithm, verifyDjangoHash } from "./django_hashes.ts";
 
 export type PasswordJob =
   | { id: number; kind: "hash"; password: string; cost: number }
@@ -34,10 +36,15 @@ export async function runPasswordJob(
       outputType: "encoded",
     });
   }
-  if (inC) return inC.verify(job.password, job.hash);
-  return await bcryptVerify({ password: job.password, hash: job.hash }).catch(
-    () => false,
-  );
+  const checkBcrypt = async (password: string | Uint8Array, hash: string) => {
+    if (!BCRYPT_HASH.test(hash)) return false;
+    if (inC) return inC.verify(password, hash);
+    return await bcryptVerify({ password, hash }).catch(() => false);
+  };
+  if (djangoAlgorithm(job.hash)) {
+    return await verifyDjangoHash(job.password, job.hash, checkBcrypt);
+  }
+  return await checkBcrypt(job.password, job.hash);
 }
 
 // deno-lint-ignore no-explicit-any

@@ -54,6 +54,8 @@ async function attemptDeletion(
     { uuid: fields.uuid, text: fields.image_code },
     "password",
     messages.passwordWrong,
+    // The account is going: its hash with it.
+    { rehash: false },
   );
   if (refused) return refused;
   const { kv } = app;

@@ -4,8 +4,14 @@ import { recordAudit } from "@/lib/audit.ts";
 import { admitPasswordCheck } from "./throttle.ts";
 import { messages } from "@/lib/messages.ts";
 import { findUserByLogin, type User } from "./users.ts";
+import { type PasswordUpgrade, passwordUpgrade } from "./password_upgrade.ts";
 
-export type LoginResult = { ok: true; user: User } | {
+export type LoginResult = {
+  ok: true;
+  user: User;
+  /** An imported account's first login: its new hash, written with the session (lib/http/login_cookies.ts). */
+  upgrade: PasswordUpgrade | null;
+} | {
   ok: false;
   field: "account" | "image_code";
   message: string;
@@ -71,7 +77,11 @@ export async function logIn(
       };
     }
     await audit("logged_in", user);
-    return { ok: true, user };
+    return {
+      ok: true,
+      user,
+      upgrade: await passwordUpgrade(app, user, password),
+    };
   }
   await audit("refused: wrong credentials", user ?? undefined);
   return wrong(admission.pastLimit);

@@ -46,6 +46,8 @@ async function attemptChange(
     { uuid: fields.uuid, text: fields.image_code },
     "old_password",
     messages.oldPasswordWrong,
+    // The change's own write replaces the hash, imported or not.
+    { rehash: false },
   );
   if (refused) return refused;
   const passwordHash = await app.passwords.hash(form.value.password);

@@ -4,10 +4,17 @@
 // runs, which keeps it out of every start-up and off the thread that answers requests.
 import { inSpan } from "@/lib/core/telemetry.ts";
 import type { PasswordAnswer, PasswordJob } from "./_password_worker.ts";
+import { BCRYPT_HASH } from "./_libxcrypt.ts";
+import { djangoAlgorithm } from "./django_hashes.ts";
 import { ALONE, type HashingBudget } from "./hashing_budget.ts";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
+  /**
+   * Whether `password` matches `hash`: the app's bcrypt, or a Django hash an imported account brought
+   * (lib/accounts/django_hashes.ts). Any other hash, an unusable one (`!…`) included, matches nothing,
+   * after the same work as a real check, so the answer's timing does not tell such an account apart.
+   */
   verify(password: string, hash: string): Promise<boolean>;
   /** Spends one verification's worth of work, so a login for an unknown user costs what a real one does. */
   verifyNothing(password: string): Promise<void>;
@@ -161,12 +168,17 @@ export function createPasswordHasher(
         { "password.cost": cost },
         () => run({ kind: "hash", password, cost }) as Promise<string>,
       ),
-    verify: (password, hash) =>
-      inSpan(
-        "password.verify",
-        {},
-        () => run({ kind: "verify", password, hash }) as Promise<boolean>,
-      ),
+    async verify(password, hash) {
+      if (BCRYPT_HASH.test(hash) || djangoAlgorithm(hash)) {
+        return await inSpan(
+          "password.verify",
+          {},
+          () => run({ kind: "verify", password, hash }) as Promise<boolean>,
+        );
+      }
+      await hasher.verifyNothing(password);
+      return false;
+    },
     async verifyNothing(password) {
       dummyHash ??= hasher.hash(crypto.randomUUID());
       await hasher.verify(password, await dummyHash);

@@ -8,6 +8,7 @@ import {
   type SmsPurpose,
 } from "@/lib/sms/codes.ts";
 import { admitPasswordCheck, type ImageCodeAnswer } from "./throttle.ts";
+import { upgradePassword } from "./password_upgrade.ts";
 import type { User } from "./users.ts";
 
 /** A refusal of an account form: the field it belongs to, and whether the form must show an image code. */
@@ -21,7 +22,11 @@ export interface FormFailure<F extends string = string> {
 // bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
 const MAX_PASSWORD = 128;
 
-/** Null when `password` is the user's; else why not, in the field `field`, with `wrong` as the message. */
+/**
+ * Null when `password` is the user's; else why not, in the field `field`, with `wrong` as the message. An
+ * imported account's Django hash that matched is replaced by the app's own in a write of its own, unless
+ * `rehash` is false: a form whose own write replaces the password or removes the user.
+ */
 export async function checkCurrentPassword<F extends string>(
   app: App,
   user: User,
@@ -30,6 +35,7 @@ export async function checkCurrentPassword<F extends string>(
   imageCode: ImageCodeAnswer,
   field: F,
   wrong: string,
+  { rehash = true } = {},
 ): Promise<FormFailure<F> | null> {
   const admission = await admitPasswordCheck(
     app,
@@ -51,6 +57,7 @@ export async function checkCurrentPassword<F extends string>(
     return { ok: false, field, message: wrong, captcha: admission.pastLimit };
   }
   await admission.attempt?.succeeded();
+  if (rehash) await upgradePassword(app, user, password);
   return null;
 }
 

@@ -1,4 +1,5 @@
-// Shop accounts: a username and a mobile, each unique, and a bcrypt password hash.
+// Shop accounts: a username and a mobile, each unique, and a bcrypt password hash (or, until its owner's
+// first login, the Django hash an account imported from the old shop brought: lib/import/).
 //
 // | key                               | value                |
 // | --------------------------------- | -------------------- |
@@ -14,6 +15,10 @@ export interface User {
   createdAt: number;
   /** Set by an operator (`deno task admin disable`): no login, bind, connect or code while set. */
   disabledAt?: number;
+  /** The last login the old shop knew of, for an imported account that had one. */
+  lastLoginAt?: number;
+  /** The account was moved over from the Django shop, where it had this primary key. */
+  importedFrom?: { system: "django"; id: number };
 }
 
 export const userKey = (id: string) => ["users", id];
@@ -35,6 +40,8 @@ export async function findUserByMobile(kv: Deno.Kv, mobile: string) {
     : await kv.get<User>(userKey(index.value));
   return {
     user: user?.value ?? null,
+    /** The user's own entry, for a write that changes it. */
+    entry: user?.value ? user as Deno.KvEntry<User> : null,
     checks: user ? [index, user] : [index],
   } as const;
 }
@@ -91,6 +98,18 @@ export async function getUserEntry(
 
 /** Adds a new password hash for the user read as `entry` to `op`. */
 export function setPasswordIn(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<User>,
+  passwordHash: string,
+): Deno.AtomicOperation {
+  return op.check(entry).set(entry.key, { ...entry.value, passwordHash });
+}
+
+/**
+ * Adds the replacement of the user's hash by `passwordHash` for the same password (an imported Django hash
+ * by the app's bcrypt) to `op`. Unlike a new password it changes nothing else: no session ends for it.
+ */
+export function rehashPasswordIn(
   op: Deno.AtomicOperation,
   entry: Deno.KvEntry<User>,
   passwordHash: string,

@@ -8,6 +8,10 @@ import {
 } from "@/lib/sessions/sessions.ts";
 import type { User } from "@/lib/accounts/users.ts";
 import {
+  type PasswordUpgrade,
+  upgradeIn,
+} from "@/lib/accounts/password_upgrade.ts";
+import {
   appCookieName,
   deleteCookie,
   getCookies,
@@ -28,6 +32,8 @@ export interface LoginOptions {
   remembered?: boolean;
   /** The account was made by this request: it has no sessions to make room among. */
   newAccount?: boolean;
+  /** An imported account's first login: its new password hash, written in the session's own write. */
+  upgrade?: PasswordUpgrade | null;
 }
 
 /** The session cookie's name: `session`, or `__Host-session` in production. */
@@ -49,19 +55,29 @@ export async function loggedInRedirect(
   req: Request,
   user: User,
   next: string,
-  { headers = new Headers(), remembered = true, newAccount = false }:
-    LoginOptions = {},
+  {
+    headers = new Headers(),
+    remembered = true,
+    newAccount = false,
+    upgrade = null,
+  }: LoginOptions = {},
 ): Promise<Response> {
   // The Location is set before anything is written, so it can never fail after the login.
   headers.set("location", safeNext(next));
   const previous = sessionCookie(app, req);
   if (previous) await deleteSession(app.kv, previous);
-  const sessionId = await createSession(app.kv, user.id, app.now(), {
-    remembered,
-    newAccount,
-    userAgent: req.headers.get("user-agent"),
-    clientAddress: knownClientAddress(req),
-  });
+  const sessionId = await createSession(
+    app.kv,
+    user.id,
+    app.now(),
+    {
+      remembered,
+      newAccount,
+      userAgent: req.headers.get("user-agent"),
+      clientAddress: knownClientAddress(req),
+    },
+    upgrade ? (op) => upgradeIn(op, upgrade) : undefined,
+  );
   setSessionCookie(app, headers, sessionId, remembered);
   setCookie(headers, USERNAME_COOKIE, user.username, {
     maxAge: USERNAME_MAX_AGE_S,

@@ -53,33 +53,40 @@ export const byUserKey = (userId: string, publicId: string) => [
 ];
 const hashOf = (id: string) => sha256Hex(id);
 
-/** Starts a session for `userId`; returns the id for the cookie. */
+/**
+ * Starts a session for `userId`; returns the id for the cookie. `sameWrite` adds what the login writes with
+ * its session (an imported account's new password hash); should that part have lost a race, the session
+ * is started without it.
+ */
 export async function createSession(
   kv: Deno.Kv,
   userId: string,
   now: number,
   start: SessionStart = { remembered: true },
+  sameWrite?: (op: Deno.AtomicOperation) => void,
 ): Promise<string> {
   if (!start.newAccount) await makeRoomFor(kv, userId);
-  const id = randomId(32);
-  const hash = hashOf(id);
-  const session: Session = {
-    publicId: randomId(12),
-    userId,
-    createdAt: now,
-    refreshedAt: now,
-    remembered: start.remembered,
-    userAgent: (start.userAgent ?? "").slice(0, MAX_USER_AGENT),
-    clientAddress: (start.clientAddress ?? "").slice(0, MAX_ADDRESS),
-  };
-  await kv.atomic()
-    .check({ key: sessionKey(hash), versionstamp: null })
-    .set(sessionKey(hash), session, { expireIn: SESSION_TTL_MS })
-    .set(byUserKey(userId, session.publicId), hash, {
-      expireIn: SESSION_TTL_MS,
-    })
-    .commit();
-  return id;
+  for (let alongside = sameWrite;; alongside = undefined) {
+    const id = randomId(32);
+    const hash = hashOf(id);
+    const session: Session = {
+      publicId: randomId(12),
+      userId,
+      createdAt: now,
+      refreshedAt: now,
+      remembered: start.remembered,
+      userAgent: (start.userAgent ?? "").slice(0, MAX_USER_AGENT),
+      clientAddress: (start.clientAddress ?? "").slice(0, MAX_ADDRESS),
+    };
+    const op = kv.atomic()
+      .check({ key: sessionKey(hash), versionstamp: null })
+      .set(sessionKey(hash), session, { expireIn: SESSION_TTL_MS })
+      .set(byUserKey(userId, session.publicId), hash, {
+        expireIn: SESSION_TTL_MS,
+      });
+    alongside?.(op);
+    if ((await op.commit()).ok || !alongside) return id;
+  }
 }
 
 /** The live session with `id`, its expiry slid forward once a day; null when unknown, ended or expired. */

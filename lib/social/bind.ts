@@ -17,8 +17,10 @@ import {
   createUserIn,
   findUserByMobile,
   newUser,
+  rehashPasswordIn,
   type User,
 } from "@/lib/accounts/users.ts";
+import { needsUpgrade, upgradedHash } from "@/lib/accounts/password_upgrade.ts";
 import { checkAccountForm } from "@/lib/forms/rules.ts";
 import { providerMessages } from "@/lib/messages.ts";
 import type { Provider } from "./provider.ts";
@@ -90,6 +92,8 @@ async function attemptBind(
   const { kv } = app;
   let newPasswordHash: string | undefined;
   let verifiedHash: string | undefined;
+  // An imported account's first success: the app's hash of its password, written with the binding.
+  let upgraded: string | null | undefined;
 
   // A lost race re-reads everything, so the answer reflects what won.
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
@@ -166,6 +170,7 @@ async function attemptBind(
           uid,
         });
       }
+      upgraded ??= await upgradedHash(app, user, password);
     } else {
       newPasswordHash ??= await app.passwords.hash(password);
       user = newUser(mobile, newPasswordHash, now);
@@ -176,6 +181,9 @@ async function attemptBind(
     const op = kv.atomic();
     if (found.user) op.check(...found.checks);
     else createUserIn(op, user);
+    if (found.entry && upgraded && needsUpgrade(found.entry.value)) {
+      rehashPasswordIn(op, found.entry, upgraded);
+    }
     bindIn(op, {
       provider: provider.id,
       uid,

@@ -112,3 +112,22 @@ Deno.test("closeWhenIdle lets the hashes in flight finish, then hashes on the ca
   // With its workers gone nothing keeps the process alive, which the test's leak check would catch.
   equal(await hasher.verify("wrong", first), false);
 });
+
+Deno.test("an unusable or unknown hash matches nothing, after the work of a real check", async () => {
+  const hasher = createPasswordHasher(4, 1);
+  let spent = 0;
+  const verifyNothing = hasher.verifyNothing;
+  hasher.verifyNothing = (password) => (spent++, verifyNothing(password));
+  for (
+    const hash of [
+      "!unusable0123456789",
+      "md5$salt$0123456789abcdef",
+      "",
+      "sha1$$0123",
+    ]
+  ) {
+    equal(await hasher.verify("secret123", hash), false);
+  }
+  equal(spent, 4);
+  hasher.close();
+});

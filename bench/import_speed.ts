@@ -1,0 +1,277 @@
+// Moving a shop over: `deno task import:django` of 100,000 customers each with a QQ binding (a dump made
+// by Django itself, tests/fixtures/django_shop/make_fixtures.py --crowd) into a new KV file, against a
+// 60 s budget and beside Django's own `manage.py loaddata` of the same file into SQLite; then the first
+// password login of an imported customer (Django 1.11's 36,000 pbkdf2 iterations, checked and replaced
+// by bcrypt in the login's write) beside a bcrypt login at the app's cost, and one at today's Django
+// count (1,200,000, Django 6.0's), as the login route does them (lib/accounts/login.ts, then the session).
+import { aptInstall } from "./_apt.ts";
+import { type Figure, fixed, ratioFigure, round } from "./_figure.ts";
+import { percentile } from "./_load.ts";
+import { createApp, readConfig } from "@/lib/app/app.ts";
+import { logIn } from "@/lib/accounts/login.ts";
+import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+import { createUserIn, newUser } from "@/lib/accounts/users.ts";
+import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { readDumpdata } from "@/lib/import/dumpdata.ts";
+import { importShop } from "@/lib/import/run.ts";
+import type { ShopUser } from "@/lib/import/source.ts";
+
+const PYTHON = "/usr/bin/python3"; // Debian's, which its python3-* packages are for
+const PACKAGES = ["python3-django", "python3-bcrypt", "python3-argon2"];
+const SHOP_DIR = new URL("../tests/fixtures/django_shop/", import.meta.url)
+  .pathname;
+const SCRIPT = new URL("../scripts/import_django.ts", import.meta.url).pathname;
+const CUSTOMERS = Number(Deno.env.get("BENCH_IMPORT_CUSTOMERS") ?? 100_000);
+const BUDGET_S = 60;
+const LOGINS = 5;
+const BCRYPT_PASSWORD = "Bcrypt1login";
+
+export async function importFigures(cost: number): Promise<Figure[]> {
+  return [...await importSpeed(), await firstLogin(cost)];
+}
+
+async function importSpeed(): Promise<Figure[]> {
+  if (!(await hasDjango())) {
+    const failed = await aptInstall(PACKAGES);
+    if (failed || !(await hasDjango())) {
+      throw new Error(`apt-get install ${PACKAGES.join(" ")}: ${failed}`);
+    }
+  }
+  const dir = await Deno.makeTempDir({ prefix: "bench-import-" });
+  try {
+    const dump = `${dir}/crowd.json`;
+    const made = await timed(() =>
+      django(
+        [
+          `${SHOP_DIR}make_fixtures.py`,
+          "--crowd",
+          String(CUSTOMERS),
+          "--dump",
+          dump,
+        ],
+        `${dir}/made.sqlite3`,
+      )
+    );
+    const bytes = (await Deno.stat(dump)).size;
+
+    const ours = await timed(async () => {
+      const { success, stdout, stderr } = await new Deno.Command(
+        Deno.execPath(),
+        {
+          args: ["run", "-A", SCRIPT, "--dumpdata", dump],
+          env: { DENO_KV_PATH: `${dir}/app.kv` },
+          stdout: "piped",
+          stderr: "piped",
+        },
+      ).output();
+      const said = new TextDecoder().decode(stdout);
+      const expected =
+        `import: ${CUSTOMERS} users, ${CUSTOMERS} QQ bindings imported;`;
+      if (!success || !said.startsWith(expected)) {
+        throw new Error(
+          `the import failed: ${said}${new TextDecoder().decode(stderr)}`,
+        );
+      }
+    });
+
+    // Django's own: its tables made by migrate first (not timed), then loaddata of the same file.
+    const loaddataDb = `${dir}/loaddata.sqlite3`;
+    await django(["-m", "django", "migrate", "-v0"], loaddataDb);
+    const loaddata = await timed(() =>
+      django(["-m", "django", "loaddata", "-v0", dump], loaddataDb)
+    );
+
+    const perSecond = (seconds: number) => Math.round(CUSTOMERS / seconds);
+    const details = {
+      customers: CUSTOMERS,
+      dumpMiB: round(bytes / 2 ** 20),
+      importSeconds: round(ours, 2),
+      loaddataSeconds: round(loaddata, 2),
+      djangoMadeTheDumpSeconds: round(made, 1),
+    };
+    return [
+      ratioFigure(
+        "import",
+        `${fixed(ours)} s to import ${
+          CUSTOMERS.toLocaleString("en-US")
+        } users and as many QQ bindings (deno task import:django of a ${
+          fixed(bytes / 2 ** 20)
+        } MiB dump, ${
+          perSecond(ours).toLocaleString("en-US")
+        } users/s) vs the ${BUDGET_S} s budget`,
+        ours / BUDGET_S,
+        { op: "≤", value: 1 },
+        details,
+      ),
+      ratioFigure(
+        "import vs loaddata",
+        `Django's manage.py loaddata of the same file into SQLite ${
+          fixed(loaddata)
+        } s / the import ${fixed(ours)} s`,
+        loaddata / ours,
+        { op: "≥", value: 10 },
+        details,
+      ),
+    ];
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Milliseconds of a password login as the route does it, for each of `users` (logged in once each). */
+async function firstLogin(cost: number): Promise<Figure> {
+  const shop = readDumpdata(
+    await Deno.readTextFile(`${SHOP_DIR}dumpdata.json`),
+    "dumpdata.json",
+    "UTC",
+  );
+  const people = JSON.parse(await Deno.readTextFile(`${SHOP_DIR}people.json`))
+    .people as { username: string; password: string }[];
+  const djangoUser = (username: string) => ({
+    user: shop.users.find((user) => user.username === username)!,
+    password: people.find((person) => person.username === username)!.password,
+  });
+  const django111 = djangoUser("li36000");
+  const django60 = djangoUser("zhao1200k");
+
+  const kv = await Deno.openKv(":memory:");
+  const passwords = createPasswordHasher(cost);
+  const app = await createApp(
+    readConfig({
+      SECRET_KEY: crypto.randomUUID().repeat(2),
+      BCRYPT_COST: String(cost),
+    }),
+    { kv, passwords },
+  );
+  try {
+    // LOGINS customers of each kind, each with the same password and hash as Django made it.
+    const copies = (from: ShopUser, first: number): ShopUser[] =>
+      Array.from({ length: LOGINS }, (_, i) => ({
+        ...from,
+        id: first + i,
+        username: `${from.username}-${i}`,
+        mobile: `1${first / 1000}${String(i).padStart(8, "0")}`,
+      }));
+    await importShop(kv, {
+      users: [
+        ...copies(django111.user, 30_000),
+        ...copies(django60.user, 50_000),
+      ],
+      qqRows: [],
+    });
+    const bcryptHash = await passwords.hash(BCRYPT_PASSWORD);
+    for (let i = 0; i < LOGINS; i++) {
+      await createUserIn(
+        kv.atomic(),
+        {
+          ...newUser(`170${String(i).padStart(8, "0")}`, bcryptHash, app.now()),
+        },
+      ).commit();
+    }
+    const login = async (username: string, password: string) => {
+      const started = performance.now();
+      const result = await logIn(app, { username, password }, "127.0.0.1");
+      if (!result.ok) throw new Error(`${username} could not log in`);
+      await loggedInRedirect(
+        app,
+        new Request("http://localhost/login"),
+        result.user,
+        "/",
+        {
+          upgrade: result.upgrade,
+        },
+      );
+      return performance.now() - started;
+    };
+    // Each login writes its audit line to the log: not this bench's output.
+    const log = console.log;
+    console.log = () => {};
+    try {
+      return await measureLogins(login);
+    } finally {
+      console.log = log;
+    }
+  } finally {
+    passwords.close();
+    kv.close();
+  }
+
+  async function measureLogins(
+    login: (username: string, password: string) => Promise<number>,
+  ): Promise<Figure> {
+    await login("17000000000", BCRYPT_PASSWORD); // the hashing thread started and warm
+    const median = async (logins: (i: number) => Promise<number>) => {
+      const times: number[] = [];
+      for (let i = 0; i < LOGINS; i++) times.push(await logins(i));
+      return percentile(times.toSorted((a, b) => a - b), 50);
+    };
+    const bcrypt = await median((i) =>
+      login(`170${String(i).padStart(8, "0")}`, BCRYPT_PASSWORD)
+    );
+    const pbkdf2 = await median((i) =>
+      login(`${django111.user.username}-${i}`, django111.password)
+    );
+    const today = await median((i) =>
+      login(`${django60.user.username}-${i}`, django60.password)
+    );
+    const afterwards = await median((i) =>
+      login(`${django111.user.username}-${i}`, django111.password)
+    );
+    return {
+      name: "first login of an imported customer",
+      details: {
+        bcryptCost: cost,
+        bcryptLoginMs: round(bcrypt),
+        pbkdf2_36000FirstLoginMs: round(pbkdf2),
+        pbkdf2_1200000FirstLoginMs: round(today),
+        secondLoginMs: round(afterwards),
+      },
+      line: `first login of an imported customer: ${
+        fixed(pbkdf2)
+      } ms with Django 1.11's pbkdf2_sha256 (36,000 iterations, checked and replaced by bcrypt) vs ${
+        fixed(bcrypt)
+      } ms for a bcrypt login at cost ${cost} (${
+        fixed(pbkdf2 / bcrypt, 2)
+      }×); ${fixed(today)} ms at Django 6.0's 1,200,000 iterations; ${
+        fixed(afterwards)
+      } ms for their next login (median of ${LOGINS} each; reported)`,
+    };
+  }
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+async function django(args: string[], database: string): Promise<void> {
+  const { success, stderr } = await new Deno.Command(PYTHON, {
+    args,
+    cwd: SHOP_DIR,
+    env: {
+      DJANGO_SETTINGS_MODULE: "settings",
+      PYTHONPATH: SHOP_DIR,
+      PYTHONDONTWRITEBYTECODE: "1",
+      SHOP_DB: database,
+    },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!success) {
+    throw new Error(
+      `python3 ${args.join(" ")} failed: ${
+        new TextDecoder().decode(stderr).trim().split("\n").at(-1)
+      }`,
+    );
+  }
+}
+
+async function hasDjango(): Promise<boolean> {
+  const { success } = await new Deno.Command(PYTHON, {
+    args: ["-c", "import django, bcrypt, argon2"],
+    stdout: "null",
+    stderr: "null",
+  }).output().catch(() => ({ success: false }));
+  return success;
+}

@@ -1,0 +1,74 @@
+// An imported account's Django hash gives way to the app's bcrypt at its owner's first success: the form
+// that checked the password writes the new hash in its own write (the login with its session, the bind
+// with its binding), or, for a form that writes nothing of the user, in a write of its own that checks
+// the user is as read. The password stays the same, so nothing that a password change ends is ended.
+import type { App } from "@/lib/app/app.ts";
+import { djangoAlgorithm } from "./django_hashes.ts";
+import { MAX_PASSWORD_BYTES } from "./_libxcrypt.ts";
+import { getUserEntry, rehashPasswordIn, type User } from "./users.ts";
+
+/** The app's hash of a password that just matched a Django hash, and the user it goes to, as read. */
+export interface PasswordUpgrade {
+  entry: Deno.KvEntry<User>;
+  passwordHash: string;
+}
+
+/** Whether `user`'s hash is one that a success replaces. */
+export function needsUpgrade(user: User): boolean {
+  return djangoAlgorithm(user.passwordHash) !== null;
+}
+
+/**
+ * After `password` matched `user`'s hash: its bcrypt, for the user as stored now. Null when there is
+ * nothing to replace, when the hash changed since it was checked, or when bcrypt cannot take the
+ * password (over 72 bytes: the Django hash stays, and keeps working).
+ */
+export async function passwordUpgrade(
+  app: Pick<App, "kv" | "passwords">,
+  user: User,
+  password: string,
+): Promise<PasswordUpgrade | null> {
+  const [passwordHash, entry] = await Promise.all([
+    upgradedHash(app, user, password),
+    getUserEntry(app.kv, user.id),
+  ]);
+  if (!passwordHash || entry.value?.passwordHash !== user.passwordHash) {
+    return null;
+  }
+  return { entry: entry as Deno.KvEntry<User>, passwordHash };
+}
+
+/** The app's hash of `password`, which just matched `user`'s hash, when that one is to be replaced. */
+export async function upgradedHash(
+  app: Pick<App, "passwords">,
+  user: User,
+  password: string,
+): Promise<string | null> {
+  if (
+    !needsUpgrade(user) ||
+    new TextEncoder().encode(password).length > MAX_PASSWORD_BYTES
+  ) return null;
+  return await app.passwords.hash(password);
+}
+
+/** Adds `upgrade` to `op`, which then fails if the user changed since it was read. */
+export function upgradeIn(
+  op: Deno.AtomicOperation,
+  upgrade: PasswordUpgrade,
+): Deno.AtomicOperation {
+  return rehashPasswordIn(op, upgrade.entry, upgrade.passwordHash);
+}
+
+/**
+ * For a form whose own write does not touch the user: replaces the hash in a write of its own. False when
+ * the user changed meanwhile (then the next success tries again).
+ */
+export async function upgradePassword(
+  app: Pick<App, "kv" | "passwords">,
+  user: User,
+  password: string,
+): Promise<boolean> {
+  const upgrade = await passwordUpgrade(app, user, password);
+  if (!upgrade) return false;
+  return (await upgradeIn(app.kv.atomic(), upgrade).commit()).ok;
+}
