@@ -502,7 +502,16 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
   }
 
   function oddMethod(): ReturnType<BadKind> {
-    const method = prng.pick(["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]);
+    const method = prng.pick([
+      "PUT",
+      "DELETE",
+      "PATCH",
+      "OPTIONS",
+      "HEAD",
+      "constructor",
+      "__proto__",
+      "toString",
+    ]);
     return {
       method,
       target: prng.pick([...GET_ROUTES, ...POST_ROUTES]),
