@@ -26,7 +26,7 @@ Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", a
     "snapshot.json has the build id, the entries and every file's code",
     () => {
       assert.match(snapshot.buildId, /^[0-9a-f]{16}$/);
-      assert.equal(snapshot.entries.boot[0], "lib/fresh/boot.js");
+      assert.equal(snapshot.entries.boot[0], "lib/fresh/runtime/boot.js");
       assert.equal(
         snapshot.entries["./islands/Counter.tsx"][0],
         "tests/fresh/fixture/islands/Counter.js",
@@ -63,14 +63,17 @@ Deno.test("`dev.ts build` writes _fresh/, and a server with it never bundles", a
         const page = await handler(new Request("http://localhost/"));
         const html = await page.text();
         assert.equal(page.status, 200, html);
-        const boot = `/_frsh/js/${snapshot.buildId}/lib/fresh/boot.js`;
+        const boot = `/_frsh/js/${snapshot.buildId}/lib/fresh/runtime/boot.js`;
         assert.match(
           html,
           new RegExp(`<script type="module" nonce="\\w+" src="${boot}">`),
         );
         const js = await handler(new Request(`http://localhost${boot}`));
         assert.equal(js.status, 200);
-        assert.equal(await js.text(), snapshot.files["lib/fresh/boot.js"]);
+        assert.equal(
+          await js.text(),
+          snapshot.files["lib/fresh/runtime/boot.js"],
+        );
       } finally {
         deno.bundle = realBundle;
       }

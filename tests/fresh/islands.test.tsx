@@ -131,12 +131,12 @@ Deno.test("islands render on the server, marked for hydration with their props a
       const mixed = await (await get("/two-kinds")).text();
       const { buildId } = islandData(mixed);
       assert.deepEqual(scriptTags(mixed), [
-        `<script type="module" nonce="…" src="/_frsh/js/${buildId}/lib/fresh/boot.js">`,
+        `<script type="module" nonce="…" src="/_frsh/js/${buildId}/lib/fresh/runtime/boot.js">`,
         `<script type="application/json" id="__frsh_islands">`,
       ]);
       for (
         const file of [
-          "lib/fresh/boot",
+          "lib/fresh/runtime/boot",
           "/islands/Counter",
           "/islands/SignalCounter",
         ]
