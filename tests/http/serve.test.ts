@@ -1,5 +1,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import manifest from "@/fresh.gen.ts";
+import { useApp } from "@/lib/app/app.ts";
+import { appHandler } from "@/lib/http/serve.ts";
 import { testApp } from "@/tests/_app.ts";
 import { testBrowser } from "@/tests/routes/_browser.ts";
 
@@ -73,5 +75,71 @@ Deno.test("a method no route handles is 405 with Allow on every route, whatever 
       }
     });
   }
+  app.close();
+});
+
+/** `GET <target>` with `host` sent byte for byte over a socket, as no fetch would: the status line. */
+async function getWithHost(
+  port: number,
+  target: string,
+  host: string,
+): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const request =
+    `GET ${target} HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n\r\n`;
+  await conn.write(new TextEncoder().encode(request));
+  const answer = new TextDecoder().decode(
+    await new Response(conn.readable).arrayBuffer(),
+  );
+  return answer.slice(0, answer.indexOf("\r\n"));
+}
+
+Deno.test("a Host with a path, query or user part is refused before any route sees it", async (t) => {
+  const app = await testApp();
+  useApp(app);
+  const handler = await appHandler(manifest);
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    handler,
+  );
+  const { port } = server.addr;
+
+  await t.step("a plain host and port is served", async () => {
+    for (const host of [`127.0.0.1:${port}`, "localhost", "[::1]:8000"]) {
+      equal(
+        await getWithHost(port, "/account", host),
+        "HTTP/1.1 303 See Other",
+        host,
+      );
+    }
+  });
+  await t.step(
+    "`Host: x:1/login?` does not turn GET /account into GET /login",
+    async () => {
+      for (
+        const host of [
+          "x:1/login?",
+          "x/login",
+          "x?a=1",
+          "x#",
+          "x\\login?",
+          "user@x",
+          "user:pass@127.0.0.1",
+        ]
+      ) {
+        equal(
+          await getWithHost(port, "/account", host),
+          "HTTP/1.1 400 Bad Request",
+          host,
+        );
+      }
+    },
+  );
+  await t.step("nor does an absolute target with a user part", async () => {
+    equal(
+      await getWithHost(port, "http://user@x/login", "x"),
+      "HTTP/1.1 400 Bad Request",
+    );
+  });
   app.close();
 });
