@@ -10,7 +10,8 @@
 // Cookie `bind_<provider>` (`__Host-` prefixed in production), HttpOnly, 600 s: this browser's tokens for
 // that provider, newest first, at most three, so a bind started in another tab still finishes. The bind
 // page shows the newest; once it is used, that it was bound (and the bind POST refuses it).
-import type { App } from "@/lib/app/app.ts";
+import type { Config } from "@/lib/app/config.ts";
+import type { Store } from "@/lib/kv/store.ts";
 import { randomId } from "@/lib/core/crypto.ts";
 import { sha256Hex } from "@/lib/core/sha256.ts";
 import { appCookieName, getCookies, setCookie } from "@/lib/http/cookies.ts";
@@ -50,9 +51,11 @@ export type PendingView =
   & BindClaims
   & { token: string; expiresAt: number; bound: { username: string } | null };
 
-type TokenApp = Pick<App, "kv" | "now" | "config">;
+// Not the app itself: start-up's migrations (migrations.ts) rewrite pending binds before there is one.
+type TokenApp = Store & { config: Pick<Config, "production"> };
 
-const tokenKey = (token: string) => ["bind_tokens", sha256Hex(token)];
+const BIND_TOKENS = ["bind_tokens"];
+const tokenKey = (token: string) => [...BIND_TOKENS, sha256Hex(token)];
 
 const cookieOf = (app: TokenApp, provider: string) =>
   appCookieName(`bind_${provider}`, app.config.production);
@@ -180,4 +183,23 @@ async function readToken(
   if (!shown) return null;
   const { expiresAt, bound, ...claims } = pending;
   return { ...claims, token, expiresAt, bound: bound ?? null };
+}
+
+/**
+ * Rewrites the claims of every pending bind that `rewrite` changes (it answers null for the others), as
+ * a migration does when the way an identity is keyed changes. A row changed meanwhile is left as it is.
+ */
+export async function rewritePendingBinds(
+  kv: Deno.Kv,
+  now: number,
+  rewrite: (claims: BindClaims) => BindClaims | null,
+): Promise<void> {
+  for await (const entry of kv.list<PendingBind>({ prefix: BIND_TOKENS })) {
+    const pending = entry.value;
+    const claims = pending && rewrite(pending);
+    if (!claims) continue;
+    await kv.atomic().check(entry).set(entry.key, { ...pending, ...claims }, {
+      expireIn: Math.max(1000, pending.expiresAt - now) + BOUND_SHOWN_MS,
+    }).commit();
+  }
 }
