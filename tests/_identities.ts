@@ -68,3 +68,8 @@ export function newIdentity(
   }
   throw new Error(`no simulator identities for ${provider}`);
 }
+
+/** What a binding of `provider` is keyed by for the provider's id `id` (WeChat's: as a unionid). */
+export function uidOf(provider: string, id: string): string {
+  return provider === "wechat" ? wechatUid({ unionid: id }) : id;
+}

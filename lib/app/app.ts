@@ -6,6 +6,7 @@ import {
 } from "@/lib/accounts/passwords.ts";
 import { createSmsSender, type SmsSender } from "@/lib/sms/delivery.ts";
 import { openSharedKv } from "../kv/shared_kv.ts";
+import { givePseudonymKey } from "../kv/pseudonyms.ts";
 import { ALONE, sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
 import {
@@ -37,6 +38,7 @@ export async function createApp(
   const kv = overrides.kv ?? await openSharedKv(config.kvPath);
   const fetchFn = overrides.fetch ?? fetch;
   const now = overrides.now ?? Date.now;
+  givePseudonymKey(kv, config.secretKey);
   // Data written by an older version is brought to today's layout before anything reads it.
   await migrateLegacyQqBindings(kv);
   await separateWechatUidSpaces(kv, now());
