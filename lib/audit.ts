@@ -1,16 +1,21 @@
 // The audit trail: every bind, unbind, login and failed attempt, printed as one log line and kept in KV.
 // Refusals cost an attacker nothing, so the KV keeps at most 10 an hour from one client and 200 an
-// hour in all (lib/kv/windows.ts counts them); the rest are in the log only. Mobiles are kept masked
-// everywhere, so a deleted account leaves no mobile behind.
+// hour in all (lib/kv/windows.ts counts them); the rest are in the log only. A record outlives its
+// account, so it holds nothing that names the person: the mobile masked (138****8000), the client's
+// network rather than its address (203.0.113.0/24), the provider uid as its pseudonym
+// (lib/kv/pseudonyms.ts), which still tells one identity's records from another's.
 //
-// | key                                              | value        | expires                |
-// | ------------------------------------------------ | ------------ | ---------------------- |
-// | ["audit", time, randomId]                        | AuditRecord  | 180 days (refusals 30) |
-// | ["audit_by_user", userId, time, randomId]        | AuditRecord  | with its record        |
-// | ["audit_refusals", time, id]                     | time         | 1 hour                 |
-// | ["audit_refusals_by_client", address, time, id]  | time         | 1 hour                 |
+// | key                                               | value        | expires                |
+// | ------------------------------------------------- | ------------ | ---------------------- |
+// | ["audit", time, randomId]                         | AuditRecord  | 180 days (refusals 30) |
+// | ["audit_by_user", userId, time, randomId]         | AuditRecord  | with its record        |
+// | ["audit_refusals", time, id]                      | time         | 1 hour                 |
+// | ["audit_refusals_by_client", address*, time, id]  | time         | 1 hour                 |
+//
+// address*: the client's address as its pseudonym.
 import { randomId } from "./core/crypto.ts";
-import { maskMobile } from "./core/mask.ts";
+import { addressNetwork, maskMobile } from "./core/mask.ts";
+import { pseudonym } from "./kv/pseudonyms.ts";
 import type { Store } from "./kv/store.ts";
 import { counters } from "./core/telemetry.ts";
 import { useWindows } from "./kv/windows.ts";
@@ -30,7 +35,10 @@ export const auditKeys = {
   ],
   ofUser: (userId: string) => ["audit_by_user", userId],
   refusals: ["audit_refusals"],
-  refusalsByClient: (address: string) => ["audit_refusals_by_client", address],
+  refusalsByClient: (kv: Deno.Kv, address: string) => [
+    "audit_refusals_by_client",
+    pseudonym(kv, "address", address),
+  ],
 };
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -70,6 +78,7 @@ export interface AuditEvent {
   uid?: string;
 }
 
+/** An event as kept: `clientAddress` is the network, `mobile` masked, `uid` a pseudonym. */
 export type AuditRecord = AuditEvent & { time: string };
 
 /** What an audited attempt's record says besides its action: what its success is called, and the rest. */
@@ -108,9 +117,13 @@ export async function recordAudit(
   const record: AuditRecord = {
     time: new Date(now).toISOString(),
     ...event,
+    clientAddress: addressNetwork(event.clientAddress),
     mobile: maskMobile(event.mobile),
+    uid: event.uid &&
+      pseudonym(kv, "uid", `${event.provider ?? ""}:${event.uid}`),
   };
   if (record.mobile === undefined) delete record.mobile;
+  if (record.uid === undefined) delete record.uid;
   console.log(JSON.stringify({ audit: record }));
   countAuditEvent(event);
   const refused = event.outcome.startsWith("refused");
@@ -120,7 +133,7 @@ export async function recordAudit(
       [
         { prefix: auditKeys.refusals, limit: REFUSALS_KEPT_PER_HOUR },
         {
-          prefix: auditKeys.refusalsByClient(event.clientAddress),
+          prefix: auditKeys.refusalsByClient(kv, event.clientAddress),
           limit: REFUSALS_KEPT_PER_CLIENT,
         },
       ],

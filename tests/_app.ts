@@ -14,6 +14,7 @@ import {
   sendSmsCode,
 } from "@/lib/sms/sending.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+import { givePseudonymKey } from "@/lib/kv/pseudonyms.ts";
 
 export interface TestApp extends App {
   clock: { now: number };
@@ -37,6 +38,15 @@ export const PRODUCTION_ENV = {
   SMS_WEBHOOK_URL: "https://sms.example/send",
 } as const;
 
+export const TEST_SECRET_KEY = "test-secret-key-of-at-least-32-characters";
+
+/** An in-memory KV as the app has it: given its pseudonym key (lib/kv/pseudonyms.ts). */
+export async function keyedKv(): Promise<Deno.Kv> {
+  const kv = await Deno.openKv(":memory:");
+  givePseudonymKey(kv, TEST_SECRET_KEY);
+  return kv;
+}
+
 export async function testApp(
   env: Record<string, string> = {},
 ): Promise<TestApp> {
@@ -51,7 +61,7 @@ export async function testApp(
     },
   };
   const config = readConfig({
-    SECRET_KEY: "test-secret-key-of-at-least-32-characters",
+    SECRET_KEY: TEST_SECRET_KEY,
     BCRYPT_COST: "4",
     // The route tests' browser is at http://localhost:8000, the name the app is told it has.
     HOSTNAME: "localhost",

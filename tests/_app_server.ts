@@ -1,6 +1,11 @@
 // The real server as a subprocess (`deno run -A main.ts`) on a free loopback port, with its own KV file,
 // for the browser and reliability suites; the SMS codes it prints on stdout are collected so a test can
 // read them as a phone would.
+import {
+  givePseudonymKey,
+  pseudonym,
+  type PseudonymKind,
+} from "@/lib/kv/pseudonyms.ts";
 import { checkInvariants } from "@/lib/app/invariants.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -287,6 +292,10 @@ export async function startApp(
 /** Opens the KV file of a stopped server, for reading what it left behind. */
 export async function inspectKv(path: string) {
   const kv = await Deno.openKv(path);
+  givePseudonymKey(kv, SECRET_KEY);
+  /** What the server keyed `value` by (lib/kv/pseudonyms.ts), for finding its rows. */
+  const pseudonymOf = (kind: PseudonymKind, value: string) =>
+    pseudonym(kv, kind, value);
   const rows: Deno.KvEntry<unknown>[] = [];
   for await (const entry of kv.list({ prefix: [] })) rows.push(entry);
   const invariants = await checkInvariants(kv);
@@ -298,7 +307,7 @@ export async function inspectKv(path: string) {
   }
   const rowsOf = <T>(table: string) =>
     rows.filter(({ key }) => key[0] === table) as Deno.KvEntry<T>[];
-  return { invariants, tables, rowsOf };
+  return { invariants, tables, rowsOf, pseudonymOf };
 }
 
 class PortTaken extends Error {}

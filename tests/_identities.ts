@@ -3,6 +3,7 @@
 import * as qq from "@/lib/social/providers/qq/simulator.ts";
 import * as wechat from "@/lib/social/providers/wechat/simulator.ts";
 import * as weibo from "@/lib/social/providers/weibo/simulator.ts";
+import { wechatUid } from "@/lib/social/providers/wechat/provider.ts";
 
 export interface TestIdentity {
   provider: string;
@@ -27,7 +28,7 @@ export function presets(provider: string): TestIdentity[] {
       return wechat.PRESET_IDENTITIES.map(({ openid, unionid, nickname }) => ({
         provider,
         form: { openid, unionid: unionid ?? "", nickname },
-        uid: unionid ?? openid,
+        uid: wechatUid(unionid ? { unionid } : { openid }),
         nickname,
       }));
     case "weibo":
@@ -56,7 +57,7 @@ export function newIdentity(
       return {
         provider,
         form: { openid, unionid, nickname },
-        uid: unionid,
+        uid: wechatUid({ unionid }),
         nickname,
       };
     }
@@ -66,4 +67,9 @@ export function newIdentity(
     }
   }
   throw new Error(`no simulator identities for ${provider}`);
+}
+
+/** What a binding of `provider` is keyed by for the provider's id `id` (WeChat's: as a unionid). */
+export function uidOf(provider: string, id: string): string {
+  return provider === "wechat" ? wechatUid({ unionid: id }) : id;
 }

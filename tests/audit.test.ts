@@ -1,4 +1,4 @@
-import { deepEqual, equal } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import {
   auditKeys,
   type AuditRecord,
@@ -6,7 +6,7 @@ import {
   REFUSALS_KEPT_PER_CLIENT,
   REFUSALS_KEPT_PER_HOUR,
 } from "@/lib/audit.ts";
-import { listKv, START } from "@/tests/_app.ts";
+import { keyedKv, listKv, START } from "@/tests/_app.ts";
 
 const HOUR = 3600_000;
 
@@ -40,7 +40,7 @@ Deno.test("refused requests do not grow the audit trail without bound", async (t
     "300 refusals from one client keep 10 rows, sent one by one or all at once",
     async () => {
       for (const burst of [false, true]) {
-        using kv = await Deno.openKv(":memory:");
+        using kv = await keyedKv();
         await quietly(async () => {
           const send = (i: number) =>
             recordAudit(kv, refusal("203.0.113.7"), START + i);
@@ -56,7 +56,7 @@ Deno.test("refused requests do not grow the audit trail without bound", async (t
   );
 
   await t.step("300 refusals from 300 clients keep 200 rows", async () => {
-    using kv = await Deno.openKv(":memory:");
+    using kv = await keyedKv();
     await quietly(async () => {
       for (let i = 0; i < 300; i++) {
         await recordAudit(kv, refusal(`198.51.100.${i}`), START + i);
@@ -66,7 +66,7 @@ Deno.test("refused requests do not grow the audit trail without bound", async (t
   });
 
   await t.step("an hour later a client's refusals are kept again", async () => {
-    using kv = await Deno.openKv(":memory:");
+    using kv = await keyedKv();
     await quietly(async () => {
       for (let i = 0; i < 20; i++) {
         await recordAudit(kv, refusal("203.0.113.7"), START + i);
@@ -77,7 +77,7 @@ Deno.test("refused requests do not grow the audit trail without bound", async (t
   });
 
   await t.step("what succeeded is always kept", async () => {
-    using kv = await Deno.openKv(":memory:");
+    using kv = await keyedKv();
     await quietly(async () => {
       for (let i = 0; i < 20; i++) {
         await recordAudit(kv, refusal("203.0.113.7"), START + i);
@@ -97,7 +97,7 @@ Deno.test("refused requests do not grow the audit trail without bound", async (t
 });
 
 Deno.test("the audit trail keeps mobiles masked, in the log and in KV", async () => {
-  using kv = await Deno.openKv(":memory:");
+  using kv = await keyedKv();
   const lines: string[] = [];
   const log = console.log;
   console.log = (line: string) => lines.push(line);
@@ -116,4 +116,68 @@ Deno.test("the audit trail keeps mobiles masked, in the log and in KV", async ()
   equal((rows[0][1] as { mobile: string }).mobile, "138****8000");
   equal(JSON.parse(lines[0]).audit.mobile, "138****8000");
   deepEqual(JSON.stringify(rows).includes("13800138000"), false);
+});
+
+Deno.test("an audit record names no one: the address as its network, the provider uid as a pseudonym", async (t) => {
+  using kv = await keyedKv();
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  const bound = (uid: string, clientAddress: string) =>
+    recordAudit(kv, {
+      action: "bind",
+      outcome: "bound",
+      clientAddress,
+      userId: "u1",
+      provider: "wechat",
+      uid,
+    }, START);
+  try {
+    await bound("unionid:oU7Ld9wqR3Hh5sVeY1f2g3h4i5j6", "203.0.113.77");
+    await bound(
+      "unionid:oU7Ld9wqR3Hh5sVeY1f2g3h4i5j6",
+      "2001:db8:85a3::8a2e:370:7334",
+    );
+    await bound("openid:oQ8Yk5xmI2Jg4pTfZ0a1b2c3d4e5", "::ffff:198.51.100.9");
+  } finally {
+    console.log = log;
+  }
+  const kept = (await listAudit(kv)).map(({ clientAddress, uid }) => ({
+    clientAddress,
+    uid,
+  }));
+  const logged = lines.map((line) => JSON.parse(line).audit);
+
+  await t.step("in KV and in the log alike, only the network", () => {
+    deepEqual(kept.map((record) => record.clientAddress).sort(), [
+      "198.51.100.0/24",
+      "2001:db8:85a3::/48",
+      "203.0.113.0/24",
+    ]);
+    deepEqual(
+      logged.map((record) => record.clientAddress).sort(),
+      kept.map((record) => record.clientAddress).sort(),
+    );
+  });
+  await t.step(
+    "one identity's records still go together, another's apart",
+    () => {
+      const uids = logged.map((record) => record.uid);
+      equal(uids[0], uids[1]);
+      ok(uids[0] !== uids[2]);
+      ok(uids.every((uid) => /^[0-9a-f]{32}$/.test(uid)), uids.join());
+    },
+  );
+  await t.step("nothing of the uid or the address is left", async () => {
+    const everything = JSON.stringify(await listKv(kv)) + lines.join("\n");
+    for (
+      const secret of [
+        "oU7Ld9wqR3Hh5sVeY1f2g3h4i5j6",
+        "oQ8Yk5xmI2Jg4pTfZ0a1b2c3d4e5",
+        "203.0.113.77",
+        "8a2e:370:7334",
+        "198.51.100.9",
+      ]
+    ) ok(!everything.includes(secret), secret);
+  });
 });

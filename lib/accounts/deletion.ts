@@ -1,6 +1,8 @@
 // 注销账号: the current password and a code sent to the account's mobile. The user, its indexes, its
 // bindings and its sessions go in one write, which fails if a binding was added meanwhile (a bind or a
-// connect racing it); the audit trail stays, its mobiles masked, and the mobile may register again.
+// connect racing it), and the mobile may register again. Nothing else has to go: the audit trail keeps
+// no mobile, uid or address in full (lib/audit.ts), and the codes and limits are keyed by pseudonyms
+// (lib/kv/pseudonyms.ts).
 import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";

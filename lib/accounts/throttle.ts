@@ -2,15 +2,19 @@
 // 100, further attempts are checked only when they carry a solved image code, until the oldest fall
 // out of the window.
 //
+// The login (a username or a mobile, as typed) and the address are keys only as their pseudonyms
+// (lib/kv/pseudonyms.ts), marked `*`.
+//
 // | key                                                 | value          | expires |
 // | --------------------------------------------------- | -------------- | ------- |
-// | ["login_attempts_by_account", login, time, id]      | attempt time   | 15 min  |
-// | ["login_attempts_by_client", address, time, id]     | attempt time   | 15 min  |
+// | ["login_attempts_by_account", login*, time, id]     | attempt time   | 15 min  |
+// | ["login_attempts_by_client", address*, time, id]    | attempt time   | 15 min  |
 //
 // Each attempt is counted before the password is checked and taken back if it was right (see
 // lib/kv/windows.ts for how a burst counts itself).
 import type { App } from "@/lib/app/app.ts";
 import { useWindows } from "@/lib/kv/windows.ts";
+import { pseudonym } from "@/lib/kv/pseudonyms.ts";
 import {
   imageCodeMessage,
   verifyImageCode,
@@ -20,6 +24,12 @@ import { messages } from "@/lib/messages.ts";
 export const WINDOW_MS = 15 * 60 * 1000;
 export const FAILURES_PER_ACCOUNT = 10;
 export const FAILURES_PER_CLIENT = 100;
+
+/** The attempts at `login` (a username or a mobile), under its pseudonym. */
+export const attemptsAtKey = (kv: Deno.Kv, login: string) => [
+  "login_attempts_by_account",
+  pseudonym(kv, "login", login),
+];
 
 export interface LoginAttempt {
   /** The password was right: this attempt no longer counts against anyone. */
@@ -36,12 +46,9 @@ export async function startLoginAttempt(
   const use = await useWindows(
     kv,
     [
+      { prefix: attemptsAtKey(kv, login), limit: FAILURES_PER_ACCOUNT },
       {
-        prefix: ["login_attempts_by_account", login],
-        limit: FAILURES_PER_ACCOUNT,
-      },
-      {
-        prefix: ["login_attempts_by_client", address],
+        prefix: ["login_attempts_by_client", pseudonym(kv, "address", address)],
         limit: FAILURES_PER_CLIENT,
       },
     ],
@@ -96,7 +103,7 @@ export async function clearLoginAttempts(
   const op = kv.atomic();
   let pending = 0;
   for await (
-    const entry of kv.list({ prefix: ["login_attempts_by_account", login] })
+    const entry of kv.list({ prefix: attemptsAtKey(kv, login) })
   ) {
     op.delete(entry.key);
     if (++pending === 500) break;

@@ -7,9 +7,13 @@ import {
 import { createSmsSender, type SmsSender } from "@/lib/sms/delivery.ts";
 import { openSharedKv } from "../kv/shared_kv.ts";
 import { type Background, createBackground } from "@/lib/core/background.ts";
+import { givePseudonymKey } from "../kv/pseudonyms.ts";
 import { ALONE, sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
-import { migrateLegacyQqBindings } from "@/lib/social/migrations.ts";
+import {
+  migrateLegacyQqBindings,
+  separateWechatUidSpaces,
+} from "@/lib/social/migrations.ts";
 
 export interface App {
   config: Config;
@@ -35,10 +39,12 @@ export async function createApp(
   overrides: Partial<Omit<App, "config">> = {},
 ): Promise<App> {
   const kv = overrides.kv ?? await openSharedKv(config.kvPath);
-  // Data written by an older version is brought to today's layout before anything reads it.
-  await migrateLegacyQqBindings(kv);
   const fetchFn = overrides.fetch ?? fetch;
   const now = overrides.now ?? Date.now;
+  givePseudonymKey(kv, config.secretKey);
+  // Data written by an older version is brought to today's layout before anything reads it.
+  await migrateLegacyQqBindings(kv);
+  await separateWechatUidSpaces(kv, now());
   return {
     config,
     kv,

@@ -114,11 +114,10 @@ const integer = (min: number, max: number) =>
 const schema = {
   PORT: optional(integer(0, 65535)),
   HOSTNAME: optional(z.string().check(z.minLength(1, "must not be empty"))),
+  // Anything but production runs the simulators: a third name ("test", "staging") would be production
+  // in the operator's mind and development in the app's.
   APP_ENV: z.optional(
-    z.enum(
-      ["development", "production", "test"],
-      "must be development, production or test",
-    ),
+    z.enum(["development", "production"], "must be development or production"),
   ),
   SECRET_KEY: optional(
     z.string().check(z.minLength(32, "must be at least 32 characters")),
@@ -304,6 +303,49 @@ function refuseUnsafeProduction(
       "SMS_CAPTCHA=off is refused when APP_ENV=production: it lets anyone send SMS to any mobile",
     );
   }
+  if (value("DENO_KV_PATH") === ":memory:") {
+    throw new ConfigError(
+      "DENO_KV_PATH=:memory: is refused when APP_ENV=production: every account would go when the process stops",
+    );
+  }
+  if (new URL(value("PUBLIC_ORIGIN")!).protocol !== "https:") {
+    throw new ConfigError(
+      "PUBLIC_ORIGIN must be an https origin when APP_ENV=production: the cookies are Secure and the codes ride in its URLs",
+    );
+  }
+  for (const name of outboundUrlSettings(providers)) {
+    const setting = Object.hasOwn(schema, name)
+      ? value(name as Setting)
+      : env[name];
+    if (!setting || !URL.canParse(setting)) continue; // a path, or unset
+    const { protocol, hostname } = new URL(setting);
+    if (protocol === "http:" && !isLoopback(hostname)) {
+      throw new ConfigError(
+        `${name} must be an https URL when APP_ENV=production (http only to this machine: 127.0.0.0/8, ::1, localhost)`,
+      );
+    }
+  }
+}
+
+/**
+ * The settings naming a URL the app sends codes, secrets or tokens to, or sends browsers to with a
+ * code: the providers' bases and callbacks, the SMS webhook and gateways, a KV Connect URL.
+ */
+function outboundUrlSettings(providers: readonly DeclaredProvider[]): string[] {
+  const own = (Object.keys(schema) as Setting[]).filter((name) =>
+    /_(URL|URI|BASE|ENDPOINT)$/.test(name)
+  );
+  const declared = providers.flatMap(({ env }) => [
+    env.redirectUri,
+    ...Object.values(env.bases).map((base) => base.env),
+  ]);
+  return [...own, ...declared, "DENO_KV_PATH"];
+}
+
+/** A relay on this machine: 127.0.0.0/8, ::1 or localhost, as a URL spells them once parsed. */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 type Setting = keyof typeof schema;

@@ -19,6 +19,7 @@ import {
   sessionKey,
 } from "@/lib/sessions/sessions.ts";
 import {
+  isWechatUidSpaced,
   legacyQqBindingKey,
   legacyQqByUserKey,
 } from "@/lib/social/migrations.ts";
@@ -183,6 +184,15 @@ export async function checkInvariants(kv: Deno.Kv): Promise<InvariantReport> {
     for (const { parts } of await readAll(kv, tableOf(legacy))) {
       problems.push(
         `${q([...tableOf(legacy), ...parts])} is 0.1's layout, not migrated`,
+      );
+    }
+  }
+
+  // 0.2's WeChat bindings keyed by a bare id: moved into a space at start-up, or left as they could not be.
+  for (const { parts: [provider, uid] } of bindings) {
+    if (provider === "wechat" && !isWechatUidSpaced(uid)) {
+      problems.push(
+        `${q(["bindings", provider, uid])} is 0.2's layout, not migrated`,
       );
     }
   }

@@ -1,12 +1,15 @@
 // Image codes (图形验证码): 4 characters drawn by svg-captcha for a uuid the page makes, live 300 s,
 // used up by the first answer whatever it is.
 //
-// | key                   | value      | expires |
-// | --------------------- | ---------- | ------- |
-// | ["image_codes", uuid] | ImageCode  | 300 s   |
-// | ["image_codes_by_client", address, time, id] | drawn at | 300 s |
+// | key                                           | value      | expires |
+// | --------------------------------------------- | ---------- | ------- |
+// | ["image_codes", uuid]                         | ImageCode  | 300 s   |
+// | ["image_codes_by_client", address*, time, id] | drawn at   | 300 s   |
+//
+// address*: the client's address as its pseudonym (lib/kv/pseudonyms.ts).
 import type { App } from "@/lib/app/app.ts";
 import { useWindows } from "@/lib/kv/windows.ts";
+import { pseudonym } from "@/lib/kv/pseudonyms.ts";
 import { messages } from "@/lib/messages.ts";
 
 export const IMAGE_CODE_TTL_S = 300;
@@ -38,7 +41,10 @@ export async function mayDrawImageCode(
   clientAddress: string,
 ): Promise<boolean> {
   const windows = [{
-    prefix: ["image_codes_by_client", clientAddress],
+    prefix: [
+      "image_codes_by_client",
+      pseudonym(app.kv, "address", clientAddress),
+    ],
     limit: IMAGE_CODES_PER_CLIENT,
   }];
   const use = await useWindows(

@@ -5,6 +5,7 @@ import type {
   FreshConfig,
   FreshContext,
   Handler,
+  Handlers,
   Manifest,
 } from "./server/types.ts";
 import {
@@ -166,17 +167,32 @@ function newContext(req: Request, info?: Deno.ServeHandlerInfo): FreshContext {
   };
 }
 
-/** The route's handler for the method; HEAD falls back to GET, and an unhandled method is 405. */
+/**
+ * The route's handler for the method; HEAD falls back to GET, and an unhandled method is 405. The
+ * method names a key of the handlers object only as its own property: a request's method is any
+ * token the client likes, and `constructor` or `__proto__` must not find Object.prototype's.
+ */
 function dispatch(route: Route, req: Request, ctx: FreshContext) {
   const { handlers } = route;
   if (typeof handlers === "function") return handlers(req, ctx);
-  const handler = handlers[req.method as keyof typeof handlers] ??
-    (req.method === "HEAD" ? handlers.GET : undefined);
+  const handler = ownHandler(handlers, req.method) ??
+    (req.method === "HEAD" ? ownHandler(handlers, "GET") : undefined);
   if (handler) return handler(req, ctx);
-  const allowed = Object.keys(handlers);
-  if (handlers.GET && !handlers.HEAD) allowed.push("HEAD");
+  const allowed = Object.keys(handlers).filter((method) =>
+    ownHandler(handlers, method)
+  );
+  if (allowed.includes("GET") && !allowed.includes("HEAD")) {
+    allowed.push("HEAD");
+  }
   return new Response("Method Not Allowed", {
     status: 405,
     headers: { allow: allowed.join(", ") },
   });
+}
+
+function ownHandler(handlers: Handlers, method: string): Handler | undefined {
+  const handler = Object.hasOwn(handlers, method)
+    ? (handlers as Record<string, unknown>)[method]
+    : undefined;
+  return typeof handler === "function" ? handler as Handler : undefined;
 }

@@ -1,7 +1,8 @@
 // The app's handler as the server runs it: the Fresh handler behind what must hold for every answer,
 // whatever the route or the runtime did. A request whose URL cannot be built (a Host header like
-// "127.0.0.1:99999" or "[::1") is refused before any route sees it, and answers the runtime makes on
-// its own (the 500 page) get the security headers the middleware gives the rest.
+// "127.0.0.1:99999" or "[::1") or whose Host is more than a host and port is refused before any route
+// sees it, and answers the runtime makes on its own (the 500 page) get the security headers the
+// middleware gives the rest.
 import {
   createHandler,
   type FreshConfig,
@@ -28,7 +29,7 @@ export async function appHandler(
   const handler = await createHandler(manifest, config);
   return async (req, info) => {
     const { production } = (await currentApp()).config;
-    if (!URL.canParse(req.url)) {
+    if (!isPlainRequestUrl(req)) {
       return withSecurityHeaders(
         plainText(400, messages.badRequest),
         production,
@@ -40,6 +41,22 @@ export async function appHandler(
       ? response
       : withSecurityHeaders(response, production);
   };
+}
+
+// RFC 9110's Host is `uri-host [":" port]`, here held to names and addresses. Deno builds req.url as
+// `scheme://` + Host + the request target, so a Host carrying a path, query, fragment or user part
+// moves the request: `Host: x:1/login?` with `GET /account` is routed to /login, past any proxy rule
+// that looked at the target alone.
+const PLAIN_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{0,5})?$/;
+
+/** Whether the URL Deno made for `req` parses and holds only what its Host and its target say. */
+function isPlainRequestUrl(req: Request): boolean {
+  const host = req.headers.get("host");
+  if (host && !PLAIN_HOST.test(host)) return false;
+  if (!URL.canParse(req.url)) return false;
+  // An absolute-form target (`GET http://user@host/…`) carries its own authority, user part included.
+  const { username, password } = new URL(req.url);
+  return username === "" && password === "";
 }
 
 /**

@@ -7,17 +7,21 @@
 // matched, it takes wrong guesses and burns as a real one does, so the form tells nothing either. It
 // counts against the asking client's day, never against the mobile's, whose owner it did not reach.
 //
-// | key                                         | value     | expires   |
-// | ------------------------------------------- | --------- | --------- |
-// | ["sms_codes", mobile, purpose]              | SmsCode   | 300 s     |
-// | ["sms_code_guesses", mobile, purpose]       | count     | the code's |
-// | ["sms_last_sent", mobile]                   | sent at   | 60 s      |
-// | ["sms_sent_recently_to", mobile]            | sent at   | 1 hour    |
-// | ["sms_sent_recently_by", address]           | sent at   | 1 hour    |
-// | ["sms_sends_by_mobile", mobile, chinaDay]   | delivered | 1 day     |
-// | ["sms_sends_by_client", address, chinaDay]  | count     | 1 day     |
+// Mobiles and addresses are keys here only as their pseudonyms (lib/kv/pseudonyms.ts): `mobile*` is
+// pseudonym("mobile", mobile), `address*` pseudonym("address", address).
+//
+// | key                                          | value     | expires   |
+// | -------------------------------------------- | --------- | --------- |
+// | ["sms_codes", mobile*, purpose]              | SmsCode   | 300 s     |
+// | ["sms_code_guesses", mobile*, purpose]       | count     | the code's |
+// | ["sms_last_sent", mobile*]                   | sent at   | 60 s      |
+// | ["sms_sent_recently_to", mobile*]            | sent at   | 1 hour    |
+// | ["sms_sent_recently_by", address*]           | sent at   | 1 hour    |
+// | ["sms_sends_by_mobile", mobile*, chinaDay]   | delivered | 1 day     |
+// | ["sms_sends_by_client", address*, chinaDay]  | count     | 1 day     |
 import { timingSafeEqual } from "@/lib/core/crypto.ts";
 import { CONTENDED_RETRIES } from "@/lib/kv/atomic.ts";
+import { pseudonym } from "@/lib/kv/pseudonyms.ts";
 
 export const SMS_CODE_TTL_S = 300;
 export const RESEND_AFTER_S = 60;
@@ -83,11 +87,16 @@ export type CheckResult =
   | { ok: false; reason: "no_live_code" | "wrong_code" };
 
 const DAY_MS = 24 * 3600 * 1000;
-const codeKey = (mobile: string, purpose: SmsPurpose) => [
-  "sms_codes",
-  mobile,
-  purpose,
-];
+const ofMobile = (kv: Deno.Kv, mobile: string) =>
+  pseudonym(kv, "mobile", mobile);
+const ofAddress = (kv: Deno.Kv, address: string) =>
+  pseudonym(kv, "address", address);
+/** The row of the live code of `purpose` for `mobile`. */
+export const smsCodeKey = (
+  kv: Deno.Kv,
+  mobile: string,
+  purpose: SmsPurpose,
+) => ["sms_codes", ofMobile(kv, mobile), purpose];
 // The comparisons a code has had, beside it rather than in it: counting a guess must not change the
 // code's row, which the write that consumes it checks.
 const guessesKey = (codeKey: Deno.KvKey) => [
@@ -96,17 +105,29 @@ const guessesKey = (codeKey: Deno.KvKey) => [
 ];
 // Daily caps reset at midnight in China, where the shop's customers are.
 const chinaDay = (now: number) => Math.floor((now + 8 * 3600 * 1000) / DAY_MS);
-const lastSentKey = (mobile: string) => ["sms_last_sent", mobile];
-const recentToKey = (mobile: string) => ["sms_sent_recently_to", mobile];
-const recentByKey = (address: string) => ["sms_sent_recently_by", address];
-const mobileDayKey = (mobile: string, now: number) => [
+const lastSentKey = (kv: Deno.Kv, mobile: string) => [
+  "sms_last_sent",
+  ofMobile(kv, mobile),
+];
+/** When `mobile` was last sent a code, for the hour in which another needs an image code. */
+export const sentRecentlyToKey = (kv: Deno.Kv, mobile: string) => [
+  "sms_sent_recently_to",
+  ofMobile(kv, mobile),
+];
+const recentByKey = (kv: Deno.Kv, address: string) => [
+  "sms_sent_recently_by",
+  ofAddress(kv, address),
+];
+/** Today's count of codes sent to `mobile`, the daily cap's. */
+export const sendsToMobileKey = (kv: Deno.Kv, mobile: string, now: number) => [
   "sms_sends_by_mobile",
-  mobile,
+  ofMobile(kv, mobile),
   chinaDay(now),
 ];
-const clientDayKey = (address: string, now: number) => [
+/** Today's count of codes asked by `address`, the per-client cap's. */
+export const sendsByClientKey = (kv: Deno.Kv, address: string, now: number) => [
   "sms_sends_by_client",
-  address,
+  ofAddress(kv, address),
   chinaDay(now),
 ];
 
@@ -122,7 +143,10 @@ export async function secondsUntilResend(
   mobile: string,
   now: number,
 ): Promise<number> {
-  return resendWait((await kv.get<number>(lastSentKey(mobile))).value, now);
+  return resendWait(
+    (await kv.get<number>(lastSentKey(kv, mobile))).value,
+    now,
+  );
 }
 
 function resendWait(lastSentAt: number | null, now: number): number {
@@ -142,7 +166,11 @@ export async function readSendLimits(
 ): Promise<SendLimits> {
   const [lastSent, recentTo, recentBy] = await kv.getMany<
     [number, number, number]
-  >([lastSentKey(mobile), recentToKey(mobile), recentByKey(clientAddress)]);
+  >([
+    lastSentKey(kv, mobile),
+    sentRecentlyToKey(kv, mobile),
+    recentByKey(kv, clientAddress),
+  ]);
   return {
     waiting: within(lastSent, RESEND_AFTER_S, now),
     retryAfterS: resendWait(lastSent.value, now),
@@ -157,16 +185,16 @@ export async function issueSmsCode(
   { mobile, clientAddress, purpose, applies, onlyIfQuiet }: SmsCodeRequest,
   now: number,
 ): Promise<IssueResult> {
-  const mobileCountKey = mobileDayKey(mobile, now);
-  const clientCountKey = clientDayKey(clientAddress, now);
+  const mobileCountKey = sendsToMobileKey(kv, mobile, now);
+  const clientCountKey = sendsByClientKey(kv, clientAddress, now);
   for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
     const [lastSent, mobileCount, clientCount, recentTo, recentBy] = await kv
       .getMany<[number, number, number, number, number]>([
-        lastSentKey(mobile),
+        lastSentKey(kv, mobile),
         mobileCountKey,
         clientCountKey,
-        recentToKey(mobile),
-        recentByKey(clientAddress),
+        sentRecentlyToKey(kv, mobile),
+        recentByKey(kv, clientAddress),
       ]);
     if (within(lastSent, RESEND_AFTER_S, now)) {
       return { ok: false, reason: "too_frequent" };
@@ -186,7 +214,7 @@ export async function issueSmsCode(
     ) {
       return { ok: false, reason: "daily_cap" };
     }
-    const key = codeKey(mobile, purpose);
+    const key = smsCodeKey(kv, mobile, purpose);
     const sms: SmsCode = {
       code: randomCode(),
       expiresAt: now + SMS_CODE_TTL_S * 1000,
@@ -221,7 +249,7 @@ export async function withdrawSmsCode(
   purpose: SmsPurpose,
   code: string,
 ): Promise<void> {
-  const entry = await kv.get<SmsCode>(codeKey(mobile, purpose));
+  const entry = await kv.get<SmsCode>(smsCodeKey(kv, mobile, purpose));
   if (entry.value?.code === code) {
     await kv.atomic().check(entry).delete(entry.key).commit();
   }
@@ -241,7 +269,7 @@ export async function checkSmsCode(
   guess: string,
   now: number,
 ): Promise<CheckResult> {
-  const key = codeKey(mobile, purpose);
+  const key = smsCodeKey(kv, mobile, purpose);
   for (let attempt = 0; attempt < CONTENDED_RETRIES; attempt++) {
     const [entry, guesses] = await kv.getMany<[SmsCode, number]>([
       key,
@@ -325,8 +353,8 @@ export async function clearSendLimits(
   now: number,
 ): Promise<void> {
   await kv.atomic()
-    .delete(lastSentKey(mobile))
-    .delete(recentToKey(mobile))
-    .delete(mobileDayKey(mobile, now))
+    .delete(lastSentKey(kv, mobile))
+    .delete(sentRecentlyToKey(kv, mobile))
+    .delete(sendsToMobileKey(kv, mobile, now))
     .commit();
 }

@@ -7,11 +7,15 @@
 // | ------------------------------ | --------------------------------------- | ----------------------------- |
 // | ["bind_tokens", sha256(token)] | PendingBind: the claims, expiry, bound? | 600 s after issue, +10 min    |
 //
+// (A used token keeps only what its bind page shows: the claims without uid and unionid, and who was bound.)
+//
 // Cookie `bind_<provider>` (`__Host-` prefixed in production), HttpOnly, 600 s: this browser's tokens for
 // that provider, newest first, at most three, so a bind started in another tab still finishes. The bind
 // page shows the newest; once it is used, that it was bound (and the bind POST refuses it).
-import type { App } from "@/lib/app/app.ts";
+import type { Config } from "@/lib/app/config.ts";
+import type { Store } from "@/lib/kv/store.ts";
 import { randomId } from "@/lib/core/crypto.ts";
+import { maskMobile } from "@/lib/core/mask.ts";
 import { sha256Hex } from "@/lib/core/sha256.ts";
 import { appCookieName, getCookies, setCookie } from "@/lib/http/cookies.ts";
 
@@ -19,6 +23,7 @@ export const BIND_TOKEN_TTL_S = 600;
 /** How long after its expiry a used token still tells its browser's bind page that the bind was done. */
 const BOUND_SHOWN_MS = 10 * 60 * 1000;
 const TOKENS_PER_BROWSER = 3;
+const MOBILE = /^1[3-9]\d{9}$/;
 // randomId(16): 22 URL-safe characters.
 const TOKEN_SHAPE = /^[\w-]{22}$/;
 
@@ -50,9 +55,11 @@ export type PendingView =
   & BindClaims
   & { token: string; expiresAt: number; bound: { username: string } | null };
 
-type TokenApp = Pick<App, "kv" | "now" | "config">;
+// Not the app itself: start-up's migrations (migrations.ts) rewrite pending binds before there is one.
+type TokenApp = Store & { config: Pick<Config, "production"> };
 
-const tokenKey = (token: string) => ["bind_tokens", sha256Hex(token)];
+const BIND_TOKENS = ["bind_tokens"];
+const tokenKey = (token: string) => [...BIND_TOKENS, sha256Hex(token)];
 
 const cookieOf = (app: TokenApp, provider: string) =>
   appCookieName(`bind_${provider}`, app.config.production);
@@ -153,14 +160,20 @@ export async function openBindToken(
   };
 }
 
-/** Adds "this token is now used, bound to `username`" to `op`, which then fails if it was used meanwhile. */
+/**
+ * Adds "this token is now used, bound to `username`" to `op`, which then fails if it was used meanwhile.
+ * The used row only tells its browser's bind page that the bind was done: it keeps no uid or unionid,
+ * and a username that is a mobile masked, so an account deleted meanwhile leaves neither behind.
+ */
 export function useBindTokenIn(
   op: Deno.AtomicOperation,
   opened: OpenedBindToken,
   username: string,
   now: number,
 ): Deno.AtomicOperation {
-  const used: PendingBind = { ...opened.entry.value, bound: { username } };
+  const { unionid: _, ...claims } = opened.entry.value;
+  const shown = MOBILE.test(username) ? maskMobile(username) : username;
+  const used: PendingBind = { ...claims, uid: "", bound: { username: shown } };
   return op.check(opened.entry).set(opened.entry.key, used, {
     expireIn: Math.max(1000, opened.expiresAt - now) + BOUND_SHOWN_MS,
   });
@@ -180,4 +193,23 @@ async function readToken(
   if (!shown) return null;
   const { expiresAt, bound, ...claims } = pending;
   return { ...claims, token, expiresAt, bound: bound ?? null };
+}
+
+/**
+ * Rewrites the claims of every pending bind that `rewrite` changes (it answers null for the others), as
+ * a migration does when the way an identity is keyed changes. A row changed meanwhile is left as it is.
+ */
+export async function rewritePendingBinds(
+  kv: Deno.Kv,
+  now: number,
+  rewrite: (claims: BindClaims) => BindClaims | null,
+): Promise<void> {
+  for await (const entry of kv.list<PendingBind>({ prefix: BIND_TOKENS })) {
+    const pending = entry.value;
+    const claims = pending && rewrite(pending);
+    if (!claims) continue;
+    await kv.atomic().check(entry).set(entry.key, { ...pending, ...claims }, {
+      expireIn: Math.max(1000, pending.expiresAt - now) + BOUND_SHOWN_MS,
+    }).commit();
+  }
 }

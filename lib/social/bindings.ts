@@ -6,13 +6,14 @@
 // | ["bindings", provider, uid]             | Binding  |
 // | ["bindings_by_user", userId, provider]  | uid      |
 //
-// 0.1 kept QQ's alone under ["qq_bindings", openid] and ["qq_bindings_by_user", userId]; start-up moves
-// them here (migrations.ts).
+// The uid is the provider's: QQ's openid, Weibo's uid, WeChat's `unionid:<unionid>` or `openid:<openid>`
+// (wechatUid: the two are separate spaces). 0.1 kept QQ's alone under ["qq_bindings", openid] and
+// ["qq_bindings_by_user", userId], 0.2 WeChat's under a bare id; start-up moves them here (migrations.ts).
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 
 export interface Binding {
   provider: string;
-  /** The identity's key at the provider (QQ's openid, WeChat's unionid or openid, Weibo's uid). */
+  /** The identity's key at the provider (QQ's openid, WeChat's `unionid:…` or `openid:…`, Weibo's uid). */
   uid: string;
   unionid?: string;
   userId: string;

@@ -14,7 +14,7 @@ export interface ProviderContext {
 /** Who signed in at the provider, as the bind and the bindings know them. */
 export interface Identity {
   provider: string;
-  /** What the binding is keyed by: QQ's openid, WeChat's unionid (else its openid), Weibo's uid. */
+  /** What the binding is keyed by: QQ's openid, WeChat's `unionid:…` (else `openid:…`), Weibo's uid. */
   uid: string;
   /** The user's id across the provider's apps, when it gives one (QQ, WeChat). */
   unionid?: string;

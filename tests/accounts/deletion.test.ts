@@ -7,6 +7,7 @@ import { pendingBindFor } from "@/tests/_pending_bind.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
 import { listKv, testApp } from "@/tests/_app.ts";
+import { uidOf } from "@/tests/_identities.ts";
 import { CLIENT, PASSWORD, smsCode, userWith } from "./_accounts.ts";
 
 Deno.test("a deletion racing a bind of the same account leaves no binding behind", async () => {
@@ -23,7 +24,7 @@ Deno.test("a deletion racing a bind of the same account leaves no binding behind
       const pending = await pendingBindFor(
         app,
         provider.id,
-        `UID${trial}${mobile}`,
+        uidOf(provider.id, `UID${trial}${mobile}`),
       );
       const access_token = pending.token;
       const [deleted, bound] = await Promise.all([
@@ -114,7 +115,11 @@ Deno.test("a bind that lands between a deletion's read and its write is deleted 
   const user = await userWith(app, mobile);
   const deletion = await smsCode(app, mobile, "delete_account");
   const signup = await smsCode(app, mobile, "signup");
-  const pending = await pendingBindFor(app, provider.id, "UID-RACER");
+  const pending = await pendingBindFor(
+    app,
+    provider.id,
+    uidOf(provider.id, "UID-RACER"),
+  );
   const access_token = pending.token;
   let bound: Awaited<ReturnType<typeof bindAccount>> | undefined;
   const racing = {

@@ -151,6 +151,7 @@ Deno.test("configuration", async (t) => {
         [{ WEIBO_REDIRECT_URI: "nope" }, /^WEIBO_REDIRECT_URI /],
         [{ PORT: "70000" }, /^PORT /],
         [{ APP_ENV: "staging" }, /^APP_ENV /],
+        [{ APP_ENV: "test" }, /^APP_ENV /],
         [{ SECRET_KEY: "short" }, /^SECRET_KEY /],
         [{ BCRYPT_COST: "3" }, /^BCRYPT_COST /],
         [{ BCRYPT_COST: "16" }, /^BCRYPT_COST /],
@@ -238,6 +239,80 @@ Deno.test("configuration", async (t) => {
     },
   );
 
+  await t.step(
+    "APP_ENV is development or production: no third name turns the simulators on",
+    () => {
+      for (const name of ["test", "staging", "prod", "Production"]) {
+        equal(
+          refusal({ ...PRODUCTION, APP_ENV: name }),
+          "APP_ENV must be development or production",
+          name,
+        );
+      }
+      equal(
+        readConfig({ APP_ENV: "development" }).providers.qq.simulator,
+        true,
+      );
+    },
+  );
+
+  await t.step(
+    "production refuses plain http but to this machine, and a store that forgets",
+    () => {
+      match(
+        refusal({ ...PRODUCTION, PUBLIC_ORIGIN: "http://shop.example" }),
+        /^PUBLIC_ORIGIN must be an https origin when APP_ENV=production/,
+      );
+      match(
+        refusal({ ...PRODUCTION, PUBLIC_ORIGIN: "http://127.0.0.1:8000" }),
+        /^PUBLIC_ORIGIN must be an https origin/,
+      );
+      match(
+        refusal({ ...PRODUCTION, DENO_KV_PATH: ":memory:" }),
+        /^DENO_KV_PATH=:memory: is refused when APP_ENV=production/,
+      );
+      const WECHAT = {
+        WECHAT_APP_ID: "wx0123456789abcdef",
+        WECHAT_APP_SECRET: "wechat-secret",
+      };
+      const outbound: Record<string, string>[] = [
+        { QQ_API_BASE: "http://graph.qq.com" },
+        { QQ_REDIRECT_URI: "http://shop.example/oauth_callback" },
+        { ...WECHAT, WECHAT_OPEN_BASE: "http://open.weixin.qq.com" },
+        { ...WECHAT, WECHAT_API_BASE: "http://10.0.0.8:8080" },
+        { WEIBO_API_BASE: "http://api.weibo.com" },
+        { SMS_WEBHOOK_URL: "http://sms.example/send" },
+        { ...ALIYUN, ALIYUN_SMS_ENDPOINT: "http://dysmsapi.aliyuncs.com" },
+        { ...TENCENT, TENCENT_SMS_ENDPOINT: "http://sms.tencentcloudapi.com" },
+        // Not loopback, whatever they look like.
+        { QQ_API_BASE: "http://127.0.0.1.example" },
+        { QQ_API_BASE: "http://localhost.example" },
+        { QQ_API_BASE: "http://[::ffff:10.0.0.1]" },
+        { DENO_KV_PATH: "http://kv.example/db" },
+      ];
+      for (const env of outbound) {
+        const name = Object.keys(env).at(-1)!;
+        equal(
+          refusal({ ...PRODUCTION, ...env }),
+          `${name} must be an https URL when APP_ENV=production (http only to this machine: 127.0.0.0/8, ::1, localhost)`,
+        );
+      }
+      const relays: Record<string, string>[] = [
+        { QQ_API_BASE: "http://127.0.0.1:9000" },
+        { QQ_API_BASE: "http://127.8.9.10" },
+        { QQ_API_BASE: "http://localhost:9000/qq" },
+        { QQ_API_BASE: "http://[::1]:9000" },
+        { SMS_WEBHOOK_URL: "http://127.0.0.1:9001/send" },
+        { ...ALIYUN, ALIYUN_SMS_ENDPOINT: "http://localhost:9002" },
+        { DENO_KV_PATH: "/var/lib/shop/kv.sqlite3" },
+        { DENO_KV_PATH: "https://api.deno.com/databases/x/connect" },
+      ];
+      for (const env of relays) {
+        equal(readConfig({ ...PRODUCTION, ...env }).production, true);
+      }
+    },
+  );
+
   await t.step("production refuses a SECRET_KEY anyone could guess", () => {
     const guessable = [
       "a".repeat(48),
@@ -284,30 +359,58 @@ Deno.test("configuration", async (t) => {
 });
 
 Deno.test("the real server stops on unsafe production settings, one line naming the variable", async () => {
-  const main = new URL("../../main.ts", import.meta.url).pathname;
   const cases: [Record<string, string>, string][] = [
     [{ SMS_PROVIDER: "console" }, "SMS_PROVIDER"],
     [{ SMS_CAPTCHA: "off" }, "SMS_CAPTCHA"],
     [{ SECRET_KEY: "k".repeat(48) }, "SECRET_KEY"],
     [{ PUBLIC_ORIGIN: "" }, "PUBLIC_ORIGIN"],
+    [{ PUBLIC_ORIGIN: "http://shop.example" }, "PUBLIC_ORIGIN"],
+    [{ DENO_KV_PATH: ":memory:" }, "DENO_KV_PATH"],
+    [{ APP_ENV: "test" }, "APP_ENV"],
   ];
-  const runs = await Promise.all(cases.map(async ([env]) => {
-    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", main],
-      env: { ...PRODUCTION, PORT: "0", HOSTNAME: "127.0.0.1", ...env },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    return { code, lines: new TextDecoder().decode(stderr).trim().split("\n") };
-  }));
-  runs.forEach(({ code, lines }, i) => {
+  const runs = await Promise.all(
+    cases.map(([env]) =>
+      startup({ ...PRODUCTION, PORT: "0", HOSTNAME: "127.0.0.1", ...env })
+    ),
+  );
+  runs.forEach((run, i) => {
     const variable = cases[i][1];
+    ok(run !== "listening", `started with ${JSON.stringify(cases[i][0])}`);
+    const { code, lines } = run;
     equal(code, 1, variable);
     equal(lines.length, 1, lines.join("\n"));
     match(lines[0], new RegExp(`^Configuration error: ${variable}[ =]`));
   });
 });
+
+/** Runs main.ts with `env`: its exit code and error lines, or "listening" (then stopped) if it started. */
+async function startup(
+  env: Record<string, string>,
+): Promise<{ code: number; lines: string[] } | "listening"> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../main.ts", import.meta.url).pathname],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const listening = (async () => {
+    const output = child.stdout.pipeThrough(new TextDecoderStream());
+    for await (const chunk of output) {
+      if (chunk.includes("Listening on")) return true;
+    }
+    return false;
+  })();
+  if (await listening) {
+    child.kill();
+    await child.status;
+    await stderr;
+    return "listening";
+  }
+  const { code } = await child.status;
+  return { code, lines: (await stderr).trim().split("\n") };
+}
 
 Deno.test("the real server starts in production with safe settings", async () => {
   await using server = await startApp({

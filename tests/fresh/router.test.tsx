@@ -213,6 +213,27 @@ Deno.test("handlers: per-method objects, HEAD from GET, 405 with Allow, ctx.rend
       await res.body?.cancel();
     },
   );
+  await t.step(
+    "a method named after an object's own property is 405 all the same",
+    async () => {
+      for (
+        const method of [
+          "constructor",
+          "toString",
+          "valueOf",
+          "hasOwnProperty",
+          "__proto__",
+          "__defineGetter__",
+          "isPrototypeOf",
+        ]
+      ) {
+        const res = await get("/greet", { method });
+        assert.equal(res.status, 405, method);
+        assert.equal(res.headers.get("allow"), "GET, POST, HEAD", method);
+        await res.body?.cancel();
+      }
+    },
+  );
   await t.step("a handler function answers every method", async () => {
     assert.deepEqual(await (await get("/api/any", { method: "PUT" })).json(), {
       method: "PUT",

@@ -6,6 +6,8 @@ import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import {
   DAILY_SENDS_PER_CLIENT,
   DAILY_SENDS_PER_MOBILE,
+  sendsToMobileKey,
+  sentRecentlyToKey,
   WRONG_GUESSES_ALLOWED,
 } from "@/lib/sms/codes.ts";
 import {
@@ -29,11 +31,15 @@ import {
   smsCode,
   tally,
 } from "./_client.ts";
-import { AppServer, inspectKv, tempKv } from "@/tests/_app_server.ts";
+import {
+  AppServer,
+  inspectKv,
+  SECRET_KEY,
+  tempKv,
+} from "@/tests/_app_server.ts";
+import { givePseudonymKey } from "@/lib/kv/pseudonyms.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
-// The day of lib/sms_codes.ts's ["sms_sends_by_mobile", mobile, chinaDay] counters.
-const chinaDay = (now: number) => Math.floor((now + 8 * 3600 * 1000) / DAY_MS);
 
 /** Accounts that registered before the server started: each story guesses at its own. */
 const ACCOUNTS = {
@@ -49,6 +55,7 @@ const TEN_SENT = "13400000010";
 
 async function seed(path: string) {
   const kv = await Deno.openKv(path);
+  givePseudonymKey(kv, SECRET_KEY);
   const hasher = createPasswordHasher(4, 0);
   const passwordHash = await hasher.hash(PASSWORD);
   const op = kv.atomic();
@@ -56,9 +63,9 @@ async function seed(path: string) {
     createUserIn(op, newUser(account, passwordHash, Date.now()));
   }
   // Today and tomorrow, so a run across China's midnight finds the same counts.
-  for (const day of [chinaDay(Date.now()), chinaDay(Date.now()) + 1]) {
-    op.set(["sms_sends_by_mobile", NINE_SENT, day], 9, { expireIn: DAY_MS });
-    op.set(["sms_sends_by_mobile", TEN_SENT, day], 10, { expireIn: DAY_MS });
+  for (const now of [Date.now(), Date.now() + DAY_MS]) {
+    op.set(sendsToMobileKey(kv, NINE_SENT, now), 9, { expireIn: DAY_MS });
+    op.set(sendsToMobileKey(kv, TEN_SENT, now), 10, { expireIn: DAY_MS });
   }
   ok((await op.commit()).ok);
   kv.close();
@@ -445,10 +452,12 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
     async () => {
       deepEqual(server.stderr, []);
       await server.stop();
-      const { invariants, rowsOf } = await inspectKv(kvFile.path);
+      const { invariants, rowsOf, pseudonymOf } = await inspectKv(
+        kvFile.path,
+      );
       deepEqual(invariants.problems, []);
       const sent = rowsOf<number>("sms_sends_by_mobile").filter(({ key }) =>
-        key[1] === NINE_SENT
+        key[1] === pseudonymOf("mobile", NINE_SENT)
       ).map(({ value }) => value);
       ok(
         sent.includes(DAILY_SENDS_PER_MOBILE),
@@ -459,9 +468,15 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
           .map(({ value }) => value);
       console.log(
         `failures counted: the burst's 40 guesses ${
-          counted("login_attempts_by_account", ACCOUNTS.burst)
+          counted(
+            "login_attempts_by_account",
+            pseudonymOf("login", ACCOUNTS.burst),
+          )
         }, the address's ${FAILURES_PER_CLIENT} racing failures ${
-          counted("login_attempts_by_client", racingGuesser)
+          counted(
+            "login_attempts_by_client",
+            pseudonymOf("address", racingGuesser),
+          )
         }`,
       );
     },
@@ -525,8 +540,9 @@ Deno.test("SMS bombing over HTTP: past a mobile's or a client's first code in th
   const victim = "13500000001";
   await using kvFile = await tempKv();
   const kv = await Deno.openKv(kvFile.path);
+  givePseudonymKey(kv, SECRET_KEY);
   // The victim was sent a code two minutes ago (the 60 s wait is over, the hour is not).
-  await kv.set(["sms_sent_recently_to", victim], Date.now() - 120_000, {
+  await kv.set(sentRecentlyToKey(kv, victim), Date.now() - 120_000, {
     expireIn: 3600_000,
   });
   kv.close();

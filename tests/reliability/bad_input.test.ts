@@ -32,6 +32,7 @@ const ALLOWED_TABLES: Record<string, string> = {
   audit:
     "every bind, login and registration attempt is audited, refused ones up to 10 a client and 200 an hour",
   audit_refusals: "the hourly count of refusals kept in the audit trail",
+  migrations: "start-up marks the one-off migrations it has done",
   audit_refusals_by_client: "the same, per client",
   login_attempts_by_account:
     "login attempts count towards the throttle (wrong ones stay 15 min)",

@@ -31,7 +31,7 @@ interface Attempt {
 
 /** What the KV says about each attempt: each part of the one atomic write, separately. */
 async function writtenParts(path: string, attempts: Attempt[]) {
-  const { invariants, rowsOf } = await inspectKv(path);
+  const { invariants, rowsOf, pseudonymOf } = await inspectKv(path);
   const userOf = new Map(
     rowsOf<string>("users_by_mobile").map(({ key, value }) => [key[1], value]),
   );
@@ -53,7 +53,7 @@ async function writtenParts(path: string, attempts: Attempt[]) {
     return {
       user: userId !== undefined,
       binding: userId !== undefined && bindingOf.get(openid) === userId,
-      codeUsed: !liveCodes.has(fields.mobile),
+      codeUsed: !liveCodes.has(pseudonymOf("mobile", fields.mobile)),
       tokenUsed: usedTokens.has(tokenKey),
     };
   });

@@ -555,3 +555,55 @@ Deno.test("the home, login and register pages offer every provider the shop offe
     app.close();
   });
 });
+
+Deno.test("WeChat: an identity whose openid is someone's unionid is not that person", async (t) => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  const owner = newIdentity("wechat", "有unionid的人");
+  const unionid = owner.form.unionid;
+  const mobile = "13700137001";
+
+  await t.step(
+    "the owner binds the WeChat account that has the unionid",
+    async () => {
+      const page = await browser.login(owner);
+      equal(page.status, 200);
+      const bound = await browser.post("/oauth/wechat/callback", {
+        mobile,
+        password: PASSWORD,
+        sms_code: await browser.smsCode(app, mobile),
+        access_token: bindTokenIn(await page.text()),
+      });
+      equal(bound.status, 303);
+    },
+  );
+
+  await t.step(
+    "an identity with no unionid and that string as its openid is asked to bind, not logged in",
+    async () => {
+      const stranger = await anotherBrowser();
+      const answer = await stranger.login({
+        provider: "wechat",
+        form: { openid: unionid, unionid: "", nickname: "冒名者" },
+        uid: `openid:${unionid}`,
+        nickname: "冒名者",
+      });
+      equal(answer.status, 200);
+      bindTokenIn(await answer.text());
+      equal(stranger.cookies.has("session"), false);
+      const home = await (await stranger.get("/")).text();
+      ok(
+        !home.includes(mobile.slice(7)),
+        "the stranger sees the owner's account",
+      );
+    },
+  );
+
+  await t.step("the owner still logs in with the unionid", async () => {
+    const again = await anotherBrowser();
+    const answer = await again.login(owner);
+    equal(answer.status, 303);
+    ok(again.cookies.has("session"));
+  });
+  app.close();
+});

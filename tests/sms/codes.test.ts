@@ -8,13 +8,16 @@ import {
   QUIET_AFTER_S,
   readSendLimits,
   returnSmsCodeTurn,
+  sendsByClientKey,
+  sendsToMobileKey,
   SMS_PURPOSES,
   type SmsCode,
+  smsCodeKey,
   type SmsCodeRequest,
   type SmsPurpose,
   WRONG_GUESSES_ALLOWED,
 } from "@/lib/sms/codes.ts";
-import { START } from "@/tests/_app.ts";
+import { keyedKv, START } from "@/tests/_app.ts";
 
 const MOBILE = "13800138000";
 const CLIENT = "203.0.113.7";
@@ -41,10 +44,16 @@ async function issued(
   return result.code;
 }
 
+/** The guess count beside the signup code of `mobile`. */
+const guessesOf = (kv: Deno.Kv, mobile: string) => [
+  "sms_code_guesses",
+  ...smsCodeKey(kv, mobile, "signup").slice(1),
+];
+
 const wrongFor = (code: string) => code === "000000" ? "111111" : "000000";
 
 async function withKv(story: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
+  const kv = await keyedKv();
   try {
     await story(kv);
   } finally {
@@ -249,10 +258,9 @@ Deno.test("a request that does not apply makes a code nobody gets, waits as one 
       ok: false,
       reason: "too_frequent",
     });
-    const day = Math.floor((START + 8 * 3600e3) / 864e5);
     const [byMobile, byClient] = await kv.getMany<number[]>([
-      ["sms_sends_by_mobile", MOBILE, day],
-      ["sms_sends_by_client", CLIENT, day],
+      sendsToMobileKey(kv, MOBILE, START),
+      sendsByClientKey(kv, CLIENT, START),
     ]);
     equal(
       byMobile.value,
@@ -311,7 +319,7 @@ Deno.test("2,000 simultaneous wrong guesses: five are told so, then the code is 
       ),
     );
     equal(compared(results), 5);
-    equal((await kv.get(["sms_codes", MOBILE, "signup"])).value, null);
+    equal((await kv.get(smsCodeKey(kv, MOBILE, "signup"))).value, null);
   }));
 
 Deno.test("a right guess takes a turn, and gives it back when its form failed for another reason", () =>
@@ -336,11 +344,10 @@ Deno.test("a right guess takes a turn, and gives it back when its form failed fo
       ok((await consumeSmsCodeIn(kv.atomic(), fifth.entry).commit()).ok);
     }
     deepEqual(
-      await kv.getMany([["sms_codes", MOBILE, "signup"], [
-        "sms_code_guesses",
-        MOBILE,
-        "signup",
-      ]]).then((rows) => rows.map((row) => row.value)),
+      await kv.getMany([
+        smsCodeKey(kv, MOBILE, "signup"),
+        guessesOf(kv, MOBILE),
+      ]).then((rows) => rows.map((row) => row.value)),
       [null, null],
       "a consumed code leaves no row behind",
     );
@@ -355,7 +362,7 @@ Deno.test("a turn is not given back to a code consumed or replaced since", () =>
     await checkSmsCode(kv, MOBILE, "signup", wrongFor(next), START + 61_000);
     await returnSmsCodeTurn(kv, right.entry, START + 61_000);
     equal(
-      (await kv.get(["sms_code_guesses", MOBILE, "signup"])).value,
+      (await kv.get(guessesOf(kv, MOBILE))).value,
       1,
       "the new code keeps its count",
     );

@@ -1,5 +1,7 @@
 // WeChat's website login (微信开放平台 网站应用) as a login provider. A binding is keyed by the unionid
-// when WeChat gives one, so a user's web and app logins are one identity, else by the openid.
+// when WeChat gives one, so a user's web and app logins are one identity, else by the openid. The two
+// are kept apart (`unionid:<x>`, `openid:<x>`): they are drawn from one alphabet, and an identity
+// without a unionid whose openid happens to be someone's unionid is not that person.
 import { defineProvider, type Identity } from "@/lib/social/provider.ts";
 import {
   authorizeUrl,
@@ -43,6 +45,13 @@ export const wechat = defineProvider<WechatSettings>({
   identify,
 });
 
+/** What a WeChat binding is keyed by: the unionid, else the openid, each in a space of its own. */
+export function wechatUid(
+  id: { unionid: string } | { openid: string },
+): string {
+  return "unionid" in id ? `unionid:${id.unionid}` : `openid:${id.openid}`;
+}
+
 /** The settings `app` talks to WeChat (or, in development, its simulator) with. */
 export const wechatSettingsFor = wechat.settingsFor;
 
@@ -62,7 +71,7 @@ async function identify(
   const unionid = grant.unionid ?? user?.unionid;
   return {
     provider: wechat.id,
-    uid: unionid ?? grant.openid,
+    uid: wechatUid(unionid ? { unionid } : { openid: grant.openid }),
     ...(unionid ? { unionid } : {}),
     nickname: user?.nickname ?? null,
     avatar: user?.headimgurl ?? null,

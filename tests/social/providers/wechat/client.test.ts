@@ -222,7 +222,7 @@ Deno.test("the user's nickname and picture come from /sns/userinfo", async (t) =
   });
 });
 
-Deno.test("a WeChat identity is keyed by the unionid when there is one, else by the openid", async (t) => {
+Deno.test("a WeChat identity is keyed by the unionid when there is one, else by the openid, each in its own space", async (t) => {
   const identify = (answers: Record<string, unknown>) =>
     wechat.client({
       clientId: "wx0123456789abcdef",
@@ -244,7 +244,7 @@ Deno.test("a WeChat identity is keyed by the unionid when there is one, else by 
       }),
       {
         provider: "wechat",
-        uid: UNIONID,
+        uid: `unionid:${UNIONID}`,
         unionid: UNIONID,
         nickname: "微信小明",
         avatar: null,
@@ -258,7 +258,7 @@ Deno.test("a WeChat identity is keyed by the unionid when there is one, else by 
       [TOKEN_PATH]: withoutUnionid,
       [USER_PATH]: { ...user, unionid: UNIONID },
     });
-    assert.equal(identity.uid, UNIONID);
+    assert.equal(identity.uid, `unionid:${UNIONID}`);
   });
 
   await t.step("without one, the openid", async () => {
@@ -267,7 +267,7 @@ Deno.test("a WeChat identity is keyed by the unionid when there is one, else by 
       [TOKEN_PATH]: withoutUnionid,
       [USER_PATH]: user,
     });
-    assert.equal(identity.uid, OPENID);
+    assert.equal(identity.uid, `openid:${OPENID}`);
     assert.equal(identity.unionid, undefined);
   });
 
@@ -278,7 +278,7 @@ Deno.test("a WeChat identity is keyed by the unionid when there is one, else by 
         [TOKEN_PATH]: granted,
         [USER_PATH]: { errcode: 40001, errmsg: "invalid credential" },
       });
-      assert.equal(identity.uid, UNIONID);
+      assert.equal(identity.uid, `unionid:${UNIONID}`);
       assert.equal(identity.nickname, null);
     },
   );
