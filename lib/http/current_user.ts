@@ -1,6 +1,13 @@
 // Who the browser is logged in as: from the session cookie, never from the display-only username cookie.
+// A session made with a password the account no longer has is over: it is deleted and the browser is
+// logged out, whatever wrote it.
 import type { App } from "@/lib/app/app.ts";
-import { getSession, type LiveSession } from "@/lib/sessions/sessions.ts";
+import {
+  deleteSession,
+  getSession,
+  type LiveSession,
+  outlivedCredentials,
+} from "@/lib/sessions/sessions.ts";
 import { getUser, type User } from "@/lib/accounts/users.ts";
 import { sessionCookie } from "./login_cookies.ts";
 
@@ -11,5 +18,9 @@ export async function currentUser(
   const id = sessionCookie(app, req);
   const session = id ? await getSession(app.kv, id, app.now()) : null;
   const user = session ? await getUser(app.kv, session.userId) : null;
+  if (id && session && user && outlivedCredentials(session, user)) {
+    await deleteSession(app.kv, id);
+    return { session: null, user: null };
+  }
   return { session: user ? session : null, user };
 }

@@ -13,6 +13,7 @@ import {
   getCookies,
   setCookie,
 } from "./cookies.ts";
+import { recordAudit } from "@/lib/audit.ts";
 import { safeNext } from "./safe_next.ts";
 import { knownClientAddress } from "./security.ts";
 
@@ -28,6 +29,13 @@ export interface LoginOptions {
   remembered?: boolean;
   /** The account was made by this request: it has no sessions to make room among. */
   newAccount?: boolean;
+  /**
+   * The password (or a code to the account's mobile) was given to log in: a password login, a bind, a
+   * registration, a reset, a password or mobile change. Not a provider login: that proves the identity, not the account.
+   */
+  proven?: boolean;
+  /** The login a password reset makes: the account page right after it shows the bindings to check. */
+  afterReset?: boolean;
 }
 
 /** The session cookie's name: `session`, or `__Host-session` in production. */
@@ -43,31 +51,72 @@ export function sessionCookie(
   return getCookies(req)[sessionCookieName(app)];
 }
 
-/** Logs `user` in on a fresh session (dropping the browser's old one) and sends them to `next` with 303. */
-export async function loggedInRedirect(
+/**
+ * Logs `user` in on a fresh session (dropping the browser's old one) and sends them to `next` with 303;
+ * null, and nothing set, when the account's password changed since `user` was read (the login proved
+ * a password that is no longer the account's), or the account is gone.
+ */
+export async function startSession(
   app: App,
   req: Request,
   user: User,
   next: string,
-  { headers = new Headers(), remembered = true, newAccount = false }:
-    LoginOptions = {},
-): Promise<Response> {
+  {
+    headers = new Headers(),
+    remembered = true,
+    newAccount = false,
+    proven = false,
+    afterReset = false,
+  }: LoginOptions = {},
+): Promise<Response | null> {
   // The Location is set before anything is written, so it can never fail after the login.
   headers.set("location", safeNext(next));
-  const previous = sessionCookie(app, req);
-  if (previous) await deleteSession(app.kv, previous);
-  const sessionId = await createSession(app.kv, user.id, app.now(), {
+  const sessionId = await createSession(app.kv, user, app.now(), {
     remembered,
     newAccount,
+    proven,
+    afterReset,
     userAgent: req.headers.get("user-agent"),
     clientAddress: knownClientAddress(req),
   });
+  if (sessionId === null) {
+    await recordAudit(app.kv, {
+      action: "login",
+      outcome: "refused: credentials changed",
+      clientAddress: knownClientAddress(req),
+      userId: user.id,
+    }, app.now());
+    return null;
+  }
+  const previous = sessionCookie(app, req);
+  if (previous) await deleteSession(app.kv, previous);
   setSessionCookie(app, headers, sessionId, remembered);
   setCookie(headers, USERNAME_COOKIE, user.username, {
     maxAge: USERNAME_MAX_AGE_S,
     secure: app.config.production,
     sameSite: "Lax",
   });
+  return new Response(null, { status: 303, headers });
+}
+
+/**
+ * `startSession`, or when the account changed under the login (its password, by a racing change or
+ * reset), a 303 to log in again: whatever was checked before is no longer enough.
+ */
+export async function loggedInRedirect(
+  app: App,
+  req: Request,
+  user: User,
+  next: string,
+  options: LoginOptions = {},
+): Promise<Response> {
+  const started = await startSession(app, req, user, next, options);
+  if (started) return started;
+  const headers = options.headers ?? new Headers();
+  headers.set(
+    "location",
+    `/login?next=${encodeURIComponent(safeNext(next))}`,
+  );
   return new Response(null, { status: 303, headers });
 }
 

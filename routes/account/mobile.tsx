@@ -46,6 +46,7 @@ export const handler: Handlers<Data, State> = {
     if (result.ok) {
       return loggedInRedirect(app, req, result.user, "/account", {
         remembered: session?.remembered ?? true,
+        proven: true,
       });
     }
     return ctx.render(

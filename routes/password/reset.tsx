@@ -30,7 +30,13 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
       return ctx.render(form, { status, headers: NO_STORE });
     }
     const result = await resetPassword(app, fields, clientAddress);
-    if (result.ok) return loggedInRedirect(app, req, result.user, "/account");
+    // The account page right after shows the bindings that still log in without the password.
+    if (result.ok) {
+      return loggedInRedirect(app, req, result.user, "/account", {
+        proven: true,
+        afterReset: true,
+      });
+    }
     return ctx.render(await refusedForm(app, fields, result), {
       status: 400,
       headers: NO_STORE,

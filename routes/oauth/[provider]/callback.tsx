@@ -154,6 +154,7 @@ export function callbackHandlers(
         return loggedInRedirect(app, req, result.user, result.next, {
           headers,
           newAccount: result.created,
+          proven: true,
         });
       }
       const pending = await pendingOf();
