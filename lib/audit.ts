@@ -45,7 +45,8 @@ export interface AuditEvent {
     | "password_change"
     | "mobile_change"
     | "account_delete"
-    | "session_revoke";
+    | "session_revoke"
+    | "confirm";
   /** What happened; an outcome starting with "refused" is a refusal. */
   outcome: string;
   clientAddress: string;

@@ -49,8 +49,8 @@ export interface Session {
    * login proves who holds that identity, not who holds the account.
    */
   provenAt: number | null;
-  /** Started by a password reset: the account page right after it shows the bindings to check. */
-  afterReset?: boolean;
+  /** When a password reset started it: the account page right after shows the bindings to check. */
+  resetAt?: number;
 }
 
 /** Whose session to start: the account, as the login found it (its credential version included). */
@@ -104,7 +104,7 @@ export async function createSession(
     clientAddress: (start.clientAddress ?? "").slice(0, MAX_ADDRESS),
     credentialVersion,
     provenAt: start.proven ? now : null,
-    ...(start.afterReset ? { afterReset: true } : {}),
+    ...(start.afterReset ? { resetAt: now } : {}),
   };
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const op = kv.atomic();

@@ -64,8 +64,8 @@ export async function startOAuthState(
 
 /**
  * Uses up the `state` the provider sent back, if it is this browser's, live, unused and `provider`'s;
- * returns where the login was going, or null. Its cookie is forgotten on `headers` either way. Two
- * callbacks racing with one state: only one wins.
+ * returns where the login was going and when it started, or null. Its cookie is forgotten on `headers`
+ * either way. Two callbacks racing with one state: only one wins.
  */
 export async function finishOAuthState(
   app: StateApp,
@@ -73,7 +73,7 @@ export async function finishOAuthState(
   headers: Headers,
   provider: string,
   state: string | null,
-): Promise<{ next: string } | null> {
+): Promise<{ next: string; startedAt: number } | null> {
   if (!state || !STATE_SHAPE.test(state)) return null;
   const name = cookieOf(app, state);
   const cookieState = getCookies(req)[name];
@@ -89,5 +89,7 @@ export async function finishOAuthState(
     !started || started.expiresAt <= app.now() || started.provider !== provider
   ) return null;
   const { ok } = await app.kv.atomic().check(entry).delete(entry.key).commit();
-  return ok ? { next: started.next } : null;
+  return ok
+    ? { next: started.next, startedAt: started.expiresAt - OAUTH_STATE_TTL_MS }
+    : null;
 }
