@@ -8,6 +8,7 @@ import * as $_app from "./routes/_app.tsx";
 import * as $_middleware from "./routes/_middleware.ts";
 import * as $account_provider_unbind from "./routes/account/[provider]/unbind.tsx";
 import * as $account_middleware from "./routes/account/_middleware.ts";
+import * as $account_confirm from "./routes/account/confirm.tsx";
 import * as $account_delete from "./routes/account/delete.tsx";
 import * as $account_index from "./routes/account/index.tsx";
 import * as $account_mobile from "./routes/account/mobile.tsx";
@@ -44,6 +45,7 @@ const manifest = {
     "./routes/_middleware.ts": $_middleware,
     "./routes/account/[provider]/unbind.tsx": $account_provider_unbind,
     "./routes/account/_middleware.ts": $account_middleware,
+    "./routes/account/confirm.tsx": $account_confirm,
     "./routes/account/delete.tsx": $account_delete,
     "./routes/account/index.tsx": $account_index,
     "./routes/account/mobile.tsx": $account_mobile,

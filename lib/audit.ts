@@ -65,7 +65,8 @@ export interface AuditEvent {
     | "session_revoke"
     | "unlock"
     | "disable"
-    | "enable";
+    | "enable"
+    | "confirm";
   /** What happened; an outcome starting with "refused" is a refusal. */
   outcome: string;
   clientAddress: string;

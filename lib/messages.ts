@@ -22,6 +22,13 @@ export const messages = {
   busy: "系统繁忙，请稍后再试",
   tooManyAttempts: "尝试次数过多，请输入图形验证码",
   bound: "绑定成功",
+  confirmTitle: "验证密码",
+  confirmWhy:
+    "为了账号安全，绑定或解除第三方账号、导出个人信息、更换手机号和注销账号前，需要先验证登录密码（10分钟内有效）。",
+  resetBindings:
+    "密码已重置，其他设备都已退出。以下第三方账号不需要密码就能登录本账号，如有不是您本人的，请解除绑定：",
+  resetNoBindings: "密码已重置，其他设备都已退出。本账号没有绑定第三方账号。",
+  notYours: "不是您本人绑定的？",
   crossOrigin: "拒绝跨站请求",
   bodyTooLarge: "请求内容过大",
   requestTimeout: "请求超时",
@@ -39,6 +46,9 @@ export function providerMessages(name: string) {
     accountBound: `该账号已绑定其他${name}`,
     login: `${name}登录`,
     loginAgain: `重新${name}登录`,
+    /** Told on the account page after a connect. */
+    connected: (nickname: string | null) =>
+      `新绑定了${name}：${nickname ?? "（无昵称）"}`,
     stateInvalid: `${name}登录已失效或不是从本浏览器发起，请重新登录`,
     noCode: `${name}未返回授权码`,
     bindExpired: `${name}绑定已失效`,

@@ -6,10 +6,11 @@ import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import { AlreadyLoggedIn } from "@/components/AlreadyLoggedIn.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
-import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { startSession } from "@/lib/http/login_cookies.ts";
 import { logIn } from "@/lib/accounts/login.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
 import { noStore } from "@/lib/http/security.ts";
+import { messages } from "@/lib/messages.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -42,17 +43,27 @@ export const handler: Handlers<Data, State> = {
     const remembered = fields.remembered === "on";
     const result = await logIn(app, fields, clientAddress);
     if (result.ok) {
-      return loggedInRedirect(app, req, result.user, next, {
+      const started = await startSession(app, req, result.user, next, {
         remembered,
         upgrade: result.upgrade,
+        proven: true,
       });
+      if (started) return started;
     }
+    // Not logged in; or the password was right as it was checked, but its owner changed it meanwhile.
+    const refused = result.ok
+      ? {
+        field: "account" as const,
+        message: messages.wrongCredentials,
+        captcha: false,
+      }
+      : result;
     return ctx.render({
       next,
       username: fields.username?.slice(0, 64) ?? "",
       remembered,
-      errors: { [result.field]: result.message },
-      imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+      errors: { [refused.field]: refused.message },
+      imageCodeUuid: refused.captcha ? newImageCodeUuid() : undefined,
     }, { status: 400 });
   },
 };

@@ -42,6 +42,7 @@ export const handler: Handlers<RegisterFormProps, State> = {
     if (result.ok) {
       return loggedInRedirect(app, req, result.user, next, {
         newAccount: true,
+        proven: true,
       });
     }
     const kept = await keptAccountFields(app, fields, {

@@ -10,7 +10,12 @@ import {
   checkPasswordChangeForm,
 } from "@/lib/forms/rules.ts";
 import { checkCurrentPassword, type FormFailure } from "./proofs.ts";
-import { getUserEntry, setPasswordIn, type User } from "./users.ts";
+import {
+  getUserEntry,
+  setPasswordIn,
+  type User,
+  withNewPassword,
+} from "./users.ts";
 
 export type PasswordChangeResult =
   | { ok: true; user: User }
@@ -64,7 +69,7 @@ async function attemptChange(
     const op = setPasswordIn(app.kv.atomic(), entry, passwordHash);
     endSessionsIn(op, await userSessions(app.kv, user.id));
     if ((await op.commit()).ok) {
-      return { ok: true, user: { ...entry.value, passwordHash } };
+      return { ok: true, user: withNewPassword(entry, passwordHash) };
     }
   }
   return { ok: false, field: "form", message: messages.busy };

@@ -15,6 +15,7 @@ import {
   getUserEntry,
   setPasswordIn,
   type User,
+  withNewPassword,
 } from "./users.ts";
 
 export type ResetResult = { ok: true; user: User } | FormFailure<AccountField>;
@@ -59,10 +60,10 @@ async function attemptReset(
     consumeSmsCodeIn(op, sms.entry);
     endSessionsIn(op, await userSessions(app.kv, entry.value.id));
     if ((await op.commit()).ok) {
-      const user = entry.value;
+      const user = withNewPassword(entry, passwordHash);
       await clearLoginAttempts(app.kv, user.username);
       await clearLoginAttempts(app.kv, user.mobile);
-      return { ok: true, user: { ...user, passwordHash } };
+      return { ok: true, user };
     }
   }
   return { ok: false, field: "form", message: messages.busy };

@@ -19,6 +19,13 @@ export interface User {
   lastLoginAt?: number;
   /** The account was moved over from the Django shop, where it had this primary key. */
   importedFrom?: { system: "django"; id: number };
+  /**
+   * Which password the account's sessions were proven with: bumped in the same write as a new password
+   * (a change or a reset, `setPasswordIn`), and carried by every session, which ends once it is behind.
+   * A new hash of the same password (a Django hash replaced by bcrypt at its first login) is not a new
+   * credential and must not bump it, or that login would end the sessions it is making. Absent: 0.
+   */
+  credentialVersion?: number;
 }
 
 export const userKey = (id: string) => ["users", id];
@@ -27,6 +34,11 @@ export const usernameKey = (username: string) => [
   username,
 ];
 export const mobileKey = (mobile: string) => ["users_by_mobile", mobile];
+
+/** The user's credential version (0 for an account that never changed its password). */
+export function credentialVersionOf(user: Pick<User, "credentialVersion">) {
+  return user.credentialVersion ?? 0;
+}
 
 export async function getUser(kv: Deno.Kv, id: string): Promise<User | null> {
   return (await kv.get<User>(userKey(id))).value;
@@ -96,13 +108,28 @@ export async function getUserEntry(
   return await kv.get<User>(userKey(id));
 }
 
-/** Adds a new password hash for the user read as `entry` to `op`. */
+/**
+ * The user read as `entry` with a new password: its hash, and the credential version after it, which
+ * ends every session proven with the old one.
+ */
+export function withNewPassword(
+  entry: Deno.KvEntry<User>,
+  passwordHash: string,
+): User {
+  return {
+    ...entry.value,
+    passwordHash,
+    credentialVersion: credentialVersionOf(entry.value) + 1,
+  };
+}
+
+/** Adds a new password for the user read as `entry` to `op`: `withNewPassword`, if the user is unchanged. */
 export function setPasswordIn(
   op: Deno.AtomicOperation,
   entry: Deno.KvEntry<User>,
   passwordHash: string,
 ): Deno.AtomicOperation {
-  return op.check(entry).set(entry.key, { ...entry.value, passwordHash });
+  return op.check(entry).set(entry.key, withNewPassword(entry, passwordHash));
 }
 
 /**

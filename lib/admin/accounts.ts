@@ -53,7 +53,7 @@ export async function viewAccount(
   return {
     user: shown,
     bindings: [...(await findBindingsOfUser(app.kv, user.id)).values()],
-    sessions: await listSessions(app.kv, user.id, app.now()),
+    sessions: await listSessions(app.kv, user, app.now()),
     audit: await auditRecordsOf(app.kv, user.id, auditLimit),
   };
 }

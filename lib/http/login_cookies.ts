@@ -17,6 +17,7 @@ import {
   getCookies,
   setCookie,
 } from "./cookies.ts";
+import { recordAudit } from "@/lib/audit.ts";
 import { safeNext } from "./safe_next.ts";
 import { knownClientAddress } from "./security.ts";
 
@@ -34,6 +35,13 @@ export interface LoginOptions {
   newAccount?: boolean;
   /** An imported account's first login: its new password hash, written in the session's own write. */
   upgrade?: PasswordUpgrade | null;
+  /**
+   * The password (or a code to the account's mobile) was given to log in: a password login, a bind, a
+   * registration, a reset, a password or mobile change. Not a provider login: that proves the identity, not the account.
+   */
+  proven?: boolean;
+  /** The login a password reset makes: the account page right after it shows the bindings to check. */
+  afterReset?: boolean;
 }
 
 /** The session cookie's name: `session`, or `__Host-session` in production. */
@@ -49,8 +57,12 @@ export function sessionCookie(
   return getCookies(req)[sessionCookieName(app)];
 }
 
-/** Logs `user` in on a fresh session (dropping the browser's old one) and sends them to `next` with 303. */
-export async function loggedInRedirect(
+/**
+ * Logs `user` in on a fresh session (dropping the browser's old one) and sends them to `next` with 303;
+ * null, and nothing set, when the account's password changed since `user` was read (the login proved
+ * a password that is no longer the account's), or the account is gone.
+ */
+export async function startSession(
   app: App,
   req: Request,
   user: User,
@@ -60,30 +72,58 @@ export async function loggedInRedirect(
     remembered = true,
     newAccount = false,
     upgrade = null,
+    proven = false,
+    afterReset = false,
   }: LoginOptions = {},
-): Promise<Response> {
+): Promise<Response | null> {
   // The Location is set before anything is written, so it can never fail after the login.
   headers.set("location", safeNext(next));
+  const sessionId = await createSession(app.kv, user, app.now(), {
+    remembered,
+    newAccount,
+    proven,
+    afterReset,
+    userAgent: req.headers.get("user-agent"),
+    clientAddress: knownClientAddress(req),
+  }, upgrade ? (op) => upgradeIn(op, upgrade) : undefined);
+  if (sessionId === null) {
+    await recordAudit(app.kv, {
+      action: "login",
+      outcome: "refused: credentials changed",
+      clientAddress: knownClientAddress(req),
+      userId: user.id,
+    }, app.now());
+    return null;
+  }
   const previous = sessionCookie(app, req);
   if (previous) await deleteSession(app.kv, previous);
-  const sessionId = await createSession(
-    app.kv,
-    user.id,
-    app.now(),
-    {
-      remembered,
-      newAccount,
-      userAgent: req.headers.get("user-agent"),
-      clientAddress: knownClientAddress(req),
-    },
-    upgrade ? (op) => upgradeIn(op, upgrade) : undefined,
-  );
   setSessionCookie(app, headers, sessionId, remembered);
   setCookie(headers, USERNAME_COOKIE, user.username, {
     maxAge: USERNAME_MAX_AGE_S,
     secure: app.config.production,
     sameSite: "Lax",
   });
+  return new Response(null, { status: 303, headers });
+}
+
+/**
+ * `startSession`, or when the account changed under the login (its password, by a racing change or
+ * reset), a 303 to log in again: whatever was checked before is no longer enough.
+ */
+export async function loggedInRedirect(
+  app: App,
+  req: Request,
+  user: User,
+  next: string,
+  options: LoginOptions = {},
+): Promise<Response> {
+  const started = await startSession(app, req, user, next, options);
+  if (started) return started;
+  const headers = options.headers ?? new Headers();
+  headers.set(
+    "location",
+    `/login?next=${encodeURIComponent(safeNext(next))}`,
+  );
   return new Response(null, { status: 303, headers });
 }
 

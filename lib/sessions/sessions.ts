@@ -7,9 +7,19 @@
 // | --------------------------------------- | ---------------- | ------------------------ |
 // | ["sessions", sha256(id)]                | Session          | 14 days after last use   |
 // | ["sessions_by_user", userId, publicId]  | sha256(id)       | with the session         |
+//
+// A session carries its account's credential version (lib/accounts/users.ts): a password change or
+// reset moves the account's on, and a session left behind is over. A session is only ever written
+// while the account's version is still the one its login proved, so a login that checked the old
+// password while the new one was being set cannot start a session after the change.
 import { randomId } from "@/lib/core/crypto.ts";
 import { sha256Hex } from "@/lib/core/sha256.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
+import {
+  credentialVersionOf,
+  type User,
+  userKey,
+} from "@/lib/accounts/users.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 3600 * 1000;
 // Sliding the expiry costs a write, so it is done at most once a day per session.
@@ -31,7 +41,20 @@ export interface Session {
   remembered: boolean;
   userAgent: string;
   clientAddress: string;
+  /** The account's credential version the login proved: once the account's moves on, the session is over. */
+  credentialVersion: number;
+  /**
+   * When the password (or a code sent to the account's mobile) was last given in this session: at a
+   * password login, a bind, a registration, a reset, or on /account/confirm. Null when never: a provider
+   * login proves who holds that identity, not who holds the account.
+   */
+  provenAt: number | null;
+  /** When a password reset started it: the account page right after shows the bindings to check. */
+  resetAt?: number;
 }
+
+/** Whose session to start: the account, as the login found it (its credential version included). */
+export type SessionOwner = Pick<User, "id" | "credentialVersion">;
 
 /** What the login knows about the browser it starts a session for. */
 export interface SessionStart {
@@ -40,6 +63,10 @@ export interface SessionStart {
   newAccount?: boolean;
   userAgent?: string | null;
   clientAddress?: string;
+  /** The password (or a code to the account's mobile) was just given: a recent proof from the start. */
+  proven?: boolean;
+  /** The session a password reset starts. */
+  afterReset?: boolean;
 }
 
 /** A session as a request finds it: `renewed` when this use slid its expiry (the cookie is sent again). */
@@ -54,39 +81,61 @@ export const byUserKey = (userId: string, publicId: string) => [
 const hashOf = (id: string) => sha256Hex(id);
 
 /**
- * Starts a session for `userId`; returns the id for the cookie. `sameWrite` adds what the login writes with
- * its session (an imported account's new password hash); should that part have lost a race, the session
- * is started without it.
+ * Starts a session for `owner`; returns the id for the cookie, or null when the account is gone or its
+ * credential version is no longer `owner`'s (the password changed since the login checked it).
+ * `sameWrite` adds what the login writes with its session (an imported account's new password hash);
+ * should that part have lost a race, the session is started without it.
  */
 export async function createSession(
   kv: Deno.Kv,
-  userId: string,
+  owner: SessionOwner,
   now: number,
   start: SessionStart = { remembered: true },
   sameWrite?: (op: Deno.AtomicOperation) => void,
-): Promise<string> {
-  if (!start.newAccount) await makeRoomFor(kv, userId);
-  for (let alongside = sameWrite;; alongside = undefined) {
-    const id = randomId(32);
-    const hash = hashOf(id);
-    const session: Session = {
-      publicId: randomId(12),
-      userId,
-      createdAt: now,
-      refreshedAt: now,
-      remembered: start.remembered,
-      userAgent: (start.userAgent ?? "").slice(0, MAX_USER_AGENT),
-      clientAddress: (start.clientAddress ?? "").slice(0, MAX_ADDRESS),
-    };
-    const op = kv.atomic()
+): Promise<string | null> {
+  if (!start.newAccount) await makeRoomFor(kv, owner.id);
+  const id = randomId(32);
+  const hash = hashOf(id);
+  const credentialVersion = credentialVersionOf(owner);
+  const session: Session = {
+    publicId: randomId(12),
+    userId: owner.id,
+    createdAt: now,
+    refreshedAt: now,
+    remembered: start.remembered,
+    userAgent: (start.userAgent ?? "").slice(0, MAX_USER_AGENT),
+    clientAddress: (start.clientAddress ?? "").slice(0, MAX_ADDRESS),
+    credentialVersion,
+    provenAt: start.proven ? now : null,
+    ...(start.afterReset ? { resetAt: now } : {}),
+  };
+  let alongside = sameWrite;
+  for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
+    const op = kv.atomic();
+    // An account this request has just made carries the version it was written with, unread (a bind's
+    // and a registration's round trips); a reset in the moment between is still caught on first use.
+    if (!start.newAccount) {
+      const account = await kv.get<User>(userKey(owner.id));
+      if (
+        !account.value ||
+        credentialVersionOf(account.value) !== credentialVersion
+      ) return null;
+      // Checked as read: a password change committing meanwhile fails this write, and the next round
+      // sees its new version. Any other change to the row (a mobile change) just costs a round.
+      op.check(account);
+    }
+    op
       .check({ key: sessionKey(hash), versionstamp: null })
       .set(sessionKey(hash), session, { expireIn: SESSION_TTL_MS })
-      .set(byUserKey(userId, session.publicId), hash, {
+      .set(byUserKey(owner.id, session.publicId), hash, {
         expireIn: SESSION_TTL_MS,
       });
     alongside?.(op);
-    if ((await op.commit()).ok || !alongside) return id;
+    const { ok } = await op.commit();
+    if (ok) return id;
+    alongside = undefined;
   }
+  return null;
 }
 
 /** The live session with `id`, its expiry slid forward once a day; null when unknown, ended or expired. */
@@ -127,18 +176,33 @@ export async function deleteSession(kv: Deno.Kv, id: string): Promise<void> {
     .commit();
 }
 
-/** The user's live sessions, the most recently used first. */
+/**
+ * The user's live sessions, the most recently used first: those made with the account's current
+ * credential version (`user`'s), the rest being over.
+ */
 export async function listSessions(
   kv: Deno.Kv,
-  userId: string,
+  user: Pick<User, "id" | "credentialVersion">,
   now: number,
 ): Promise<Session[]> {
-  const sessions = (await readSessions(kv, userId)).flatMap(({ session }) =>
-    session && now - session.refreshedAt < SESSION_TTL_MS ? [session] : []
-  );
+  const sessions = (await readSessions(kv, user.id)).flatMap(({ session }) => {
+    const live = session && withDefaults(session);
+    return live && now - live.refreshedAt < SESSION_TTL_MS &&
+        !outlivedCredentials(live, user)
+      ? [live]
+      : [];
+  });
   return sessions.sort((a, b) =>
     b.refreshedAt - a.refreshedAt || b.createdAt - a.createdAt
   );
+}
+
+/** True when `session` was made with another password than `user`'s current one: it is over. */
+export function outlivedCredentials(
+  session: Pick<Session, "credentialVersion">,
+  user: Pick<User, "credentialVersion">,
+): boolean {
+  return session.credentialVersion !== credentialVersionOf(user);
 }
 
 /** Ends the user's session `publicId`; a public id that is not this user's ends nothing. */
@@ -205,13 +269,19 @@ export function endSessionsIn(
   return op;
 }
 
-/** A 0.1 session had only its user and times: it gets a public id (and its index) on its next use. */
+/**
+ * A 0.1 session had only its user and times: it gets a public id (and its index) on its next use. One
+ * from before credential versions was made with the account's first password (version 0), and proves
+ * nothing recent.
+ */
 function withDefaults(stored: Partial<Session>): Session {
   return {
     publicId: randomId(12),
     remembered: true,
     userAgent: "",
     clientAddress: "",
+    credentialVersion: 0,
+    provenAt: null,
     ...stored,
   } as Session;
 }

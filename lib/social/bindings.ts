@@ -19,6 +19,11 @@ export interface Binding {
   userId: string;
   nickname: string | null;
   createdAt: number;
+  /**
+   * Made by a connect (a provider login started while logged in), which the account page tells its owner
+   * of. Absent: made by the bind form, or imported.
+   */
+  via?: "connect";
 }
 
 export const bindingKey = (provider: string, uid: string) => [

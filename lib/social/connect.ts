@@ -6,10 +6,28 @@ import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { type User, userKey } from "@/lib/accounts/users.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
-import { bindIn, findBindConflict } from "./bindings.ts";
+import { bindIn, type Binding, findBindConflict } from "./bindings.ts";
 import type { Identity, Provider } from "./provider.ts";
 
 export type ConnectResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * How long the account page tells of a connect (新绑定了QQ：…): 30 days from it, whoever looks. Not
+ * "until the owner has seen it": the browser that connects lands on the account page itself, and a
+ * stolen session would then have seen it for the owner. 30 days outlasts a session's 14 idle days, so an
+ * owner who comes back at all before their own sessions lapse sees it.
+ */
+export const CONNECT_NOTICE_MS = 30 * 24 * 3600 * 1000;
+
+/** The bindings among `bindings` made by a connect lately enough to tell the owner of. */
+export function recentConnects(
+  bindings: Iterable<Binding>,
+  now: number,
+): Binding[] {
+  return [...bindings].filter((binding) =>
+    binding.via === "connect" && now - binding.createdAt < CONNECT_NOTICE_MS
+  );
+}
 
 /** Binds `identity` to `user`, unless it is another account's or the account has one of that provider. */
 export async function connectIdentity(
@@ -69,6 +87,7 @@ async function attemptConnect(
       userId: user.id,
       nickname: identity.nickname,
       createdAt: app.now(),
+      via: "connect",
     });
     if ((await op.commit()).ok) return { ok: true };
   }

@@ -15,6 +15,8 @@ import {
   providerSettings,
 } from "./provider.ts";
 import { finishOAuthState, startOAuthState } from "./states.ts";
+import { hasRecentProof } from "@/lib/sessions/recent_proof.ts";
+import type { Session } from "@/lib/sessions/sessions.ts";
 
 /** How much of a nickname travels with a bind (the form shows it; providers allow far longer ones). */
 export const NICKNAME_MAX = 32;
@@ -46,6 +48,8 @@ export type CallbackResult =
   | { kind: "logged_in"; user: User; next: string }
   | { kind: "connected"; next: string }
   | { kind: "connect_refused"; message: string }
+  /** A connect from a session without a recent proof: nothing bound; the password first, then again. */
+  | { kind: "proof_needed"; loginAgain: string }
   /** A pending bind for this browser is set on the headers: the bind page shows its form. */
   | { kind: "needs_binding" };
 
@@ -54,6 +58,8 @@ export interface Callback {
   state: string | null;
   /** Who the browser is logged in as: a login then connects to that account. */
   user: User | null;
+  /** The browser's session, whose recent proof a connect needs. */
+  session: Pick<Session, "provenAt"> | null;
   clientAddress: string;
 }
 
@@ -79,6 +85,24 @@ export async function finishLogin(
   );
   if (!started) return { kind: "bad_state" };
   const { next } = started;
+  // A connect makes the account reachable through that identity for good: it needs the password given
+  // lately in this session (the login's start asks for it; a state started logged out, then brought back
+  // with a session cookie, is caught here), before the provider's code is even traded.
+  if (callback.user && !hasRecentProof(callback.session, started.startedAt)) {
+    await recordAudit(app.kv, {
+      action: "connect",
+      outcome: "refused: no recent proof",
+      clientAddress: callback.clientAddress,
+      userId: callback.user.id,
+      provider: provider.id,
+    }, app.now());
+    return {
+      kind: "proof_needed",
+      loginAgain: `/oauth/${provider.id}/login?next=${
+        encodeURIComponent(next).replaceAll("%2F", "/")
+      }`,
+    };
+  }
   if (!callback.code || callback.code.length > 512) {
     return { kind: "provider_failed", message: said.noCode };
   }

@@ -182,8 +182,8 @@ function forgetStateIn(
 
 /**
  * Uses up the `state` the provider sent back, if it is this browser's, live, unused and `provider`'s;
- * returns where the login was going, or null. Its cookie is forgotten on `headers` either way. Two
- * callbacks racing with one state: only one wins.
+ * returns where the login was going and when it started, or null. Its cookie is forgotten on `headers`
+ * either way. Two callbacks racing with one state: only one wins.
  */
 export async function finishOAuthState(
   app: StateApp,
@@ -191,7 +191,7 @@ export async function finishOAuthState(
   headers: Headers,
   provider: string,
   state: string | null,
-): Promise<{ next: string } | null> {
+): Promise<{ next: string; startedAt: number } | null> {
   if (!state || !STATE_SHAPE.test(state)) return null;
   const name = cookieOf(app, state);
   const cookieState = getCookies(req)[name];
@@ -206,5 +206,7 @@ export async function finishOAuthState(
   const op = app.kv.atomic().check(entry);
   const { ok } = await forgetStateIn(op, entry as Deno.KvEntry<OAuthState>)
     .commit();
-  return ok ? { next: started.next } : null;
+  return ok
+    ? { next: started.next, startedAt: started.expiresAt - OAUTH_STATE_TTL_MS }
+    : null;
 }

@@ -11,12 +11,16 @@ import { readForm } from "@/lib/forms/posted.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
 import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
+import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 
 export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<AccountDeleteFormProps, State> = {
-  GET(_req, ctx) {
+  // The page asks for a recent proof first; its form's own password is one, given as it is posted.
+  GET(req, ctx) {
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
+    const asked = askForRecentProof(req, ctx);
+    if (asked) return asked;
     return ctx.render({ mobile: user.mobile, errors: {} });
   },
 

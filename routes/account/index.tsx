@@ -4,7 +4,10 @@ import {
   ProviderBindings,
   type ProviderRow,
 } from "@/components/ProviderBindings.tsx";
+import { messages, providerMessages } from "@/lib/messages.ts";
+import { rightAfterReset } from "@/lib/sessions/recent_proof.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
+import { recentConnects } from "@/lib/social/connect.ts";
 import { enabledProviders } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
@@ -14,27 +17,69 @@ export const config: RouteConfig = { csp: true };
 interface Data {
   user: User;
   providers: ProviderRow[];
+  /** 新绑定了QQ：… for each connect of the last 30 days, with its provider to unbind. */
+  connects: { id: string; text: string }[];
+  /** Right after a password reset (in its session, for 10 minutes): the bindings that log in without it. */
+  afterReset: boolean;
 }
 
 export const handler: Handlers<Data, State> = {
   async GET(_req, ctx) {
-    const { app } = ctx.state;
+    const { app, session } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
+    const now = app.now();
     const bindings = await findBindingsOfUser(app.kv, user.id);
-    const providers = enabledProviders(app.config).map(({ id, name }) => ({
+    const enabled = enabledProviders(app.config);
+    const providers = enabled.map(({ id, name }) => ({
       id,
       name,
       binding: bindings.get(id) ?? null,
     }));
-    return ctx.render({ user, providers });
+    const connects = recentConnects(bindings.values(), now).flatMap(
+      (binding) => {
+        const provider = enabled.find(({ id }) => id === binding.provider);
+        return provider
+          ? [{
+            id: provider.id,
+            text: providerMessages(provider.name).connected(binding.nickname),
+          }]
+          : [];
+      },
+    );
+    const afterReset = rightAfterReset(session, now);
+    return ctx.render({ user, providers, connects, afterReset });
   },
 };
 
 export default function Account(
-  { data: { user, providers } }: PageProps<Data, State>,
+  { data: { user, providers, connects, afterReset } }: PageProps<Data, State>,
 ) {
+  const bound = providers.filter(({ binding }) => binding);
   return (
     <Page title="我的账户">
+      {afterReset && (
+        <div class="alert" role="status" data-notice="reset">
+          <p>
+            {bound.length ? messages.resetBindings : messages.resetNoBindings}
+          </p>
+          {bound.length > 0 && (
+            <ul>
+              {bound.map(({ id, name, binding }) => (
+                <li key={id}>
+                  {name}：{binding!.nickname ?? "（无昵称）"}{" "}
+                  <a href={`/account/${id}/unbind`}>解除绑定</a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {connects.map(({ id, text }) => (
+        <p key={id} class="alert" role="status" data-notice="connect">
+          {text}。{messages.notYours}
+          <a href={`/account/${id}/unbind`}>解除绑定</a>
+        </p>
+      ))}
       <dl class="details">
         <dt>用户名</dt>
         <dd data-field="username">{user.username}</dd>

@@ -11,6 +11,7 @@ import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
 import type { State } from "@/lib/http/request_state.ts";
+import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 
 export const config: RouteConfig = { csp: true };
 
@@ -20,8 +21,11 @@ interface Data {
 }
 
 export const handler: Handlers<Data, State> = {
-  GET(_req, ctx) {
+  // The page asks for a recent proof first; its form's own password is one, given as it is posted.
+  GET(req, ctx) {
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
+    const asked = askForRecentProof(req, ctx);
+    if (asked) return asked;
     return ctx.render({
       current: user.mobile,
       form: { mobile: "", errors: {} },
@@ -46,6 +50,7 @@ export const handler: Handlers<Data, State> = {
     if (result.ok) {
       return loggedInRedirect(app, req, result.user, "/account", {
         remembered: session?.remembered ?? true,
+        proven: true,
       });
     }
     return ctx.render(

@@ -30,6 +30,7 @@ export const handler: Handlers<PasswordChangeFormProps, State> = {
     if (result.ok) {
       return loggedInRedirect(app, req, result.user, "/account", {
         remembered: session?.remembered ?? true,
+        proven: true,
       });
     }
     return ctx.render({

@@ -24,7 +24,7 @@ interface Data {
 export const handler: Handlers<Data, State> = {
   async GET(_req, ctx) {
     const { app, user, session } = ctx.state;
-    const sessions = await listSessions(app.kv, user!.id, app.now());
+    const sessions = await listSessions(app.kv, user!, app.now());
     return ctx.render({
       sessions: sessions.map((s) => ({
         publicId: s.publicId,

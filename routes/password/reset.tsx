@@ -29,7 +29,13 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
       return noStore(await ctx.render(form, { status }));
     }
     const result = await resetPassword(app, fields, clientAddress);
-    if (result.ok) return loggedInRedirect(app, req, result.user, "/account");
+    // The account page right after shows the bindings that still log in without the password.
+    if (result.ok) {
+      return loggedInRedirect(app, req, result.user, "/account", {
+        proven: true,
+        afterReset: true,
+      });
+    }
     return noStore(
       await ctx.render(await refusedForm(app, fields, result), { status: 400 }),
     );

@@ -1,7 +1,12 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { bindIn, bindingByUserKey, bindingKey } from "@/lib/social/bindings.ts";
 import { checkInvariants } from "@/lib/app/invariants.ts";
-import { createUserIn, newUser, type User } from "@/lib/accounts/users.ts";
+import {
+  createUserIn,
+  deleteUserIn,
+  newUser,
+  type User,
+} from "@/lib/accounts/users.ts";
 import { createSession } from "@/lib/sessions/sessions.ts";
 
 const NOW = Date.UTC(2026, 10, 24, 4, 0, 0);
@@ -293,7 +298,14 @@ Deno.test("deno task kv:check tells an operator what is wrong", async (t) => {
 
 Deno.test("a session of a missing user, or an index entry without its session, is a problem", async () => {
   using kv = await Deno.openKv(":memory:");
-  await createSession(kv, "ghost", Date.now(), { remembered: true });
+  // A session is only ever started for an account there is: this one's account goes after it.
+  const ghost = { ...newUser("13800138000", "hash", NOW), id: "ghost" };
+  ok((await createUserIn(kv.atomic(), ghost).commit()).ok);
+  ok(await createSession(kv, ghost, Date.now(), { remembered: true }));
+  const entry = await kv.get<User>(["users", "ghost"]);
+  ok(
+    (await deleteUserIn(kv.atomic(), entry as Deno.KvEntry<User>).commit()).ok,
+  );
   await kv.set(["sessions_by_user", "ghost", "PUBLICID"], "0".repeat(64));
   const { problems, counts } = await checkInvariants(kv);
   equal(counts.sessions, 1);

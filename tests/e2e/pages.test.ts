@@ -47,6 +47,8 @@ const LOGGED_IN_PAGES = [
   "/account/delete",
   // Unbinding asks first.
   "/account/qq/unbind",
+  // The password again, before a connect, an unbind, a mobile change or a deletion.
+  "/account/confirm?next=/account/mobile",
   "/logout",
   "/login",
   "/register",

@@ -193,10 +193,16 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
   );
 
   await t.step(
-    "unbinding asks first; once unbound, logging in with QQ asks to bind again",
+    "unbinding asks for the password (a QQ login proves no password), then to confirm; once unbound, logging in with QQ asks to bind again",
     async () => {
       await page.getByRole("link", { name: "我的账户" }).click();
       await page.getByRole("link", { name: "解除绑定" }).click();
+      await page.waitForURL(
+        app.origin + "/account/confirm?next=/account/qq/unbind",
+      );
+      await page.locator("input[name=password]").fill(PASSWORD);
+      await page.getByRole("button", { name: "确认" }).click();
+      await page.waitForURL(app.origin + "/account/qq/unbind");
       assert.match(
         await page.locator("p.lead").textContent() ?? "",
         /确定要解除QQ（小明）与本账号的绑定吗/,

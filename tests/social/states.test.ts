@@ -112,7 +112,12 @@ function stateStories(provider: string) {
         match(cookie, /HttpOnly/);
         match(cookie, /Path=\//);
         match(cookie, /Max-Age=600/);
-        deepEqual(await finish(app, jar, state), { next: "/account" });
+        clock.now += 1000;
+        deepEqual(
+          await finish(app, jar, state),
+          { next: "/account", startedAt: clock.now - 1000 },
+          "where it was going, and when it started",
+        );
         equal(jar.cookies.size, 0, "the callback forgets the cookie");
         const replay = new Jar();
         replay.cookies.set(`oauth_state_${state.slice(0, 8)}`, state);
@@ -131,7 +136,7 @@ function stateStories(provider: string) {
         equal(await finish(app, forged, state), null);
         deepEqual(
           await finish(app, mine, state),
-          { next: "/" },
+          { next: "/", startedAt: clock.now },
           "still good for its own browser",
         );
       },
@@ -144,8 +149,14 @@ function stateStories(provider: string) {
         const first = await start(app, browser, "/one");
         const second = await start(app, browser, "/two");
         equal(browser.cookies.size, 2);
-        deepEqual(await finish(app, browser, second.state), { next: "/two" });
-        deepEqual(await finish(app, browser, first.state), { next: "/one" });
+        deepEqual(await finish(app, browser, second.state), {
+          next: "/two",
+          startedAt: clock.now,
+        });
+        deepEqual(await finish(app, browser, first.state), {
+          next: "/one",
+          startedAt: clock.now,
+        });
       },
     );
 
@@ -155,7 +166,10 @@ function stateStories(provider: string) {
       const copy = new Jar();
       copy.cookies = new Map(jar.cookies);
       equal(await finish(app, copy, state, other), null);
-      deepEqual(await finish(app, jar, state), { next: "/" });
+      deepEqual(await finish(app, jar, state), {
+        next: "/",
+        startedAt: clock.now,
+      });
     });
 
     await t.step(
@@ -199,7 +213,10 @@ Deno.test("in production the state cookie is __Host- prefixed and Secure", async
     null,
     "a cookie without the prefix, as a sibling subdomain could plant, is not the state's",
   );
-  deepEqual(await finishAs(setup.app, jar, state, "qq"), { next: "/" });
+  deepEqual(await finishAs(setup.app, jar, state, "qq"), {
+    next: "/",
+    startedAt: START,
+  });
 });
 
 Deno.test(`a browser keeps ${OAUTH_STATES_PER_BROWSER} logins pending at most: another drops its oldest`, async () => {

@@ -3,6 +3,7 @@ import { Page } from "@/components/Page.tsx";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { enabledProvider } from "@/lib/social/registry.ts";
 import { unbindAccount } from "@/lib/social/unbind.ts";
+import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -13,12 +14,15 @@ interface Data {
   nickname: string | null;
 }
 
+// Unbinding asks first: this page, whose button posts here. Both need the password given lately in this
+// session: a stolen session must not strip the owner's way back in.
 export const handler: Handlers<Data, State> = {
-  // Unbinding asks first: this page, whose button posts here.
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const { app, user } = ctx.state;
     const provider = enabledProvider(app.config, ctx.params.provider);
     if (!provider || !user) return ctx.renderNotFound();
+    const asked = askForRecentProof(req, ctx);
+    if (asked) return asked;
     const binding = (await findBindingsOfUser(app.kv, user.id)).get(
       provider.id,
     );
@@ -30,10 +34,12 @@ export const handler: Handlers<Data, State> = {
     });
   },
 
-  async POST(_req, ctx) {
+  async POST(req, ctx) {
     const { app, user, clientAddress } = ctx.state;
     const provider = enabledProvider(app.config, ctx.params.provider);
     if (!provider || !user) return ctx.renderNotFound();
+    const asked = askForRecentProof(req, ctx);
+    if (asked) return asked;
     await unbindAccount(app, user, provider, clientAddress);
     return seeOther("/account");
   },

@@ -29,6 +29,7 @@ import type { Provider } from "@/lib/social/provider.ts";
 import { enabledProvider } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { onThisHost } from "@/lib/http/own_host.ts";
+import { confirmLocation } from "@/lib/http/recent_proof.ts";
 
 export const config: RouteConfig = { csp: true };
 
@@ -66,13 +67,14 @@ export function callbackHandlers(
       if (!query.has("code") && !query.has("state")) {
         return bindPage(ctx, provider, req);
       }
-      const { app, clientAddress, user } = ctx.state;
+      const { app, clientAddress, user, session } = ctx.state;
       const said = providerMessages(provider.name);
       const headers = new Headers(NO_STORE);
       const result = await finishLogin(app, provider, req, headers, {
         code: query.get("code"),
         state: query.get("state"),
         user,
+        session,
         clientAddress,
       });
       switch (result.kind) {
@@ -94,6 +96,9 @@ export function callbackHandlers(
             message: result.message,
             action: { href: "/account", label: "返回我的账户" },
           });
+        case "proof_needed":
+          headers.set("location", confirmLocation(result.loginAgain));
+          return new Response(null, { status: 303, headers });
         case "connected":
           headers.set("location", result.next);
           return new Response(null, { status: 303, headers });
@@ -148,6 +153,7 @@ export function callbackHandlers(
         return loggedInRedirect(app, req, result.user, result.next, {
           headers,
           newAccount: result.created,
+          proven: true,
         });
       }
       const pending = await pendingOf();
