@@ -1,6 +1,7 @@
 // `deno task admin <command> …`: customer service's requests answered on the store the app uses
 // (DENO_KV_PATH: a file, shared with a running app, or a KV Connect URL with DENO_KV_ACCESS_TOKEN).
-// Every action is audited as the operator's (--as NAME, else the system user). docs/operations.md.
+// Every action is audited as the operator's (--as NAME, else the system user). It needs the app's
+// SECRET_KEY. docs/operations.md.
 import {
   type AccountView,
   deleteAccountAsOperator,
@@ -17,6 +18,7 @@ import { maskMobile } from "@/lib/core/mask.ts";
 import { dateTime } from "@/lib/core/shop_time.ts";
 import { describeDevice, maskAddress } from "@/lib/sessions/devices.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
+import { givePseudonymKey } from "@/lib/kv/pseudonyms.ts";
 import { fail, openKvForCommand } from "./_kv_cli.ts";
 
 const USAGE = `usage: deno task admin [--json] [--as NAME] <command>
@@ -41,7 +43,12 @@ const operator: Operator = {
   name: as ?? Deno.env.get("USER") ?? Deno.env.get("LOGNAME") ?? "operator",
   address: "admin",
 };
+// Rate limits and the audit's ids are kept as keyed hashes under SECRET_KEY (lib/kv/pseudonyms.ts):
+// the command must hash as the app does to find and clear them.
+const secretKey = Deno.env.get("SECRET_KEY");
+if (!secretKey) fail("admin", "SECRET_KEY is needed, the same as the app's");
 const { kv } = await openKvForCommand("admin");
+givePseudonymKey(kv, secretKey);
 const app = { kv, now: Date.now };
 try {
   const code = await run();

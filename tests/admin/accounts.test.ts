@@ -3,7 +3,7 @@
 // "stop this account", "close it".
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { messages } from "@/lib/messages.ts";
-import { type TestApp, testApp } from "@/tests/_app.ts";
+import { TEST_SECRET_KEY, type TestApp, testApp } from "@/tests/_app.ts";
 import { PASSWORD, userWith } from "@/tests/accounts/_accounts.ts";
 import { testBrowser } from "@/tests/routes/_browser.ts";
 import { presets } from "@/tests/_identities.ts";
@@ -19,7 +19,7 @@ async function admin(
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["task", "-q", "admin", "--as", "客服小李", ...args],
     cwd: ROOT,
-    env: { DENO_KV_PATH: kvPath, NO_COLOR: "1" },
+    env: { DENO_KV_PATH: kvPath, SECRET_KEY: TEST_SECRET_KEY, NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
