@@ -71,7 +71,7 @@ async function processConfig(): Promise<
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    const parent = new URL("../../../lib/", folder);
+    const parent = new URL("../", folder);
     if (parent.href === folder.href) return null;
     folder = parent;
   }
@@ -83,7 +83,7 @@ async function processConfig(): Promise<
  */
 export function browserConfig(config: DenoConfig, url: URL): DenoConfig {
   const absolute = (path: string) =>
-    path.startsWith("../../fresh/") || path.startsWith("../../../lib/")
+    path.startsWith("./") || path.startsWith("../")
       ? new URL(path, url).href
       : path;
   const map = (entries: Record<string, string>) =>
