@@ -272,7 +272,7 @@ const IMPORT = /(?:from|import)\s*"(\.\.?\/[^"]+)"/g;
 /** `deno task build`'s folder: `config.build.outDir`, by default `_fresh/` beside the manifest. */
 export function outDir(manifest: Manifest, config: FreshConfig) {
   return config.build?.outDir ??
-    filePath(new URL("../_fresh", manifest.baseUrl));
+    filePath(new URL("./_fresh", manifest.baseUrl));
 }
 
 export function snapshotPath(manifest: Manifest, config: FreshConfig) {
@@ -286,7 +286,7 @@ export function compressedDir(manifest: Manifest, config: FreshConfig) {
 
 export function staticDir(manifest: Manifest, config: FreshConfig) {
   return config.staticDir ??
-    filePath(new URL("../static/", manifest.baseUrl));
+    filePath(new URL("./static/", manifest.baseUrl));
 }
 
 function escapeAttr(text: string): string {
