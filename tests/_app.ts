@@ -108,7 +108,12 @@ export async function sendSmsAsAPerson(
   const first = await sendSmsCode(app, request, clientAddress);
   if (first.ok || !first.captcha) return first;
   const uuid = crypto.randomUUID();
-  await drawImageCode(app, uuid);
-  const imageCode = await readImageCode(app, uuid);
-  return await sendSmsCode(app, { ...request, imageCode, uuid }, clientAddress);
+  const browser = request.challenge?.browser ?? "a-person-at-the-form-01";
+  await drawImageCode(app, uuid, browser);
+  const image_code = await readImageCode(app, uuid);
+  return await sendSmsCode(
+    app,
+    { ...request, challenge: { browser, uuid, image_code } },
+    clientAddress,
+  );
 }

@@ -2,6 +2,7 @@
 // bindings and its sessions go in one write, which fails if a binding was added meanwhile (a bind or a
 // connect racing it); the audit trail stays, its mobiles masked, and the mobile may register again.
 import type { App } from "@/lib/app/app.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
@@ -29,11 +30,12 @@ export async function deleteAccount(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<DeletionResult> {
   return await audited(
     app,
     "account_delete",
-    attemptDeletion(app, user, fields, clientAddress),
+    attemptDeletion(app, user, fields, clientAddress, browser),
     { success: "deleted", clientAddress, userId: user.id, mobile: user.mobile },
   );
 }
@@ -43,6 +45,7 @@ async function attemptDeletion(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<DeletionResult> {
   const form = checkDeletionForm(fields);
   if (!form.ok) return form;
@@ -51,7 +54,7 @@ async function attemptDeletion(
     user,
     form.value.password,
     clientAddress,
-    { uuid: fields.uuid, text: fields.image_code },
+    challengeAnswer(fields, browser),
     "password",
     messages.passwordWrong,
   );

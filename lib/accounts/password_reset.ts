@@ -9,7 +9,7 @@ import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
 import { type AccountField, checkAccountForm } from "@/lib/forms/rules.ts";
 import { checkFormSmsCode, type FormFailure } from "./proofs.ts";
-import { clearLoginAttempts } from "./throttle.ts";
+import { clearLoginAttempts, clearPasswordChecksToday } from "./throttle.ts";
 import {
   findUserByMobile,
   getUserEntry,
@@ -62,6 +62,7 @@ async function attemptReset(
       const user = entry.value;
       await clearLoginAttempts(app.kv, user.username);
       await clearLoginAttempts(app.kv, user.mobile);
+      await clearPasswordChecksToday(app.kv, user.id, app.now());
       return { ok: true, user: { ...user, passwordHash } };
     }
   }

@@ -8,12 +8,16 @@ import { findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { enabledProviders } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
+import { LoginNotice } from "@/components/LoginNotice.tsx";
+import { takeLoginNotice } from "@/lib/accounts/failed_logins.ts";
 
 export const config: RouteConfig = { csp: true };
 
 interface Data {
   user: User;
   providers: ProviderRow[];
+  /** Wrong passwords tried since the last login, told once after this login. */
+  failedLogins: number | null;
 }
 
 export const handler: Handlers<Data, State> = {
@@ -26,12 +30,13 @@ export const handler: Handlers<Data, State> = {
       name,
       binding: bindings.get(id) ?? null,
     }));
-    return ctx.render({ user, providers });
+    const failedLogins = await takeLoginNotice(app.kv, user.id);
+    return ctx.render({ user, providers, failedLogins });
   },
 };
 
 export default function Account(
-  { data: { user, providers } }: PageProps<Data, State>,
+  { data: { user, providers, failedLogins } }: PageProps<Data, State>,
 ) {
   return (
     <section class="card">
@@ -39,6 +44,7 @@ export default function Account(
         <title>我的账户 - 美多商城</title>
       </Head>
       <h1>我的账户</h1>
+      <LoginNotice failures={failedLogins} />
       <dl class="details">
         <dt>用户名</dt>
         <dd data-field="username">{user.username}</dd>

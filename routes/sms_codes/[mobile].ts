@@ -1,6 +1,8 @@
 import type { Handlers } from "$fresh/server.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { sendSmsCode } from "@/lib/sms/sending.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
+import { browserOf } from "@/lib/http/browser_id.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
@@ -13,8 +15,7 @@ export const handler: Handlers<unknown, State> = {
     const result = await sendSmsCode(ctx.state.app, {
       mobile: ctx.params.mobile,
       purpose: fields.purpose || undefined,
-      imageCode: fields.image_code,
-      uuid: fields.uuid,
+      challenge: challengeAnswer(fields, browserOf(ctx.state.app, req)),
     }, ctx.state.clientAddress);
     if (result.ok) return Response.json({ ok: true });
     const { error, captcha, retryAfterS } = result;
