@@ -16,7 +16,6 @@ export const messages = {
   captchaExpired: "安全验证已失效，请重新验证",
   captchaWrong: "安全验证未通过，请重新验证",
   captchaUnavailable: "安全验证服务暂时不可用，请稍后再试",
-  captchaNeedsScript: "安全验证需要启用JavaScript，请启用后刷新本页",
   bindTokenInvalid: "无效的openid",
   wrongCredentials: "用户名或密码错误",
   mobileTaken: "该手机号已注册",
