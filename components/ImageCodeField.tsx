@@ -2,6 +2,8 @@
 // or sent with the SMS button's ask. The login forms show it past the login limit, the SMS button when
 // the server asks for one before an SMS. Runs on the server, and in the browser inside the islands.
 import { FieldMessage } from "./FieldMessage.tsx";
+import * as formMessages from "@/lib/forms/words.ts";
+import { type CaptchaWidget, pageWidget } from "@/lib/captcha/widget.ts";
 
 export interface ImageCodeFieldProps {
   uuid: string;
@@ -15,6 +17,9 @@ export interface ImageCodeFieldProps {
 export function ImageCodeField(
   { uuid, error, focus, onNewImage }: ImageCodeFieldProps,
 ) {
+  // With CAPTCHA_PROVIDER set, the service's widget stands in for the image.
+  const widget = pageWidget();
+  if (widget) return <CaptchaWidgetField widget={widget} error={error} />;
   return (
     <div class="field image-code">
       <label for="field-image_code">图形验证码</label>
@@ -49,6 +54,35 @@ export function ImageCodeField(
           看不清，换一张
         </button>
       )}
+    </div>
+  );
+}
+
+/**
+ * The service's widget: a button that opens it (static/captcha_widget.js) and the hidden fields its
+ * ticket is posted in. It needs JavaScript, which the page says when it is off.
+ */
+function CaptchaWidgetField(
+  { widget, error }: { widget: CaptchaWidget; error?: string | null },
+) {
+  return (
+    <div class="field captcha-widget" data-captcha-provider={widget.provider}>
+      <span class="label">{formMessages.captchaLabel}</span>
+      <button type="button" class="secondary" data-captcha-start>
+        {formMessages.captchaStart}
+      </button>
+      {widget.provider === "tencent"
+        ? (
+          <>
+            <input type="hidden" name="ticket" />
+            <input type="hidden" name="randstr" />
+          </>
+        )
+        : <input type="hidden" name="captcha_verify_param" />}
+      <noscript>
+        <p class="error">{formMessages.captchaNeedsScript}</p>
+      </noscript>
+      <FieldMessage id="image_code" message={error} />
     </div>
   );
 }

@@ -77,7 +77,16 @@ export function SmsCodeButton(
     });
     // The image code the form shows, if any: its uuid and the answer typed.
     const form = new FormData((event.currentTarget as HTMLButtonElement).form!);
-    for (const name of ["uuid", "image_code"]) {
+    // or the captcha service's ticket in its place.
+    for (
+      const name of [
+        "uuid",
+        "image_code",
+        "ticket",
+        "randstr",
+        "captcha_verify_param",
+      ]
+    ) {
       const value = form.get(name);
       if (typeof value === "string") body.set(name, value);
     }

@@ -12,6 +12,10 @@ export const messages = {
   imageCodeExpired: "图形验证码失效了",
   imageCodeWrong: "输入图形验证码有误",
   imageCodesTooFrequent: "图形验证码刷新过于频繁，请稍后再试",
+  captchaMissing: "请先完成安全验证",
+  captchaExpired: "安全验证已失效，请重新验证",
+  captchaWrong: "安全验证未通过，请重新验证",
+  captchaUnavailable: "安全验证服务暂时不可用，请稍后再试",
   bindTokenInvalid: "无效的openid",
   wrongCredentials: "用户名或密码错误",
   /** An operator disabled the account (`deno task admin disable`). */
@@ -21,6 +25,7 @@ export const messages = {
   passwordWrong: "密码错误",
   busy: "系统繁忙，请稍后再试",
   tooManyAttempts: "尝试次数过多，请输入图形验证码",
+  tooManyAttemptsToday: "尝试次数过多，请明天再试或找回密码",
   bound: "绑定成功",
   confirmTitle: "验证密码",
   confirmWhy:
@@ -90,5 +95,9 @@ export function providerHelp(name: string) {
     pendingBind: `${name}登录，待绑定`,
   };
 }
+
+/** Told at the first page after a login when the password was tried wrongly many times since the last. */
+export const failedLoginsNotice = (failures: number) =>
+  `上次登录后有 ${failures} 次失败的登录尝试`;
 
 export type MessageKey = keyof typeof messages;

@@ -1,21 +1,37 @@
 import type { AppProps } from "$fresh/server.ts";
 import { asset, useCSP } from "$fresh/runtime.ts";
 import { pagePolicy } from "@/lib/http/security.ts";
+import {
+  captchaWidget,
+  renderingWithWidget,
+  WIDGET_SCRIPTS,
+  widgetAttributes,
+  widgetSources,
+} from "@/lib/captcha/widget.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { providerHelp } from "@/lib/messages.ts";
 
 export default function App({ Component, state }: AppProps<unknown, State>) {
   // Every page route sets `config.csp`, so its policy is this one plus the page's script nonce.
-  useCSP(pagePolicy);
+  // A captcha service's widget (CAPTCHA_PROVIDER) is loaded, and its hosts allowed, only when set.
+  const widget = captchaWidget(state.app.config.captcha);
+  useCSP((csp) => pagePolicy(csp, widgetSources(widget)));
+  renderingWithWidget(widget);
   const { user, pendingBind } = state;
   return (
-    <html lang="zh-CN">
+    <html lang="zh-CN" {...widgetAttributes(widget)}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>美多商城</title>
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={asset("/styles.css")} />
+        {widget && (
+          <>
+            <script src={asset("/captcha_widget.js")} defer />
+            <script src={WIDGET_SCRIPTS[widget.provider]} defer />
+          </>
+        )}
       </head>
       <body>
         <header class="site-header">

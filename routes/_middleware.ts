@@ -4,6 +4,7 @@ import { nameRequestSpan } from "@/lib/core/telemetry.ts";
 import { currentUser } from "@/lib/http/current_user.ts";
 import { HttpError, plainText } from "@/lib/http/errors.ts";
 import { checkBody } from "@/lib/forms/posted.ts";
+import { browserOf } from "@/lib/http/browser_id.ts";
 import { asSeenBy } from "@/lib/http/own_host.ts";
 import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
 import {
@@ -39,6 +40,7 @@ export async function handler(
         ctx.remoteAddr,
         app.config.trustProxy,
       );
+      ctx.state.browser = browserOf(app, req);
       const { session, user } = ctx.destination === "route"
         ? await currentUser(app, req)
         : { session: null, user: null };

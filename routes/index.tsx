@@ -1,25 +1,35 @@
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { Page } from "@/components/Page.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
+import { LoginNotice } from "@/components/LoginNotice.tsx";
+import { takeLoginNotice } from "@/lib/accounts/failed_logins.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { noStore } from "@/lib/http/security.ts";
 
 export const config: RouteConfig = { csp: true };
 
-export const handler: Handlers<unknown, State> = {
+interface Data {
+  /** Wrong passwords tried since the last login, told once after this login. */
+  failedLogins: number | null;
+}
+
+export const handler: Handlers<Data, State> = {
   async GET(_req, ctx) {
+    const { app, user } = ctx.state;
+    const failedLogins = user ? await takeLoginNotice(app.kv, user.id) : null;
     // It names who is logged in: never kept by a cache, nor shown again by Back after logging out.
-    return noStore(await ctx.render());
+    return noStore(await ctx.render({ failedLogins }));
   },
 };
 
-export default function Home({ state }: PageProps<unknown, State>) {
+export default function Home({ data, state }: PageProps<Data, State>) {
   const user = state.user;
   return (
     <Page
       title="首页"
       heading={user ? `欢迎您，${user.username}` : "欢迎来到美多商城"}
     >
+      <LoginNotice failures={data?.failedLogins ?? null} />
       <p class="who">{user ? `当前登录：${user.username}` : "您尚未登录。"}</p>
       <div class="actions">
         {!user && <ProviderLogins config={state.app.config} next="/" />}

@@ -41,7 +41,7 @@ export const handler: Handlers<Data, State> = {
     const fields = await readForm(req);
     const next = safeNext(fields.next ?? ctx.url.searchParams.get("next"));
     const remembered = fields.remembered === "on";
-    const result = await logIn(app, fields, clientAddress);
+    const result = await logIn(app, fields, clientAddress, ctx.state.browser);
     if (result.ok) {
       const started = await startSession(app, req, result.user, next, {
         remembered,

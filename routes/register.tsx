@@ -35,6 +35,7 @@ export const handler: Handlers<RegisterFormProps, State> = {
     if (fields.action === SEND_SMS_ACTION) {
       const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "signup",
+        browser: ctx.state.browser,
       });
       return ctx.render({ next, ...form }, { status });
     }

@@ -118,11 +118,12 @@ export async function sendSmsAsAPerson(
   let sent = await sendSmsCode(app, request, clientAddress);
   if (!sent.ok && sent.captcha) {
     const uuid = crypto.randomUUID();
-    await drawImageCode(app, uuid);
-    const imageCode = await readImageCode(app, uuid);
+    const browser = request.challenge?.browser ?? "a-person-at-the-form-01";
+    await drawImageCode(app, uuid, browser);
+    const image_code = await readImageCode(app, uuid);
     sent = await sendSmsCode(
       app,
-      { ...request, imageCode, uuid },
+      { ...request, challenge: { browser, uuid, image_code } },
       clientAddress,
     );
   }

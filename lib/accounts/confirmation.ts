@@ -3,6 +3,7 @@
 // session can't guess its way to one.
 import type { App } from "@/lib/app/app.ts";
 import { audited } from "@/lib/audit.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { messages } from "@/lib/messages.ts";
 import { recordProof } from "@/lib/sessions/recent_proof.ts";
 import type { Session } from "@/lib/sessions/sessions.ts";
@@ -17,11 +18,12 @@ export async function confirmPassword(
   session: Pick<Session, "userId" | "publicId">,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null,
 ): Promise<ConfirmationResult> {
   return await audited(
     app,
     "confirm",
-    attemptConfirmation(app, user, session, fields, clientAddress),
+    attemptConfirmation(app, user, session, fields, clientAddress, browser),
     { success: "confirmed", clientAddress, userId: user.id },
   );
 }
@@ -32,6 +34,7 @@ async function attemptConfirmation(
   session: Pick<Session, "userId" | "publicId">,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null,
 ): Promise<ConfirmationResult> {
   if (!fields.password) {
     return { ok: false, field: "password", message: messages.missingFields };
@@ -41,7 +44,7 @@ async function attemptConfirmation(
     user,
     fields.password,
     clientAddress,
-    { uuid: fields.uuid, text: fields.image_code },
+    challengeAnswer(fields, browser),
     "password",
     messages.passwordWrong,
   );

@@ -4,6 +4,7 @@
 // no mobile, uid or address in full (lib/audit.ts), and the codes and limits are keyed by pseudonyms
 // (lib/kv/pseudonyms.ts).
 import type { App } from "@/lib/app/app.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
@@ -31,11 +32,12 @@ export async function deleteAccount(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<DeletionResult> {
   return await audited(
     app,
     "account_delete",
-    attemptDeletion(app, user, fields, clientAddress),
+    attemptDeletion(app, user, fields, clientAddress, browser),
     { success: "deleted", clientAddress, userId: user.id, mobile: user.mobile },
   );
 }
@@ -45,6 +47,7 @@ async function attemptDeletion(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<DeletionResult> {
   const form = checkDeletionForm(fields);
   if (!form.ok) return form;
@@ -53,7 +56,7 @@ async function attemptDeletion(
     user,
     form.value.password,
     clientAddress,
-    { uuid: fields.uuid, text: fields.image_code },
+    challengeAnswer(fields, browser),
     "password",
     messages.passwordWrong,
     // The account is going: its hash with it.

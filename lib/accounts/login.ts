@@ -2,6 +2,7 @@
 import type { App } from "@/lib/app/app.ts";
 import { recordAudit } from "@/lib/audit.ts";
 import { admitPasswordCheck } from "./throttle.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { messages } from "@/lib/messages.ts";
 import { findUserByLogin, type User } from "./users.ts";
 import { type PasswordUpgrade, passwordUpgrade } from "./password_upgrade.ts";
@@ -26,6 +27,8 @@ export async function logIn(
   app: App,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  /** The browser's id (lib/http/browser_id.ts), when it sent one. */
+  browser: string | null = null,
 ): Promise<LoginResult> {
   const login = fields.username?.trim() ?? "";
   const password = fields.password ?? "";
@@ -52,21 +55,24 @@ export async function logIn(
     await audit("refused: malformed");
     return wrong(false);
   }
-  const admission = await admitPasswordCheck(app, login, clientAddress, {
-    uuid: fields.uuid,
-    text: fields.image_code,
-  });
+  // Looked up first, so that the day's cap counts the account whichever of its names was typed.
+  const user = await findUserByLogin(app.kv, login);
+  const admission = await admitPasswordCheck(
+    app,
+    { login, userId: user?.id },
+    clientAddress,
+    challengeAnswer(fields, browser),
+  );
   if (!admission.ok) {
     await audit("refused: throttled");
-    return { ...admission, captcha: true };
+    return admission;
   }
-  const user = await findUserByLogin(app.kv, login);
   // An unknown user still costs one hash, so the answer's timing does not tell who has an account.
   const valid = user
     ? await app.passwords.verify(password, user.passwordHash)
     : await app.passwords.verifyNothing(password);
+  await admission.settle(Boolean(user && valid));
   if (user && valid) {
-    await admission.attempt?.succeeded();
     if (user.disabledAt) {
       await audit("refused: disabled", user);
       return {

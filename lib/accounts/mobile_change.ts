@@ -2,6 +2,7 @@
 // mobile free. The user, its mobile index (and its username, when it was the old mobile), the code's
 // use and the end of every session are one write, so of two changes to one new mobile exactly one wins.
 import type { App } from "@/lib/app/app.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
@@ -30,11 +31,12 @@ export async function changeMobile(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<MobileChangeResult> {
   return await audited(
     app,
     "mobile_change",
-    attemptChange(app, user, fields, clientAddress),
+    attemptChange(app, user, fields, clientAddress, browser),
     (result) => ({
       success: "changed",
       clientAddress,
@@ -49,6 +51,7 @@ async function attemptChange(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<MobileChangeResult> {
   const form = checkMobileChangeForm(fields);
   if (!form.ok) return form;
@@ -58,7 +61,7 @@ async function attemptChange(
     user,
     password,
     clientAddress,
-    { uuid: fields.uuid, text: fields.image_code },
+    challengeAnswer(fields, browser),
     "password",
     messages.passwordWrong,
   );

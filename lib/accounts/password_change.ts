@@ -1,6 +1,7 @@
 // 修改密码 on the account page: the current password, then the new one. The password and the end of
 // every session of the user are one write; the browser that changed it is logged in again.
 import type { App } from "@/lib/app/app.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
@@ -26,11 +27,12 @@ export async function changePassword(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<PasswordChangeResult> {
   return await audited(
     app,
     "password_change",
-    attemptChange(app, user, fields, clientAddress),
+    attemptChange(app, user, fields, clientAddress, browser),
     { success: "changed", clientAddress, userId: user.id },
   );
 }
@@ -40,6 +42,7 @@ async function attemptChange(
   user: User,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
+  browser: string | null = null,
 ): Promise<PasswordChangeResult> {
   const form = checkPasswordChangeForm(fields);
   if (!form.ok) return form;
@@ -48,7 +51,7 @@ async function attemptChange(
     user,
     form.value.old_password,
     clientAddress,
-    { uuid: fields.uuid, text: fields.image_code },
+    challengeAnswer(fields, browser),
     "old_password",
     messages.oldPasswordWrong,
     // The change's own write replaces the hash, imported or not.

@@ -9,7 +9,7 @@ import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
 import { type AccountField, checkAccountForm } from "@/lib/forms/rules.ts";
 import { checkFormSmsCode, type FormFailure } from "./proofs.ts";
-import { clearLoginAttempts } from "./throttle.ts";
+import { clearLoginAttempts, clearPasswordChecksToday } from "./throttle.ts";
 import {
   findUserByMobile,
   getUserEntry,
@@ -63,7 +63,8 @@ async function attemptReset(
       const user = withNewPassword(entry, passwordHash);
       await clearLoginAttempts(app.kv, user.username);
       await clearLoginAttempts(app.kv, user.mobile);
-      return { ok: true, user };
+      await clearPasswordChecksToday(app.kv, user.id, app.now());
+      return { ok: true, user: { ...user, passwordHash } };
     }
   }
   return { ok: false, field: "form", message: messages.busy };

@@ -7,7 +7,8 @@ import {
   type SmsCode,
   type SmsPurpose,
 } from "@/lib/sms/codes.ts";
-import { admitPasswordCheck, type ImageCodeAnswer } from "./throttle.ts";
+import { admitPasswordCheck } from "./throttle.ts";
+import type { ChallengeAnswer } from "@/lib/captcha/challenge.ts";
 import { upgradePassword } from "./password_upgrade.ts";
 import type { User } from "./users.ts";
 
@@ -32,31 +33,31 @@ export async function checkCurrentPassword<F extends string>(
   user: User,
   password: string,
   clientAddress: string,
-  imageCode: ImageCodeAnswer,
+  challenge: ChallengeAnswer,
   field: F,
   wrong: string,
   { rehash = true } = {},
 ): Promise<FormFailure<F> | null> {
   const admission = await admitPasswordCheck(
     app,
-    user.username,
+    { login: user.username, userId: user.id },
     clientAddress,
-    imageCode,
+    challenge,
   );
   if (!admission.ok) {
     return {
       ok: false,
       field: admission.field === "image_code" ? "image_code" : field,
       message: admission.message,
-      captcha: true,
+      captcha: admission.captcha,
     };
   }
   const valid = password.length <= MAX_PASSWORD &&
     await app.passwords.verify(password, user.passwordHash);
+  await admission.settle(valid);
   if (!valid) {
     return { ok: false, field, message: wrong, captcha: admission.pastLimit };
   }
-  await admission.attempt?.succeeded();
   if (rehash) await upgradePassword(app, user, password);
   return null;
 }

@@ -33,6 +33,8 @@ export interface Config {
   sms: SmsConfig;
   /** When an image code is asked before an SMS: `auto` when abuse is likely, `always`, or `off` (tests). */
   smsCaptcha: "auto" | "always" | "off";
+  /** Which challenge stands where an image code is asked: the app's own, or a captcha service's. */
+  captcha: CaptchaConfig;
   bcryptCost: number;
   trustProxy: boolean;
 }
@@ -63,6 +65,33 @@ export interface TencentSmsConfig {
   /** A template with two parameters: the code, then its life in minutes. */
   templateId: string;
   region: string;
+  endpoint: string;
+}
+
+/** The challenge (CAPTCHA_PROVIDER): the app's own image code, or a service whose ticket the server verifies. */
+export type CaptchaConfig =
+  | { provider: "image" }
+  | { provider: "tencent"; tencent: TencentCaptchaConfig }
+  | { provider: "aliyun"; aliyun: AliyunCaptchaConfig };
+
+/** 腾讯云 验证码: DescribeCaptchaResult (API 2019-07-22), TC3-signed. */
+export interface TencentCaptchaConfig {
+  secretId: string;
+  secretKey: string;
+  /** CaptchaAppId, which the page's widget is given too. */
+  appId: string;
+  appSecretKey: string;
+  endpoint: string;
+}
+
+/** 阿里云 验证码2.0: VerifyIntelligentCaptcha (API 2023-03-05), ACS3-signed. */
+export interface AliyunCaptchaConfig {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** The scene the page's widget is given, and the server checks against. */
+  sceneId: string;
+  /** The instance's 身份标, which the page's widget needs. */
+  prefix: string;
   endpoint: string;
 }
 
@@ -154,6 +183,27 @@ const schema = {
     ),
   ),
   TENCENT_SMS_ENDPOINT: optional(url),
+  CAPTCHA_PROVIDER: z.optional(
+    z.enum(["image", "tencent", "aliyun"], "must be image, tencent or aliyun"),
+  ),
+  TENCENT_CAPTCHA_SECRET_ID: optional(credential),
+  TENCENT_CAPTCHA_SECRET_KEY: optional(credential),
+  TENCENT_CAPTCHA_APP_ID: optional(digits("CaptchaAppId, like 190000000")),
+  TENCENT_CAPTCHA_APP_SECRET_KEY: optional(credential),
+  TENCENT_CAPTCHA_ENDPOINT: optional(url),
+  ALIYUN_CAPTCHA_ACCESS_KEY_ID: optional(credential),
+  ALIYUN_CAPTCHA_ACCESS_KEY_SECRET: optional(credential),
+  ALIYUN_CAPTCHA_SCENE_ID: optional(
+    z.string().check(
+      z.regex(/^[\w-]{1,64}$/, "must be the scene id the console shows"),
+    ),
+  ),
+  ALIYUN_CAPTCHA_PREFIX: optional(
+    z.string().check(
+      z.regex(/^[a-z0-9]{1,32}$/, "must be the instance's prefix (身份标)"),
+    ),
+  ),
+  ALIYUN_CAPTCHA_ENDPOINT: optional(url),
   BCRYPT_COST: optional(integer(4, 15)),
   TRUST_PROXY: z.optional(
     z.enum(["true", "false", "1", "0"], "must be true or false"),
@@ -250,6 +300,7 @@ export function parseConfig(
   const production = value("APP_ENV") === "production";
   if (production) refuseUnsafeProduction(value, env, providers);
   const sms = smsConfig(value);
+  const captcha = captchaConfig(value);
   const secretKey = value("SECRET_KEY");
   const publicOrigin = value("PUBLIC_ORIGIN");
   return {
@@ -264,6 +315,7 @@ export function parseConfig(
     sms,
     smsCaptcha: value("SMS_CAPTCHA") as Config["smsCaptcha"] | undefined ??
       "auto",
+    captcha,
     bcryptCost: Number(value("BCRYPT_COST") ?? 10),
     trustProxy: ["true", "1"].includes(value("TRUST_PROXY") ?? "false"),
   };
@@ -395,6 +447,66 @@ function smsConfig(value: (name: Setting) => string | undefined): SmsConfig {
           region: value("TENCENT_SMS_REGION") ?? "ap-guangzhou",
           endpoint: value("TENCENT_SMS_ENDPOINT") ??
             "https://sms.tencentcloudapi.com",
+        },
+      };
+  }
+}
+
+function captchaConfig(
+  value: (name: Setting) => string | undefined,
+): CaptchaConfig {
+  const provider =
+    value("CAPTCHA_PROVIDER") as CaptchaConfig["provider"] | undefined ??
+      "image";
+  // Each service's settings are checked whichever is chosen, so a typo shows before the day it matters.
+  for (const name of Object.keys(schema) as Setting[]) {
+    if (/^(TENCENT|ALIYUN)_CAPTCHA_/.test(name)) value(name);
+  }
+  const required = (name: Setting, fallback?: Setting): string => {
+    const setting = value(name) ?? (fallback && value(fallback));
+    if (!setting) {
+      throw new ConfigError(
+        `${name}${
+          fallback ? ` (or ${fallback})` : ""
+        } is required when CAPTCHA_PROVIDER=${provider}`,
+      );
+    }
+    return setting;
+  };
+  switch (provider) {
+    case "image":
+      return { provider };
+    case "tencent":
+      return {
+        provider,
+        tencent: {
+          secretId: required("TENCENT_CAPTCHA_SECRET_ID", "TENCENT_SECRET_ID"),
+          secretKey: required(
+            "TENCENT_CAPTCHA_SECRET_KEY",
+            "TENCENT_SECRET_KEY",
+          ),
+          appId: required("TENCENT_CAPTCHA_APP_ID"),
+          appSecretKey: required("TENCENT_CAPTCHA_APP_SECRET_KEY"),
+          endpoint: value("TENCENT_CAPTCHA_ENDPOINT") ??
+            "https://captcha.tencentcloudapi.com",
+        },
+      };
+    case "aliyun":
+      return {
+        provider,
+        aliyun: {
+          accessKeyId: required(
+            "ALIYUN_CAPTCHA_ACCESS_KEY_ID",
+            "ALIYUN_ACCESS_KEY_ID",
+          ),
+          accessKeySecret: required(
+            "ALIYUN_CAPTCHA_ACCESS_KEY_SECRET",
+            "ALIYUN_ACCESS_KEY_SECRET",
+          ),
+          sceneId: required("ALIYUN_CAPTCHA_SCENE_ID"),
+          prefix: required("ALIYUN_CAPTCHA_PREFIX"),
+          endpoint: value("ALIYUN_CAPTCHA_ENDPOINT") ??
+            "https://captcha.cn-shanghai.aliyuncs.com",
         },
       };
   }

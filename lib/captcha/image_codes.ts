@@ -1,14 +1,19 @@
-// Image codes (图形验证码): 4 characters drawn by svg-captcha for a uuid the page makes, live 300 s,
-// used up by the first answer whatever it is.
+// Image codes (图形验证码): 4 characters for a uuid the page makes, drawn as a PNG in which no character
+// keeps its shape from one picture to the next (lib/captcha/drawing.ts), live 300 s, used up by the first
+// answer whatever it is, and answered only by the browser that drew it.
 //
-// | key                                           | value      | expires |
-// | --------------------------------------------- | ---------- | ------- |
-// | ["image_codes", uuid]                         | ImageCode  | 300 s   |
-// | ["image_codes_by_client", address*, time, id] | drawn at   | 300 s   |
+// | key                                             | value      | expires |
+// | ----------------------------------------------- | ---------- | ------- |
+// | ["image_codes", uuid]                           | ImageCode  | 300 s   |
+// | ["image_codes_by_browser", browser, time, id]   | drawn at   | 300 s   |
+// | ["image_codes_by_client", address*, time, id]   | drawn at   | 300 s   |
 //
-// address*: the client's address as its pseudonym (lib/kv/pseudonyms.ts).
+// address*: the client's address as its pseudonym (lib/kv/pseudonyms.ts). Each picture is a row, so
+// drawing is bounded: 60 per browser in 300 s, and 600 per address for the browsers the app doesn't
+// know (lib/http/browser_id.ts): one browser's refreshes can't hold back the others behind its
+// address, while a client that throws its cookie away still meets the address's cap.
 import type { App } from "@/lib/app/app.ts";
-import { useWindows } from "@/lib/kv/windows.ts";
+import { useWindows, type Window } from "@/lib/kv/windows.ts";
 import { pseudonym } from "@/lib/kv/pseudonyms.ts";
 import { messages } from "@/lib/messages.ts";
 
@@ -21,6 +26,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface ImageCode {
   text: string;
   expiresAt: number;
+  /** The browser it was drawn for (lib/http/browser_id.ts): no other may answer it. */
+  browser: string;
 }
 
 export type ImageCodeCheck =
@@ -32,21 +39,33 @@ export const imageCodeKey = (
   uuid: string,
 ) => ["image_codes", uuid.toLowerCase()];
 
-/** How many images one client may have drawn in 300 s: each is a row in KV, so they are bounded. */
-export const IMAGE_CODES_PER_CLIENT = 60;
+/** How many images one browser may have drawn in 300 s. */
+export const IMAGE_CODES_PER_BROWSER = 60;
+/** How many images the browsers the app doesn't know may have drawn from one address in 300 s. */
+export const IMAGE_CODES_PER_ADDRESS = 600;
 
-/** Counts an image for `clientAddress`; false, and not counted, when it has drawn its share lately. */
+/**
+ * Counts an image for `browser` (and, unless it is `known`, for its address); false, and not counted,
+ * when either has drawn its share lately.
+ */
 export async function mayDrawImageCode(
   app: App,
-  clientAddress: string,
+  { address, browser, known }: {
+    address: string;
+    browser: string;
+    known: boolean;
+  },
 ): Promise<boolean> {
-  const windows = [{
-    prefix: [
-      "image_codes_by_client",
-      pseudonym(app.kv, "address", clientAddress),
-    ],
-    limit: IMAGE_CODES_PER_CLIENT,
+  const windows: Window[] = [{
+    prefix: ["image_codes_by_browser", browser],
+    limit: IMAGE_CODES_PER_BROWSER,
   }];
+  if (!known) {
+    windows.push({
+      prefix: ["image_codes_by_client", pseudonym(app.kv, "address", address)],
+      limit: IMAGE_CODES_PER_ADDRESS,
+    });
+  }
   const use = await useWindows(
     app.kv,
     windows,
@@ -63,19 +82,24 @@ export const isImageCodeUuid = (uuid: string) => UUID.test(uuid);
 export const newImageCodeUuid = () => crypto.randomUUID();
 
 /**
- * Makes a new code for `uuid` (replacing any it had, as "看不清，换一张" does) and draws it as SVG;
- * null for a malformed uuid. In development the text goes to the log, as the SMS codes do.
+ * Makes a new code for `uuid` and `browser` (replacing any it had, as "看不清，换一张" does) and draws it
+ * as a PNG; null for a malformed uuid. In development the text goes to the log, as the SMS codes do.
  */
 export async function drawImageCode(
   app: App,
   uuid: string,
-): Promise<string | null> {
+  browser: string,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   if (!isImageCodeUuid(uuid)) return null;
   const text = randomText();
   const now = app.now();
   await app.kv.set(
     imageCodeKey(uuid),
-    { text, expiresAt: now + IMAGE_CODE_TTL_S * 1000 } satisfies ImageCode,
+    {
+      text,
+      expiresAt: now + IMAGE_CODE_TTL_S * 1000,
+      browser,
+    } satisfies ImageCode,
     { expireIn: IMAGE_CODE_TTL_S * 1000 },
   );
   if (!app.config.production) {
@@ -83,22 +107,29 @@ export async function drawImageCode(
       JSON.stringify({ event: "image_code", uuid: uuid.toLowerCase(), text }),
     );
   }
-  return await drawText(text);
+  // Loaded on first use: the fonts and the PNG encoder are not needed before the first image.
+  const { drawCodePicture } = await import("./drawing.ts");
+  return await drawCodePicture(text);
 }
 
 /**
- * Checks the answer `text` for `uuid`, without regard to case. The code is deleted before it is compared,
- * so of simultaneous answers only one is ever compared, and no code is answered twice.
+ * Checks the answer `text` for `uuid` from `browser`, without regard to case. The code is deleted before
+ * it is compared, so of simultaneous answers only one is ever compared, and no code is answered twice.
+ * Another browser's answer finds no code (and leaves it to its owner): a solved picture can't be handed on.
  */
 export async function verifyImageCode(
   app: App,
   uuid: string | undefined,
   text: string | undefined,
+  browser: string | null,
 ): Promise<ImageCodeCheck> {
   if (!text) return { ok: false, reason: "missing" };
   if (!uuid || !isImageCodeUuid(uuid)) return { ok: false, reason: "expired" };
   const entry = await app.kv.get<ImageCode>(imageCodeKey(uuid));
-  if (!entry.value || entry.value.expiresAt <= app.now()) {
+  if (
+    !entry.value || entry.value.expiresAt <= app.now() ||
+    entry.value.browser !== browser
+  ) {
     return { ok: false, reason: "expired" };
   }
   const used = await app.kv.atomic().check(entry).delete(entry.key).commit();
@@ -130,21 +161,4 @@ function randomText(): string {
     }
   }
   return text;
-}
-
-/** svg-captcha's module export: a function drawing the given text (its typings declare only `create`). */
-type DrawText = (
-  text: string,
-  options: { noise: number; color: boolean; background: string },
-) => string;
-let drawer: Promise<DrawText> | undefined;
-
-async function drawText(text: string): Promise<string> {
-  // Loaded on first use: the library parses its font when imported, which start-up need not wait for.
-  // Its own `create` picks the text with Math.random, which the picture's noise would help predict.
-  const draw =
-    await (drawer ??= import("svg-captcha").then((module) =>
-      module.default as unknown as DrawText
-    ));
-  return draw(text, { noise: 3, color: true, background: "#f4f6f8" });
 }

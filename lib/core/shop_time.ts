@@ -25,3 +25,8 @@ export function dateTime(at: number): string {
   });
   return dateAndTime.format(at);
 }
+
+/** The day number in China's time (UTC+8 all year, no summer time), for limits that start again each day. */
+export function shopDay(at: number): number {
+  return Math.floor((at + 8 * 3600 * 1000) / (24 * 3600 * 1000));
+}

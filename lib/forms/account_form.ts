@@ -2,6 +2,7 @@
 // was typed when it comes back: the mobile, a live SMS code and the rest of the gap before another code
 // may be sent. The password is never sent back into a page.
 import type { App } from "@/lib/app/app.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { type SmsSentView, smsSentView } from "@/lib/forms/help.ts";
 import { secondsUntilResend, type SmsPurpose } from "@/lib/sms/codes.ts";
 import { sendSmsCodeFromForm } from "@/lib/sms/sending.ts";
@@ -45,16 +46,17 @@ export async function askForSmsCode(
   app: App,
   fields: Partial<Record<string, string>>,
   clientAddress: string,
-  { purpose, mobile = fields.mobile ?? "" }: {
+  { purpose, mobile = fields.mobile ?? "", browser = null }: {
     purpose: SmsPurpose;
     mobile?: string;
+    /** The browser's id: an image code answers only where it was drawn. */
+    browser?: string | null;
   },
 ): Promise<{ form: KeptAccountFields & SmsSentView; status: number }> {
   const sent = await sendSmsCodeFromForm(app, {
     mobile,
     purpose,
-    imageCode: fields.image_code,
-    uuid: fields.uuid,
+    challenge: challengeAnswer(fields, browser),
   }, clientAddress);
   const kept = await keptAccountFields(app, { ...fields, mobile }, {
     keepSmsCode: !sent.ok,

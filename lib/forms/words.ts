@@ -18,3 +18,10 @@ export const reenterPassword = "为了安全，请重新输入密码";
 export const resendIn = (seconds: number) => `${seconds}秒后可重新获取`;
 /** Beside 发送短信过于频繁, when the gap is what refused the code. */
 export const waitBeforeResend = (seconds: number) => `请${seconds}秒后再获取`;
+
+/** The captcha service's widget, where a service (CAPTCHA_PROVIDER) stands in for the image code. */
+export const captchaLabel = "安全验证";
+export const captchaStart = "点击完成安全验证";
+export const captchaDone = "已完成安全验证";
+export const captchaNeedsScript =
+  "安全验证需要启用JavaScript，请启用后刷新本页";

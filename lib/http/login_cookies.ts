@@ -19,6 +19,8 @@ import {
 } from "./cookies.ts";
 import { recordAudit } from "@/lib/audit.ts";
 import { safeNext } from "./safe_next.ts";
+import { browserOrNew, rememberLoggedInBrowser } from "./browser_id.ts";
+import { noteLogin } from "@/lib/accounts/failed_logins.ts";
 import { knownClientAddress } from "./security.ts";
 
 export const USERNAME_COOKIE = "username";
@@ -103,6 +105,15 @@ export async function startSession(
     secure: app.config.production,
     sameSite: "Lax",
   });
+  // This browser is now one the limits know (its address's strangers can't hold it back), and the
+  // owner hears, on the next page, of the wrong passwords tried since the last login.
+  await rememberLoggedInBrowser(
+    app.kv,
+    browserOrNew(app, req, headers),
+    app.now(),
+  );
+  // A new account has had no password to get wrong.
+  if (!newAccount) await noteLogin(app.kv, user.id);
   return new Response(null, { status: 303, headers });
 }
 

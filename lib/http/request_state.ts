@@ -7,6 +7,8 @@ export interface State {
   app: App;
   /** The client's address, from the socket or, with TRUST_PROXY, X-Forwarded-For. */
   clientAddress: string;
+  /** The browser's id from its cookie (lib/http/browser_id.ts), or null when it has none yet. */
+  browser: string | null;
   session: LiveSession | null;
   user: User | null;
   /** Set by the bind page: this browser is logged in with a provider, its bind pending; the header says so. */

@@ -19,14 +19,25 @@ const DIRECTIVES = {
   objectSrc: ["'none'"],
 } satisfies ContentSecurityPolicy["directives"];
 
-/** For `useCSP()`: replaces the runtime's starting policy with the app's. */
-export function pagePolicy(csp: ContentSecurityPolicy): void {
+/**
+ * For `useCSP()`: replaces the runtime's starting policy with the app's, widened by `extra` (a captcha
+ * service's hosts, only when one is configured).
+ */
+export function pagePolicy(
+  csp: ContentSecurityPolicy,
+  extra: Partial<Record<string, readonly string[]>> = {},
+): void {
   csp.reportOnly = false;
   // A copy each lists its own arrays in, as later useCSP() calls may push to them (cheaper than
   // structuredClone, which showed in the page's profile).
-  csp.directives = Object.fromEntries(
+  const directives: Record<string, string[]> = Object.fromEntries(
     Object.entries(DIRECTIVES).map(([name, sources]) => [name, [...sources]]),
   );
+  for (const [name, sources] of Object.entries(extra)) {
+    if (!sources?.length) continue;
+    directives[name] = [...(directives[name] ?? ["'self'"]), ...sources];
+  }
+  csp.directives = directives;
 }
 
 const DEFAULT_POLICY = Object.entries(DIRECTIVES).map(([name, sources]) =>

@@ -11,11 +11,12 @@
 // last hour (so nobody can have a stranger's phone sent more than one SMS an hour without solving one),
 // `always` every time, `off` never.
 import type { App } from "@/lib/app/app.ts";
+import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import {
-  imageCodeMessage,
-  newImageCodeUuid,
-  verifyImageCode,
-} from "@/lib/captcha/image_codes.ts";
+  type ChallengeAnswer,
+  challengeMessage,
+  verifyChallenge,
+} from "@/lib/captcha/challenge.ts";
 import { findUserByMobile } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
 import {
@@ -34,9 +35,8 @@ export interface SendRequest {
   mobile: string;
   /** Unset: `signup`. */
   purpose?: string;
-  /** The answer to the image code of `uuid`, when the page shows one. */
-  imageCode?: string;
-  uuid?: string;
+  /** The answer to the image code (or the captcha service's ticket), when the page shows one. */
+  challenge?: ChallengeAnswer;
 }
 
 /** `captcha` tells the page to show an image code (a new one: any answer used the old one up). */
@@ -74,9 +74,13 @@ export async function sendSmsCode(
   const imageCodeNeeded = mode === "always" ||
     (mode === "auto" && limits.sentRecently);
   if (imageCodeNeeded) {
-    const check = await verifyImageCode(app, request.uuid, request.imageCode);
+    const check = await verifyChallenge(
+      app,
+      request.challenge ?? { browser: null },
+      clientAddress,
+    );
     if (!check.ok) {
-      return imageCodeAsked(imageCodeMessage(check.reason));
+      return imageCodeAsked(challengeMessage(app, check.reason));
     }
   }
   const issued = await issueSmsCode(app.kv, {
@@ -89,7 +93,7 @@ export async function sendSmsCode(
   if (!issued.ok) {
     // A racing request sent the hour's free code first: this one needs an image code after all.
     if (issued.reason === "not_quiet") {
-      return imageCodeAsked(messages.imageCodeMissing);
+      return imageCodeAsked(challengeMessage(app, "missing"));
     }
     return { ok: false, status: 429, error: messages.smsTooFrequent };
   }
@@ -141,7 +145,8 @@ export async function sendSmsCodeFromForm(
   clientAddress: string,
 ): Promise<SendResult & { imageCodeUuid?: string }> {
   const sent = await sendSmsCode(app, request, clientAddress);
-  const asked = (!sent.ok && sent.captcha) || request.uuid !== undefined;
+  const asked = (!sent.ok && sent.captcha) ||
+    request.challenge?.uuid !== undefined;
   return asked ? { ...sent, imageCodeUuid: newImageCodeUuid() } : sent;
 }
 

@@ -7,6 +7,8 @@ import { audited } from "@/lib/audit.ts";
 import { bindIn, findBindConflict } from "./bindings.ts";
 import { openBindToken, useBindTokenIn } from "./bind_tokens.ts";
 import { admitPasswordCheck } from "@/lib/accounts/throttle.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
+import { browserOf } from "@/lib/http/browser_id.ts";
 import { messages } from "@/lib/messages.ts";
 import {
   checkSmsCode,
@@ -134,10 +136,12 @@ async function attemptBind(
       user = found.user;
       if (verifiedHash !== user.passwordHash) {
         // Past the login limit only an attempt with a solved image code is checked (and it may be the owner).
-        const admission = await admitPasswordCheck(app, mobile, clientAddress, {
-          uuid: fields.uuid,
-          text: fields.image_code,
-        });
+        const admission = await admitPasswordCheck(
+          app,
+          { login: mobile, userId: user.id },
+          clientAddress,
+          challengeAnswer(fields, browserOf(app, req)),
+        );
         if (!admission.ok) {
           return await refused({
             ok: false,
@@ -145,10 +149,12 @@ async function attemptBind(
             message: admission.message,
             reason: "throttled",
             uid,
-            captcha: true,
+            captcha: admission.captcha,
           });
         }
-        if (!(await app.passwords.verify(password, user.passwordHash))) {
+        const right = await app.passwords.verify(password, user.passwordHash);
+        await admission.settle(right);
+        if (!right) {
           return await refused({
             ok: false,
             field: "account",
@@ -158,7 +164,6 @@ async function attemptBind(
             captcha: admission.pastLimit,
           });
         }
-        await admission.attempt?.succeeded();
         verifiedHash = user.passwordHash;
       }
       if (user.disabledAt) {

@@ -6,6 +6,7 @@ import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { FieldMessage } from "@/components/FieldMessage.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 import { confirmPassword } from "@/lib/accounts/confirmation.ts";
+import { browserOf } from "@/lib/http/browser_id.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";
@@ -41,6 +42,7 @@ export const handler: Handlers<Data, State> = {
       session,
       fields,
       clientAddress,
+      browserOf(app, req),
     );
     if (result.ok) {
       return new Response(null, { status: 303, headers: { location: next } });

@@ -33,10 +33,17 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
       const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "delete_account",
         mobile: user.mobile,
+        browser: ctx.state.browser,
       });
       return ctx.render(form, { status });
     }
-    const result = await deleteAccount(app, user, fields, clientAddress);
+    const result = await deleteAccount(
+      app,
+      user,
+      fields,
+      clientAddress,
+      ctx.state.browser,
+    );
     // Gone with its sessions: the browser's cookies go too.
     if (result.ok) return loggedOutRedirect(app, req);
     const ownMobile = { ...fields, mobile: user.mobile };

@@ -11,6 +11,8 @@ import { recentConnects } from "@/lib/social/connect.ts";
 import { enabledProviders } from "@/lib/social/registry.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
+import { LoginNotice } from "@/components/LoginNotice.tsx";
+import { takeLoginNotice } from "@/lib/accounts/failed_logins.ts";
 
 export const config: RouteConfig = { csp: true };
 
@@ -21,6 +23,8 @@ interface Data {
   connects: { id: string; text: string }[];
   /** Right after a password reset (in its session, for 10 minutes): the bindings that log in without it. */
   afterReset: boolean;
+  /** Wrong passwords tried since the last login, told once after this login. */
+  failedLogins: number | null;
 }
 
 export const handler: Handlers<Data, State> = {
@@ -47,12 +51,16 @@ export const handler: Handlers<Data, State> = {
       },
     );
     const afterReset = rightAfterReset(session, now);
-    return ctx.render({ user, providers, connects, afterReset });
+    const failedLogins = await takeLoginNotice(app.kv, user.id);
+    return ctx.render({ user, providers, connects, afterReset, failedLogins });
   },
 };
 
 export default function Account(
-  { data: { user, providers, connects, afterReset } }: PageProps<Data, State>,
+  { data: { user, providers, connects, afterReset, failedLogins } }: PageProps<
+    Data,
+    State
+  >,
 ) {
   const bound = providers.filter(({ binding }) => binding);
   return (
@@ -80,6 +88,7 @@ export default function Account(
           <a href={`/account/${id}/unbind`}>解除绑定</a>
         </p>
       ))}
+      <LoginNotice failures={failedLogins} />
       <dl class="details">
         <dt>用户名</dt>
         <dd data-field="username">{user.username}</dd>

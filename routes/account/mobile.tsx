@@ -43,10 +43,17 @@ export const handler: Handlers<Data, State> = {
     if (fields.action === SEND_SMS_ACTION) {
       const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "change_mobile",
+        browser: ctx.state.browser,
       });
       return ctx.render(page(form), { status });
     }
-    const result = await changeMobile(app, user, fields, clientAddress);
+    const result = await changeMobile(
+      app,
+      user,
+      fields,
+      clientAddress,
+      ctx.state.browser,
+    );
     if (result.ok) {
       return loggedInRedirect(app, req, result.user, "/account", {
         remembered: session?.remembered ?? true,

@@ -25,6 +25,7 @@ export const handler: Handlers<PasswordChangeFormProps, State> = {
       user,
       await readForm(req),
       clientAddress,
+      ctx.state.browser,
     );
     // Every session ended with the change: this browser goes on in a new one.
     if (result.ok) {

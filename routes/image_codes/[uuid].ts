@@ -1,31 +1,34 @@
-// GET /image_codes/<uuid>: a new image code for the uuid the page made, as an SVG image.
+// GET /image_codes/<uuid>: a new image code for the uuid the page made, as a PNG, for this browser only.
 import type { Handlers } from "$fresh/server.ts";
 import {
   drawImageCode,
   isImageCodeUuid,
   mayDrawImageCode,
 } from "@/lib/captcha/image_codes.ts";
+import { browserOrNew, isKnownBrowser } from "@/lib/http/browser_id.ts";
 import { messages } from "@/lib/messages.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const handler: Handlers<unknown, State> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const { app, clientAddress } = ctx.state;
     if (!isImageCodeUuid(ctx.params.uuid)) return ctx.renderNotFound();
-    if (!(await mayDrawImageCode(app, clientAddress))) {
+    // Every load is a new code: a cached image would show a text the server no longer holds.
+    const headers = new Headers({ "cache-control": "no-store" });
+    const browser = browserOrNew(app, req, headers);
+    const known = await isKnownBrowser(app.kv, browser, app.now());
+    if (
+      !(await mayDrawImageCode(app, { address: clientAddress, browser, known }))
+    ) {
+      headers.set("content-type", "text/plain; charset=utf-8");
       return new Response(messages.imageCodesTooFrequent, {
         status: 429,
-        headers: { "content-type": "text/plain; charset=utf-8" },
+        headers,
       });
     }
-    const svg = await drawImageCode(app, ctx.params.uuid);
-    if (svg === null) return ctx.renderNotFound();
-    return new Response(svg, {
-      headers: {
-        "content-type": "image/svg+xml; charset=utf-8",
-        // Every load is a new code: a cached image would show a text the server no longer holds.
-        "cache-control": "no-store",
-      },
-    });
+    const png = await drawImageCode(app, ctx.params.uuid, browser);
+    if (png === null) return ctx.renderNotFound();
+    headers.set("content-type", "image/png");
+    return new Response(png, { headers });
   },
 };

@@ -25,6 +25,7 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
     if (fields.action === SEND_SMS_ACTION) {
       const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "reset_password",
+        browser: ctx.state.browser,
       });
       return noStore(await ctx.render(form, { status }));
     }

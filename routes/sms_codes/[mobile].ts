@@ -13,6 +13,7 @@ export const handler: Handlers<unknown, State> = {
     };
     return answerSmsCodeRequest(
       ctx.state.app,
+      req,
       ctx.params.mobile,
       fields,
       ctx.state.clientAddress,

@@ -10,6 +10,7 @@ export const handler: Handlers<unknown, State> = {
     const fields = await readForm(req);
     return answerSmsCodeRequest(
       ctx.state.app,
+      req,
       fields.mobile ?? "",
       fields,
       ctx.state.clientAddress,

@@ -143,13 +143,16 @@ Deno.test("password login", async (t) => {
   app.close();
 });
 
+/** The browser the owner logs in from: its image codes are answered from it. */
+const BROWSER = "owner-browser-000000001";
+
 /** Draws an image code for a new uuid and reads its text as a person would from the picture. */
 async function solvedImageCode(app: TestApp) {
   const uuid = crypto.randomUUID();
   const log = console.log;
   console.log = () => {};
   try {
-    await drawImageCode(app, uuid);
+    await drawImageCode(app, uuid, BROWSER);
   } finally {
     console.log = log;
   }
@@ -174,10 +177,15 @@ Deno.test("past the login limit, a solved image code lets the owner in", async (
   await t.step(
     "the right password with a solved image code gets in",
     async () => {
-      const result = await logIn(app, {
-        ...owner,
-        ...await solvedImageCode(app),
-      }, "10.9.0.1");
+      const result = await logIn(
+        app,
+        {
+          ...owner,
+          ...await solvedImageCode(app),
+        },
+        "10.9.0.1",
+        BROWSER,
+      );
       ok(result.ok);
     },
   );
@@ -185,11 +193,16 @@ Deno.test("past the login limit, a solved image code lets the owner in", async (
   await t.step(
     "a wrong password with one is refused and asks for a new one",
     async () => {
-      const result = await logIn(app, {
-        ...owner,
-        password: "wrong1234",
-        ...await solvedImageCode(app),
-      }, "10.9.0.1");
+      const result = await logIn(
+        app,
+        {
+          ...owner,
+          password: "wrong1234",
+          ...await solvedImageCode(app),
+        },
+        "10.9.0.1",
+        BROWSER,
+      );
       deepEqual(result, {
         ok: false,
         field: "account",
@@ -203,31 +216,46 @@ Deno.test("past the login limit, a solved image code lets the owner in", async (
     "a wrong, reused or unknown image code is refused before the password",
     async () => {
       const solved = await solvedImageCode(app);
-      const wrong = await logIn(app, {
-        ...owner,
-        uuid: solved.uuid,
-        image_code: "0000",
-      }, "10.9.0.1");
+      const wrong = await logIn(
+        app,
+        {
+          ...owner,
+          uuid: solved.uuid,
+          image_code: "0000",
+        },
+        "10.9.0.1",
+        BROWSER,
+      );
       deepEqual(wrong, {
         ok: false,
         field: "image_code",
         message: messages.imageCodeWrong,
         captcha: true,
       });
-      const reused = await logIn(app, { ...owner, ...solved }, "10.9.0.1");
+      const reused = await logIn(
+        app,
+        { ...owner, ...solved },
+        "10.9.0.1",
+        BROWSER,
+      );
       equal(!reused.ok && reused.message, messages.imageCodeExpired);
-      const unknown = await logIn(app, {
-        ...owner,
-        uuid: crypto.randomUUID(),
-        image_code: "ABCD",
-      }, "10.9.0.1");
+      const unknown = await logIn(
+        app,
+        {
+          ...owner,
+          uuid: crypto.randomUUID(),
+          image_code: "ABCD",
+        },
+        "10.9.0.1",
+        BROWSER,
+      );
       equal(!unknown.ok && unknown.message, messages.imageCodeExpired);
     },
   );
 
   await t.step("under the limit, no image code is needed", async () => {
     app.clock.now += 15 * 60 * 1000;
-    ok((await logIn(app, owner, "10.9.0.1")).ok);
+    ok((await logIn(app, owner, "10.9.0.1", BROWSER)).ok);
   });
 
   app.close();

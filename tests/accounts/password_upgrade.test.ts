@@ -23,7 +23,7 @@ Deno.test("a form of the account page that checks the old password moves it to b
     user,
     li.password,
     "10.0.0.1",
-    {},
+    { browser: null },
     "password",
     "密码错误",
   );

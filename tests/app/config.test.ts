@@ -550,3 +550,121 @@ Deno.test("the real SMS gateways", async (t) => {
     },
   );
 });
+
+Deno.test("CAPTCHA_PROVIDER: the app's image code, or a captcha service whose settings must all be right", async (t) => {
+  const tencent = {
+    CAPTCHA_PROVIDER: "tencent",
+    TENCENT_CAPTCHA_SECRET_ID: "AKIDCaptchaSecretId",
+    TENCENT_CAPTCHA_SECRET_KEY: "captcha-secret-key",
+    TENCENT_CAPTCHA_APP_ID: "190000001",
+    TENCENT_CAPTCHA_APP_SECRET_KEY: "app-secret-key",
+  };
+  const aliyun = {
+    CAPTCHA_PROVIDER: "aliyun",
+    ALIYUN_CAPTCHA_ACCESS_KEY_ID: "LTAI5tCaptchaKeyId",
+    ALIYUN_CAPTCHA_ACCESS_KEY_SECRET: "captcha-access-key-secret",
+    ALIYUN_CAPTCHA_SCENE_ID: "1ug4aptr",
+    ALIYUN_CAPTCHA_PREFIX: "fsgtmi",
+  };
+
+  await t.step("unset: the image code", () => {
+    deepEqual(readConfig({}).captcha, { provider: "image" });
+  });
+
+  await t.step("tencent, with the documented endpoint by default", () => {
+    deepEqual(readConfig(tencent).captcha, {
+      provider: "tencent",
+      tencent: {
+        secretId: "AKIDCaptchaSecretId",
+        secretKey: "captcha-secret-key",
+        appId: "190000001",
+        appSecretKey: "app-secret-key",
+        endpoint: "https://captcha.tencentcloudapi.com",
+      },
+    });
+  });
+
+  await t.step("aliyun, with the Shanghai endpoint by default", () => {
+    deepEqual(readConfig(aliyun).captcha, {
+      provider: "aliyun",
+      aliyun: {
+        accessKeyId: "LTAI5tCaptchaKeyId",
+        accessKeySecret: "captcha-access-key-secret",
+        sceneId: "1ug4aptr",
+        prefix: "fsgtmi",
+        endpoint: "https://captcha.cn-shanghai.aliyuncs.com",
+      },
+    });
+  });
+
+  await t.step(
+    "the account's general keys stand in for the captcha's own",
+    () => {
+      const {
+        TENCENT_CAPTCHA_SECRET_ID: _,
+        TENCENT_CAPTCHA_SECRET_KEY: __,
+        ...rest
+      } = tencent;
+      const config = readConfig({
+        ...rest,
+        TENCENT_SECRET_ID: "AKIDShared",
+        TENCENT_SECRET_KEY: "shared-key",
+      }).captcha;
+      ok(config.provider === "tencent");
+      equal(config.tencent.secretId, "AKIDShared");
+      equal(config.tencent.secretKey, "shared-key");
+      const {
+        ALIYUN_CAPTCHA_ACCESS_KEY_ID: ___,
+        ALIYUN_CAPTCHA_ACCESS_KEY_SECRET: ____,
+        ...aliRest
+      } = aliyun;
+      const ali = readConfig({
+        ...aliRest,
+        ALIYUN_ACCESS_KEY_ID: "LTAIShared",
+        ALIYUN_ACCESS_KEY_SECRET: "shared-secret",
+      }).captcha;
+      ok(ali.provider === "aliyun");
+      equal(ali.aliyun.accessKeyId, "LTAIShared");
+    },
+  );
+
+  await t.step(
+    "a bad or missing setting: one line naming it, in production too",
+    () => {
+      for (const base of [{}, PRODUCTION]) {
+        equal(
+          refusal({ ...base, CAPTCHA_PROVIDER: "recaptcha" }),
+          "CAPTCHA_PROVIDER must be image, tencent or aliyun",
+        );
+        equal(
+          refusal({ ...base, ...tencent, TENCENT_CAPTCHA_APP_ID: "" }),
+          "TENCENT_CAPTCHA_APP_ID is required when CAPTCHA_PROVIDER=tencent",
+        );
+        match(
+          refusal({ ...base, ...tencent, TENCENT_CAPTCHA_APP_ID: "app-1" }),
+          /^TENCENT_CAPTCHA_APP_ID must be the numeric CaptchaAppId/,
+        );
+        equal(
+          refusal({ ...base, ...tencent, TENCENT_CAPTCHA_SECRET_KEY: "" }),
+          "TENCENT_CAPTCHA_SECRET_KEY (or TENCENT_SECRET_KEY) is required when CAPTCHA_PROVIDER=tencent",
+        );
+        match(
+          refusal({
+            ...base,
+            ...aliyun,
+            ALIYUN_CAPTCHA_PREFIX: "Not A Prefix",
+          }),
+          /^ALIYUN_CAPTCHA_PREFIX must be/,
+        );
+        equal(
+          refusal({ ...base, ...aliyun, ALIYUN_CAPTCHA_SCENE_ID: "" }),
+          "ALIYUN_CAPTCHA_SCENE_ID is required when CAPTCHA_PROVIDER=aliyun",
+        );
+        match(
+          refusal({ ...base, ...aliyun, ALIYUN_CAPTCHA_ENDPOINT: "ftp://x" }),
+          /^ALIYUN_CAPTCHA_ENDPOINT must be an http\(s\) URL/,
+        );
+      }
+    },
+  );
+});

@@ -41,6 +41,31 @@ export function newClientAddress(): string {
  * `bind` and `postForm` send a token with its browser's cookie unless told otherwise.
  */
 const browserOf = new Map<string, string>();
+/** The browser cookie each image code was drawn with: its answer goes with it, as a browser's would. */
+const imageBrowser = new Map<string, string>();
+
+/** Loads the image code of `uuid` as a browser does (keeping the browser cookie it is tied to). */
+export async function drawImage(
+  server: AppServer,
+  uuid: string,
+  headers: HeadersInit = {},
+): Promise<Response> {
+  const image = await fetch(`${server.origin}/image_codes/${uuid}`, {
+    headers,
+  });
+  const cookie = image.headers.getSetCookie()[0]?.split(";")[0];
+  if (cookie) imageBrowser.set(uuid, cookie);
+  await image.body?.cancel();
+  return image;
+}
+
+/** The cookies a browser would send with `fields`: its bind token's and its image code's. */
+function cookiesFor(fields: Record<string, string>): string {
+  return [
+    fields.access_token && browserOf.get(fields.access_token),
+    fields.uuid && imageBrowser.get(fields.uuid),
+  ].filter(Boolean).join("; ");
+}
 
 /** The cookie header of the browser `token` was issued to ("" for a token never issued). */
 export function browserCookieOf(token: string): string {
@@ -134,10 +159,7 @@ export async function requestSmsCode(
   const first = await askForSms(server, mobileNumber, clientAddress, fields);
   if (!first.body.captcha) return first;
   const uuid = crypto.randomUUID();
-  const image = await fetch(`${server.origin}/image_codes/${uuid}`, {
-    headers: { "x-forwarded-for": clientAddress },
-  });
-  await image.body?.cancel();
+  await drawImage(server, uuid, { "x-forwarded-for": clientAddress });
   return await askForSms(server, mobileNumber, clientAddress, {
     ...fields,
     image_code: await server.imageCode(uuid),
@@ -155,7 +177,10 @@ export async function askForSms(
   const response = await fetch(`${server.origin}/sms_codes/${mobileNumber}`, {
     method: "POST",
     body: new URLSearchParams(fields),
-    headers: { "x-forwarded-for": clientAddress },
+    headers: {
+      "x-forwarded-for": clientAddress,
+      ...cookiesFor(fields) && { cookie: cookiesFor(fields) },
+    },
   });
   return { status: response.status, body: await response.json() };
 }
@@ -183,7 +208,7 @@ export async function postForm(
   headers: HeadersInit = {},
 ): Promise<FormAnswer> {
   const sent = new Headers(headers);
-  const cookie = fields.access_token && browserOf.get(fields.access_token);
+  const cookie = cookiesFor(fields);
   if (cookie && !sent.has("cookie")) sent.set("cookie", cookie);
   const response = await fetch(`${server.origin}${path}`, {
     method: "POST",

@@ -19,6 +19,7 @@ import {
   askForSms,
   bind,
   bindToken,
+  drawImage,
   type FormAnswer,
   inParallel,
   mobile,
@@ -84,9 +85,8 @@ const logIn = (
 
 /** Loads the login page's image code as a browser would and reads its text off the server log. */
 async function solveImageCode(server: AppServer, uuid: string) {
-  const image = await fetch(`${server.origin}/image_codes/${uuid}`);
-  equal(image.headers.get("content-type"), "image/svg+xml; charset=utf-8");
-  await image.body?.cancel();
+  const image = await drawImage(server, uuid);
+  equal(image.headers.get("content-type"), "image/png");
   return { uuid, image_code: await server.imageCode(uuid) };
 }
 
@@ -553,9 +553,8 @@ Deno.test("SMS bombing over HTTP: past a mobile's or a client's first code in th
   });
   const image = async () => {
     const uuid = crypto.randomUUID();
-    const response = await fetch(`${server.origin}/image_codes/${uuid}`);
-    equal(response.headers.get("content-type"), "image/svg+xml; charset=utf-8");
-    await response.body?.cancel();
+    const response = await drawImage(server, uuid);
+    equal(response.headers.get("content-type"), "image/png");
     return { uuid, text: await server.imageCode(uuid) };
   };
 

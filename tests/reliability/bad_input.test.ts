@@ -38,6 +38,12 @@ const ALLOWED_TABLES: Record<string, string> = {
     "login attempts count towards the throttle (wrong ones stay 15 min)",
   login_attempts_by_client:
     "login attempts count towards the throttle (wrong ones stay 15 min)",
+  login_attempts_by_browser:
+    "login attempts count towards the throttle (wrong ones stay 15 min)",
+  password_checks_by_account:
+    "every password checked counts towards the account's 50 a day",
+  failed_password_checks:
+    "wrong passwords of a real account, told to its owner at the next login",
   sms_codes: "codes sent to the mobiles the setup and the generator ask for",
   sms_last_sent: "the 60 s resend guard of those codes",
   sms_sends_by_mobile: "the daily caps of those codes",
@@ -46,8 +52,9 @@ const ALLOWED_TABLES: Record<string, string> = {
   sms_sent_recently_to: "the hour after which those mobiles need no image code",
   sms_sent_recently_by: "the hour after which those clients need no image code",
   image_codes: "GET /image_codes/<uuid> draws a code for 300 s",
-  image_codes_by_client:
-    "the images each client drew in the last 300 s (at most 60 are drawn)",
+  image_codes_by_client: "the images drawn from each address in the last 300 s",
+  image_codes_by_browser:
+    "the images each browser drew in the last 300 s (at most 60 are drawn)",
   oauth_states:
     "GET /oauth/<provider>/login starts a login (the setup's and odd queries')",
   oauth_states_by_client:

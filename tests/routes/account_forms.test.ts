@@ -3,6 +3,7 @@ import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
 import { checkInvariants } from "@/lib/app/invariants.ts";
 import { messages } from "@/lib/messages.ts";
+import { findUserByLogin } from "@/lib/accounts/users.ts";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
 import { listKv, readImageCode, type TestApp, testApp } from "@/tests/_app.ts";
 import {
@@ -584,5 +585,48 @@ Deno.test("the rule for new passwords is the hint of new passwords only", async 
       `${path}: came back for its code, without the password typed`,
     );
   }
+  app.close();
+});
+
+Deno.test("the account page's password checks count toward the account's 50 a day", async () => {
+  const { app, browser } = await registered();
+  let checked = 0;
+  let page = "";
+  while (checked < 50) {
+    const fields: Record<string, string> = {
+      old_password: `wrongpass${checked}`,
+      password: NEW_PASSWORD,
+    };
+    const uuid = page.match(/name="uuid" value="([^"]+)"/)?.[1];
+    if (uuid) {
+      await (await browser.get(`/image_codes/${uuid}`)).body?.cancel();
+      Object.assign(fields, {
+        uuid,
+        image_code: await readImageCode(app, uuid),
+      });
+    }
+    const response = await browser.post("/account/password", fields);
+    equal(response.status, 400);
+    page = await response.text();
+    if (page.includes(messages.oldPasswordWrong)) checked++;
+    else match(page, new RegExp(messages.tooManyAttempts));
+  }
+  const uuid = page.match(/name="uuid" value="([^"]+)"/)?.[1]!;
+  await (await browser.get(`/image_codes/${uuid}`)).body?.cancel();
+  const response = await browser.post("/account/password", {
+    old_password: PASSWORD,
+    password: NEW_PASSWORD,
+    uuid,
+    image_code: await readImageCode(app, uuid),
+  });
+  equal(response.status, 400);
+  deepEqual(await shown(response), {
+    old_password: messages.tooManyAttemptsToday,
+  });
+  const user = await findUserByLogin(app.kv, MOBILE);
+  ok(
+    await app.passwords.verify(PASSWORD, user!.passwordHash),
+    "the password did not change",
+  );
   app.close();
 });

@@ -64,7 +64,7 @@ async function postCounting(
   }
 }
 
-Deno.test("a new user's bind reads 3 times and writes 4: no read for the bind page, a conflict or a session cap", async () => {
+Deno.test("a new user's bind reads 3 times and writes 5: no read for the bind page, a conflict or a session cap", async () => {
   const app = await testApp();
   const browser = await testBrowser(app);
   const mobile = "13800138000";
@@ -83,12 +83,12 @@ Deno.test("a new user's bind reads 3 times and writes 4: no read for the bind pa
   );
   equal(status, 303);
   // Reads: the mobile's account, the code with its guesses, the bind token. Writes: the code's turn,
-  // the account with its binding and the code's use, the audit record, the session.
-  deepEqual(trips, { reads: 3, writes: 4 });
+  // the account with its binding and the code's use, the audit record, the session, the browser known.
+  deepEqual(trips, { reads: 3, writes: 5 });
   app.close();
 });
 
-Deno.test("a registration reads 2 times and writes 4: no read for a session cap", async () => {
+Deno.test("a registration reads 2 times and writes 5: no read for a session cap", async () => {
   const app = await testApp();
   const browser = await testBrowser(app);
   const mobile = "13900139000";
@@ -100,7 +100,7 @@ Deno.test("a registration reads 2 times and writes 4: no read for a session cap"
   });
   equal(status, 303);
   // Reads: the mobile's account, the code with its guesses. Writes: the code's turn, the account with
-  // the code's use, the audit record, the session.
-  deepEqual(trips, { reads: 2, writes: 4 });
+  // the code's use, the audit record, the session, the browser known.
+  deepEqual(trips, { reads: 2, writes: 5 });
   app.close();
 });

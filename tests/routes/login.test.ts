@@ -25,7 +25,8 @@ async function solve(app: TestApp, browser: TestBrowser, html: string) {
   console.log = () => {};
   try {
     const image = await browser.get(`/image_codes/${uuid}`);
-    match(await image.text(), /<svg/);
+    equal(image.headers.get("content-type"), "image/png");
+    await image.body?.cancel();
   } finally {
     console.log = log;
   }
@@ -135,5 +136,141 @@ Deno.test("the bind form past the limit asks for an image code, and binds the ow
     ok(browser.cookies.has("session"));
   });
 
+  app.close();
+});
+
+Deno.test("after 10 wrong passwords the owner is told at their next login, on the next page, once", async (t) => {
+  const app = await withAccount();
+  const guesser = await testBrowser(app);
+  const guess = async (i: number) => {
+    const response = await guesser.post("/login", {
+      username: MOBILE,
+      password: `guess${i}`,
+    });
+    equal(response.status, 400);
+    await response.body?.cancel();
+  };
+  for (let i = 0; i < FAILURES_PER_ACCOUNT; i++) await guess(i);
+  app.clock.now += 15 * 60 * 1000 + 1;
+  for (let i = 10; i < 12; i++) await guess(i);
+
+  const owner = await testBrowser(app);
+  await t.step("the login goes to the home page, which tells", async () => {
+    const login = await owner.post("/login", {
+      username: MOBILE,
+      password: PASSWORD,
+    });
+    equal(login.status, 303);
+    const home = await (await owner.get("/")).text();
+    match(home, /上次登录后有 12 次失败的登录尝试/);
+  });
+
+  await t.step("it is told once", async () => {
+    const again = await (await owner.get("/")).text();
+    ok(!again.includes("次失败的登录尝试"));
+  });
+
+  await t.step(
+    "the count starts again: a few failures later, nothing is told",
+    async () => {
+      for (let i = 20; i < 23; i++) await guess(i);
+      const login = await owner.post("/login", {
+        username: MOBILE,
+        password: PASSWORD,
+      });
+      equal(login.status, 303);
+      const account = await (await owner.get("/account")).text();
+      ok(!account.includes("次失败的登录尝试"));
+    },
+  );
+  app.close();
+});
+
+Deno.test("past 50 password checks in a day, the login form says to try tomorrow, even with a solved image", async () => {
+  const app = await withAccount();
+  const browser = await testBrowser(app);
+  let page = "";
+  for (let checked = 0; checked < 50;) {
+    const fields: Record<string, string> = {
+      username: MOBILE,
+      password: `guess${checked}`,
+    };
+    // Past the 15-minute limit each guess carries an image solved as a person would.
+    if (page.includes('name="uuid"')) {
+      Object.assign(fields, await solve(app, browser, page));
+    }
+    const response = await browser.post("/login", fields);
+    equal(response.status, 400);
+    page = await response.text();
+    if (page.includes(messages.wrongCredentials)) checked++;
+    else match(page, new RegExp(messages.tooManyAttempts));
+  }
+  const response = await browser.post("/login", {
+    username: MOBILE,
+    password: PASSWORD,
+    ...await solve(app, browser, page),
+  });
+  equal(response.status, 400);
+  const refused = await response.text();
+  match(refused, new RegExp(messages.tooManyAttemptsToday));
+  ok(!refused.includes('name="image_code"'), "no image would help");
+  equal(browser.cookies.has("session"), false);
+  app.close();
+});
+
+Deno.test("one address (a NAT) can't lock out everyone behind it", async (t) => {
+  const app = await withAccount();
+  const owner = await testBrowser(app);
+  const login = () =>
+    owner.post("/login", { username: MOBILE, password: PASSWORD });
+  const first = await login();
+  equal(first.status, 303, "the owner logged in here before");
+  await owner.post("/logout");
+
+  await t.step(
+    "someone behind the same address fails 100 logins on other accounts and draws images until refused",
+    async () => {
+      const guesser = await testBrowser(app);
+      for (let i = 0; i < 100; i++) {
+        const response = await guesser.post("/login", {
+          username: `1390000${String(i).padStart(4, "0")}`,
+          password: "guess1234",
+        }, { cookie: "" });
+        await response.body?.cancel();
+      }
+      let status = 200;
+      while (status === 200) {
+        const image = await guesser.get(`/image_codes/${crypto.randomUUID()}`);
+        await image.body?.cancel();
+        status = image.status;
+      }
+      equal(status, 429);
+    },
+  );
+
+  await t.step(
+    "a stranger behind it is asked for an image, and can draw one",
+    async () => {
+      const stranger = await testBrowser(app);
+      const response = await stranger.post("/login", {
+        username: MOBILE,
+        password: PASSWORD,
+      });
+      equal(response.status, 400);
+      const page = await response.text();
+      match(page, new RegExp(messages.tooManyAttempts));
+      const solved = await solve(app, stranger, page);
+      const with_image = await stranger.post("/login", {
+        username: MOBILE,
+        password: PASSWORD,
+        ...solved,
+      });
+      equal(with_image.status, 303);
+    },
+  );
+
+  await t.step("the owner's browser logs straight in", async () => {
+    equal((await login()).status, 303);
+  });
   app.close();
 });

@@ -133,6 +133,7 @@ export function callbackHandlers(
       if (fields.action === SEND_SMS_ACTION) {
         const asked = await askForSmsCode(app, fields, clientAddress, {
           purpose: "signup",
+          browser: ctx.state.browser,
         });
         return ctx.render(
           formPage(ctx, provider, await pendingOf(), {
