@@ -32,7 +32,23 @@ Deno.test("passwords", async (t) => {
   await t.step(
     "verifying for no one resolves after doing the work",
     async () => {
-      await hasher.verifyNothing("whatever");
+      // The work is a real verification, at the hasher's cost, of a hash no password matches.
+      const verify = hasher.verify;
+      const verified: { hash: string; matched: boolean }[] = [];
+      hasher.verify = async (password, hash) => {
+        const matched = await verify(password, hash);
+        verified.push({ hash, matched });
+        return matched;
+      };
+      try {
+        await hasher.verifyNothing("whatever");
+      } finally {
+        hasher.verify = verify;
+      }
+      equal(verified.length, 1, "one verification, done before it resolved");
+      const [{ hash, matched }] = verified;
+      ok(/^\$2[aby]\$04\$/.test(hash), `a cost-4 bcrypt hash: ${hash}`);
+      equal(matched, false);
     },
   );
 
