@@ -113,7 +113,7 @@ Deno.test({
           ]);
           assert.deepEqual(problems, []);
           assert.ok(
-            scripts.some((url) => url.endsWith("/lib/fresh/boot.js")),
+            scripts.some((url) => url.endsWith("/lib/fresh/runtime/boot.js")),
             String(scripts),
           );
         },
