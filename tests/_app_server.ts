@@ -14,8 +14,14 @@ const MAIN = new URL("main.ts", ROOT).pathname;
 const SERVE_PARALLEL = Deno.env.get("APP_SERVER") === "serve";
 const SERVE = new URL("scripts/serve.ts", ROOT).pathname;
 export const SECRET_KEY = "test-server-secret-key-0123456789abcdef";
-const START_TIMEOUT_MS = 30_000;
-const SMS_TIMEOUT_MS = 5_000;
+/**
+ * How long the server may take to answer its first request, and to print a line a test waits for (an
+ * SMS or image code, printed before the answer to the request that made it). Each wait ends as soon as
+ * what it waits for comes, or the server exits: these bounds only keep a run from hanging on something
+ * that never comes, and sit far above what the busiest machine takes.
+ */
+const START_WAIT_MS = 120_000;
+const LINE_WAIT_MS = 60_000;
 
 /** The sources a build bundles or serves: a build older than any of them is stale. */
 const SOURCES = ["islands", "components", "lib", "routes", "static"];
@@ -72,6 +78,8 @@ class ServerOutput {
   readonly stdoutTail: string[] = [];
   readonly stderr: string[] = [];
   readonly #waiters = new Set<() => void>();
+  /** The server's stdout has ended: it has exited, and no line will come. */
+  ended = false;
 
   onStdout(line: string) {
     // Each isolate of `deno task serve` (and `deno serve --parallel`) starts its lines with `[serve-worker-N] `.
@@ -93,11 +101,16 @@ class ServerOutput {
     if (this.stdoutTail.length > 40) this.stdoutTail.shift();
   }
 
+  onEnd() {
+    this.ended = true;
+    for (const wake of this.#waiters) wake();
+  }
+
   onStderr(line: string) {
     if (this.stderr.length < 200) this.stderr.push(line);
   }
 
-  /** Resolves on the next SMS line, or after `ms`. */
+  /** Resolves on the next code line or the end of the output, or after `ms`. */
   async nextCode(ms: number): Promise<void> {
     const { promise, resolve } = Promise.withResolvers<void>();
     const timer = setTimeout(resolve, ms);
@@ -175,7 +188,8 @@ export class AppServer implements AsyncDisposable {
     }).spawn();
 
     const output = new ServerOutput();
-    const stdout = readLines(child.stdout, (line) => output.onStdout(line));
+    const stdout = readLines(child.stdout, (line) => output.onStdout(line))
+      .finally(() => output.onEnd());
     const stderr = readLines(child.stderr, (line) => output.onStderr(line));
     const done = Promise.all([child.status, stdout, stderr]);
     const origin = `http://127.0.0.1:${port}`;
@@ -202,9 +216,9 @@ export class AppServer implements AsyncDisposable {
 
   /** The text of the image code last drawn for `uuid`, as a person reads it off the picture. */
   async imageCode(uuid: string): Promise<string> {
-    const deadline = Date.now() + SMS_TIMEOUT_MS;
+    const deadline = Date.now() + LINE_WAIT_MS;
     while (!this.output.imageCodes.has(uuid.toLowerCase())) {
-      if (Date.now() > deadline) {
+      if (this.output.ended || Date.now() > deadline) {
         throw new Error(`no image code for ${uuid} on the server log`);
       }
       await this.output.nextCode(100);
@@ -219,9 +233,9 @@ export class AppServer implements AsyncDisposable {
 
   /** The `nth` code (counting from 1) printed for `mobile`, waiting briefly for the line to arrive. */
   async smsCode(mobile: string, nth: number): Promise<string> {
-    const deadline = Date.now() + SMS_TIMEOUT_MS;
+    const deadline = Date.now() + LINE_WAIT_MS;
     while (this.codesSentTo(mobile) < nth) {
-      if (Date.now() > deadline) {
+      if (this.output.ended || Date.now() > deadline) {
         throw new Error(
           `no SMS code #${nth} for ${mobile} on the server log, which ends:\n${
             this.output.stdoutTail.join("\n")
@@ -322,7 +336,7 @@ export function freePort(): number {
 
 /** Resolves once `origin` answers any HTTP request; rejects when `exited` does or time runs out. */
 async function untilAnswering(origin: string, exited: Promise<never>) {
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const deadline = Date.now() + START_WAIT_MS;
   while (Date.now() < deadline) {
     const answered = await Promise.race([
       fetch(origin + "/", { redirect: "manual" }).then(
@@ -338,7 +352,7 @@ async function untilAnswering(origin: string, exited: Promise<never>) {
     ]);
   }
   throw new Error(
-    `the server did not answer on ${origin} within ${START_TIMEOUT_MS} ms`,
+    `the server did not answer on ${origin} within ${START_WAIT_MS} ms`,
   );
 }
 

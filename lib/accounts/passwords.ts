@@ -7,6 +7,7 @@ import type { PasswordAnswer, PasswordJob } from "./_password_worker.ts";
 import { BCRYPT_HASH } from "./_libxcrypt.ts";
 import { djangoAlgorithm } from "./django_hashes.ts";
 import { ALONE, type HashingBudget } from "./hashing_budget.ts";
+import { REAL_TIMERS, type Timers } from "@/lib/core/timers.ts";
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -35,8 +36,8 @@ interface Job {
 interface HashingThread {
   worker: Worker;
   job: Job | null;
-  /** While idle: the timer that ends it. */
-  idleTimer: ReturnType<typeof setTimeout> | null;
+  /** While idle: cancels the timer that ends it. */
+  idleTimer: (() => void) | null;
 }
 
 export interface HasherOptions {
@@ -44,6 +45,8 @@ export interface HasherOptions {
   budget?: HashingBudget;
   /** A thread with nothing to hash for this long ends. */
   idleMs?: number;
+  /** What that wait runs on; the platform's timers by default. */
+  timers?: Timers;
 }
 
 const IDLE_MS = 60_000;
@@ -56,7 +59,8 @@ const IDLE_MS = 60_000;
 export function createPasswordHasher(
   cost: number,
   cores = navigator.hardwareConcurrency || 1,
-  { budget = ALONE, idleMs = IDLE_MS }: HasherOptions = {},
+  { budget = ALONE, idleMs = IDLE_MS, timers = REAL_TIMERS }: HasherOptions =
+    {},
 ): PasswordHasher {
   const threads: HashingThread[] = [];
   const waiting: Job[] = [];
@@ -68,7 +72,7 @@ export function createPasswordHasher(
 
   const hashing = () => threads.filter((thread) => thread.job).length;
   const end = (thread: HashingThread) => {
-    if (thread.idleTimer !== null) clearTimeout(thread.idleTimer);
+    thread.idleTimer?.();
     thread.worker.terminate();
     threads.splice(threads.indexOf(thread), 1);
   };
@@ -102,16 +106,15 @@ export function createPasswordHasher(
     (threads.length < cores && hashing() + budget.othersHashing() < cores);
 
   const give = (thread: HashingThread, job: Job) => {
-    if (thread.idleTimer !== null) clearTimeout(thread.idleTimer);
+    thread.idleTimer?.();
     thread.idleTimer = null;
     thread.job = job;
     thread.worker.postMessage({ ...job.message, id: nextId++ });
   };
   const idle = (thread: HashingThread) => {
     if (thread.job || thread.idleTimer !== null) return;
-    thread.idleTimer = setTimeout(() => end(thread), idleMs);
     // An idle thread does not keep the process alive.
-    Deno.unrefTimer(thread.idleTimer);
+    thread.idleTimer = timers.after(idleMs, () => end(thread), { unref: true });
   };
 
   /** Hands waiting jobs to idle threads, starting threads while the budget allows. */

@@ -2,6 +2,7 @@
 // AbortSignal.timeout's timer can't be cleared: it fires when its time is up whatever became of the
 // call, and building its TimeoutError and dispatching the abort took about 0.1 ms of the main thread a
 // call, in the middle of whatever request was being served 5 s later (every QQ login makes three calls).
+import { REAL_TIMERS, type Timers } from "./timers.ts";
 
 export interface Deadline extends Disposable {
   /** Aborts with a `TimeoutError` DOMException, as AbortSignal.timeout's does, once `ms` have passed. */
@@ -9,17 +10,14 @@ export interface Deadline extends Disposable {
 }
 
 /** A signal that aborts after `ms` unless disposed first (`using limit = deadline(ms)`). */
-export function deadline(ms: number): Deadline {
+export function deadline(ms: number, timers: Timers = REAL_TIMERS): Deadline {
   const controller = new AbortController();
-  const timer = setTimeout(
+  const cancel = timers.after(
+    ms,
     () =>
       controller.abort(
         new DOMException("Signal timed out.", "TimeoutError"),
       ),
-    ms,
   );
-  return {
-    signal: controller.signal,
-    [Symbol.dispose]: () => clearTimeout(timer),
-  };
+  return { signal: controller.signal, [Symbol.dispose]: cancel };
 }

@@ -7,6 +7,7 @@
 // - failures named by kind only: fetch's own messages quote the URL, which may carry a key or a code.
 import { deadline } from "./deadline.ts";
 import { inSpan } from "./telemetry.ts";
+import type { Timers } from "./timers.ts";
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** No answer the app reads comes near this; a larger one is a failure. */
@@ -18,6 +19,8 @@ export interface OutboundCall {
   fetch: typeof fetch;
   /** For the whole exchange, answer included; default 5000. */
   timeoutMs?: number;
+  /** What the deadline runs on; the platform's timers by default. */
+  timers?: Timers;
 }
 
 export type OutboundFailure = "timeout" | "network" | "too_large";
@@ -44,7 +47,7 @@ export function callOutside(call: OutboundCall): Promise<OutboundAnswer> {
 }
 
 async function exchange(call: OutboundCall): Promise<OutboundAnswer> {
-  using limit = deadline(call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  using limit = deadline(call.timeoutMs ?? DEFAULT_TIMEOUT_MS, call.timers);
   const { signal } = limit;
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {

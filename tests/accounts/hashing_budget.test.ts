@@ -1,37 +1,55 @@
 // The isolates of one process share its cores for hashing: `deno serve --parallel` may hand every
-// connection to one isolate, which must then be able to hash on all of them.
-import { equal, ok } from "node:assert/strict";
-import { sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
+// connection to one isolate, which must then be able to hash on all of them. Here the isolate under
+// test hashes for real; the other isolate is its budget alone, saying what the story needs it to.
+import { deepEqual, equal, ok } from "node:assert/strict";
+import {
+  type HashingBudget,
+  sharedHashingBudget,
+} from "@/lib/accounts/hashing_budget.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+import { manualTimers } from "@/tests/_timers.ts";
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const IDLE_MS = 60_000;
 
-async function until(what: string, check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await pause(5);
+/**
+ * Waits until what another isolate said has come through. A message within the process arrives in a
+ * few turns of the event loop however busy the machine is, so the turns are counted, not the time.
+ */
+async function untilHeard(what: string, check: () => boolean) {
+  for (let turn = 0; !check(); turn++) {
+    if (turn === 1000) {
+      throw new Error(`not heard after 1000 turns of the event loop: ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
 
-/** Two hashers as two isolates would have them: two cores between them, one channel. */
-function twoIsolates(
-  costs: [number, number],
-  { idleMs }: { idleMs?: number } = {},
+/** An isolate on two cores beside another one on the same channel; its threads end only when told. */
+function isolateBeside(
+  { otherFirst = false }: { otherFirst?: boolean } = {},
 ) {
   const channel = `bcrypt-test-${crypto.randomUUID()}`;
-  const budgets = [sharedHashingBudget(channel), sharedHashingBudget(channel)];
-  const [first, second] = budgets.map((budget, i) =>
-    createPasswordHasher(costs[i], 2, { budget, idleMs })
-  );
+  // The other isolate as this one hears it: what it says over the channel, nothing more.
+  let other: HashingBudget | undefined = otherFirst
+    ? sharedHashingBudget(channel)
+    : undefined;
+  const budget = sharedHashingBudget(channel);
+  other ??= sharedHashingBudget(channel);
+  const timers = manualTimers();
+  const hasher = createPasswordHasher(4, 2, {
+    budget,
+    idleMs: IDLE_MS,
+    timers,
+  });
   return {
-    first,
-    second,
-    /** What the first hears of the second. */
-    secondHashing: () => budgets[0].othersHashing(),
+    hasher,
+    other,
+    timers,
+    /** Threads the other isolate hashes on, as this one has heard. */
+    heard: () => budget.othersHashing(),
     [Symbol.dispose]() {
-      first.close();
-      second.close();
+      hasher.close();
+      other.close();
     },
   };
 }
@@ -42,43 +60,77 @@ const hashes = (hasher: { hash(p: string): Promise<string> }, n: number) =>
   );
 
 Deno.test("an isolate that gets all the load hashes on every core while the others have nothing to hash", async () => {
-  using isolates = twoIsolates([4, 4]);
-  // The second hashed once and keeps an idle thread: idle threads do not count against the cores.
-  await isolates.second.hash("secret123");
-  equal(isolates.second.threads(), 1);
-  await hashes(isolates.first, 6);
-  equal(isolates.first.threads(), 2);
+  using isolate = isolateBeside();
+  isolate.other.hashing(2);
+  await untilHeard(
+    "the other isolate hashing on both cores",
+    () => isolate.heard() === 2,
+  );
+  isolate.other.hashing(0);
+  await untilHeard(
+    "the other isolate done hashing",
+    () => isolate.heard() === 0,
+  );
+  await hashes(isolate.hasher, 6);
+  equal(isolate.hasher.threads(), 2);
+});
+
+Deno.test("an isolate tells the others how many of its threads hash: an idle thread is not one", async () => {
+  const said: number[] = [];
+  const hasher = createPasswordHasher(4, 2, {
+    budget: {
+      othersHashing: () => 0,
+      hashing: (n) => said.push(n),
+      close() {},
+    },
+    timers: manualTimers(),
+  });
+  try {
+    await hashes(hasher, 2);
+    equal(hasher.threads(), 2, "both threads stay, idle");
+    deepEqual(said, [1, 2, 1, 0]);
+  } finally {
+    hasher.close();
+  }
 });
 
 Deno.test("while another isolate hashes, an isolate starts threads only for the cores left", async () => {
-  using isolates = twoIsolates([4, 13]);
-  const slow = isolates.second.hash("a slow one");
-  await until(
-    "the other isolate's word that it hashes",
-    () => isolates.secondHashing() === 1,
-  );
-  await hashes(isolates.first, 4);
-  equal(isolates.first.threads(), 1, "one core was left");
-  await slow;
+  using isolate = isolateBeside();
+  isolate.other.hashing(1);
+  await untilHeard("the other isolate hashing", () => isolate.heard() === 1);
+  await hashes(isolate.hasher, 4);
+  equal(isolate.hasher.threads(), 1, "one core was left");
 });
 
 Deno.test("an isolate with a job always has a thread, even when the others hash on every core", async () => {
-  using isolates = twoIsolates([4, 13]);
-  const slow = hashes(isolates.second, 2);
-  await until(
-    "the other isolate's word that it hashes on both cores",
-    () => isolates.secondHashing() === 2,
+  using isolate = isolateBeside();
+  isolate.other.hashing(2);
+  await untilHeard(
+    "the other isolate hashing on both cores",
+    () => isolate.heard() === 2,
   );
-  const hash = await isolates.first.hash("secret123");
-  ok(await isolates.first.verify("secret123", hash));
-  equal(isolates.first.threads(), 1);
-  await slow;
+  const hash = await isolate.hasher.hash("secret123");
+  ok(await isolate.hasher.verify("secret123", hash));
+  equal(isolate.hasher.threads(), 1);
+});
+
+Deno.test("an isolate that starts while another hashes hears so, and stops counting it once it stops", async () => {
+  using isolate = isolateBeside({ otherFirst: true });
+  isolate.other.hashing(2);
+  // Said before this isolate listened: the other answers its hello.
+  await untilHeard("the other isolate's answer", () => isolate.heard() === 2);
+  isolate.other.close();
+  await untilHeard("the other isolate's goodbye", () => isolate.heard() === 0);
 });
 
 Deno.test("a thread with nothing to hash ends after a while, and the next job starts one", async () => {
-  using isolates = twoIsolates([4, 4], { idleMs: 50 });
-  await hashes(isolates.first, 2);
-  equal(isolates.first.threads(), 2);
-  await until("the idle threads' end", () => isolates.first.threads() === 0);
-  ok(await isolates.first.verify("a", await isolates.first.hash("a")));
+  using isolate = isolateBeside();
+  await hashes(isolate.hasher, 2);
+  equal(isolate.hasher.threads(), 2);
+  isolate.timers.advance(IDLE_MS - 1);
+  equal(isolate.hasher.threads(), 2, "ended before its idle time was up");
+  isolate.timers.advance(1);
+  equal(isolate.hasher.threads(), 0);
+  ok(await isolate.hasher.verify("a", await isolate.hasher.hash("a")));
+  equal(isolate.hasher.threads(), 1);
 });

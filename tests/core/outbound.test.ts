@@ -1,10 +1,10 @@
 // The one outbound HTTP client the providers, the SMS gateways and the webhook share.
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { callOutside, MAX_ANSWER_BYTES } from "@/lib/core/outbound.ts";
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { manualTimers } from "@/tests/_timers.ts";
 
 Deno.test("an answered call aborts nothing later", async () => {
+  const timers = manualTimers();
   let signalled: AbortSignal | undefined;
   const answered = await callOutside({
     url: "https://sms.gateway.test/",
@@ -13,9 +13,11 @@ Deno.test("an answered call aborts nothing later", async () => {
       return Promise.resolve(Response.json({ Code: "OK" }));
     },
     timeoutMs: 20,
+    timers,
   });
   equal(answered.ok, true);
-  await pause(60);
+  equal(timers.pending(), 0, "the deadline outlived the call");
+  timers.advance(60);
   equal(signalled?.aborted, false);
 });
 
@@ -80,6 +82,21 @@ Deno.test("fetch's own error is named by kind only, without its message", async 
 });
 
 Deno.test("a fetch that ignores the signal still times out", async () => {
+  const timers = manualTimers();
+  const answer = callOutside({
+    url: "https://api.weixin.test/",
+    fetch: () => {
+      // The call is under way: its time runs out.
+      queueMicrotask(() => timers.advance(5));
+      return new Promise<Response>(() => {});
+    },
+    timeoutMs: 5,
+    timers,
+  });
+  deepEqual(await answer, { ok: false, error: "timeout" });
+});
+
+Deno.test("a fetch that ignores the signal times out on the platform's timers too", async () => {
   const answer = await callOutside({
     url: "https://api.weixin.test/",
     fetch: () => new Promise<Response>(() => {}),

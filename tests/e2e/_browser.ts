@@ -3,6 +3,13 @@ import assert from "node:assert/strict";
 import type { Browser, Locator, Page, Response } from "playwright-core";
 export { launchChromium } from "@/tests/_chromium.ts";
 
+/**
+ * How long one browser wait (a URL, a text, an element to click) may take before the test fails. Each
+ * waits on its condition, so this only ends a wait for something that never comes: it is generous
+ * because a machine busy with other work takes several seconds over what takes a fraction of one idle.
+ */
+export const BROWSER_WAIT_MS = 60_000;
+
 /** One size for every page, so the screenshots in docs/ stay comparable from run to run. */
 export const VIEWPORT = { width: 800, height: 900 };
 /** A phone held upright (an iPhone 12 to 14's CSS pixels). */
@@ -28,7 +35,7 @@ export async function openPage(browser: Browser, mode: Mode) {
     viewport: mode.viewport,
     javaScriptEnabled: mode.javaScript,
   });
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   const page = await context.newPage();
   return { context, page, trouble: watchForTrouble(page) };
 }

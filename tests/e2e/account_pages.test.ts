@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import {
+  BROWSER_WAIT_MS,
   imageCodeUuid,
   launchChromium,
   MODES,
@@ -82,7 +83,7 @@ Deno.test("小王 resets her password by SMS and logs an unknown device out", as
   const phone = await logInFromPhone(app, PASSWORD);
   await using browser = await launchChromium();
   const context = await browser.newContext({ viewport: VIEWPORT });
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   const page = await context.newPage();
   const trouble = watchForTrouble(page);
 

@@ -24,7 +24,7 @@ for (const mode of MODES) {
   Deno.test(`小明 binds his QQ to the account he has (${mode.name})`, async (t) => {
     await using app = await startShop([XIAOMING_SHOP, LAOLI]);
     await using browser = await launchChromium();
-    const { page, trouble } = await openPage(browser, mode);
+    const { context, page, trouble } = await openPage(browser, mode);
     const posts: string[] = [];
     page.on("request", (request) => {
       if (request.method() === "POST") {
@@ -177,10 +177,22 @@ for (const mode of MODES) {
     await t.step(
       "获取短信验证码 sends a code and the button counts the 60 s down",
       async () => {
+        if (mode.javaScript) {
+          // The page's time stands still until the button has been read: a busy machine may take
+          // seconds to look.
+          await context.clock.install();
+          await context.clock.pauseAt(Date.now() + 1_000);
+        }
         await sendCode();
         assert.equal(app.codesSentTo(XIAOMING_SHOP.mobile), 1);
         const [, seconds] = (await smsButton.textContent())!.match(COUNTDOWN)!;
-        assert.ok(Number(seconds) >= 58, `${seconds} s left`);
+        if (mode.javaScript) {
+          assert.equal(seconds, "60");
+          await context.clock.resume();
+        } else {
+          // Counted by the server as it made the page, in the request that sent the code.
+          assert.ok(Number(seconds) >= 50, `${seconds} s left`);
+        }
         // Without JavaScript nothing counts, so the button stays usable and the server answers.
         assert.equal(await smsButton.isDisabled(), mode.javaScript);
         await noSeriousProblems("the bind form, code sent");

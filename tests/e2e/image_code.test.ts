@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 import {
+  BROWSER_WAIT_MS,
   imageCodeUuid,
   launchChromium,
   untilHydrated,
@@ -29,21 +30,21 @@ function registerForm(page: Page) {
 /**
  * The image has loaded and shows a picture (an SVG the browser could draw). Polled from here rather than
  * awaited with onload: with JavaScript off the page runs no handlers, so an image still loading would
- * never report back.
+ * never report back. `complete` turns true once the image has loaded or failed, so the wait ends.
  */
 async function assertDrawn(image: Locator) {
   await image.waitFor();
-  const deadline = Date.now() + 5_000;
-  let state = { complete: false, width: 0 };
-  while (Date.now() < deadline) {
-    state = await image.evaluate((img) => ({
+  const state = () =>
+    image.evaluate((img) => ({
       complete: (img as HTMLImageElement).complete,
       width: (img as HTMLImageElement).naturalWidth,
     }));
-    if (state.complete) break;
+  let drawn = await state();
+  while (!drawn.complete) {
     await new Promise((resolve) => setTimeout(resolve, 50));
+    drawn = await state();
   }
-  assert.ok(state.complete && state.width > 0, "the image code did not load");
+  assert.ok(drawn.width > 0, "the image code did not load");
 }
 
 /** This browser's address is sent a first code, which needs no image code. */
@@ -60,7 +61,7 @@ Deno.test("with JavaScript, 小李 is asked for the image code, draws a new one,
   await sendFirstCode(app);
   await using browser = await launchChromium();
   const context = await browser.newContext({ viewport: VIEWPORT });
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   const page = await context.newPage();
   const trouble = watchForTrouble(page);
   const { field, image, smsButton, error } = registerForm(page);
@@ -134,7 +135,7 @@ Deno.test("with JavaScript off, the server shows the image code in the form and 
     viewport: VIEWPORT,
     javaScriptEnabled: false,
   });
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   const page = await context.newPage();
   const trouble = watchForTrouble(page);
   const { field, image, smsButton, error } = registerForm(page);

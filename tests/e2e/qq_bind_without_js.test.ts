@@ -1,6 +1,11 @@
 // The same binding with JavaScript off: every step is a link or a plain form post the server answers.
 import assert from "node:assert/strict";
-import { launchChromium, VIEWPORT, watchForTrouble } from "./_browser.ts";
+import {
+  BROWSER_WAIT_MS,
+  launchChromium,
+  VIEWPORT,
+  watchForTrouble,
+} from "./_browser.ts";
 import { startApp } from "@/tests/_app_server.ts";
 
 const MOBILE = "13900139000";
@@ -14,7 +19,7 @@ Deno.test("with JavaScript off, 小红 binds a new mobile through plain form pos
     viewport: VIEWPORT,
     javaScriptEnabled: false,
   });
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   const page = await context.newPage();
   const trouble = watchForTrouble(page);
   const posts: string[] = [];

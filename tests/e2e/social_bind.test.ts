@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import type { BrowserContext, Page } from "playwright-core";
 import {
+  BROWSER_WAIT_MS,
   launchChromium,
   untilHydrated,
   VIEWPORT,
@@ -57,7 +58,7 @@ for (const story of STORIES) {
     await using app = await startApp();
     await using browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT });
-    context.setDefaultTimeout(5_000);
+    context.setDefaultTimeout(BROWSER_WAIT_MS);
     const page = await newPage(context);
     const trouble = watchForTrouble(page);
     const calls: string[] = [];
@@ -169,7 +170,7 @@ Deno.test("two QQ logins started in two tabs of one browser both bind", async ()
   await using app = await startApp();
   await using browser = await launchChromium();
   const context = await browser.newContext({ viewport: VIEWPORT });
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
   const [first, second] = [await newPage(context), await newPage(context)];
   // Both tabs set off to QQ before either comes back.
   for (const tab of [first, second]) {

@@ -6,16 +6,20 @@ import { start } from "$fresh/server.ts";
 import manifest from "@/tests/fresh/fixture/fresh.gen.ts";
 import config from "@/tests/fresh/fixture/fresh.config.ts";
 
-/** Clicks until the text changes: clicks before hydration finishes do nothing, by design. */
+/**
+ * Clicks until the text changes: clicks before hydration finishes do nothing, by design. The page
+ * clicks for itself until then, looking before each click, so the one that counts is the last.
+ */
 async function clickUntilChanged(page: Page, button: string, watched: string) {
   const before = await page.textContent(watched);
-  for (let i = 0; i < 50; i++) {
-    await page.click(button);
-    if (await page.textContent(watched) !== before) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `${button} never changed ${watched}: the island did not hydrate`,
+  await page.waitForFunction(
+    ([button, watched, before]) => {
+      if (document.querySelector(watched)?.textContent !== before) return true;
+      document.querySelector<HTMLElement>(button)!.click();
+      return false;
+    },
+    [button, watched, before] as const,
+    { polling: 100 },
   );
 }
 

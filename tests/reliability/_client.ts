@@ -289,11 +289,16 @@ export function tally(values: readonly (string | number)[]) {
   return counts;
 }
 
-/** Sends `request` byte for byte over a new connection and reads the status line of the answer. */
+/**
+ * Sends `request` byte for byte over a new connection and reads the status line of the answer. The
+ * request asks the server to close once it has answered; `timeoutMs` only ends an exchange with a
+ * server that never does, far above what an answer takes on the busiest machine (and above the
+ * server's own 10 s wait for a body).
+ */
 export async function rawExchange(
   origin: string,
   request: Uint8Array,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<{ status: number; head: string }> {
   const { hostname, port } = new URL(origin);
   const conn = await Deno.connect({ hostname, port: Number(port) });

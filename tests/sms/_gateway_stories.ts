@@ -13,6 +13,11 @@ import type { GatewayStub, StubBehaviour, StubServer } from "./_stub_server.ts";
 
 export const MOBILE = "13800138000";
 export const CODE = "012345";
+/**
+ * The time limit of a send the stub answers: far above what a loopback answer takes on the busiest
+ * machine, so only the story that stays silent ("hang", with its own short limit) times out.
+ */
+export const ANSWERED_WITHIN_MS = 60_000;
 
 /** A gateway beside its stub, as its test file sets them up. */
 export interface StubbedGateway<Behaviour extends string, Sent> {

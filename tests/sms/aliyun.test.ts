@@ -9,6 +9,7 @@ import {
   verifyAcs3,
 } from "./_aliyun_stub.ts";
 import {
+  ANSWERED_WITHIN_MS,
   sendThroughStub,
   type StubbedGateway,
   testGatewayStories,
@@ -123,7 +124,7 @@ const ALIYUN: StubbedGateway<AliyunBehaviour, Record<string, string>> = {
   secret: SETTINGS.accessKeySecret,
   startStub: (behaviour) =>
     startAliyunStub(SETTINGS.accessKeyId, SETTINGS.accessKeySecret, behaviour),
-  connect: (stub, { secret, timeoutMs } = {}) =>
+  connect: (stub, { secret, timeoutMs = ANSWERED_WITHIN_MS } = {}) =>
     aliyunGateway({
       ...SETTINGS,
       accessKeySecret: secret ?? SETTINGS.accessKeySecret,

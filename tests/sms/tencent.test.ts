@@ -3,6 +3,7 @@ import { tc3Authorization } from "@/lib/core/signing/tc3.ts";
 import { tencentGateway } from "@/lib/sms/gateways/tencent.ts";
 import { START } from "@/tests/_app.ts";
 import {
+  ANSWERED_WITHIN_MS,
   sendThroughStub,
   type StubbedGateway,
   testGatewayStories,
@@ -119,7 +120,7 @@ const TENCENT: StubbedGateway<TencentBehaviour, Record<string, unknown>> = {
       () => START,
       behaviour,
     ),
-  connect: (stub, { secret, timeoutMs } = {}) =>
+  connect: (stub, { secret, timeoutMs = ANSWERED_WITHIN_MS } = {}) =>
     tencentGateway({
       ...SETTINGS,
       secretKey: secret ?? SETTINGS.secretKey,

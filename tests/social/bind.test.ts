@@ -97,152 +97,172 @@ function bindStories(provider: Provider) {
     return registered.user;
   }
 
-  Deno.test(`binding a ${provider.name} account`, async (t) => {
-    const app = await testApp();
-
-    await t.step(
-      "a new mobile creates the user, binds the openid and goes to next",
-      async () => {
-        const result = await bind(
-          app,
-          await bindForm(app, "13800000001", "OPENID1"),
-        );
-        if (!result.ok) throw new Error(result.message);
-        equal(result.created, true);
-        equal(result.user.username, "13800000001");
-        equal(result.next, "/orders");
-        equal(
-          (await findBinding(app.kv, provider.id, "OPENID1")).binding?.userId,
-          result.user.id,
-        );
-        equal(
-          (await findBindingsOfUser(app.kv, result.user.id)).get(provider.id)
-            ?.uid,
-          "OPENID1",
-        );
-        ok(await app.passwords.verify(PASSWORD, result.user.passwordHash));
-      },
-    );
-
-    await t.step(
-      "an existing mobile with the right password is bound, not duplicated",
-      async () => {
-        const user = await userWith(app, "13800000002");
-        const result = await bind(
-          app,
-          await bindForm(app, "13800000002", "OPENID2"),
-        );
-        if (!result.ok) throw new Error(result.message);
-        equal(result.created, false);
-        equal(result.user.id, user.id);
-        equal(
-          (await findBinding(app.kv, provider.id, "OPENID2")).binding?.userId,
-          user.id,
-        );
-      },
-    );
-
-    await t.step(
-      "an existing mobile with the wrong password is not bound",
-      async () => {
-        await userWith(app, "13800000003");
-        const result = await bind(
-          app,
-          await bindForm(app, "13800000003", "OPENID3", "wrongpass1"),
-        );
-        deepEqual(failure(result), {
-          field: "account",
-          message: messages.wrongCredentials,
-        });
-        equal(
-          (await findBinding(app.kv, provider.id, "OPENID3")).binding,
-          null,
-        );
-      },
-    );
-
-    await t.step(
-      "each field rule answers with the contract's message, in order",
-      async () => {
-        const token = await bindToken(app, "OPENID4");
-        const cases: [Record<string, string>, string, string][] = [
-          [
-            { password: PASSWORD, sms_code: "123456", access_token: token },
-            "form",
-            messages.missingFields,
-          ],
-          [
-            { mobile: "13800000004", password: "", sms_code: "1" },
-            "form",
-            messages.missingFields,
-          ],
-          [
-            { mobile: "12800000004", password: PASSWORD, sms_code: "123456" },
-            "mobile",
-            messages.invalidMobile,
-          ],
-          [
-            { mobile: "1380000000", password: "short", sms_code: "123456" },
-            "mobile",
-            messages.invalidMobile,
-          ],
-          [
-            { mobile: "13800000004", password: "short1", sms_code: "123456" },
-            "password",
-            messages.invalidPassword,
-          ],
-          [
-            { mobile: "13800000004", password: "has space 12", sms_code: "1" },
-            "password",
-            messages.invalidPassword,
-          ],
-          [
-            { mobile: "13800000004", password: "a".repeat(21), sms_code: "1" },
-            "password",
-            messages.invalidPassword,
-          ],
-          [
-            { mobile: "13800000004", password: PASSWORD, sms_code: "123456" },
-            "sms_code",
-            messages.smsCodeInvalid,
-          ],
-        ];
-        for (const [form, field, message] of cases) {
-          deepEqual(failure(await bind(app, form)), {
-            field,
-            message,
-          }, JSON.stringify(form));
-        }
-      },
-    );
-
-    await t.step(
-      "a wrong code says so, and the right one still works after",
-      async () => {
-        const form = await bindForm(app, "13800000005", "OPENID5");
-        const wrong = form.sms_code === "000000" ? "111111" : "000000";
-        deepEqual(
-          failure(await bind(app, { ...form, sms_code: wrong })),
-          {
-            field: "sms_code",
-            message: messages.smsCodeWrong,
-          },
-        );
-        ok((await bind(app, form)).ok);
-      },
-    );
-
-    await t.step("a reused SMS code is no longer valid", async () => {
-      const form = await bindForm(app, "13800000006", "OPENID6");
-      ok((await bind(app, form)).ok);
-      const again = { ...form, access_token: await bindToken(app, "OPENID6b") };
-      deepEqual(failure(await bind(app, again)), {
-        field: "sms_code",
-        message: messages.smsCodeInvalid,
-      });
+  /** A story on an app and a clock of its own: it runs alone (`--filter`), and fails alone. */
+  function story(name: string, tell: (app: TestApp) => Promise<void>) {
+    Deno.test(name, async () => {
+      const app = await testApp();
+      try {
+        await tell(app);
+      } finally {
+        app.close();
+      }
     });
+  }
 
-    await t.step("a sixth guess fails even with the right code", async () => {
+  const binding = `binding a ${provider.name} account`;
+
+  /** A new mobile bound to `openid` through a bind that creates its user. */
+  async function boundNewUser(app: TestApp, mobile: string, openid: string) {
+    const result = await bind(app, await bindForm(app, mobile, openid));
+    if (!result.ok) throw new Error(result.message);
+    return result;
+  }
+
+  story(
+    `${binding}: a new mobile creates the user, binds the openid and goes to next`,
+    async (app) => {
+      const result = await bind(
+        app,
+        await bindForm(app, "13800000001", "OPENID1"),
+      );
+      if (!result.ok) throw new Error(result.message);
+      equal(result.created, true);
+      equal(result.user.username, "13800000001");
+      equal(result.next, "/orders");
+      equal(
+        (await findBinding(app.kv, provider.id, "OPENID1")).binding?.userId,
+        result.user.id,
+      );
+      equal(
+        (await findBindingsOfUser(app.kv, result.user.id)).get(provider.id)
+          ?.uid,
+        "OPENID1",
+      );
+      ok(await app.passwords.verify(PASSWORD, result.user.passwordHash));
+    },
+  );
+
+  story(
+    `${binding}: an existing mobile with the right password is bound, not duplicated`,
+    async (app) => {
+      const user = await userWith(app, "13800000002");
+      const result = await bind(
+        app,
+        await bindForm(app, "13800000002", "OPENID2"),
+      );
+      if (!result.ok) throw new Error(result.message);
+      equal(result.created, false);
+      equal(result.user.id, user.id);
+      equal(
+        (await findBinding(app.kv, provider.id, "OPENID2")).binding?.userId,
+        user.id,
+      );
+    },
+  );
+
+  story(
+    `${binding}: an existing mobile with the wrong password is not bound`,
+    async (app) => {
+      await userWith(app, "13800000003");
+      const result = await bind(
+        app,
+        await bindForm(app, "13800000003", "OPENID3", "wrongpass1"),
+      );
+      deepEqual(failure(result), {
+        field: "account",
+        message: messages.wrongCredentials,
+      });
+      equal(
+        (await findBinding(app.kv, provider.id, "OPENID3")).binding,
+        null,
+      );
+    },
+  );
+
+  story(
+    `${binding}: each field rule answers with the contract's message, in order`,
+    async (app) => {
+      const token = await bindToken(app, "OPENID4");
+      const cases: [Record<string, string>, string, string][] = [
+        [
+          { password: PASSWORD, sms_code: "123456", access_token: token },
+          "form",
+          messages.missingFields,
+        ],
+        [
+          { mobile: "13800000004", password: "", sms_code: "1" },
+          "form",
+          messages.missingFields,
+        ],
+        [
+          { mobile: "12800000004", password: PASSWORD, sms_code: "123456" },
+          "mobile",
+          messages.invalidMobile,
+        ],
+        [
+          { mobile: "1380000000", password: "short", sms_code: "123456" },
+          "mobile",
+          messages.invalidMobile,
+        ],
+        [
+          { mobile: "13800000004", password: "short1", sms_code: "123456" },
+          "password",
+          messages.invalidPassword,
+        ],
+        [
+          { mobile: "13800000004", password: "has space 12", sms_code: "1" },
+          "password",
+          messages.invalidPassword,
+        ],
+        [
+          { mobile: "13800000004", password: "a".repeat(21), sms_code: "1" },
+          "password",
+          messages.invalidPassword,
+        ],
+        [
+          { mobile: "13800000004", password: PASSWORD, sms_code: "123456" },
+          "sms_code",
+          messages.smsCodeInvalid,
+        ],
+      ];
+      for (const [form, field, message] of cases) {
+        deepEqual(failure(await bind(app, form)), {
+          field,
+          message,
+        }, JSON.stringify(form));
+      }
+    },
+  );
+
+  story(
+    `${binding}: a wrong code says so, and the right one still works after`,
+    async (app) => {
+      const form = await bindForm(app, "13800000005", "OPENID5");
+      const wrong = form.sms_code === "000000" ? "111111" : "000000";
+      deepEqual(
+        failure(await bind(app, { ...form, sms_code: wrong })),
+        {
+          field: "sms_code",
+          message: messages.smsCodeWrong,
+        },
+      );
+      ok((await bind(app, form)).ok);
+    },
+  );
+
+  story(`${binding}: a reused SMS code is no longer valid`, async (app) => {
+    const form = await bindForm(app, "13800000006", "OPENID6");
+    ok((await bind(app, form)).ok);
+    const again = { ...form, access_token: await bindToken(app, "OPENID6b") };
+    deepEqual(failure(await bind(app, again)), {
+      field: "sms_code",
+      message: messages.smsCodeInvalid,
+    });
+  });
+
+  story(
+    `${binding}: a sixth guess fails even with the right code`,
+    async (app) => {
       const form = await bindForm(app, "13800000007", "OPENID7");
       const wrong = form.sms_code === "000000" ? "111111" : "000000";
       for (let i = 0; i < 5; i++) {
@@ -252,279 +272,283 @@ function bindStories(provider: Provider) {
         field: "sms_code",
         message: messages.smsCodeInvalid,
       });
-    });
+    },
+  );
 
-    await t.step(
-      "a missing, forged, tampered, expired or replayed bind token is an invalid openid",
-      async () => {
-        const mobile = "13800000008";
-        const invalid = {
-          field: "access_token",
-          message: messages.bindTokenInvalid,
-        };
-        const form = await bindForm(app, mobile, "OPENID8");
-        const cookie = browserOf.get(form.access_token)!;
-        const flipped = form.access_token.slice(0, -1) +
-          (form.access_token.endsWith("A") ? "B" : "A");
-        for (
-          const [access_token, from] of [
-            ["", cookie],
-            ["forged", cookie],
-            [flipped, cookie.replace(form.access_token, flipped)],
-            [form.access_token, ""], // another browser: no cookie
-            [form.access_token, `${cookie.split("=")[0]}=${"x".repeat(22)}`],
-          ]
-        ) {
-          deepEqual(
-            failure(await bind(app, { ...form, access_token }, from)),
-            invalid,
-            `${access_token} from ${from}`,
-          );
-        }
-        const otherProvider = PROVIDERS.find(({ id }) => id !== provider.id)!;
+  story(
+    `${binding}: a missing, forged, tampered, expired or replayed bind token is an invalid openid`,
+    async (app) => {
+      const mobile = "13800000008";
+      const invalid = {
+        field: "access_token",
+        message: messages.bindTokenInvalid,
+      };
+      const form = await bindForm(app, mobile, "OPENID8");
+      const cookie = browserOf.get(form.access_token)!;
+      const flipped = form.access_token.slice(0, -1) +
+        (form.access_token.endsWith("A") ? "B" : "A");
+      for (
+        const [access_token, from] of [
+          ["", cookie],
+          ["forged", cookie],
+          [flipped, cookie.replace(form.access_token, flipped)],
+          [form.access_token, ""], // another browser: no cookie
+          [form.access_token, `${cookie.split("=")[0]}=${"x".repeat(22)}`],
+        ]
+      ) {
         deepEqual(
-          failure(
-            await bindAccount(
-              app,
-              otherProvider,
-              fromBrowser(form.access_token),
-              form,
-              CLIENT,
-            ),
-          ),
+          failure(await bind(app, { ...form, access_token }, from)),
           invalid,
-          "another provider's callback",
+          `${access_token} from ${from}`,
         );
-
-        const stale = await bindToken(app, "OPENID8");
-        app.clock.now += 601_000;
-        const fresh = await bindForm(app, mobile, "OPENID8");
-        deepEqual(
-          failure(
-            await bind(app, { ...fresh, access_token: stale }),
+      }
+      const otherProvider = PROVIDERS.find(({ id }) => id !== provider.id)!;
+      deepEqual(
+        failure(
+          await bindAccount(
+            app,
+            otherProvider,
+            fromBrowser(form.access_token),
+            form,
+            CLIENT,
           ),
-          invalid,
-        );
-
-        ok((await bind(app, fresh)).ok);
-        const replay = {
-          ...fresh,
-          mobile: "13800000009",
-          sms_code: await smsCode(app, "13800000009"),
-        };
-        deepEqual(failure(await bind(app, replay)), invalid);
-      },
-    );
-
-    await t.step(
-      "the token is small and random: it shows nothing of the identity",
-      async () => {
-        const token = await bindToken(app, "VISIBLEOPENID");
-        ok(/^[\w-]{22}$/.test(token), token);
-        ok(!browserOf.get(token)!.includes("VISIBLEOPENID"));
-      },
-    );
-
-    await t.step(
-      "a 1,000-character nickname still binds: the token stays 22 characters",
-      async () => {
-        const headers = new Headers();
-        const token = await issueBindToken(
-          app,
-          fromBrowser(undefined),
-          headers,
-          {
-            provider: provider.id,
-            uid: "LONG_NICKNAME",
-            nickname: "长".repeat(1000),
-            avatar: null,
-            next: "/",
-          },
-        );
-        equal(token.length, 22);
-        browserOf.set(token, headers.getSetCookie()[0].split(";")[0]);
-        ok(browserOf.get(token)!.length < 100, "the cookie stays small");
-        const form = {
-          mobile: "13800000099",
-          password: PASSWORD,
-          sms_code: await smsCode(app, "13800000099"),
-          access_token: token,
-        };
-        ok((await bind(app, form)).ok);
-      },
-    );
-
-    await t.step(
-      "an openid already bound, or an account already bound, fails as a provider login",
-      async () => {
-        const taken = await bind(
-          app,
-          await bindForm(app, "13800000010", "OPENID1"),
-        );
-        deepEqual(failure(taken), {
-          field: "provider",
-          message: said.loginFailed,
-        });
-        equal(!taken.ok && taken.reason, said.identityBound);
-        equal(
-          (await findUserByMobile(app.kv, "13800000010")).user,
-          null,
-          "no user is left behind",
-        );
-
-        const second = await bind(
-          app,
-          await bindForm(app, "13800000001", "OPENID11"),
-        );
-        deepEqual(failure(second), {
-          field: "provider",
-          message: said.loginFailed,
-        });
-        equal(!second.ok && second.reason, said.accountBound);
-      },
-    );
-
-    await t.step("every attempt is in the audit trail", async () => {
-      const audit = (await listKv(app.kv, ["audit"])).map(([, value]) =>
-        value as { action: string; outcome: string }
-      );
-      ok(
-        audit.some((event) =>
-          event.action === "bind" && event.outcome === "created_and_bound"
         ),
+        invalid,
+        "another provider's callback",
       );
-      ok(
-        audit.some((event) =>
-          event.action === "bind" && event.outcome.includes("wrong_password")
-        ),
-      );
-    });
 
-    app.close();
+      const stale = await bindToken(app, "OPENID8");
+      app.clock.now += 601_000;
+      const fresh = await bindForm(app, mobile, "OPENID8");
+      deepEqual(
+        failure(
+          await bind(app, { ...fresh, access_token: stale }),
+        ),
+        invalid,
+      );
+
+      ok((await bind(app, fresh)).ok);
+      const replay = {
+        ...fresh,
+        mobile: "13800000009",
+        sms_code: await smsCode(app, "13800000009"),
+      };
+      deepEqual(failure(await bind(app, replay)), invalid);
+    },
+  );
+
+  story(
+    `${binding}: the token is small and random: it shows nothing of the identity`,
+    async (app) => {
+      const token = await bindToken(app, "VISIBLEOPENID");
+      ok(/^[\w-]{22}$/.test(token), token);
+      ok(!browserOf.get(token)!.includes("VISIBLEOPENID"));
+    },
+  );
+
+  story(
+    `${binding}: a 1,000-character nickname still binds: the token stays 22 characters`,
+    async (app) => {
+      const headers = new Headers();
+      const token = await issueBindToken(
+        app,
+        fromBrowser(undefined),
+        headers,
+        {
+          provider: provider.id,
+          uid: "LONG_NICKNAME",
+          nickname: "长".repeat(1000),
+          avatar: null,
+          next: "/",
+        },
+      );
+      equal(token.length, 22);
+      browserOf.set(token, headers.getSetCookie()[0].split(";")[0]);
+      ok(browserOf.get(token)!.length < 100, "the cookie stays small");
+      const form = {
+        mobile: "13800000099",
+        password: PASSWORD,
+        sms_code: await smsCode(app, "13800000099"),
+        access_token: token,
+      };
+      ok((await bind(app, form)).ok);
+    },
+  );
+
+  story(
+    `${binding}: an openid already bound, or an account already bound, fails as a provider login`,
+    async (app) => {
+      await boundNewUser(app, "13800000001", "OPENID1");
+
+      const taken = await bind(
+        app,
+        await bindForm(app, "13800000010", "OPENID1"),
+      );
+      deepEqual(failure(taken), {
+        field: "provider",
+        message: said.loginFailed,
+      });
+      equal(!taken.ok && taken.reason, said.identityBound);
+      equal(
+        (await findUserByMobile(app.kv, "13800000010")).user,
+        null,
+        "no user is left behind",
+      );
+
+      const second = await bind(
+        app,
+        await bindForm(app, "13800000001", "OPENID11"),
+      );
+      deepEqual(failure(second), {
+        field: "provider",
+        message: said.loginFailed,
+      });
+      equal(!second.ok && second.reason, said.accountBound);
+    },
+  );
+
+  story(`${binding}: every attempt is in the audit trail`, async (app) => {
+    await boundNewUser(app, "13800000001", "OPENID1");
+    await userWith(app, "13800000003");
+    failure(
+      await bind(
+        app,
+        await bindForm(app, "13800000003", "OPENID3", "wrongpass1"),
+      ),
+    );
+
+    const audit = (await listKv(app.kv, ["audit"])).map(([, value]) =>
+      value as { action: string; outcome: string }
+    );
+    ok(
+      audit.some((event) =>
+        event.action === "bind" && event.outcome === "created_and_bound"
+      ),
+    );
+    ok(
+      audit.some((event) =>
+        event.action === "bind" && event.outcome.includes("wrong_password")
+      ),
+    );
   });
 
-  Deno.test(`${provider.name} binds racing each other`, async (t) => {
-    const app = await testApp();
+  const racing = `${provider.name} binds racing each other`;
 
-    await t.step(
-      "20 binds for one openid end with one binding; the rest are told why",
-      async () => {
-        const forms = [];
-        for (let i = 0; i < 20; i++) {
-          forms.push(
-            await bindForm(
-              app,
-              `1370000${String(i).padStart(4, "0")}`,
-              "RACED",
-            ),
-          );
-        }
-        const results = await Promise.all(
-          forms.map((form) => bind(app, form)),
+  story(
+    `${racing}: 20 binds for one openid end with one binding; the rest are told why`,
+    async (app) => {
+      const forms = [];
+      for (let i = 0; i < 20; i++) {
+        forms.push(
+          await bindForm(
+            app,
+            `1370000${String(i).padStart(4, "0")}`,
+            "RACED",
+          ),
         );
-        equal(results.filter((result) => result.ok).length, 1);
-        for (const result of results.filter((result) => !result.ok)) {
-          deepEqual(failure(result), {
-            field: "provider",
-            message: said.loginFailed,
-          });
-        }
-        equal(
-          (await listKv(app.kv, ["users"])).length,
-          1,
-          "only the winner's user exists",
-        );
-        equal((await listKv(app.kv, ["bindings", provider.id])).length, 1);
-      },
-    );
+      }
+      const results = await Promise.all(
+        forms.map((form) => bind(app, form)),
+      );
+      equal(results.filter((result) => result.ok).length, 1);
+      for (const result of results.filter((result) => !result.ok)) {
+        deepEqual(failure(result), {
+          field: "provider",
+          message: said.loginFailed,
+        });
+      }
+      equal(
+        (await listKv(app.kv, ["users"])).length,
+        1,
+        "only the winner's user exists",
+      );
+      equal((await listKv(app.kv, ["bindings", provider.id])).length, 1);
+    },
+  );
 
-    await t.step(
-      "20 binds for one new mobile end with one user; the rest are told why",
-      async () => {
-        const mobile = "13600000000";
-        const code = await smsCode(app, mobile);
-        const forms = await Promise.all(
-          Array.from({ length: 20 }, async (_, i) => ({
-            mobile,
-            password: PASSWORD,
-            sms_code: code,
-            access_token: await bindToken(app, `MOBILE_RACE_${i}`),
-          })),
-        );
-        const results = await Promise.all(
-          forms.map((form) => bind(app, form)),
-        );
-        equal(results.filter((result) => result.ok).length, 1);
-        for (const result of results.filter((result) => !result.ok)) {
-          deepEqual(failure(result), {
-            field: "sms_code",
-            message: messages.smsCodeInvalid,
-          });
-        }
-        const winner = results.find((result) => result.ok);
-        equal(
-          (await findUserByMobile(app.kv, mobile)).user?.id,
-          winner?.ok && winner.user.id,
-        );
-        equal(
-          (await listKv(app.kv, ["users"])).length,
-          2,
-          "the earlier race's user and this one's",
-        );
-        equal((await listKv(app.kv, ["bindings_by_user"])).length, 2);
-      },
-    );
-
-    await t.step(
-      "a bind that loses a new mobile to a racer between its reads is told the code is used, with no password check",
-      async () => {
-        const mobile = "13600000001";
-        const code = await smsCode(app, mobile);
-        const winner = {
+  story(
+    `${racing}: 20 binds for one new mobile end with one user; the rest are told why`,
+    async (app) => {
+      const mobile = "13600000000";
+      const code = await smsCode(app, mobile);
+      const forms = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => ({
           mobile,
           password: PASSWORD,
           sms_code: code,
-          access_token: await bindToken(app, "BETWEEN_READS_WINNER"),
-        };
-        const loser = {
-          ...winner,
-          access_token: await bindToken(app, "LOSER"),
-        };
-        // The winner's whole bind lands right after the loser has read the (still live) code.
-        let interleaved = false;
-        const kv = new Proxy(app.kv, {
-          get(target, name) {
-            if (name !== "getMany") {
-              const value = Reflect.get(target, name, target);
-              return typeof value === "function" ? value.bind(target) : value;
-            }
-            return async (keys: Deno.KvKey[]) => {
-              const entries = await target.getMany(keys);
-              if (keys[0][0] === "sms_codes" && !interleaved) {
-                interleaved = true;
-                ok((await bind(app, winner)).ok);
-              }
-              return entries;
-            };
-          },
-        });
-        const result = await bindAccount(
-          { ...app, kv },
-          provider,
-          fromBrowser(loser.access_token),
-          loser,
-          CLIENT,
-        );
-        ok(interleaved);
+          access_token: await bindToken(app, `MOBILE_RACE_${i}`),
+        })),
+      );
+      const results = await Promise.all(
+        forms.map((form) => bind(app, form)),
+      );
+      equal(results.filter((result) => result.ok).length, 1);
+      for (const result of results.filter((result) => !result.ok)) {
         deepEqual(failure(result), {
           field: "sms_code",
           message: messages.smsCodeInvalid,
         });
-      },
-    );
+      }
+      const winner = results.find((result) => result.ok);
+      equal(
+        (await findUserByMobile(app.kv, mobile)).user?.id,
+        winner?.ok && winner.user.id,
+      );
+      equal(
+        (await listKv(app.kv, ["users"])).length,
+        1,
+        "only the winner's user exists",
+      );
+      equal((await listKv(app.kv, ["bindings_by_user"])).length, 1);
+    },
+  );
 
-    app.close();
-  });
+  story(
+    `${racing}: a bind that loses a new mobile to a racer between its reads is told the code is used, with no password check`,
+    async (app) => {
+      const mobile = "13600000001";
+      const code = await smsCode(app, mobile);
+      const winner = {
+        mobile,
+        password: PASSWORD,
+        sms_code: code,
+        access_token: await bindToken(app, "BETWEEN_READS_WINNER"),
+      };
+      const loser = {
+        ...winner,
+        access_token: await bindToken(app, "LOSER"),
+      };
+      // The winner's whole bind lands right after the loser has read the (still live) code.
+      let interleaved = false;
+      const kv = new Proxy(app.kv, {
+        get(target, name) {
+          if (name !== "getMany") {
+            return Reflect.get(target, name).bind(target);
+          }
+          return async (keys: Deno.KvKey[]) => {
+            const entries = await target.getMany(keys);
+            if (keys[0][0] === "sms_codes" && !interleaved) {
+              interleaved = true;
+              ok((await bind(app, winner)).ok);
+            }
+            return entries;
+          };
+        },
+      });
+      const result = await bindAccount(
+        { ...app, kv },
+        provider,
+        fromBrowser(loser.access_token),
+        loser,
+        CLIENT,
+      );
+      ok(interleaved);
+      deepEqual(failure(result), {
+        field: "sms_code",
+        message: messages.smsCodeInvalid,
+      });
+    },
+  );
 
   Deno.test(`${provider.name}: wrong passwords and stale bind tokens with a right SMS code leave the code usable`, async () => {
     const app = await testApp();

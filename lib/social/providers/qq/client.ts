@@ -1,5 +1,6 @@
 // The QQ Connect (OAuth 2.0) client: the authorize URL, then code → access token → openid → nickname.
 // Every failure, QQ's own or on the way to QQ, is a QqError with a message fit to show.
+import type { Timers } from "@/lib/core/timers.ts";
 import { callProvider } from "@/lib/social/provider.ts";
 import { QqError } from "./_errors.ts";
 import { parseQqAnswer, qqFailure, type QqFields } from "./_parse.ts";
@@ -15,6 +16,8 @@ export interface QqSettings {
   fetch: typeof fetch;
   /** Per request, answer included; default 5000. */
   timeoutMs?: number;
+  /** What that limit runs on; the platform's timers by default. */
+  timers?: Timers;
 }
 
 /** Who granted the access token: QQ's openid for this app, and the unionid when QQ gives one. */
@@ -113,6 +116,7 @@ async function askQq(
     url: `${settings.apiBase}${path}?${new URLSearchParams(params)}`,
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
+    timers: settings.timers,
   }, (kind) => new QqError(kind));
   if (status < 200 || status > 299) throw new QqError("bad_status");
   const fields = parseQqAnswer(text);

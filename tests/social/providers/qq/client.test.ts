@@ -14,6 +14,7 @@ import {
   SIMULATOR_CLIENT_ID,
   SIMULATOR_CLIENT_SECRET,
 } from "@/lib/social/providers/qq/simulator.ts";
+import { manualTimers } from "@/tests/_timers.ts";
 
 const SECRET = "TOP-SECRET-APP-KEY";
 const CODE = "CODE-FROM-CALLBACK";
@@ -291,11 +292,13 @@ Deno.test("QQ taking too long is a timeout", async (t) => {
           new Response(`{"client_id":"101474184","openid":"${OPENID}"}`),
         );
       };
+      const timers = manualTimers();
       assert.deepEqual(
-        await fetchOpenid(settingsWith(answering, 20), TOKEN),
+        await fetchOpenid({ ...settingsWith(answering, 20), timers }, TOKEN),
         { openid: OPENID },
       );
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(timers.pending(), 0, "the time limit outlived the call");
+      timers.advance(60);
       assert.equal(signalled?.aborted, false);
     },
   );
