@@ -236,11 +236,9 @@ Deno.test("a request that does not apply makes a code nobody gets, waits as one 
       START,
     );
     deepEqual(notSent, { ok: true, code: null }, "nothing to send");
-    const { value } = await kv.get<SmsCode>([
-      "sms_codes",
-      MOBILE,
-      "reset_password",
-    ]);
+    const { value } = await kv.get<SmsCode>(
+      smsCodeKey(kv, MOBILE, "reset_password"),
+    );
     ok(value?.undelivered, "a code row all the same, marked undelivered");
     for (let i = 1; i <= WRONG_GUESSES_ALLOWED; i++) {
       deepEqual(
