@@ -31,13 +31,15 @@ function everyRoutePath(): string[] {
     mobile: "13800138000",
     uuid: crypto.randomUUID(),
     key: "avatar",
+    // The simulators' one route: QQ's token endpoint stands for them.
+    path: "oauth2.0/token",
   };
   return Object.keys(manifest.routes)
     .map((file) => file.replace(/^\.\/routes|\.[jt]sx?$/g, ""))
     .filter((path) => !path.split("/").some((part) => part.startsWith("_")))
     .map((path) =>
       path.replace(/\/index$/, "").replace(
-        /\[(\w+)\]/g,
+        /\[(?:\.\.\.)?(\w+)\]/g,
         (_, name) => samples[name] ?? name,
       ) || "/"
     );
