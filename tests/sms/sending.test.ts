@@ -7,6 +7,7 @@ import {
   DAILY_SENDS_PER_MOBILE,
   SMS_PURPOSES,
   type SmsCode,
+  smsCodeKey,
   type SmsPurpose,
 } from "@/lib/sms/codes.ts";
 import type { SmsDelivery, SmsSender } from "@/lib/sms/delivery.ts";
@@ -506,7 +507,7 @@ Deno.test("signup still tells the gateway's limit and failure: its caller has no
 
 /** The live code of `purpose` for `mobile` in the KV, or null. */
 async function kvCode(app: TestApp, mobile: string, purpose: SmsPurpose) {
-  return (await app.kv.get<SmsCode>(["sms_codes", mobile, purpose])).value;
+  return (await app.kv.get<SmsCode>(smsCodeKey(app.kv, mobile, purpose))).value;
 }
 
 Deno.test("mobile-change codes to a member's mobile reach no one and leave the member's day alone", async () => {

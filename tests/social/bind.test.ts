@@ -523,7 +523,8 @@ function bindStories(provider: Provider) {
       const kv = new Proxy(app.kv, {
         get(target, name) {
           if (name !== "getMany") {
-            return Reflect.get(target, name).bind(target);
+            const value = Reflect.get(target, name, target);
+            return typeof value === "function" ? value.bind(target) : value;
           }
           return async (keys: Deno.KvKey[]) => {
             const entries = await target.getMany(keys);

@@ -241,7 +241,7 @@ Deno.test(`a browser keeps ${OAUTH_STATES_PER_BROWSER} logins pending at most: a
   equal(await finishAs(app, browser, started[0].state, "qq"), null);
   for (const [i, { state }] of started.entries()) {
     if (i === 0) continue;
-    deepEqual(await finishAs(app, browser, state, "qq"), { next: `/tab${i}` });
+    equal((await finishAs(app, browser, state, "qq"))?.next, `/tab${i}`);
   }
 });
 
@@ -268,10 +268,10 @@ Deno.test("logins started from one address that keeps no cookie cannot grow the 
   );
   equal(await finishAs(app, flood[0].jar, flood[0].state, "qq"), null);
   const newest = flood.at(-1)!;
-  deepEqual(await finishAs(app, newest.jar, newest.state, "qq"), { next: "/" });
-  deepEqual(
-    await finishAs(app, neighbour, elsewhere.state, "qq"),
-    { next: "/" },
+  equal((await finishAs(app, newest.jar, newest.state, "qq"))?.next, "/");
+  equal(
+    (await finishAs(app, neighbour, elsewhere.state, "qq"))?.next,
+    "/",
     "another address's login is not dropped",
   );
 
