@@ -31,9 +31,16 @@ export async function findAccount(
 ): Promise<User | null> {
   const provider = PROVIDERS.find(({ id }) => name.startsWith(`${id}:`));
   if (!provider) return await findUserByLogin(app.kv, name);
-  const uid = name.slice(provider.id.length + 1);
-  const { binding } = await findBinding(app.kv, provider.id, uid);
-  return binding ? await getUser(app.kv, binding.userId) : null;
+  const id = name.slice(provider.id.length + 1);
+  // WeChat keys its bindings by `unionid:<x>` or `openid:<x>`: the operator may have either.
+  const uids = provider.id === "wechat" && !/^(unionid|openid):/.test(id)
+    ? [`unionid:${id}`, `openid:${id}`]
+    : [id];
+  for (const uid of uids) {
+    const { binding } = await findBinding(app.kv, provider.id, uid);
+    if (binding) return await getUser(app.kv, binding.userId);
+  }
+  return null;
 }
 
 export interface AccountView {

@@ -3,7 +3,11 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { resetPassword } from "@/lib/accounts/password_reset.ts";
 import { messages } from "@/lib/messages.ts";
-import { type SmsCode, WRONG_GUESSES_ALLOWED } from "@/lib/sms/codes.ts";
+import {
+  type SmsCode,
+  smsCodeKey,
+  WRONG_GUESSES_ALLOWED,
+} from "@/lib/sms/codes.ts";
 import { sendSmsAsAPerson, type TestApp, testApp } from "@/tests/_app.ts";
 import { CLIENT, userWith } from "./_accounts.ts";
 
@@ -29,11 +33,9 @@ async function probe(app: TestApp, mobile: string) {
     CLIENT,
   );
   deepEqual(sent, { ok: true });
-  const { value } = await app.kv.get<SmsCode>([
-    "sms_codes",
-    mobile,
-    "reset_password",
-  ]);
+  const { value } = await app.kv.get<SmsCode>(
+    smsCodeKey(app.kv, mobile, "reset_password"),
+  );
   // Wrong whatever the code is; a mobile left without a code row is guessed at all the same.
   const wrong = String((Number(value?.code ?? 0) + 1) % 1e6).padStart(6, "0");
   for (let i = 0; i <= WRONG_GUESSES_ALLOWED; i++) {
@@ -69,11 +71,9 @@ Deno.test("the code made for a mobile without an account reaches no one and matc
     { ok: true },
   );
   equal(app.sent.length, 0);
-  const made = await app.kv.get<SmsCode>([
-    "sms_codes",
-    STRANGER,
-    "reset_password",
-  ]);
+  const made = await app.kv.get<SmsCode>(
+    smsCodeKey(app.kv, STRANGER, "reset_password"),
+  );
   ok(made.value, "a code row, as for a member");
   const result = await resetPassword(app, {
     mobile: STRANGER,
