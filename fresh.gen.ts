@@ -14,6 +14,8 @@ import * as $account_mobile from "./routes/account/mobile.tsx";
 import * as $account_password from "./routes/account/password.tsx";
 import * as $account_sessions from "./routes/account/sessions.tsx";
 import * as $account_sessions_revoke from "./routes/account/sessions/revoke.ts";
+import * as $agreement from "./routes/agreement.tsx";
+import * as $consent from "./routes/consent.tsx";
 import * as $dev_middleware from "./routes/dev/_middleware.ts";
 import * as $dev_qq_avatar_key_ from "./routes/dev/qq/avatar/[key].ts";
 import * as $dev_qq_oauth2_0_authorize from "./routes/dev/qq/oauth2.0/authorize.tsx";
@@ -35,6 +37,7 @@ import * as $oauth_provider_callback from "./routes/oauth/[provider]/callback.ts
 import * as $oauth_provider_login from "./routes/oauth/[provider]/login.ts";
 import * as $oauth_callback from "./routes/oauth_callback.tsx";
 import * as $password_reset from "./routes/password/reset.tsx";
+import * as $privacy from "./routes/privacy.tsx";
 import * as $register from "./routes/register.tsx";
 import * as $sms_codes_mobile_ from "./routes/sms_codes/[mobile].ts";
 import * as $sms_codes_index from "./routes/sms_codes/index.ts";
@@ -61,6 +64,8 @@ const manifest = {
     "./routes/account/password.tsx": $account_password,
     "./routes/account/sessions.tsx": $account_sessions,
     "./routes/account/sessions/revoke.ts": $account_sessions_revoke,
+    "./routes/agreement.tsx": $agreement,
+    "./routes/consent.tsx": $consent,
     "./routes/dev/_middleware.ts": $dev_middleware,
     "./routes/dev/qq/avatar/[key].ts": $dev_qq_avatar_key_,
     "./routes/dev/qq/oauth2.0/authorize.tsx": $dev_qq_oauth2_0_authorize,
@@ -84,6 +89,7 @@ const manifest = {
     "./routes/oauth/[provider]/login.ts": $oauth_provider_login,
     "./routes/oauth_callback.tsx": $oauth_callback,
     "./routes/password/reset.tsx": $password_reset,
+    "./routes/privacy.tsx": $privacy,
     "./routes/register.tsx": $register,
     "./routes/sms_codes/[mobile].ts": $sms_codes_mobile_,
     "./routes/sms_codes/index.ts": $sms_codes_index,

@@ -7,12 +7,14 @@ import * as formMessages from "@/lib/forms/words.ts";
 import type { Help } from "@/lib/forms/help.ts";
 import {
   type AccountField,
+  allowSchema,
   fieldError,
   hasForbiddenCharacters,
   mobileSchema,
   passwordSchema,
   smsCodeSchema,
 } from "@/lib/forms/rules.ts";
+import { ConsentCheckbox } from "./ConsentCheckbox.tsx";
 import { FieldMessage } from "./FieldMessage.tsx";
 import { ImageCodeField, pageUuid } from "./ImageCodeField.tsx";
 import { SmsCodeButton, type SmsSent } from "./SmsCodeButton.tsx";
@@ -41,6 +43,10 @@ export interface AccountFormProps {
   imageCodeAsked?: boolean;
   /** What the SMS code is for (default `signup`): the reset's and the account page's forms ask for theirs. */
   purpose?: SmsPurpose;
+  /** The register and bind forms: 我已阅读并同意《用户协议》和《隐私政策》 (`allow`) must be ticked. */
+  consent?: boolean;
+  /** The box was ticked when the form was posted: it stays so when the form comes back. */
+  allow?: boolean;
   /**
    * A field's label and input attributes in place of the defaults: 新手机号, 新密码…, the account's own
    * mobile read-only, an existing account's password (`autoComplete: "current-password"`).
@@ -64,6 +70,7 @@ export type ReturnedForm = Pick<
   | "notice"
   | "imageCodeUuid"
   | "imageCodeAsked"
+  | "allow"
 >;
 
 type FieldOptions =
@@ -114,6 +121,7 @@ export function AccountForm(props: AccountFormProps) {
     password: useSignal(""),
     sms_code: useSignal(props.smsCode ?? ""),
   };
+  const allow = useSignal(Boolean(props.allow));
   const submitted = useSignal(false);
   const serverErrors = useSignal(props.errors);
   const help = useSignal(props.help ?? {});
@@ -128,6 +136,8 @@ export function AccountForm(props: AccountFormProps) {
     NAMES.find((name) => props.errors[name]) ??
       (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null)
   );
+  const allowFirst = !firstBad && !props.imageCodeAsked &&
+    Boolean(props.errors.allow);
   const formRef = useRef<HTMLFormElement>(null);
   // Once alive, the SMS button and 换一张 run here. And Fresh 1.7.3 revives an island by rendering it
   // anew, which can take away the focus `autofocus` gave before it ran: the form gives it back.
@@ -149,6 +159,13 @@ export function AccountForm(props: AccountFormProps) {
     (values[name].value || submitted.value ? clientError(name) : null) ??
       serverErrors.value[name];
   const missing = submitted.value && NAMES.some((name) => !values[name].value);
+  // The box's own rule, as the server checks it; once ticked, no message stays beside it.
+  const allowError = fieldError(allowSchema, allow.value ? "on" : "");
+  const shownAllowError = allow.value
+    ? null
+    : submitted.value
+    ? allowError
+    : serverErrors.value.allow;
   const formError = missing
     ? formMessages.missingFields
     : serverErrors.value.form;
@@ -242,7 +259,9 @@ export function AccountForm(props: AccountFormProps) {
       noValidate
       onSubmit={(event) => {
         submitted.value = true;
-        const bad = NAMES.find((name) => clientError(name) !== null);
+        // The fields in the server's order, then the box.
+        const bad = NAMES.find((name) => clientError(name) !== null) ??
+          (props.consent && allowError ? "allow" : undefined);
         if (bad) {
           event.preventDefault();
           (event.currentTarget.elements.namedItem(bad) as HTMLElement).focus();
@@ -276,6 +295,17 @@ export function AccountForm(props: AccountFormProps) {
           resendInS={props.resendInS ?? 0}
           onSent={onSent}
         />,
+      )}
+      {props.consent && (
+        <ConsentCheckbox
+          checked={allow.value}
+          error={shownAllowError}
+          focus={allowFirst}
+          onChange={(checked) => {
+            allow.value = checked;
+            serverErrors.value = { ...serverErrors.value, allow: undefined };
+          }}
+        />
       )}
       {notice.value && <p class="notice" role="status">{notice.value}</p>}
       {props.children}

@@ -1,5 +1,6 @@
 // What /login and /register show a browser that is logged in already: who, and the ways on. Server-rendered.
 import { Head } from "$fresh/runtime.ts";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 
 /** Sent with a page naming who is logged in, so Back after logging out can't show it again. */
 export const NOT_STORED = { "cache-control": "no-store" };
@@ -14,7 +15,7 @@ export function AlreadyLoggedIn(
       </Head>
       <h1>您已登录</h1>
       <p class="who">
-        当前登录：{username}。如需{wanted === "登录"
+        当前登录：{maskIfMobile(username)}。如需{wanted === "登录"
           ? "登录其他账号"
           : "注册新账号"}，请先退出登录。
       </p>

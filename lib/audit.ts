@@ -46,7 +46,9 @@ export interface AuditEvent {
     | "password_change"
     | "mobile_change"
     | "account_delete"
-    | "session_revoke";
+    | "session_revoke"
+    | "consent"
+    | "export";
   /** What happened; an outcome starting with "refused" is a refusal. */
   outcome: string;
   clientAddress: string;

@@ -1,6 +1,7 @@
 import type { AppProps } from "$fresh/server.ts";
 import { asset, useCSP } from "$fresh/runtime.ts";
 import { pagePolicy } from "@/lib/http/security.ts";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { providerHelp } from "@/lib/messages.ts";
 
@@ -24,7 +25,7 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
             {user
               ? (
                 <>
-                  <a href="/account">{user.username}</a>
+                  <a href="/account">{maskIfMobile(user.username)}</a>
                   <form method="post" action="/logout" class="inline">
                     <button type="submit" class="link">退出</button>
                   </form>

@@ -1,6 +1,7 @@
 import { Head } from "$fresh/runtime.ts";
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { recordAudit } from "@/lib/audit.ts";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
 import { NOT_STORED } from "@/components/AlreadyLoggedIn.tsx";
 import type { State } from "@/lib/http/request_state.ts";
@@ -37,7 +38,7 @@ export default function Logout({ state }: PageProps<unknown, State>) {
       </Head>
       <h1>退出登录</h1>
       <p class="who">
-        {user ? `当前登录：${user.username}` : "您尚未登录。"}
+        {user ? `当前登录：${maskIfMobile(user.username)}` : "您尚未登录。"}
       </p>
       <form method="post" action="/logout" class="actions">
         <button type="submit" class="primary">退出登录</button>

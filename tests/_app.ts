@@ -14,6 +14,8 @@ import {
   sendSmsCode,
 } from "@/lib/sms/sending.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
+import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
+import { readLegalTexts } from "@/lib/legal/texts.ts";
 
 export interface TestApp extends App {
   clock: { now: number };
@@ -35,6 +37,8 @@ export const PRODUCTION_ENV = {
   QQ_CLIENT_SECRET: "app-key",
   SMS_PROVIDER: "webhook",
   SMS_WEBHOOK_URL: "https://sms.example/send",
+  // The shop's own 用户协议 and 隐私政策.
+  LEGAL_DIR: new URL("./fixtures/legal", import.meta.url).pathname,
 } as const;
 
 export async function testApp(
@@ -111,4 +115,20 @@ export async function sendSmsAsAPerson(
   await drawImageCode(app, uuid);
   const imageCode = await readImageCode(app, uuid);
   return await sendSmsCode(app, { ...request, imageCode, uuid }, clientAddress);
+}
+
+/**
+ * Adds to `op` the consent of `userId` to the texts an app without LEGAL_DIR shows (the templates), as
+ * the register form would have: for accounts a test writes straight into the KV.
+ */
+export function consentedIn(
+  op: Deno.AtomicOperation,
+  userId: string,
+  now = Date.now(),
+): Deno.AtomicOperation {
+  return recordConsentIn(
+    op,
+    userId,
+    consentTo(readLegalTexts(undefined), "register", now),
+  );
 }

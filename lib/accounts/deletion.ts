@@ -1,5 +1,5 @@
 // 注销账号: the current password and a code sent to the account's mobile. The user, its indexes, its
-// bindings and its sessions go in one write, which fails if a binding was added meanwhile (a bind or a
+// bindings, its sessions and its consents go in one write, which fails if a binding was added meanwhile (a bind or a
 // connect racing it); the audit trail stays, its mobiles masked, and the mobile may register again.
 import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
@@ -12,6 +12,7 @@ import {
   bindingEntriesOfUser,
 } from "@/lib/social/bindings.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
+import { consentEntriesOfUser } from "@/lib/legal/consents.ts";
 import { checkDeletionForm } from "@/lib/forms/rules.ts";
 import {
   checkCurrentPassword,
@@ -76,6 +77,9 @@ async function attemptDeletion(
       if (!bindings.some((binding) => sameKey(binding.key, key))) {
         op.check({ key, versionstamp: null });
       }
+    }
+    for (const consent of await consentEntriesOfUser(kv, user.id)) {
+      op.check(consent).delete(consent.key);
     }
     consumeSmsCodeIn(op, sms.entry);
     endSessionsIn(op, await userSessions(kv, user.id));

@@ -12,7 +12,12 @@ export interface User {
   mobile: string;
   passwordHash: string;
   createdAt: number;
+  /** How the account came to be; absent on accounts made before it was kept. */
+  createdVia?: AccountOrigin;
 }
+
+/** The register form, the bind form, or `deno task import:django`. */
+export type AccountOrigin = "register" | "bind" | "import";
 
 export const userKey = (id: string) => ["users", id];
 export const usernameKey = (username: string) => [
@@ -55,6 +60,7 @@ export function newUser(
   mobile: string,
   passwordHash: string,
   now: number,
+  createdVia?: AccountOrigin,
 ): User {
   return {
     id: crypto.randomUUID(),
@@ -62,6 +68,7 @@ export function newUser(
     mobile,
     passwordHash,
     createdAt: now,
+    ...createdVia && { createdVia },
   };
 }
 

@@ -9,6 +9,11 @@ import { openSharedKv } from "../kv/shared_kv.ts";
 import { ALONE, sharedHashingBudget } from "@/lib/accounts/hashing_budget.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
 import { migrateLegacyQqBindings } from "@/lib/social/migrations.ts";
+import {
+  type LegalTexts,
+  LegalTextsError,
+  readLegalTexts,
+} from "@/lib/legal/texts.ts";
 
 export interface App {
   config: Config;
@@ -24,6 +29,8 @@ export interface App {
    * starts with: PUBLIC_ORIGIN, else the address the server listens on. Never a request's Host header.
    */
   origin: () => string;
+  /** The 用户协议 and 隐私政策 shown and agreed to, read at start. */
+  legal: LegalTexts;
 }
 
 /** Builds the services for `config`; `overrides` replace any of them (tests, benchmarks). */
@@ -48,6 +55,7 @@ export async function createApp(
     fetch: fetchFn,
     origin: overrides.origin ??
       (() => config.publicOrigin ?? listening ?? defaultOrigin(config)),
+    legal: overrides.legal ?? readLegalTexts(config.legalDir),
   };
 }
 
@@ -139,9 +147,19 @@ export function configFromEnv(): Config {
   return fromEnv;
 }
 
-/** The shop's config from `env`: parseConfig with every login provider of the registry. */
+/**
+ * The shop's config from `env`: parseConfig with every login provider of the registry, and the legal
+ * texts LEGAL_DIR names read once, so that a missing one stops the start with its line.
+ */
 export function readConfig(env: Record<string, string | undefined>): Config {
-  return parseConfig(env, PROVIDERS);
+  const config = parseConfig(env, PROVIDERS);
+  try {
+    readLegalTexts(config.legalDir);
+  } catch (error) {
+    if (error instanceof LegalTextsError) throw new ConfigError(error.message);
+    throw error;
+  }
+  return config;
 }
 
 /** `readConfig(env)`; a bad value ends the process with one line naming the variable. */

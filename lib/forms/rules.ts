@@ -27,6 +27,8 @@ export const passwordSchema = matching(
   formMessages.invalidPassword,
 );
 export const smsCodeSchema = matching(/^\d{6}$/, formMessages.smsCodeFormat);
+/** 我已阅读并同意《用户协议》和《隐私政策》: `on` is what a browser posts for the ticked box. */
+export const allowSchema = matching(/^on$/, formMessages.allowRequired);
 
 /** The fields of the bind and register forms, as the contract names them. */
 export type AccountField = "mobile" | "password" | "sms_code";
@@ -60,6 +62,19 @@ export function checkAccountForm(
     mobile: mobileSchema,
     password: passwordSchema,
   });
+}
+
+/**
+ * The register and bind forms: the account form's checks, then the consent box ticked, before anything
+ * (an SMS code above all) is spent on the form.
+ */
+export function checkSignupForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<AccountForm, AccountField | "allow"> {
+  const form = checkAccountForm(fields);
+  if (!form.ok) return form;
+  const message = fieldError(allowSchema, fields.allow ?? "");
+  return message ? { ok: false, field: "allow", message } : form;
 }
 
 /** 修改密码: the current password and a new one by the password rule. */

@@ -6,6 +6,7 @@ import {
 } from "@/components/ProviderBindings.tsx";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { enabledProviders } from "@/lib/social/registry.ts";
+import { maskIfMobile, maskMobile } from "@/lib/core/mask.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
 
@@ -41,9 +42,9 @@ export default function Account(
       <h1>我的账户</h1>
       <dl class="details">
         <dt>用户名</dt>
-        <dd data-field="username">{user.username}</dd>
+        <dd data-field="username">{maskIfMobile(user.username)}</dd>
         <dt>手机号</dt>
-        <dd data-field="mobile">{user.mobile}</dd>
+        <dd data-field="mobile">{maskMobile(user.mobile)}</dd>
         <ProviderBindings rows={providers} />
       </dl>
       <ul class="account-links">

@@ -218,6 +218,31 @@ Deno.test("configuration", async (t) => {
   });
 
   await t.step(
+    "production refuses to start without the shop's own legal texts",
+    async () => {
+      match(
+        refusal({ ...PRODUCTION, LEGAL_DIR: "" }),
+        /^LEGAL_DIR is required when APP_ENV=production: .*agreement\.md and privacy\.md/,
+      );
+      const half = await Deno.makeTempDir();
+      try {
+        await Deno.writeTextFile(`${half}/agreement.md`, "# 用户协议\n");
+        const line = refusal({ ...PRODUCTION, LEGAL_DIR: half });
+        match(line, /^LEGAL_DIR's privacy\.md is missing/);
+        ok(!line.includes("\n"), line);
+        match(
+          refusal({ LEGAL_DIR: `${half}/nowhere` }),
+          /^LEGAL_DIR's agreement\.md is missing/,
+          "and outside production, once LEGAL_DIR is set",
+        );
+      } finally {
+        await Deno.remove(half, { recursive: true });
+      }
+      equal(readConfig({}).legalDir, undefined, "development: the templates");
+    },
+  );
+
+  await t.step(
     "production refuses SMS codes on the log and SMS without captchas",
     () => {
       match(
@@ -290,6 +315,8 @@ Deno.test("the real server stops on unsafe production settings, one line naming 
     [{ SMS_CAPTCHA: "off" }, "SMS_CAPTCHA"],
     [{ SECRET_KEY: "k".repeat(48) }, "SECRET_KEY"],
     [{ PUBLIC_ORIGIN: "" }, "PUBLIC_ORIGIN"],
+    [{ LEGAL_DIR: "" }, "LEGAL_DIR"],
+    [{ LEGAL_DIR: "/nonexistent-legal-dir" }, "LEGAL_DIR"],
   ];
   const runs = await Promise.all(cases.map(async ([env]) => {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -305,7 +332,7 @@ Deno.test("the real server stops on unsafe production settings, one line naming 
     const variable = cases[i][1];
     equal(code, 1, variable);
     equal(lines.length, 1, lines.join("\n"));
-    match(lines[0], new RegExp(`^Configuration error: ${variable}[ =]`));
+    match(lines[0], new RegExp(`^Configuration error: ${variable}[ =']`));
   });
 });
 

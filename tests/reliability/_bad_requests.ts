@@ -383,6 +383,7 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
       ["mobile", mobile],
       ["password", "secret123"],
       ["sms_code", code],
+      ["allow", "on"],
       ["access_token", access_token],
     ]));
     const headers: [string, string][] = [[
@@ -457,6 +458,7 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
       ["mobile", mobile],
       ["password", "secret123"],
       ["sms_code", code],
+      ["allow", "on"],
       ["access_token", prng.pick(setup.tokens)],
       ["username", mobile],
     ]));

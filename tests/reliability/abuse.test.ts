@@ -30,6 +30,7 @@ import {
   tally,
 } from "./_client.ts";
 import { AppServer, inspectKv, tempKv } from "@/tests/_app_server.ts";
+import { consentedIn } from "@/tests/_app.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 // The day of lib/sms_codes.ts's ["sms_sends_by_mobile", mobile, chinaDay] counters.
@@ -53,7 +54,8 @@ async function seed(path: string) {
   const passwordHash = await hasher.hash(PASSWORD);
   const op = kv.atomic();
   for (const account of Object.values(ACCOUNTS)) {
-    createUserIn(op, newUser(account, passwordHash, Date.now()));
+    const user = newUser(account, passwordHash, Date.now());
+    consentedIn(createUserIn(op, user), user.id);
   }
   // Today and tomorrow, so a run across China's midnight finds the same counts.
   for (const day of [chinaDay(Date.now()), chinaDay(Date.now()) + 1]) {
@@ -239,6 +241,7 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
             mobile: target,
             password: PASSWORD,
             sms_code,
+            allow: "on",
           })
         ),
       );
@@ -257,6 +260,7 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
         mobile: target,
         password: PASSWORD,
         sms_code: code,
+        allow: "on",
       });
       equal(right.status, 400);
       equal(onlyMessage(right), messages.smsCodeInvalid);
@@ -360,14 +364,24 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
       for (let i = 1; i <= FAILURES_PER_ACCOUNT; i++) {
         const answer = await bind(
           server,
-          { mobile: account, password: "wrongpass1", sms_code, access_token },
+          {
+            mobile: account,
+            password: "wrongpass1",
+            sms_code,
+            access_token,
+          },
           newClientAddress(),
         );
         equal(onlyMessage(answer), messages.wrongCredentials, `guess ${i}`);
       }
       const bound = await bind(
         server,
-        { mobile: account, password: PASSWORD, sms_code, access_token },
+        {
+          mobile: account,
+          password: PASSWORD,
+          sms_code,
+          access_token,
+        },
         newClientAddress(),
       );
       equal(bound.status, 400);
@@ -378,6 +392,7 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
         mobile: account,
         password: PASSWORD,
         sms_code,
+        allow: "on",
         access_token,
         ...await solveImageCode(server, bound.imageCodeUuid!),
       }, { "x-forwarded-for": newClientAddress() });
@@ -425,7 +440,12 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
       const answers = await Promise.all(tokens.map((access_token) =>
         bind(
           server,
-          { mobile: account, password: "wrongpass1", sms_code, access_token },
+          {
+            mobile: account,
+            password: "wrongpass1",
+            sms_code,
+            access_token,
+          },
           newClientAddress(),
         )
       ));
@@ -500,6 +520,7 @@ Deno.test(`2,000 simultaneous guesses at one SMS code over HTTP: no more than ${
         mobile: member,
         password: PASSWORD,
         sms_code,
+        allow: "on",
       }, { "x-forwarded-for": newClientAddress() })
     ),
   );

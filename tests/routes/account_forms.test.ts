@@ -38,6 +38,7 @@ async function registered(mobile = MOBILE, env: Record<string, string> = {}) {
     mobile,
     password: PASSWORD,
     sms_code,
+    allow: "on",
   });
   equal(response.status, 303);
   return { app, browser };
@@ -219,6 +220,7 @@ Deno.test("a reset code is refused at register", async () => {
     mobile: MOBILE,
     password: NEW_PASSWORD,
     sms_code,
+    allow: "on",
   });
   equal(response.status, 400);
   deepEqual(await shown(response), { sms_code: messages.smsCodeInvalid });
@@ -310,6 +312,7 @@ Deno.test("mobile change on the account page", async (t) => {
     mobile: taken,
     password: PASSWORD,
     sms_code: sms,
+    allow: "on",
   });
 
   await t.step("failures: 400 with their message", async () => {
@@ -364,8 +367,9 @@ Deno.test("mobile change on the account page", async (t) => {
       equal(response.headers.get("location"), "/account");
       notEqual(browser.cookies.get("session"), before);
       const account = await (await browser.get("/account")).text();
-      match(account, new RegExp(`data-field="username">${NEW}<`));
-      match(account, new RegExp(`data-field="mobile">${NEW}<`));
+      const shown = NEW.replace(/^(\d{3})\d{4}/, "$1\\*\\*\\*\\*");
+      match(account, new RegExp(`data-field="username">${shown}<`));
+      match(account, new RegExp(`data-field="mobile">${shown}<`));
       equal(
         (await elsewhere.get("/account")).status,
         303,
@@ -379,6 +383,7 @@ Deno.test("mobile change on the account page", async (t) => {
         mobile: MOBILE,
         password: PASSWORD,
         sms_code: sms,
+        allow: "on",
       });
       equal(reuse.status, 303, "the old mobile registers again");
     },
@@ -397,6 +402,7 @@ Deno.test("account deletion", async (t) => {
     mobile: MOBILE,
     password: PASSWORD,
     sms_code: bindCode,
+    allow: "on",
     access_token: token,
   });
   equal(bound.status, 303);
@@ -474,6 +480,7 @@ Deno.test("account deletion", async (t) => {
         mobile: MOBILE,
         password: PASSWORD,
         sms_code,
+        allow: "on",
       });
       equal(response.status, 303);
       equal(

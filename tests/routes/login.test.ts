@@ -105,6 +105,7 @@ Deno.test("the bind form past the limit asks for an image code, and binds the ow
     browser.post("/oauth_callback", {
       mobile: MOBILE,
       sms_code,
+      allow: "on",
       access_token: token,
       ...fields,
     });
