@@ -9,6 +9,7 @@ import * as $_middleware from "./routes/_middleware.ts";
 import * as $account_provider_unbind from "./routes/account/[provider]/unbind.tsx";
 import * as $account_middleware from "./routes/account/_middleware.ts";
 import * as $account_delete from "./routes/account/delete.tsx";
+import * as $account_export from "./routes/account/export.tsx";
 import * as $account_index from "./routes/account/index.tsx";
 import * as $account_mobile from "./routes/account/mobile.tsx";
 import * as $account_password from "./routes/account/password.tsx";
@@ -59,6 +60,7 @@ const manifest = {
     "./routes/account/[provider]/unbind.tsx": $account_provider_unbind,
     "./routes/account/_middleware.ts": $account_middleware,
     "./routes/account/delete.tsx": $account_delete,
+    "./routes/account/export.tsx": $account_export,
     "./routes/account/index.tsx": $account_index,
     "./routes/account/mobile.tsx": $account_mobile,
     "./routes/account/password.tsx": $account_password,

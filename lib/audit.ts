@@ -1,11 +1,13 @@
 // The audit trail: every bind, unbind, login and failed attempt, printed as one log line and kept in KV.
 // Refusals cost an attacker nothing, so the KV keeps at most 10 an hour from one client and 200 an
 // hour in all (lib/kv/windows.ts counts them); the rest are in the log only. Mobiles are kept masked
-// everywhere, so a deleted account leaves no mobile behind.
+// everywhere, so a deleted account leaves no mobile behind. A record about an account is kept under it
+// too, in the same write and for as long, so the account's export reads its own with one list.
 //
 // | key                                              | value        | expires                |
 // | ------------------------------------------------ | ------------ | ---------------------- |
 // | ["audit", time, randomId]                        | AuditRecord  | 180 days (refusals 30) |
+// | ["audit_by_user", userId, time, randomId]        | AuditRecord  | with its record        |
 // | ["audit_refusals", time, id]                     | time         | 1 hour                 |
 // | ["audit_refusals_by_client", address, time, id]  | time         | 1 hour                 |
 import { randomId } from "./core/crypto.ts";
@@ -21,6 +23,13 @@ export const auditKeys = {
     start: ["audit", since],
     end: ["audit", Infinity],
   }),
+  byUser: (userId: string, time: number, id: string) => [
+    "audit_by_user",
+    userId,
+    time,
+    id,
+  ],
+  ofUser: (userId: string) => ["audit_by_user", userId],
   refusals: ["audit_refusals"],
   refusalsByClient: (address: string) => ["audit_refusals_by_client", address],
 };
@@ -118,9 +127,30 @@ export async function recordAudit(
     );
     if (!kept) return;
   }
-  await kv.set(auditKeys.record(now, randomId(8)), record, {
-    expireIn: refused ? KEEP_REFUSALS_MS : KEEP_MS,
-  });
+  const id = randomId(8);
+  const kept = { expireIn: refused ? KEEP_REFUSALS_MS : KEEP_MS };
+  const op = kv.atomic().set(auditKeys.record(now, id), record, kept);
+  if (event.userId) {
+    op.set(auditKeys.byUser(event.userId, now, id), record, kept);
+  }
+  await op.commit();
+}
+
+/** How many of an account's audit records its export lists, newest first. */
+export const AUDIT_RECORDS_EXPORTED = 500;
+
+/** The account's audit records, newest first, at most `limit`. */
+export async function auditRecordsOf(
+  kv: Deno.Kv,
+  userId: string,
+  limit = AUDIT_RECORDS_EXPORTED,
+): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  const prefix = auditKeys.ofUser(userId);
+  for await (
+    const entry of kv.list<AuditRecord>({ prefix }, { reverse: true, limit })
+  ) records.push(entry.value);
+  return records;
 }
 
 /** The event in the metrics: which counter by its action, labelled by what is never personal. */

@@ -58,6 +58,9 @@ export default function Account(
           <a href="/account/sessions">登录设备</a>
         </li>
         <li>
+          <a href="/account/export">导出我的数据</a>
+        </li>
+        <li>
           <a href="/account/delete">注销账号</a>
         </li>
       </ul>
