@@ -159,11 +159,13 @@ export function AccountForm(props: AccountFormProps) {
     (values[name].value || submitted.value ? clientError(name) : null) ??
       serverErrors.value[name];
   const missing = submitted.value && NAMES.some((name) => !values[name].value);
-  // The box's own rule, as the server checks it; once ticked, no message stays beside it.
+  // The box's own rule, as the server checks it, and in its order: after the fields. Once ticked, no
+  // message stays beside it.
   const allowError = fieldError(allowSchema, allow.value ? "on" : "");
+  const fieldsPass = NAMES.every((name) => clientError(name) === null);
   const shownAllowError = allow.value
     ? null
-    : submitted.value
+    : submitted.value && fieldsPass
     ? allowError
     : serverErrors.value.allow;
   const formError = missing

@@ -17,6 +17,7 @@ import { AppServer, tempKv } from "@/tests/_app_server.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import { consentedIn } from "@/tests/_app.ts";
+import { maskMobile } from "@/lib/core/mask.ts";
 
 const MOBILE = "13600136000";
 const PASSWORD = "xiaowang2024";
@@ -112,7 +113,7 @@ Deno.test("小王 resets her password by SMS and logs an unknown device out", as
       await page.waitForURL(`${app.origin}/account`);
       assert.equal(
         await page.locator('[data-field="username"]').textContent(),
-        MOBILE,
+        maskMobile(MOBILE),
       );
     },
   );

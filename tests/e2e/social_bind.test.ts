@@ -49,6 +49,7 @@ async function bind(app: AppServer, page: Page, mobile: string) {
   await form.locator("button.sms-button").click();
   await page.getByText("短信验证码已发送").waitFor();
   await form.locator("input[name=sms_code]").fill(await app.readSms(mobile));
+  await form.locator("input[name=allow]").check();
   await form.getByRole("button", { name: "绑定" }).click();
 }
 
