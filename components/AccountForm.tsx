@@ -136,8 +136,6 @@ export function AccountForm(props: AccountFormProps) {
     NAMES.find((name) => props.errors[name]) ??
       (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null)
   );
-  const allowFirst = !firstBad && !props.imageCodeAsked &&
-    Boolean(props.errors.allow);
   const formRef = useRef<HTMLFormElement>(null);
   // Once alive, the SMS button and 换一张 run here. And Fresh 1.7.3 revives an island by rendering it
   // anew, which can take away the focus `autofocus` gave before it ran: the form gives it back.
@@ -159,15 +157,6 @@ export function AccountForm(props: AccountFormProps) {
     (values[name].value || submitted.value ? clientError(name) : null) ??
       serverErrors.value[name];
   const missing = submitted.value && NAMES.some((name) => !values[name].value);
-  // The box's own rule, as the server checks it, and in its order: after the fields. Once ticked, no
-  // message stays beside it.
-  const allowError = fieldError(allowSchema, allow.value ? "on" : "");
-  const fieldsPass = NAMES.every((name) => clientError(name) === null);
-  const shownAllowError = allow.value
-    ? null
-    : submitted.value && fieldsPass
-    ? allowError
-    : serverErrors.value.allow;
   const formError = missing
     ? formMessages.missingFields
     : serverErrors.value.form;
@@ -261,12 +250,22 @@ export function AccountForm(props: AccountFormProps) {
       noValidate
       onSubmit={(event) => {
         submitted.value = true;
-        // The fields in the server's order, then the box.
-        const bad = NAMES.find((name) => clientError(name) !== null) ??
-          (props.consent && allowError ? "allow" : undefined);
-        if (bad) {
+        const bad = NAMES.find((name) => clientError(name) !== null);
+        // Then the box, by the server's rule and in its order: after the fields.
+        const unticked = props.consent && !bad &&
+          fieldError(allowSchema, allow.value ? "on" : "");
+        if (unticked) {
+          serverErrors.value = {
+            ...serverErrors.value,
+            allow: unticked,
+          };
+        }
+        if (bad || unticked) {
           event.preventDefault();
-          (event.currentTarget.elements.namedItem(bad) as HTMLElement).focus();
+          (event.currentTarget.elements.namedItem(
+            bad ?? "allow",
+          ) as HTMLElement)
+            .focus();
         }
       }}
     >
@@ -301,12 +300,9 @@ export function AccountForm(props: AccountFormProps) {
       {props.consent && (
         <ConsentCheckbox
           checked={allow.value}
-          error={shownAllowError}
-          focus={allowFirst}
-          onChange={(checked) => {
-            allow.value = checked;
-            serverErrors.value = { ...serverErrors.value, allow: undefined };
-          }}
+          // Once ticked, no message stays beside it.
+          error={allow.value ? null : serverErrors.value.allow}
+          onChange={(event) => allow.value = event.currentTarget.checked}
         />
       )}
       {notice.value && <p class="notice" role="status">{notice.value}</p>}

@@ -105,7 +105,7 @@ export default function Consent({ data }: PageProps<Data, State>) {
         class="account-form"
         noValidate
       >
-        <ConsentCheckbox error={data.error} focus={Boolean(data.error)} />
+        <ConsentCheckbox error={data.error} />
         <button type="submit" class="primary">同意并继续</button>
       </form>
       <form method="post" action="/logout" class="aside">
