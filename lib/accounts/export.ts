@@ -48,7 +48,7 @@ export async function checkExportPassword(
     app,
     "export",
     passwordFor(app, user, fields, clientAddress),
-    { success: "password_given", clientAddress, userId: user.id },
+    { success: "exported", clientAddress, userId: user.id },
   );
   return result.ok ? null : result;
 }
