@@ -10,11 +10,14 @@ import * as $account_provider_unbind from "./routes/account/[provider]/unbind.ts
 import * as $account_middleware from "./routes/account/_middleware.ts";
 import * as $account_confirm from "./routes/account/confirm.tsx";
 import * as $account_delete from "./routes/account/delete.tsx";
+import * as $account_export from "./routes/account/export.tsx";
 import * as $account_index from "./routes/account/index.tsx";
 import * as $account_mobile from "./routes/account/mobile.tsx";
 import * as $account_password from "./routes/account/password.tsx";
 import * as $account_sessions from "./routes/account/sessions.tsx";
 import * as $account_sessions_revoke from "./routes/account/sessions/revoke.ts";
+import * as $agreement from "./routes/agreement.tsx";
+import * as $consent from "./routes/consent.tsx";
 import * as $dev_provider_path_ from "./routes/dev/[provider]/[...path].ts";
 import * as $dev_middleware from "./routes/dev/_middleware.ts";
 import * as $image_codes_uuid_ from "./routes/image_codes/[uuid].ts";
@@ -25,6 +28,7 @@ import * as $oauth_provider_callback from "./routes/oauth/[provider]/callback.ts
 import * as $oauth_provider_login from "./routes/oauth/[provider]/login.ts";
 import * as $oauth_callback from "./routes/oauth_callback.tsx";
 import * as $password_reset from "./routes/password/reset.tsx";
+import * as $privacy from "./routes/privacy.tsx";
 import * as $register from "./routes/register.tsx";
 import * as $sms_codes_mobile_ from "./routes/sms_codes/[mobile].ts";
 import * as $sms_codes_index from "./routes/sms_codes/index.ts";
@@ -47,11 +51,14 @@ const manifest = {
     "./routes/account/_middleware.ts": $account_middleware,
     "./routes/account/confirm.tsx": $account_confirm,
     "./routes/account/delete.tsx": $account_delete,
+    "./routes/account/export.tsx": $account_export,
     "./routes/account/index.tsx": $account_index,
     "./routes/account/mobile.tsx": $account_mobile,
     "./routes/account/password.tsx": $account_password,
     "./routes/account/sessions.tsx": $account_sessions,
     "./routes/account/sessions/revoke.ts": $account_sessions_revoke,
+    "./routes/agreement.tsx": $agreement,
+    "./routes/consent.tsx": $consent,
     "./routes/dev/[provider]/[...path].ts": $dev_provider_path_,
     "./routes/dev/_middleware.ts": $dev_middleware,
     "./routes/image_codes/[uuid].ts": $image_codes_uuid_,
@@ -62,6 +69,7 @@ const manifest = {
     "./routes/oauth/[provider]/login.ts": $oauth_provider_login,
     "./routes/oauth_callback.tsx": $oauth_callback,
     "./routes/password/reset.tsx": $password_reset,
+    "./routes/privacy.tsx": $privacy,
     "./routes/register.tsx": $register,
     "./routes/sms_codes/[mobile].ts": $sms_codes_mobile_,
     "./routes/sms_codes/index.ts": $sms_codes_index,

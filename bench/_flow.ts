@@ -42,6 +42,7 @@ export function bindForm(prepared: PreparedBind): URLSearchParams {
     mobile: prepared.mobile,
     password: PASSWORD,
     sms_code: prepared.smsCode,
+    allow: "on",
     access_token: prepared.accessToken,
   });
 }

@@ -7,12 +7,14 @@ import * as formMessages from "@/lib/forms/words.ts";
 import type { Help } from "@/lib/forms/help.ts";
 import {
   type AccountField,
+  allowSchema,
   fieldError,
   hasForbiddenCharacters,
   mobileSchema,
   passwordSchema,
   smsCodeSchema,
 } from "@/lib/forms/rules.ts";
+import { ConsentCheckbox } from "./ConsentCheckbox.tsx";
 import { FieldMessage } from "./FieldMessage.tsx";
 import { ImageCodeField, pageUuid } from "./ImageCodeField.tsx";
 import { SmsCodeButton, type SmsSent } from "./SmsCodeButton.tsx";
@@ -41,6 +43,10 @@ export interface AccountFormProps {
   imageCodeAsked?: boolean;
   /** What the SMS code is for (default `signup`): the reset's and the account page's forms ask for theirs. */
   purpose?: SmsPurpose;
+  /** The register and bind forms: 我已阅读并同意《用户协议》和《隐私政策》 (`allow`) must be ticked. */
+  consent?: boolean;
+  /** The box was ticked when the form was posted: it stays so when the form comes back. */
+  allow?: boolean;
   /**
    * A field's label and input attributes in place of the defaults: 新手机号, 新密码…, the account's own
    * mobile read-only, an existing account's password (`autoComplete: "current-password"`).
@@ -64,6 +70,7 @@ export type ReturnedForm = Pick<
   | "notice"
   | "imageCodeUuid"
   | "imageCodeAsked"
+  | "allow"
 >;
 
 type FieldOptions =
@@ -114,6 +121,7 @@ export function AccountForm(props: AccountFormProps) {
     password: useSignal(""),
     sms_code: useSignal(props.smsCode ?? ""),
   };
+  const allow = useSignal(Boolean(props.allow));
   const submitted = useSignal(false);
   const serverErrors = useSignal(props.errors);
   const help = useSignal(props.help ?? {});
@@ -243,9 +251,21 @@ export function AccountForm(props: AccountFormProps) {
       onSubmit={(event) => {
         submitted.value = true;
         const bad = NAMES.find((name) => clientError(name) !== null);
-        if (bad) {
+        // Then the box, by the server's rule and in its order: after the fields.
+        const unticked = props.consent && !bad &&
+          fieldError(allowSchema, allow.value ? "on" : "");
+        if (unticked) {
+          serverErrors.value = {
+            ...serverErrors.value,
+            allow: unticked,
+          };
+        }
+        if (bad || unticked) {
           event.preventDefault();
-          (event.currentTarget.elements.namedItem(bad) as HTMLElement).focus();
+          (event.currentTarget.elements.namedItem(
+            bad ?? "allow",
+          ) as HTMLElement)
+            .focus();
         }
       }}
     >
@@ -276,6 +296,14 @@ export function AccountForm(props: AccountFormProps) {
           resendInS={props.resendInS ?? 0}
           onSent={onSent}
         />,
+      )}
+      {props.consent && (
+        <ConsentCheckbox
+          checked={allow.value}
+          // Once ticked, no message stays beside it.
+          error={allow.value ? null : serverErrors.value.allow}
+          onChange={(event) => allow.value = event.currentTarget.checked}
+        />
       )}
       {notice.value && <p class="notice" role="status">{notice.value}</p>}
       {props.children}

@@ -1,5 +1,6 @@
 // What /login and /register show a browser that is logged in already: who, and the ways on. Server-rendered.
 import { Page } from "./Page.tsx";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 
 export function AlreadyLoggedIn(
   { username, wanted }: { username: string; wanted: "登录" | "注册" },
@@ -7,7 +8,7 @@ export function AlreadyLoggedIn(
   return (
     <Page title="您已登录">
       <p class="who">
-        当前登录：{username}。如需{wanted === "登录"
+        当前登录：{maskIfMobile(username)}。如需{wanted === "登录"
           ? "登录其他账号"
           : "注册新账号"}，请先退出登录。
       </p>

@@ -10,7 +10,14 @@ export interface BindFormProps extends ReturnedForm {
   reason?: string;
 }
 
-const FIELD_KEYS = ["form", "mobile", "password", "sms_code", "image_code"];
+const FIELD_KEYS = [
+  "form",
+  "mobile",
+  "password",
+  "allow",
+  "sms_code",
+  "image_code",
+];
 
 export default function BindForm(props: BindFormProps) {
   // A message about the bind as a whole takes the focus when no field is to blame.
@@ -19,6 +26,7 @@ export default function BindForm(props: BindFormProps) {
     <AccountForm
       {...props}
       submitLabel="绑定"
+      consent
       fields={{ password: { autoComplete: "current-password" } }}
     >
       <input type="hidden" name="access_token" value={props.accessToken} />

@@ -10,6 +10,7 @@ export default function RegisterForm({ next, ...returned }: RegisterFormProps) {
       {...returned}
       action={`/register?next=${encodeURIComponent(next)}`}
       submitLabel="注册"
+      consent
     />
   );
 }

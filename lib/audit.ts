@@ -66,7 +66,9 @@ export interface AuditEvent {
     | "unlock"
     | "disable"
     | "enable"
-    | "confirm";
+    | "confirm"
+    | "consent"
+    | "export";
   /** What happened; an outcome starting with "refused" is a refusal. */
   outcome: string;
   clientAddress: string;
@@ -152,11 +154,14 @@ export async function recordAudit(
   await op.commit();
 }
 
+/** How many of an account's audit records its export lists, newest first. */
+export const AUDIT_RECORDS_EXPORTED = 500;
+
 /** The account's audit records, newest first, at most `limit`. */
 export async function auditRecordsOf(
   kv: Deno.Kv,
   userId: string,
-  limit: number,
+  limit = AUDIT_RECORDS_EXPORTED,
 ): Promise<AuditRecord[]> {
   const records: AuditRecord[] = [];
   const prefix = auditKeys.ofUser(userId);

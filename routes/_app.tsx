@@ -8,6 +8,7 @@ import {
   widgetAttributes,
   widgetSources,
 } from "@/lib/captcha/widget.ts";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { providerHelp } from "@/lib/messages.ts";
 
@@ -40,7 +41,7 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
             {user
               ? (
                 <>
-                  <a href="/account">{user.username}</a>
+                  <a href="/account">{maskIfMobile(user.username)}</a>
                   <form method="post" action="/logout" class="inline">
                     <button type="submit" class="link">退出</button>
                   </form>

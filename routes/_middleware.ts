@@ -5,6 +5,7 @@ import { currentUser } from "@/lib/http/current_user.ts";
 import { HttpError, plainText } from "@/lib/http/errors.ts";
 import { checkBody } from "@/lib/forms/posted.ts";
 import { browserOf } from "@/lib/http/browser_id.ts";
+import { askConsentFirst } from "@/lib/legal/gate.ts";
 import { asSeenBy } from "@/lib/http/own_host.ts";
 import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
 import {
@@ -46,6 +47,10 @@ export async function handler(
         : { session: null, user: null };
       ctx.state.session = session;
       ctx.state.user = user;
+      // Only a logged-in user is asked: a visitor costs no read here.
+      const consentFirst = user &&
+        await askConsentFirst(app, user.id, req, ctx.url);
+      if (consentFirst) return consentFirst;
       const response = await ctx.next();
       return session?.renewed && session.remembered
         ? withRenewedSessionCookie(app, req, response)

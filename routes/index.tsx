@@ -3,6 +3,7 @@ import { Page } from "@/components/Page.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import { LoginNotice } from "@/components/LoginNotice.tsx";
 import { takeLoginNotice } from "@/lib/accounts/failed_logins.ts";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { noStore } from "@/lib/http/security.ts";
 
@@ -24,13 +25,14 @@ export const handler: Handlers<Data, State> = {
 
 export default function Home({ data, state }: PageProps<Data, State>) {
   const user = state.user;
+  const name = user && maskIfMobile(user.username);
   return (
     <Page
       title="首页"
-      heading={user ? `欢迎您，${user.username}` : "欢迎来到美多商城"}
+      heading={user ? `欢迎您，${name}` : "欢迎来到美多商城"}
     >
       <LoginNotice failures={data?.failedLogins ?? null} />
-      <p class="who">{user ? `当前登录：${user.username}` : "您尚未登录。"}</p>
+      <p class="who">{user ? `当前登录：${name}` : "您尚未登录。"}</p>
       <div class="actions">
         {!user && <ProviderLogins config={state.app.config} next="/" />}
         {!user && <a class="button secondary" href="/login">账号登录</a>}

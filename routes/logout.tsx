@@ -1,5 +1,6 @@
 import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { recordAudit } from "@/lib/audit.ts";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
 import { noStore } from "@/lib/http/security.ts";
 import { Page } from "@/components/Page.tsx";
@@ -33,7 +34,7 @@ export default function Logout({ state }: PageProps<unknown, State>) {
   return (
     <Page title="退出登录">
       <p class="who">
-        {user ? `当前登录：${user.username}` : "您尚未登录。"}
+        {user ? `当前登录：${maskIfMobile(user.username)}` : "您尚未登录。"}
       </p>
       <form method="post" action="/logout" class="actions">
         <button type="submit" class="primary">退出登录</button>

@@ -15,6 +15,8 @@ import {
 } from "@/lib/sms/sending.ts";
 import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { givePseudonymKey } from "@/lib/kv/pseudonyms.ts";
+import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
+import { readLegalTexts } from "@/lib/legal/texts.ts";
 
 export interface TestApp extends App {
   clock: { now: number };
@@ -36,6 +38,8 @@ export const PRODUCTION_ENV = {
   QQ_CLIENT_SECRET: "app-key",
   SMS_PROVIDER: "webhook",
   SMS_WEBHOOK_URL: "https://sms.example/send",
+  // The shop's own 用户协议 and 隐私政策.
+  LEGAL_DIR: new URL("./fixtures/legal", import.meta.url).pathname,
 } as const;
 
 export const TEST_SECRET_KEY = "test-secret-key-of-at-least-32-characters";
@@ -130,4 +134,20 @@ export async function sendSmsAsAPerson(
   // Some purposes are answered before the gateway has the code: the phone has it once that is done.
   await app.background.settled();
   return sent;
+}
+
+/**
+ * Adds to `op` the consent of `userId` to the texts an app without LEGAL_DIR shows (the templates), as
+ * the register form would have: for accounts a test writes straight into the KV.
+ */
+export function consentedIn(
+  op: Deno.AtomicOperation,
+  userId: string,
+  now = Date.now(),
+): Deno.AtomicOperation {
+  return recordConsentIn(
+    op,
+    userId,
+    consentTo(readLegalTexts(undefined), "register", now),
+  );
 }

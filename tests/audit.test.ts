@@ -2,6 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import {
   auditKeys,
   type AuditRecord,
+  auditRecordsOf,
   recordAudit,
   REFUSALS_KEPT_PER_CLIENT,
   REFUSALS_KEPT_PER_HOUR,
@@ -180,4 +181,36 @@ Deno.test("an audit record names no one: the address as its network, the provide
       ]
     ) ok(!everything.includes(secret), secret);
   });
+});
+
+Deno.test("an account's audit records are kept under it too, read newest first and at most as many as asked", async () => {
+  using kv = await keyedKv();
+  await quietly(async () => {
+    for (let i = 0; i < 5; i++) {
+      await recordAudit(kv, {
+        action: "login",
+        outcome: "logged_in",
+        clientAddress: "203.0.113.7",
+        userId: "u1",
+        mobile: "13800138000 ",
+      }, START + i * HOUR);
+    }
+    await recordAudit(kv, {
+      action: "login",
+      outcome: "logged_in",
+      clientAddress: "203.0.113.8",
+      userId: "u2",
+    }, START);
+    await recordAudit(kv, refusal("203.0.113.9"), START);
+  });
+  const mine = await auditRecordsOf(kv, "u1", 3);
+  deepEqual(
+    mine.map((record) => record.time),
+    [4, 3, 2].map((i) => new Date(START + i * HOUR).toISOString()),
+  );
+  ok(mine.every((record) => record.userId === "u1"));
+  equal((await auditRecordsOf(kv, "u2")).length, 1);
+  equal((await listKv(kv, ["audit_by_user"])).length, 6, "none for no account");
+  // A mobile typed with a stray character is a full mobile all the same: masked.
+  ok(!JSON.stringify(await listKv(kv)).includes("13800138000"));
 });

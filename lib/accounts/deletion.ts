@@ -1,8 +1,8 @@
 // 注销账号: the current password and a code sent to the account's mobile. The user, its indexes, its
-// bindings and its sessions go in one write, which fails if a binding was added meanwhile (a bind or a
-// connect racing it), and the mobile may register again. Nothing else has to go: the audit trail keeps
-// no mobile, uid or address in full (lib/audit.ts), and the codes and limits are keyed by pseudonyms
-// (lib/kv/pseudonyms.ts).
+// bindings, its sessions and its consents go in one write, which fails if a binding was added meanwhile
+// (a bind or a connect racing it), and the mobile may register again. Nothing else has to go: the audit
+// trail keeps no mobile, uid or address in full (lib/audit.ts), and the codes and limits are keyed by
+// pseudonyms (lib/kv/pseudonyms.ts).
 import type { App } from "@/lib/app/app.ts";
 import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
@@ -15,6 +15,7 @@ import {
   bindingEntriesOfUser,
 } from "@/lib/social/bindings.ts";
 import { PROVIDERS } from "@/lib/social/registry.ts";
+import { consentEntriesOfUser } from "@/lib/legal/consents.ts";
 import { checkDeletionForm } from "@/lib/forms/rules.ts";
 import {
   checkCurrentPassword,
@@ -83,7 +84,7 @@ async function attemptDeletion(
 }
 
 /**
- * Deletes the account `userId`: the user, its indexes, its bindings and its sessions in one write (an
+ * Deletes the account `userId`: the user, its indexes, its bindings, sessions and consents in one write (an
  * operator's deletion, `deno task admin delete`). False when there was no such account.
  */
 export async function eraseAccount(
@@ -114,6 +115,9 @@ async function eraseAccountOnce(
     if (!bindings.some((binding) => sameKey(binding.key, key))) {
       op.check({ key, versionstamp: null });
     }
+  }
+  for (const consent of await consentEntriesOfUser(kv, userId)) {
+    op.check(consent).delete(consent.key);
   }
   also(op);
   endSessionsIn(op, await userSessions(kv, userId));

@@ -5,11 +5,12 @@ import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
-import { type AccountField, checkAccountForm } from "@/lib/forms/rules.ts";
+import { type AccountField, checkSignupForm } from "@/lib/forms/rules.ts";
+import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
 
 export type RegisterResult =
   | { ok: true; user: User }
-  | { ok: false; field: AccountField | "form"; message: string };
+  | { ok: false; field: AccountField | "allow" | "form"; message: string };
 
 export async function registerUser(
   app: App,
@@ -33,7 +34,7 @@ async function attemptRegistration(
   app: App,
   fields: Partial<Record<string, string>>,
 ): Promise<RegisterResult> {
-  const form = checkAccountForm(fields);
+  const form = checkSignupForm(fields);
   if (!form.ok) return form;
   const { mobile, password, sms_code: smsCode } = form.value;
   let passwordHash: string | undefined;
@@ -61,11 +62,11 @@ async function attemptRegistration(
       return { ok: false, field: "mobile", message: messages.mobileTaken };
     }
     passwordHash ??= await app.passwords.hash(password);
-    const user = newUser(mobile, passwordHash, now);
-    const { ok } = await consumeSmsCodeIn(
-      createUserIn(app.kv.atomic(), user),
-      sms.entry,
-    ).commit();
+    const user = newUser(mobile, passwordHash, now, "register");
+    const op = createUserIn(app.kv.atomic(), user);
+    // The account and its consent to the texts its form showed are one write.
+    recordConsentIn(op, user.id, consentTo(app.legal, "register", now));
+    const { ok } = await consumeSmsCodeIn(op, sms.entry).commit();
     if (ok) return { ok: true, user };
   }
   return { ok: false, field: "mobile", message: messages.mobileTaken };

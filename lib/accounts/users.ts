@@ -26,7 +26,12 @@ export interface User {
    * credential and must not bump it, or that login would end the sessions it is making. Absent: 0.
    */
   credentialVersion?: number;
+  /** How the account came to be; absent on accounts made before it was kept. */
+  createdVia?: AccountOrigin;
 }
+
+/** The register form, the bind form, or `deno task import:django`. */
+export type AccountOrigin = "register" | "bind" | "import";
 
 export const userKey = (id: string) => ["users", id];
 export const usernameKey = (username: string) => [
@@ -76,6 +81,7 @@ export function newUser(
   mobile: string,
   passwordHash: string,
   now: number,
+  createdVia?: AccountOrigin,
 ): User {
   return {
     id: crypto.randomUUID(),
@@ -83,6 +89,7 @@ export function newUser(
     mobile,
     passwordHash,
     createdAt: now,
+    ...createdVia && { createdVia },
   };
 }
 

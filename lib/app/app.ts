@@ -14,6 +14,11 @@ import {
   migrateLegacyQqBindings,
   separateWechatUidSpaces,
 } from "@/lib/social/migrations.ts";
+import {
+  type LegalTexts,
+  LegalTextsError,
+  readLegalTexts,
+} from "@/lib/legal/texts.ts";
 
 export interface App {
   config: Config;
@@ -31,6 +36,8 @@ export interface App {
   origin: () => string;
   /** What goes on after an answer (an SMS to a gateway): the server waits for it before it stops. */
   background: Background;
+  /** The 用户协议 and 隐私政策 shown and agreed to, read at start. */
+  legal: LegalTexts;
 }
 
 /** Builds the services for `config`; `overrides` replace any of them (tests, benchmarks). */
@@ -58,6 +65,7 @@ export async function createApp(
     origin: overrides.origin ??
       (() => config.publicOrigin ?? listening ?? defaultOrigin(config)),
     background: overrides.background ?? createBackground(),
+    legal: overrides.legal ?? readLegalTexts(config.legalDir),
   };
 }
 
@@ -155,9 +163,19 @@ export function configFromEnv(): Config {
   return fromEnv;
 }
 
-/** The shop's config from `env`: parseConfig with every login provider of the registry. */
+/**
+ * The shop's config from `env`: parseConfig with every login provider of the registry, and the legal
+ * texts LEGAL_DIR names read once, so that a missing one stops the start with its line.
+ */
 export function readConfig(env: Record<string, string | undefined>): Config {
-  return parseConfig(env, PROVIDERS);
+  const config = parseConfig(env, PROVIDERS);
+  try {
+    readLegalTexts(config.legalDir);
+  } catch (error) {
+    if (error instanceof LegalTextsError) throw new ConfigError(error.message);
+    throw error;
+  }
+  return config;
 }
 
 /** `readConfig(env)`; a bad value ends the process with one line naming the variable. */

@@ -37,6 +37,8 @@ export interface Config {
   captcha: CaptchaConfig;
   bcryptCost: number;
   trustProxy: boolean;
+  /** The folder of the shop's agreement.md and privacy.md; unset: the app's templates (refused in production). */
+  legalDir: string | undefined;
 }
 
 /** Where SMS codes go, with the settings of that gateway only. */
@@ -208,6 +210,7 @@ const schema = {
   TRUST_PROXY: z.optional(
     z.enum(["true", "false", "1", "0"], "must be true or false"),
   ),
+  LEGAL_DIR: optional(nonEmpty),
 };
 
 type Env = Record<string, string | undefined>;
@@ -318,12 +321,14 @@ export function parseConfig(
     captcha,
     bcryptCost: Number(value("BCRYPT_COST") ?? 10),
     trustProxy: ["true", "1"].includes(value("TRUST_PROXY") ?? "false"),
+    legalDir: value("LEGAL_DIR"),
   };
 }
 
 /**
  * What production must have: its secrets, the public origin (absolute URLs never come from the Host
- * header), a key nobody can guess, an SMS provider that does not print codes on the log, and captchas.
+ * header), the shop's own legal texts, a key nobody can guess, an SMS provider that does not print codes
+ * on the log, and captchas.
  */
 function refuseUnsafeProduction(
   value: (name: keyof typeof schema) => string | undefined,
@@ -339,6 +344,11 @@ function refuseUnsafeProduction(
     if (!env[name]) {
       throw new ConfigError(`${name} is required when APP_ENV=production`);
     }
+  }
+  if (!value("LEGAL_DIR")) {
+    throw new ConfigError(
+      "LEGAL_DIR is required when APP_ENV=production: the folder of the shop's own agreement.md and privacy.md (用户协议, 隐私政策)",
+    );
   }
   if (isGuessable(value("SECRET_KEY")!)) {
     throw new ConfigError(

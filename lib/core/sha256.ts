@@ -7,7 +7,9 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 
 const encoder = new TextEncoder();
 
-/** SHA-256 of `value`'s UTF-8, hex. */
-export function sha256Hex(value: string): string {
-  return bytesToHex(sha256(encoder.encode(value)));
+/** SHA-256 of `value` (a string's UTF-8), hex. */
+export function sha256Hex(value: string | Uint8Array): string {
+  return bytesToHex(
+    sha256(typeof value === "string" ? encoder.encode(value) : value),
+  );
 }

@@ -12,6 +12,8 @@ export interface KeptAccountFields {
   mobile: string;
   smsCode?: string;
   resendInS: number;
+  /** The consent box (register and bind forms), ticked by the user who posted it. */
+  allow: boolean;
 }
 
 /** `keepSmsCode` is false when the code is what failed, or a new one just replaced it. */
@@ -31,6 +33,7 @@ export async function keptAccountFields(
   return {
     mobile,
     smsCode,
+    allow: fields.allow === "on",
     resendInS: validMobile
       ? await secondsUntilResend(app.kv, mobile, app.now())
       : 0,

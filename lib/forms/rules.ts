@@ -1,22 +1,18 @@
 // The form rules, shared by the islands (as you type) and the server (on submit), so they cannot drift.
-// They are built from zod's core (the string type and regex check zod/mini wraps) and read through
-// Standard Schema's validate: the islands ship them without zod/mini's methods and error classes.
+// They are built from zod's core and read through Standard Schema's validate: the islands ship them
+// without zod/mini's methods and error classes. Each is a custom check, the smallest of zod's core
+// types that carries one (a string type with a regex check ships the string and format machinery too).
 import * as z from "zod/v4/core";
 import * as formMessages from "./words.ts";
 
 /** A string that must match `pattern`, else `message`. */
 const matching = (pattern: RegExp, message: string) =>
-  new z.$ZodString({
-    type: "string",
-    checks: [
-      new z.$ZodCheckRegex({
-        check: "string_format",
-        format: "regex",
-        pattern,
-        error: () => message,
-      }),
-    ],
-  });
+  new z.$ZodCustom({
+    type: "custom",
+    check: "custom",
+    fn: (value) => typeof value === "string" && pattern.test(value),
+    error: () => message,
+  }) as z.$ZodType<string>;
 
 export const mobileSchema = matching(
   /^1[3-9]\d{9}$/,
@@ -27,6 +23,8 @@ export const passwordSchema = matching(
   formMessages.invalidPassword,
 );
 export const smsCodeSchema = matching(/^\d{6}$/, formMessages.smsCodeFormat);
+/** 我已阅读并同意《用户协议》和《隐私政策》: `on` is what a browser posts for the ticked box. */
+export const allowSchema = matching(/^on$/, formMessages.allowRequired);
 
 /** The fields of the bind and register forms, as the contract names them. */
 export type AccountField = "mobile" | "password" | "sms_code";
@@ -60,6 +58,19 @@ export function checkAccountForm(
     mobile: mobileSchema,
     password: passwordSchema,
   });
+}
+
+/**
+ * The register and bind forms: the account form's checks, then the consent box ticked, before anything
+ * (an SMS code above all) is spent on the form.
+ */
+export function checkSignupForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<AccountForm, AccountField | "allow"> {
+  const form = checkAccountForm(fields);
+  if (!form.ok) return form;
+  const message = fieldError(allowSchema, fields.allow ?? "");
+  return message ? { ok: false, field: "allow", message } : form;
 }
 
 /** 修改密码: the current password and a new one by the password rule. */

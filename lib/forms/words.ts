@@ -13,6 +13,8 @@ export const passwordRule = "8-20位字母或数字";
 /** Beside a password the rule refuses for its characters, which the rule's own words don't name. */
 export const passwordCharacters = "只能用字母或数字，不能有符号、空格或汉字";
 export const reenterPassword = "为了安全，请重新输入密码";
+/** The register and bind forms posted without 我已阅读并同意… ticked (the meiduo register view's words). */
+export const allowRequired = "请勾选用户协议";
 
 /** The SMS button during the 60 s gap. */
 export const resendIn = (seconds: number) => `${seconds}秒后可重新获取`;

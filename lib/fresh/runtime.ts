@@ -16,27 +16,17 @@ export {
 
 export const IS_BROWSER = typeof document !== "undefined";
 
-// The build id names this build's island bundles and busts asset() caches. A deployment's id
-// wins; in the browser the boot module sets it from the page's island data before anything reads
-// it (and a page on plain http has no crypto.randomUUID to make one with).
-const deploymentId = IS_BROWSER ? undefined : envDeploymentId();
-let buildId = deploymentId ??
-  (IS_BROWSER ? "" : crypto.randomUUID().slice(0, 8));
-
-function envDeploymentId(): string | undefined {
-  try {
-    return Deno.env.get("DENO_DEPLOYMENT_ID") || undefined;
-  } catch {
-    return undefined; // no env permission
-  }
-}
+// The build id names this build's island bundles and busts asset() caches. Set before anything
+// reads it: on the server at start (server/build_id.ts, which the browser never loads), in the
+// browser by the boot module from the page's island data.
+let buildId = "";
 
 export function getBuildId(): string {
   return buildId;
 }
 
 export function setBuildId(id: string): void {
-  buildId = deploymentId ?? id;
+  buildId = id;
 }
 
 export const ASSET_CACHE_BUST_KEY = "__frsh_c";

@@ -14,6 +14,8 @@ import {
   matchRoute,
   type Route,
 } from "./server/routes.ts";
+// First: the build id is set before any module below can read it.
+import "./server/build_id.ts";
 import { type App, renderPage } from "./server/render.tsx";
 import { registerIslands } from "./server/islands.tsx";
 import {

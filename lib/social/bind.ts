@@ -23,7 +23,8 @@ import {
   type User,
 } from "@/lib/accounts/users.ts";
 import { needsUpgrade, upgradedHash } from "@/lib/accounts/password_upgrade.ts";
-import { checkAccountForm } from "@/lib/forms/rules.ts";
+import { checkSignupForm } from "@/lib/forms/rules.ts";
+import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
 import { providerMessages } from "@/lib/messages.ts";
 import type { Provider } from "./provider.ts";
 
@@ -33,6 +34,7 @@ export type BindField =
   | "mobile"
   | "password"
   | "sms_code"
+  | "allow"
   | "access_token"
   | "account"
   | "image_code"
@@ -88,7 +90,7 @@ async function attemptBind(
   clientAddress: string,
 ): Promise<BindResult> {
   const said = providerMessages(provider.name);
-  const form = checkAccountForm(fields);
+  const form = checkSignupForm(fields);
   if (!form.ok) return form;
   const { mobile, password, sms_code: smsCode } = form.value;
   const { kv } = app;
@@ -178,7 +180,7 @@ async function attemptBind(
       upgraded ??= await upgradedHash(app, user, password);
     } else {
       newPasswordHash ??= await app.passwords.hash(password);
-      user = newUser(mobile, newPasswordHash, now);
+      user = newUser(mobile, newPasswordHash, now, "bind");
     }
 
     // The write checks that the identity and the account's slot for this provider are free; only when it
@@ -197,6 +199,8 @@ async function attemptBind(
       nickname: token.nickname,
       createdAt: now,
     });
+    // The bind form's allow box: the account (new or not) agreed to the texts it showed, in this write.
+    recordConsentIn(op, user.id, consentTo(app.legal, "bind", now));
     consumeSmsCodeIn(op, sms.entry);
     useBindTokenIn(op, token, user.username, now);
     if ((await op.commit()).ok) {

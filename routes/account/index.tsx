@@ -9,6 +9,7 @@ import { rightAfterReset } from "@/lib/sessions/recent_proof.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
 import { recentConnects } from "@/lib/social/connect.ts";
 import { enabledProviders } from "@/lib/social/registry.ts";
+import { maskIfMobile, maskMobile } from "@/lib/core/mask.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
 import { LoginNotice } from "@/components/LoginNotice.tsx";
@@ -91,9 +92,9 @@ export default function Account(
       <LoginNotice failures={failedLogins} />
       <dl class="details">
         <dt>用户名</dt>
-        <dd data-field="username">{user.username}</dd>
+        <dd data-field="username">{maskIfMobile(user.username)}</dd>
         <dt>手机号</dt>
-        <dd data-field="mobile">{user.mobile}</dd>
+        <dd data-field="mobile">{maskMobile(user.mobile)}</dd>
         <ProviderBindings rows={providers} />
       </dl>
       <ul class="account-links">
@@ -105,6 +106,9 @@ export default function Account(
         </li>
         <li>
           <a href="/account/sessions">登录设备</a>
+        </li>
+        <li>
+          <a href="/account/export">导出我的数据</a>
         </li>
         <li>
           <a href="/account/delete">注销账号</a>

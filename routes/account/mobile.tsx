@@ -6,6 +6,7 @@ import MobileChangeForm, {
   type MobileChangeFormProps,
 } from "@/islands/MobileChangeForm.tsx";
 import { changeMobile } from "@/lib/accounts/mobile_change.ts";
+import { maskMobile } from "@/lib/core/mask.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
@@ -76,7 +77,7 @@ export default function MobileChange({ data }: PageProps<Data, State>) {
       title="更换手机号"
       lead={
         <>
-          当前手机号 <span data-field="mobile">{data.current}</span>
+          当前手机号 <span data-field="mobile">{maskMobile(data.current)}</span>
           。验证码将发送到新手机号；更换后，其他已登录的设备都会退出。
         </>
       }

@@ -39,6 +39,7 @@ export async function userWith(app: TestApp, mobile: string): Promise<User> {
     mobile,
     password: PASSWORD,
     sms_code: await smsCode(app, mobile),
+    allow: "on",
   };
   const registered = await registerUser(app, form, CLIENT);
   if (!registered.ok) throw new Error(registered.message);

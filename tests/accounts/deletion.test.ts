@@ -38,6 +38,7 @@ Deno.test("a deletion racing a bind of the same account leaves no binding behind
           mobile,
           password: PASSWORD,
           sms_code: signup,
+          allow: "on",
           access_token,
         }, CLIENT),
       ]);
@@ -129,6 +130,7 @@ Deno.test("a bind that lands between a deletion's read and its write is deleted 
         mobile,
         password: PASSWORD,
         sms_code: signup,
+        allow: "on",
         access_token,
       }, CLIENT);
     }),

@@ -17,6 +17,7 @@ Deno.test("registration", async (t) => {
         mobile: "13800138001",
         password: "secret123",
         sms_code: app.outbox.get("13800138001")!,
+        allow: "on",
       }, "10.0.0.1");
       if (!result.ok) throw new Error(result.message);
       equal(result.user.username, "13800138001");
@@ -33,6 +34,7 @@ Deno.test("registration", async (t) => {
         mobile: "13800138001",
         password: "secret123",
         sms_code: app.outbox.get("13800138001")!,
+        allow: "on",
       };
       deepEqual(await registerUser(app, fields, "10.0.0.1"), {
         ok: false,
@@ -53,6 +55,7 @@ Deno.test("registration", async (t) => {
         mobile: "138",
         password: "secret123",
         sms_code: "1",
+        allow: "on",
       }, "10.0.0.1"),
       {
         ok: false,
@@ -70,6 +73,7 @@ Deno.test("registration", async (t) => {
         mobile: "13800138003",
         password: "secret123",
         sms_code: app.outbox.get("13800138003")!,
+        allow: "on",
       };
       const results = await Promise.all(
         Array.from({ length: 10 }, () => registerUser(app, fields, "10.0.0.1")),
@@ -87,6 +91,7 @@ Deno.test("registration", async (t) => {
         mobile: "13800138004",
         password: "secret123",
         sms_code: app.outbox.get("13800138004")!,
+        allow: "on",
       };
       // The winner registers between the loser's turn at the code and the loser's write of the account.
       let commits = 0;

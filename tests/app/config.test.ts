@@ -219,6 +219,31 @@ Deno.test("configuration", async (t) => {
   });
 
   await t.step(
+    "production refuses to start without the shop's own legal texts",
+    async () => {
+      match(
+        refusal({ ...PRODUCTION, LEGAL_DIR: "" }),
+        /^LEGAL_DIR is required when APP_ENV=production: .*agreement\.md and privacy\.md/,
+      );
+      const half = await Deno.makeTempDir();
+      try {
+        await Deno.writeTextFile(`${half}/agreement.md`, "# 用户协议\n");
+        const line = refusal({ ...PRODUCTION, LEGAL_DIR: half });
+        match(line, /^LEGAL_DIR's privacy\.md is missing/);
+        ok(!line.includes("\n"), line);
+        match(
+          refusal({ LEGAL_DIR: `${half}/nowhere` }),
+          /^LEGAL_DIR's agreement\.md is missing/,
+          "and outside production, once LEGAL_DIR is set",
+        );
+      } finally {
+        await Deno.remove(half, { recursive: true });
+      }
+      equal(readConfig({}).legalDir, undefined, "development: the templates");
+    },
+  );
+
+  await t.step(
     "production refuses SMS codes on the log and SMS without captchas",
     () => {
       match(
@@ -367,6 +392,8 @@ Deno.test("the real server stops on unsafe production settings, one line naming 
     [{ PUBLIC_ORIGIN: "http://shop.example" }, "PUBLIC_ORIGIN"],
     [{ DENO_KV_PATH: ":memory:" }, "DENO_KV_PATH"],
     [{ APP_ENV: "test" }, "APP_ENV"],
+    [{ LEGAL_DIR: "" }, "LEGAL_DIR"],
+    [{ LEGAL_DIR: "/nonexistent-legal-dir" }, "LEGAL_DIR"],
   ];
   const runs = await Promise.all(
     cases.map(([env]) =>
@@ -379,7 +406,7 @@ Deno.test("the real server stops on unsafe production settings, one line naming 
     const { code, lines } = run;
     equal(code, 1, variable);
     equal(lines.length, 1, lines.join("\n"));
-    match(lines[0], new RegExp(`^Configuration error: ${variable}[ =]`));
+    match(lines[0], new RegExp(`^Configuration error: ${variable}[ =']`));
   });
 });
 

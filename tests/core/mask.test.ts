@@ -1,5 +1,5 @@
 import { equal } from "node:assert/strict";
-import { addressNetwork, maskMobile } from "@/lib/core/mask.ts";
+import { addressNetwork, maskIfMobile, maskMobile } from "@/lib/core/mask.ts";
 
 Deno.test("a mobile shows its first three and last four digits", () => {
   equal(maskMobile("13800138000"), "138****8000");
@@ -21,4 +21,23 @@ Deno.test("an address is kept as its network: the /24, the /48, or unknown", () 
   for (const [address, network] of cases) {
     equal(addressNetwork(address), network, address);
   }
+});
+
+Deno.test("a mobile is shown as its first three and last four digits", () => {
+  equal(maskMobile("13800138000"), "138****8000");
+  equal(maskMobile(undefined), undefined);
+  equal(maskMobile(""), "");
+});
+
+Deno.test("whatever was typed into a mobile field is masked as much: a mistyped number is a number too", () => {
+  equal(maskMobile("13800138000 "), "138****000 ");
+  equal(maskMobile("+8613800138000"), "+86****8000");
+  equal(maskMobile("138 0013 8000"), "138****8000");
+  equal(maskMobile("1380013"), "****");
+});
+
+Deno.test("a username is masked on a page only when it is a mobile", () => {
+  equal(maskIfMobile("13800138000"), "138****8000");
+  equal(maskIfMobile("zhangsan"), "zhangsan");
+  equal(maskIfMobile("xiaoming2024"), "xiaoming2024");
 });

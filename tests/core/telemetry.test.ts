@@ -164,6 +164,7 @@ Deno.test("the exported telemetry names routes and the app's work, and holds non
         mobile: MOBILE,
         password: PASSWORD,
         sms_code: code,
+        allow: "on",
         access_token: token,
       }),
       headers: { cookie: pending, origin: server.origin },

@@ -3,6 +3,7 @@ import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import type { QqIdentity } from "@/lib/social/providers/qq/simulator.ts";
 import { bindIn } from "@/lib/social/bindings.ts";
+import { consentedIn } from "@/tests/_app.ts";
 import { AppServer, tempKv } from "@/tests/_app_server.ts";
 
 export interface Customer {
@@ -10,6 +11,8 @@ export interface Customer {
   password: string;
   /** The QQ already bound to the account. */
   qq?: QqIdentity;
+  /** False: an account from before consents were kept, asked for one at its next page. */
+  consented?: boolean;
 }
 
 /** Starts the app with `customers` registered (bcrypt cost 4, as the test server uses). */
@@ -33,9 +36,10 @@ async function register(path: string, customers: Customer[]) {
   const store = await Deno.openKv(path);
   const passwords = createPasswordHasher(4, 0);
   try {
-    for (const { mobile, password, qq } of customers) {
+    for (const { mobile, password, qq, consented = true } of customers) {
       const user = newUser(mobile, await passwords.hash(password), Date.now());
       const op = createUserIn(store.atomic(), user);
+      if (consented) consentedIn(op, user.id);
       if (qq) {
         bindIn(op, {
           provider: "qq",

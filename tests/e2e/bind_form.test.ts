@@ -226,6 +226,7 @@ for (const mode of MODES) {
         code = await app.readSms(XIAOMING_SHOP.mobile);
         await field("password").fill("wrongpass1");
         await field("sms_code").fill(code);
+        await field("allow").check();
         await submitWithEnter("sms_code");
         assert.equal(
           await messageOf("password").textContent(),
@@ -364,6 +365,7 @@ for (const mode of MODES) {
         await field("mobile").fill(XIAOMING_SHOP.mobile);
         await field("password").fill(XIAOMING_SHOP.password);
         await field("sms_code").fill(code);
+        await field("allow").check();
         await submitWithEnter("password");
         assert.equal(new URL(page.url()).pathname, "/");
         await page.goto(app.origin + "/account");

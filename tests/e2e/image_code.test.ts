@@ -121,6 +121,7 @@ Deno.test("with JavaScript, 小李 is asked for the image code, draws a new one,
   await t.step("and the code registers 小李", async () => {
     await field("password").fill(PASSWORD);
     await field("sms_code").fill(await app.readSms(MOBILE));
+    await field("allow").check();
     await page.getByRole("button", { name: "注册" }).click();
     await page.waitForURL(`${app.origin}/`);
     assert.deepEqual(trouble, { cspViolations: [], scriptErrors: [] });
@@ -183,6 +184,7 @@ Deno.test("with JavaScript off, the server shows the image code in the form and 
       await page.getByText("短信验证码已发送").waitFor();
       await field("password").fill(PASSWORD);
       await field("sms_code").fill(await app.readSms(MOBILE));
+      await field("allow").check();
       await page.getByRole("button", { name: "注册" }).click();
       await page.waitForURL(`${app.origin}/`);
       assert.deepEqual(trouble, { cspViolations: [], scriptErrors: [] });

@@ -21,10 +21,15 @@ const LAOZHANG = {
   qq: PRESET_IDENTITIES[2],
 };
 
+/** How the pages name 老张: his mobile, masked. */
+const MASKED = "135****5000";
+
 const LOGGED_OUT_PAGES = [
   "/",
   "/login",
   "/register",
+  "/agreement",
+  "/privacy",
   "/password/reset",
   "/logout",
   "/no-such-page",
@@ -45,6 +50,9 @@ const LOGGED_IN_PAGES = [
   "/account/password",
   "/account/mobile",
   "/account/delete",
+  "/account/export",
+  "/agreement",
+  "/privacy",
   // Unbinding asks first.
   "/account/qq/unbind",
   // The password again, before a connect, an unbind, a mobile change or a deletion.
@@ -169,7 +177,7 @@ for (const mode of MODES) {
           assert.equal(await page.locator("h1").textContent(), "您已登录");
           assert.match(
             await page.locator("p.who").textContent() ?? "",
-            new RegExp(`^当前登录：${LAOZHANG.mobile}。`),
+            new RegExp(`^当前登录：${MASKED.replaceAll("*", "\\*")}。`),
           );
           await untilNewPage(
             page,
@@ -189,7 +197,7 @@ for (const mode of MODES) {
         await page.goto(app.origin + "/logout");
         assert.equal(
           await page.locator("p.who").textContent(),
-          `当前登录：${LAOZHANG.mobile}`,
+          `当前登录：${MASKED}`,
         );
         await untilNewPage(
           page,

@@ -1,5 +1,6 @@
 // A QQ user binds their QQ account to a new shop account, in Chromium with JavaScript on.
 import assert from "node:assert/strict";
+import { maskMobile } from "@/lib/core/mask.ts";
 import {
   BROWSER_WAIT_MS,
   launchChromium,
@@ -144,9 +145,15 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
     async () => {
       const code = await app.readSms(MOBILE);
       await field("sms_code").fill(code);
+      await bindForm.getByRole("checkbox", {
+        name: "我已阅读并同意《用户协议》和《隐私政策》",
+      }).check();
       await bindForm.getByRole("button", { name: "绑定" }).click();
       await page.waitForURL(app.origin + "/");
-      assert.equal(await page.locator("h1").textContent(), `欢迎您，${MOBILE}`);
+      assert.equal(
+        await page.locator("h1").textContent(),
+        `欢迎您，${maskMobile(MOBILE)}`,
+      );
 
       const cookies = await context.cookies(app.origin);
       const username = cookies.find((cookie) => cookie.name === "username");
@@ -169,11 +176,11 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
       await page.waitForURL(app.origin + "/account");
       assert.equal(
         await page.locator('[data-field="username"]').textContent(),
-        MOBILE,
+        maskMobile(MOBILE),
       );
       assert.equal(
         await page.locator('[data-field="mobile"]').textContent(),
-        MOBILE,
+        maskMobile(MOBILE),
       );
       assert.match(
         await page.locator('[data-field="qq"]').textContent() ?? "",
@@ -194,7 +201,8 @@ Deno.test("小明 logs in with QQ, binds a new mobile, sees the binding and remo
       await page.getByRole("link", { name: "QQ登录" }).click();
       await page.getByRole("button", { name: /小明/ }).click();
       // Home again, this time logged in: the heading tells the two apart.
-      await page.getByRole("heading", { name: `欢迎您，${MOBILE}` }).waitFor();
+      await page.getByRole("heading", { name: `欢迎您，${maskMobile(MOBILE)}` })
+        .waitFor();
       assert.equal(page.url(), app.origin + "/");
     },
   );

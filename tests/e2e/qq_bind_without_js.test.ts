@@ -1,5 +1,6 @@
 // The same binding with JavaScript off: every step is a link or a plain form post the server answers.
 import assert from "node:assert/strict";
+import { maskMobile } from "@/lib/core/mask.ts";
 import {
   BROWSER_WAIT_MS,
   launchChromium,
@@ -81,11 +82,12 @@ Deno.test("with JavaScript off, 小红 binds a new mobile through plain form pos
     async () => {
       await field("password").fill(PASSWORD);
       await field("sms_code").fill(await app.readSms(MOBILE));
+      await field("allow").check();
       await bindForm.getByRole("button", { name: "绑定" }).click();
       await page.waitForURL(app.origin + "/account");
       assert.equal(
         await page.locator('[data-field="username"]').textContent(),
-        MOBILE,
+        maskMobile(MOBILE),
       );
       assert.match(
         await page.locator('[data-field="qq"]').textContent() ?? "",

@@ -86,6 +86,7 @@ export function formKinds({ prng, setup }: Gen): Record<string, BadKind> {
       ["mobile", fuzzMobile()],
       ["password", "secret123"],
       ["sms_code", String(prng.int(1e6)).padStart(6, "0")],
+      ["allow", "on"],
     ];
     if ((BIND_ROUTES as readonly string[]).includes(route)) {
       fields.push(["access_token", prng.pick(setup.tokens)]);

@@ -385,6 +385,7 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
       ["mobile", mobile],
       ["password", "secret123"],
       ["sms_code", code],
+      ["allow", "on"],
       ["access_token", access_token],
     ]));
     const headers: [string, string][] = [[
@@ -459,6 +460,7 @@ function requestKinds({ prng, setup }: Gen): Record<string, BadKind> {
       ["mobile", mobile],
       ["password", "secret123"],
       ["sms_code", code],
+      ["allow", "on"],
       ["access_token", prng.pick(setup.tokens)],
       ["username", mobile],
     ]));

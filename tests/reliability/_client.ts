@@ -234,13 +234,13 @@ export interface BindFields {
   access_token: string;
 }
 
-/** The bind form's POST. */
+/** The bind form's POST, its consent box ticked. */
 export function bind(
   server: AppServer,
   fields: BindFields,
   clientAddress = "127.0.0.1",
 ): Promise<FormAnswer> {
-  return postForm(server, "/oauth_callback", { ...fields }, {
+  return postForm(server, "/oauth_callback", { ...fields, allow: "on" }, {
     "x-forwarded-for": clientAddress,
   });
 }

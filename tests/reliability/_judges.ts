@@ -40,6 +40,7 @@ function accountFormMessage(
   if (!mobile || !password || !sms_code) return messages.missingFields;
   if (!/^1[3-9]\d{9}$/.test(mobile)) return messages.invalidMobile;
   if (!/^[0-9A-Za-z]{8,20}$/.test(password)) return messages.invalidPassword;
+  if (fields.allow !== "on") return messages.allowRequired;
   if (reserved.includes(mobile)) {
     throw new Error(
       `the generator posted reserved mobile ${mobile} to ${route}`,

@@ -39,6 +39,7 @@ import {
   tempKv,
 } from "@/tests/_app_server.ts";
 import { givePseudonymKey } from "@/lib/kv/pseudonyms.ts";
+import { consentedIn } from "@/tests/_app.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -61,7 +62,8 @@ async function seed(path: string) {
   const passwordHash = await hasher.hash(PASSWORD);
   const op = kv.atomic();
   for (const account of Object.values(ACCOUNTS)) {
-    createUserIn(op, newUser(account, passwordHash, Date.now()));
+    const user = newUser(account, passwordHash, Date.now());
+    consentedIn(createUserIn(op, user), user.id);
   }
   // Today and tomorrow, so a run across China's midnight finds the same counts.
   for (const now of [Date.now(), Date.now() + DAY_MS]) {
@@ -246,6 +248,7 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
             mobile: target,
             password: PASSWORD,
             sms_code,
+            allow: "on",
           })
         ),
       );
@@ -264,6 +267,7 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
         mobile: target,
         password: PASSWORD,
         sms_code: code,
+        allow: "on",
       });
       equal(right.status, 400);
       equal(onlyMessage(right), messages.smsCodeInvalid);
@@ -367,14 +371,24 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
       for (let i = 1; i <= FAILURES_PER_ACCOUNT; i++) {
         const answer = await bind(
           server,
-          { mobile: account, password: "wrongpass1", sms_code, access_token },
+          {
+            mobile: account,
+            password: "wrongpass1",
+            sms_code,
+            access_token,
+          },
           newClientAddress(),
         );
         equal(onlyMessage(answer), messages.wrongCredentials, `guess ${i}`);
       }
       const bound = await bind(
         server,
-        { mobile: account, password: PASSWORD, sms_code, access_token },
+        {
+          mobile: account,
+          password: PASSWORD,
+          sms_code,
+          access_token,
+        },
         newClientAddress(),
       );
       equal(bound.status, 400);
@@ -385,6 +399,7 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
         mobile: account,
         password: PASSWORD,
         sms_code,
+        allow: "on",
         access_token,
         ...await solveImageCode(server, bound.imageCodeUuid!),
       }, { "x-forwarded-for": newClientAddress() });
@@ -432,7 +447,12 @@ Deno.test("abuse is throttled over real HTTP: SMS caps, code burning, password g
       const answers = await Promise.all(tokens.map((access_token) =>
         bind(
           server,
-          { mobile: account, password: "wrongpass1", sms_code, access_token },
+          {
+            mobile: account,
+            password: "wrongpass1",
+            sms_code,
+            access_token,
+          },
           newClientAddress(),
         )
       ));
@@ -515,6 +535,7 @@ Deno.test(`2,000 simultaneous guesses at one SMS code over HTTP: no more than ${
         mobile: member,
         password: PASSWORD,
         sms_code,
+        allow: "on",
       }, { "x-forwarded-for": newClientAddress() })
     ),
   );

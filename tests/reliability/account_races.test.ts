@@ -5,6 +5,7 @@ import { createPasswordHasher } from "@/lib/accounts/passwords.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
 import { AppServer, inspectKv, tempKv } from "@/tests/_app_server.ts";
+import { consentedIn } from "@/tests/_app.ts";
 import {
   mobile,
   newClientAddress,
@@ -24,10 +25,12 @@ async function seed(path: string) {
   const op = kv.atomic();
   for (let round = 0; round < ROUNDS; round++) {
     for (let person = 0; person < PEOPLE; person++) {
-      createUserIn(
-        op,
-        newUser(mobile("135", round * 10 + person), passwordHash, Date.now()),
+      const user = newUser(
+        mobile("135", round * 10 + person),
+        passwordHash,
+        Date.now(),
       );
+      consentedIn(createUserIn(op, user), user.id);
     }
   }
   ok((await op.commit()).ok);

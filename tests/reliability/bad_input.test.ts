@@ -235,7 +235,8 @@ Deno.test(`${REQUESTS} bad requests (seed ${SEED}): no 5xx, contract answers, no
           "x-forwarded-for": newClientAddress(),
         },
         body: part("mobile", "15000000000") + part("password", "secret123") +
-          part("sms_code", "123456") + `--${boundary}--\r\n`,
+          part("sms_code", "123456") + part("allow", "on") +
+          `--${boundary}--\r\n`,
       });
       const body = await response.text();
       equal(response.status, 400);

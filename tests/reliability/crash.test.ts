@@ -187,7 +187,10 @@ Deno.test("kill -9 during a bind load: whole binds or none, and the restarted ap
       });
       const html = await account.text();
       equal(account.status, 200);
-      ok(html.includes(newMobile), "the account page shows the new mobile");
+      ok(
+        html.includes(`${newMobile.slice(0, 3)}****${newMobile.slice(7)}`),
+        "the account page shows the new mobile, masked",
+      );
       ok(html.includes("已绑定"), "and its QQ binding");
     },
   );

@@ -22,7 +22,12 @@ async function register(
 ): Promise<Response> {
   return await fetch(`${origin}/register?next=${next}`, {
     method: "POST",
-    body: new URLSearchParams({ mobile, password: PASSWORD, sms_code: code }),
+    body: new URLSearchParams({
+      mobile,
+      password: PASSWORD,
+      allow: "on",
+      sms_code: code,
+    }),
     redirect: "manual",
   });
 }
@@ -57,7 +62,12 @@ Deno.test("a next no header can carry is percent-encoded before anything is writ
         const home = await fetch(`${server.origin}/`, {
           headers: { cookie: session.split(";")[0] },
         });
-        match(await home.text(), new RegExp(mobile), "logged in");
+        // The home page names the account, its mobile masked.
+        match(
+          await home.text(),
+          new RegExp(`当前登录：${mobile.slice(0, 3)}\\*{4}${mobile.slice(7)}`),
+          "logged in",
+        );
       },
     );
   }
@@ -214,7 +224,7 @@ Deno.test("300 refused requests do not leave 300 audit rows", async () => {
   const posts = Array.from({ length: 300 }, (_, i) => {
     const [path, body] = [
       ["/login", { username: "", password: "x" }],
-      ["/register", { mobile: "1", password: "x", sms_code: "1" }],
+      ["/register", { mobile: "1", password: "x", allow: "on", sms_code: "1" }],
       ["/oauth_callback", { mobile: "13800138000" }],
     ][i % 3] as [string, Record<string, string>];
     // A third from one address, the rest each from an address of its own.

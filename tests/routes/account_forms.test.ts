@@ -39,6 +39,7 @@ async function registered(mobile = MOBILE, env: Record<string, string> = {}) {
     mobile,
     password: PASSWORD,
     sms_code,
+    allow: "on",
   });
   equal(response.status, 303);
   return { app, browser };
@@ -220,6 +221,7 @@ Deno.test("a reset code is refused at register", async () => {
     mobile: MOBILE,
     password: NEW_PASSWORD,
     sms_code,
+    allow: "on",
   });
   equal(response.status, 400);
   deepEqual(await shown(response), { sms_code: messages.smsCodeInvalid });
@@ -311,6 +313,7 @@ Deno.test("mobile change on the account page", async (t) => {
     mobile: taken,
     password: PASSWORD,
     sms_code: sms,
+    allow: "on",
   });
 
   await t.step("failures: 400 with their message", async () => {
@@ -366,8 +369,9 @@ Deno.test("mobile change on the account page", async (t) => {
       equal(response.headers.get("location"), "/account");
       notEqual(browser.cookies.get("session"), before);
       const account = await (await browser.get("/account")).text();
-      match(account, new RegExp(`data-field="username">${NEW}<`));
-      match(account, new RegExp(`data-field="mobile">${NEW}<`));
+      const shown = NEW.replace(/^(\d{3})\d{4}/, "$1\\*\\*\\*\\*");
+      match(account, new RegExp(`data-field="username">${shown}<`));
+      match(account, new RegExp(`data-field="mobile">${shown}<`));
       equal(
         (await elsewhere.get("/account")).status,
         303,
@@ -381,6 +385,7 @@ Deno.test("mobile change on the account page", async (t) => {
         mobile: MOBILE,
         password: PASSWORD,
         sms_code: sms,
+        allow: "on",
       });
       equal(reuse.status, 303, "the old mobile registers again");
     },
@@ -399,6 +404,7 @@ Deno.test("account deletion", async (t) => {
     mobile: MOBILE,
     password: PASSWORD,
     sms_code: bindCode,
+    allow: "on",
     access_token: token,
   });
   equal(bound.status, 303);
@@ -476,6 +482,7 @@ Deno.test("account deletion", async (t) => {
         mobile: MOBILE,
         password: PASSWORD,
         sms_code,
+        allow: "on",
       });
       equal(response.status, 303);
       equal(

@@ -74,6 +74,7 @@ Deno.test("a deleted account leaves no mobile, provider id or address behind", a
         mobile: MOBILE,
         password: PASSWORD,
         sms_code: await code(app, home, "signup"),
+        allow: "on",
       });
       equal(registered.status, 303);
       for (const username of [MOBILE, "not-my-mobile"]) {
@@ -88,6 +89,7 @@ Deno.test("a deleted account leaves no mobile, provider id or address behind", a
         mobile: MOBILE,
         password: PASSWORD,
         sms_code: await code(app, phone, "signup"),
+        allow: "on",
         access_token: bindTokenIn(await bindPage.text()),
       });
       equal(bound.status, 303);

@@ -122,6 +122,7 @@ Deno.test("a customer of every Django hasher binds a new QQ login with their old
         mobile: customer.mobile,
         password: customer.password,
         sms_code: await browser.smsCode(app, customer.mobile),
+        allow: "on",
         access_token,
       });
       equal(bound.status, 303, await bound.text());
@@ -153,6 +154,11 @@ Deno.test("an imported QQ binding logs straight in from QQ, password or not", as
   );
   equal(callback.status, 303);
   equal(callback.headers.get("location"), "/orders");
+  // Imported, the account has agreed to none of this shop's texts: it is asked first.
+  const asked = await browser.get("/");
+  equal(asked.status, 303);
+  equal(asked.headers.get("location"), "/consent?next=/");
+  equal((await browser.post("/consent?next=/", { allow: "on" })).status, 303);
   const home = await browser.get("/");
   match(await home.text(), /li36000/);
   equal(
@@ -215,6 +221,7 @@ Deno.test("the first password login writes the new hash in the session's own wri
     "with the new session",
   );
 
+  equal((await phone.post("/consent?next=/", { allow: "on" })).status, 303);
   const account = await phone.get("/account");
   equal(account.status, 200, "the phone's session lives on");
   match(await account.text(), /li36000/);

@@ -78,6 +78,7 @@ Deno.test("a new user's bind reads 3 times and writes 5: no read for the bind pa
       mobile,
       password: PASSWORD,
       sms_code,
+      allow: "on",
       access_token: token,
     },
   );
@@ -97,6 +98,7 @@ Deno.test("a registration reads 2 times and writes 5: no read for a session cap"
     mobile,
     password: PASSWORD,
     sms_code,
+    allow: "on",
   });
   equal(status, 303);
   // Reads: the mobile's account, the code with its guesses. Writes: the code's turn, the account with

@@ -3,7 +3,7 @@ import { imageCodeKey } from "@/lib/captcha/image_codes.ts";
 import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
-import { type TestApp, testApp } from "@/tests/_app.ts";
+import { consentedIn, type TestApp, testApp } from "@/tests/_app.ts";
 import { bindTokenIn, type TestBrowser, testBrowser } from "./_browser.ts";
 
 const PASSWORD = "secret123";
@@ -12,8 +12,8 @@ const MOBILE = "13800138000";
 async function withAccount(): Promise<TestApp> {
   const app = await testApp();
   const hash = await app.passwords.hash(PASSWORD);
-  await createUserIn(app.kv.atomic(), newUser(MOBILE, hash, app.now()))
-    .commit();
+  const user = newUser(MOBILE, hash, app.now());
+  await consentedIn(createUserIn(app.kv.atomic(), user), user.id).commit();
   return app;
 }
 
@@ -106,6 +106,7 @@ Deno.test("the bind form past the limit asks for an image code, and binds the ow
     browser.post("/oauth_callback", {
       mobile: MOBILE,
       sms_code,
+      allow: "on",
       access_token: token,
       ...fields,
     });

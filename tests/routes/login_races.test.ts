@@ -53,6 +53,7 @@ async function setUp() {
       mobile: MOBILE,
       password: PASSWORD,
       sms_code,
+      allow: "on",
     })).status,
     303,
   );

@@ -65,6 +65,7 @@ Deno.test("in production the state, pending bind and session cookies are __Host-
     mobile: "13800138000",
     password: "secret123",
     sms_code,
+    allow: "on",
     access_token: token,
   });
   equal(bound.status, 303);

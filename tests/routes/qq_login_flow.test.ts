@@ -1,4 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { maskMobile } from "@/lib/core/mask.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
 import { OAUTH_STATES_PER_CLIENT } from "@/lib/social/states.ts";
@@ -70,6 +71,7 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
         mobile,
         password: PASSWORD,
         sms_code: "123456",
+        allow: "on",
         access_token: token,
       });
       equal(response.status, 400);
@@ -91,6 +93,7 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
         mobile,
         password: PASSWORD,
         sms_code,
+        allow: "on",
         access_token: token,
       });
       equal(response.status, 303);
@@ -112,7 +115,8 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
     const response = await browser.get("/account");
     equal(response.status, 200);
     const html = await response.text();
-    match(html, new RegExp(`data-field="username">${mobile}<`));
+    const masked = maskMobile(mobile).replaceAll("*", "\\*");
+    match(html, new RegExp(`data-field="username">${masked}<`));
     match(html, /已绑定/);
   });
 
@@ -123,6 +127,7 @@ Deno.test("QQ login, bind, account, unbind, and QQ login again", async (t) => {
       mobile: other,
       password: PASSWORD,
       sms_code,
+      allow: "on",
       access_token: token,
     });
     equal(response.status, 400);
@@ -251,6 +256,7 @@ Deno.test("next never leaves the site", async (t) => {
     mobile: "13700137000",
     password: PASSWORD,
     sms_code,
+    allow: "on",
     access_token: token,
   });
 

@@ -35,6 +35,7 @@ async function owner() {
     mobile: MOBILE,
     password: PASSWORD,
     sms_code,
+    allow: "on",
   });
   equal(response.status, 303);
   return { app, browser };
@@ -385,6 +386,7 @@ Deno.test("a bind through the bind form is no connect: nothing to tell", async (
     mobile: MOBILE,
     password: PASSWORD,
     sms_code,
+    allow: "on",
     access_token: bindTokenIn(await answer.text()),
   });
   equal(bound.status, 303);

@@ -20,6 +20,7 @@ async function register(app: TestApp, browser: TestBrowser, mobile: string) {
     mobile,
     password: PASSWORD,
     sms_code,
+    allow: "on",
   });
 }
 
@@ -41,6 +42,7 @@ Deno.test("the session cookie lives 14 days after a registration, a bind and a Q
       mobile: "13900139000",
       password: PASSWORD,
       sms_code,
+      allow: "on",
       access_token: token,
     });
     equal(bound.status, 303);

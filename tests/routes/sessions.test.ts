@@ -15,6 +15,7 @@ async function register(app: TestApp, browser: TestBrowser, mobile: string) {
     mobile,
     password: PASSWORD,
     sms_code,
+    allow: "on",
   }, { "user-agent": CHROME_WINDOWS, "x-forwarded-for": "203.0.113.7" });
   equal(response.status, 303);
 }

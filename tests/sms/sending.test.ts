@@ -160,6 +160,7 @@ Deno.test("a reset code is refused by the register form, a register code is used
       mobile: STRANGER,
       password: "secret123",
       sms_code,
+      allow: "on",
     });
   // Only a member can be sent a reset code; the register form sees no code before it sees the taken mobile.
   const sent = await browser.post(`/sms_codes/${MEMBER}`, {
@@ -172,6 +173,7 @@ Deno.test("a reset code is refused by the register form, a register code is used
     mobile: MEMBER,
     password: "secret123",
     sms_code: resetCode,
+    allow: "on",
   });
   equal(refused.status, 400);
   const page = await refused.text();

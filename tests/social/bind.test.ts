@@ -81,6 +81,7 @@ function bindStories(provider: Provider) {
       mobile,
       password,
       sms_code: await smsCode(app, mobile),
+      allow: "on",
       access_token: await bindToken(app, openid),
     };
   }
@@ -91,7 +92,12 @@ function bindStories(provider: Provider) {
   }
 
   async function userWith(app: TestApp, mobile: string, password = PASSWORD) {
-    const form = { mobile, password, sms_code: await smsCode(app, mobile) };
+    const form = {
+      mobile,
+      password,
+      allow: "on",
+      sms_code: await smsCode(app, mobile),
+    };
     const registered = await registerUser(app, form, CLIENT);
     if (!registered.ok) throw new Error(registered.message);
     return registered.user;
@@ -185,42 +191,77 @@ function bindStories(provider: Provider) {
       const token = await bindToken(app, "OPENID4");
       const cases: [Record<string, string>, string, string][] = [
         [
-          { password: PASSWORD, sms_code: "123456", access_token: token },
+          {
+            password: PASSWORD,
+            allow: "on",
+            sms_code: "123456",
+            access_token: token,
+          },
           "form",
           messages.missingFields,
         ],
         [
-          { mobile: "13800000004", password: "", sms_code: "1" },
+          { mobile: "13800000004", password: "", allow: "on", sms_code: "1" },
           "form",
           messages.missingFields,
         ],
         [
-          { mobile: "12800000004", password: PASSWORD, sms_code: "123456" },
+          {
+            mobile: "12800000004",
+            password: PASSWORD,
+            allow: "on",
+            sms_code: "123456",
+          },
           "mobile",
           messages.invalidMobile,
         ],
         [
-          { mobile: "1380000000", password: "short", sms_code: "123456" },
+          {
+            mobile: "1380000000",
+            password: "short",
+            allow: "on",
+            sms_code: "123456",
+          },
           "mobile",
           messages.invalidMobile,
         ],
         [
-          { mobile: "13800000004", password: "short1", sms_code: "123456" },
+          {
+            mobile: "13800000004",
+            password: "short1",
+            allow: "on",
+            sms_code: "123456",
+          },
           "password",
           messages.invalidPassword,
         ],
         [
-          { mobile: "13800000004", password: "has space 12", sms_code: "1" },
+          {
+            mobile: "13800000004",
+            password: "has space 12",
+            allow: "on",
+            sms_code: "1",
+          },
           "password",
           messages.invalidPassword,
         ],
         [
-          { mobile: "13800000004", password: "a".repeat(21), sms_code: "1" },
+          {
+            mobile: "13800000004",
+            password: "a".repeat(21),
+            allow: "on",
+            sms_code: "1",
+          },
           "password",
           messages.invalidPassword,
         ],
         [
-          { mobile: "13800000004", password: PASSWORD, sms_code: "123456" },
+          {
+            mobile: "13800000004",
+            password: PASSWORD,
+            allow: "on",
+            sms_code: "123456",
+          },
           "sms_code",
           messages.smsCodeInvalid,
         ],
@@ -332,6 +373,7 @@ function bindStories(provider: Provider) {
         ...fresh,
         mobile: "13800000009",
         sms_code: await smsCode(app, "13800000009"),
+        allow: "on",
       };
       deepEqual(failure(await bind(app, replay)), invalid);
     },
@@ -369,6 +411,7 @@ function bindStories(provider: Provider) {
         mobile: "13800000099",
         password: PASSWORD,
         sms_code: await smsCode(app, "13800000099"),
+        allow: "on",
         access_token: token,
       };
       ok((await bind(app, form)).ok);
@@ -476,6 +519,7 @@ function bindStories(provider: Provider) {
           mobile,
           password: PASSWORD,
           sms_code: code,
+          allow: "on",
           access_token: await bindToken(app, `MOBILE_RACE_${i}`),
         })),
       );
@@ -512,6 +556,7 @@ function bindStories(provider: Provider) {
         mobile,
         password: PASSWORD,
         sms_code: code,
+        allow: "on",
         access_token: await bindToken(app, "BETWEEN_READS_WINNER"),
       };
       const loser = {

@@ -1,6 +1,7 @@
 // Bindings written by older versions are still found after the upgrade: start-up moves them to the new
 // layout (0.1's QQ bindings, 0.2's WeChat ones).
 import { deepEqual, equal, ok } from "node:assert/strict";
+import { maskMobile } from "@/lib/core/mask.ts";
 import { checkInvariants } from "@/lib/app/invariants.ts";
 import { createUserIn, newUser, type User } from "@/lib/accounts/users.ts";
 import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
@@ -91,8 +92,16 @@ Deno.test("a 0.1 QQ binding is found after the upgrade, and logs straight in", a
     const response = await browser.qqLogin(XIAOMING, "/orders");
     equal(response.status, 303);
     equal(response.headers.get("location"), "/orders");
+    // Made before consents were kept: its next page asks for one first.
+    const asked = await browser.get("/account");
+    equal(asked.status, 303);
+    equal(asked.headers.get("location"), "/consent?next=/account");
+    const agreed = await browser.post("/consent?next=/account", {
+      allow: "on",
+    });
+    equal(agreed.headers.get("location"), "/account");
     const account = await (await browser.get("/account")).text();
-    ok(account.includes(xiaoming.mobile));
+    ok(account.includes(maskMobile(xiaoming.mobile)));
     ok(account.includes("已绑定"));
     app.close();
   });
@@ -272,6 +281,8 @@ Deno.test("0.2's WeChat bindings move to a unionid space and an openid space, on
         nickname: form.nickname,
       });
       equal(answer.status, 303, mobile);
+      // Made before consents were kept: it agrees first.
+      await browser.post("/consent?next=/account", { allow: "on" });
       const account = await (await browser.get("/account")).text();
       ok(account.includes(mobile.slice(7)), mobile);
     }

@@ -14,7 +14,8 @@ interface SignalLike {
   peek(): unknown;
 }
 
-const SIGNAL_BRAND = Symbol.for("preact-signals");
+// Pure: the browser reads island data and never looks for the brand, so its bundle leaves this out.
+const SIGNAL_BRAND = /* @__PURE__ */ Symbol.for("preact-signals");
 
 function isSignal(value: unknown): value is SignalLike {
   return typeof value === "object" && value !== null &&

@@ -13,6 +13,7 @@ import {
 } from "@/components/BindVisitor.tsx";
 import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
+import { maskIfMobile } from "@/lib/core/mask.ts";
 import { bindFailureView } from "@/lib/forms/help.ts";
 import { askForSmsCode, keptAccountFields } from "@/lib/forms/account_form.ts";
 import { readForm } from "@/lib/forms/posted.ts";
@@ -273,7 +274,7 @@ export default function BindPage({ data }: PageProps<Data, State>) {
         title={messages.bound}
         lead={
           <>
-            您的{providerName}已绑定美多商城账号 {username}
+            您的{providerName}已绑定美多商城账号 {maskIfMobile(username)}
             ，以后可直接用{providerName}登录。
           </>
         }

@@ -1,0 +1,53 @@
+// The consent gate: a logged-in user who has not agreed to the legal texts in force (an account made
+// before consents were kept, an imported one, or texts changed since) is sent to /consent, which asks;
+// until they agree, only what lets them read, agree, leave or delete the account answers them.
+import type { LegalTexts } from "./texts.ts";
+import { consentToCurrent } from "./consents.ts";
+
+/** Where the consent is asked. */
+export const CONSENT_PATH = "/consent";
+
+// The pages a user who has not agreed may still see, and what the deletion page needs to work (its SMS
+// and image codes). The simulators (/dev) stand in for QQ, WeChat and Weibo, which are not the shop.
+const OPEN_PAGES = new Set([
+  CONSENT_PATH,
+  "/agreement",
+  "/privacy",
+  "/logout",
+  "/account/delete",
+  "/sms_codes",
+]);
+const OPEN_FOLDERS = ["/sms_codes/", "/image_codes/", "/dev/"];
+
+/** True when `path` answers a user who has not agreed yet. */
+export function openBeforeConsent(path: string): boolean {
+  return OPEN_PAGES.has(path) ||
+    OPEN_FOLDERS.some((folder) => path.startsWith(folder));
+}
+
+/**
+ * For a logged-in `userId`: null when it may go on (it agreed to `texts`, or `url` is open before
+ * consent), else the 303 to /consent, which comes back to this page (a form post, which can't be come
+ * back to, to the home page).
+ */
+export async function askConsentFirst(
+  store: { kv: Deno.Kv; legal: LegalTexts },
+  userId: string,
+  req: Request,
+  url: URL,
+): Promise<Response | null> {
+  if (openBeforeConsent(url.pathname)) return null;
+  if (await consentToCurrent(store.kv, userId, store.legal)) return null;
+  const next = req.method === "GET" || req.method === "HEAD"
+    ? url.pathname + url.search
+    : "/";
+  return new Response(null, {
+    status: 303,
+    headers: {
+      location: `${CONSENT_PATH}?next=${
+        encodeURIComponent(next).replaceAll("%2F", "/")
+      }`,
+      "cache-control": "no-store",
+    },
+  });
+}
