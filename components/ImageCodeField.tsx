@@ -10,45 +10,54 @@ export interface ImageCodeFieldProps {
   focus?: boolean;
   /** Draws another, "看不清，换一张": only once the page runs (without JavaScript a new page does it). */
   onNewImage?: () => void;
+  /** Enter in the field: true when it was taken care of (the SMS asked for), and the form is not submitted. */
+  onEnter?: () => boolean;
 }
 
 export function ImageCodeField(
-  { uuid, error, focus, onNewImage }: ImageCodeFieldProps,
+  { uuid, error, focus, onNewImage, onEnter }: ImageCodeFieldProps,
 ) {
   return (
     <div class="field image-code">
       <label for="field-image_code">图形验证码</label>
-      <div class="with-button">
-        <input
-          id="field-image_code"
-          name="image_code"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellcheck={false}
-          maxLength={4}
-          required
-          autoFocus={focus}
-          aria-invalid={error ? "true" : undefined}
-          aria-describedby={error ? "image_code-message" : undefined}
-        />
+      {
+        /* The picture on a line of its own, large enough to read on a phone, with the way to another
+        beside it. */
+      }
+      <div class="image-code-picture">
         <img
           src={`/image_codes/${uuid}`}
           alt="图形验证码"
-          width={150}
-          height={50}
+          width={210}
+          height={70}
         />
+        {onNewImage && (
+          <button
+            type="button"
+            class="link image-code-refresh"
+            onClick={onNewImage}
+          >
+            看不清，换一张
+          </button>
+        )}
       </div>
+      <input
+        id="field-image_code"
+        name="image_code"
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellcheck={false}
+        maxLength={4}
+        required
+        autoFocus={focus}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? "image_code-message" : undefined}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && onEnter?.()) event.preventDefault();
+        }}
+      />
       <input type="hidden" name="uuid" value={uuid} />
       <FieldMessage id="image_code" message={error} />
-      {onNewImage && (
-        <button
-          type="button"
-          class="link image-code-refresh"
-          onClick={onNewImage}
-        >
-          看不清，换一张
-        </button>
-      )}
     </div>
   );
 }

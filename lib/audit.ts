@@ -55,6 +55,8 @@ export interface AuditEvent {
   /** A login provider's id (qq, wechat, weibo) and the identity's uid there. */
   provider?: string;
   uid?: string;
+  /** How a login proved who it was, when not by password: `sms` (短信验证码登录). */
+  way?: "sms";
 }
 
 export type AuditRecord = AuditEvent & { time: string };
@@ -139,7 +141,10 @@ function countAuditEvent(event: AuditEvent): void {
       return;
     case "login":
     case "social_login":
-      counters.logins.add(1, { way: event.provider ?? "password", ...labels });
+      counters.logins.add(1, {
+        way: event.way ?? event.provider ?? "password",
+        ...labels,
+      });
       return;
     default:
       counters.accountChanges.add(1, { action: event.action, ...labels });

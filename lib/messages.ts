@@ -20,6 +20,9 @@ export const messages = {
   busy: "系统繁忙，请稍后再试",
   tooManyAttempts: "尝试次数过多，请输入图形验证码",
   bound: "绑定成功",
+  consentRequired: "请勾选用户协议",
+  /** The SMS login's proof of the mobile is gone (600 s, single use, only in the browser that got it). */
+  signupProofExpired: "手机号验证已失效，请重新获取短信验证码登录",
   crossOrigin: "拒绝跨站请求",
   bodyTooLarge: "请求内容过大",
   requestTimeout: "请求超时",
@@ -54,6 +57,17 @@ export function providerMessages(name: string) {
   };
 }
 
+/** The one-time confirmation the next page shows after a change (lib/http/flash.ts). */
+export const flashMessages = {
+  password_changed: "密码已修改",
+  password_reset: "密码已重置",
+  mobile_changed: "手机号已更换",
+  logged_out: "已退出登录",
+  account_deleted: "账号已注销",
+} as const;
+
+export type FlashKey = keyof typeof flashMessages;
+
 /** What to do next, said beside the messages above (lib/forms/help.ts picks them). */
 export const helpMessages = {
   smsCodeGone: "验证码5分钟内有效，输错5次即作废，请重新获取",
@@ -63,6 +77,7 @@ export const helpMessages = {
   tooManyAttempts: "这个账号的密码错误次数过多，请稍后再试，或重设密码",
   busy: "系统繁忙，请稍后再试",
   mobileTaken: "这个手机号已有账号，可直接登录",
+  signupProofExpired: "验证后10分钟内有效，且只在获取验证码的浏览器中有效",
 } as const;
 
 /** The help beside a provider's messages, in its name as the shop says it (QQ, 微信, 微博). */

@@ -7,7 +7,7 @@ import { providerHelp } from "@/lib/messages.ts";
 export default function App({ Component, state }: AppProps<unknown, State>) {
   // Every page route sets `config.csp`, so its policy is this one plus the page's script nonce.
   useCSP(pagePolicy);
-  const { user, pendingBind } = state;
+  const { user, pendingBind, flash } = state;
   return (
     <html lang="zh-CN">
       <head>
@@ -48,6 +48,7 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
           </nav>
         </header>
         <main>
+          {flash && <p class="flash" role="status">{flash}</p>}
           <Component />
         </main>
       </body>

@@ -6,6 +6,7 @@ import { HttpError, plainText } from "@/lib/http/errors.ts";
 import { checkBody } from "@/lib/forms/posted.ts";
 import { asSeenBy } from "@/lib/http/own_host.ts";
 import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
+import { pendingFlash, withFlashShown } from "@/lib/http/flash.ts";
 import {
   clientAddress,
   isCrossOriginPost,
@@ -44,7 +45,13 @@ export async function handler(
         : { session: null, user: null };
       ctx.state.session = session;
       ctx.state.user = user;
-      const response = await ctx.next();
+      // A confirmation waiting from the last change is shown by the next page, and only once.
+      const flash = ctx.destination === "route" && req.method === "GET"
+        ? pendingFlash(app, req)
+        : null;
+      if (flash) ctx.state.flash = flash;
+      let response = await ctx.next();
+      if (flash) response = withFlashShown(app, response);
       return session?.renewed && session.remembered
         ? withRenewedSessionCookie(app, req, response)
         : response;

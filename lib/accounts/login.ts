@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit.ts";
 import { admitPasswordCheck } from "./throttle.ts";
 import { messages } from "@/lib/messages.ts";
 import { findUserByLogin, type User } from "./users.ts";
+import { MISSING } from "@/lib/forms/rules.ts";
 
 export type LoginResult = { ok: true; user: User } | {
   ok: false;
@@ -11,6 +12,8 @@ export type LoginResult = { ok: true; user: User } | {
   message: string;
   /** Past the login limit: the form shows a new image code, which the next attempt must carry. */
   captcha: boolean;
+  /** A field left empty says so under it. */
+  fieldErrors?: Partial<Record<"username" | "password", string>>;
 };
 
 // bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
@@ -32,11 +35,15 @@ export async function logIn(
       userId: user?.id,
       mobile: user?.mobile,
     }, now);
-  const wrong = (captcha: boolean): LoginResult => ({
+  const wrong = (
+    captcha: boolean,
+    fieldErrors?: Partial<Record<"username" | "password", string>>,
+  ): LoginResult => ({
     ok: false,
     field: "account",
     message: messages.wrongCredentials,
     captcha,
+    ...fieldErrors && { fieldErrors },
   });
 
   if (
@@ -44,7 +51,12 @@ export async function logIn(
     password.length > MAX_FIELD
   ) {
     await audit("refused: malformed");
-    return wrong(false);
+    // The form's own message stays the contract's 用户名或密码错误 (wrong either way); each empty field
+    // says what it lacks.
+    return wrong(false, {
+      ...!login && { username: MISSING.username },
+      ...!password && { password: MISSING.password },
+    });
   }
   const admission = await admitPasswordCheck(app, login, clientAddress, {
     uuid: fields.uuid,

@@ -22,8 +22,9 @@ export const mobileSchema = matching(
   /^1[3-9]\d{9}$/,
   formMessages.invalidMobile,
 );
+// 8–20 printable ASCII characters, no space: letters, digits and symbols, a superset of the seed's rule.
 export const passwordSchema = matching(
-  /^[0-9A-Za-z]{8,20}$/,
+  /^[\x21-\x7E]{8,20}$/,
   formMessages.invalidPassword,
 );
 export const smsCodeSchema = matching(/^\d{6}$/, formMessages.smsCodeFormat);
@@ -35,9 +36,24 @@ export type AccountForm = Record<AccountField, string>;
 /** The account page's fields: the new mobile's form is the bind form's, with the current password. */
 export type AccountPageField = AccountField | "old_password";
 
+/** What each field says when it is left empty: under the field, beside the form's 缺少必传参数. */
+export const MISSING: Record<AccountPageField | "username", string> = {
+  mobile: formMessages.mobileMissing,
+  password: formMessages.passwordMissing,
+  sms_code: formMessages.smsCodeMissing,
+  old_password: formMessages.oldPasswordMissing,
+  username: formMessages.usernameMissing,
+};
+
 export type FieldCheck<T, F extends string = AccountField> =
   | { ok: true; value: T }
-  | { ok: false; field: F | "form"; message: string };
+  | {
+    ok: false;
+    field: F | "form";
+    message: string;
+    /** Messages of other fields besides `field`'s: each field left empty says so under it. */
+    fieldErrors?: Partial<Record<F, string>>;
+  };
 
 /** The first message `schema` has for `value`, or null when it passes. */
 export function fieldError(
@@ -80,6 +96,20 @@ export function checkMobileChangeForm(
   });
 }
 
+/** 短信验证码登录: the mobile and the code sent to it (purpose `login`). */
+export function checkSmsLoginForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<{ mobile: string; sms_code: string }, "mobile" | "sms_code"> {
+  return checkFields(fields, ["mobile", "sms_code"], { mobile: mobileSchema });
+}
+
+/** The SMS login's sign-up: only the password (the mobile was proven by its code). */
+export function checkSignupCompletionForm(
+  fields: Partial<Record<string, string>>,
+): FieldCheck<{ password: string }, "password"> {
+  return checkFields(fields, ["password"], { password: passwordSchema });
+}
+
 /** 注销账号: the current password and the code sent to the account's mobile. */
 export function checkDeletionForm(
   fields: Partial<Record<string, string>>,
@@ -94,12 +124,19 @@ function checkFields<F extends string>(
   rules: Partial<Record<F, z.$ZodType<string>>>,
 ): FieldCheck<Record<F, string>, F> {
   const value = {} as Record<F, string>;
+  const missing: Partial<Record<F, string>> = {};
   for (const name of names) {
     const given = fields[name];
-    if (!given) {
-      return { ok: false, field: "form", message: formMessages.missingFields };
-    }
-    value[name] = given;
+    if (given) value[name] = given;
+    else missing[name] = MISSING[name as AccountPageField];
+  }
+  if (Object.keys(missing).length > 0) {
+    return {
+      ok: false,
+      field: "form",
+      message: formMessages.missingFields,
+      fieldErrors: missing,
+    };
   }
   for (const name of names) {
     const rule = rules[name];
@@ -109,7 +146,7 @@ function checkFields<F extends string>(
   return { ok: true, value };
 }
 
-/** True when `password` has a character the rule refuses: its message speaks only of length. */
+/** True when `password` has a character the rule refuses (a space, a Chinese character): its message speaks only of length. */
 export function hasForbiddenCharacters(password: string): boolean {
-  return /[^0-9A-Za-z]/.test(password);
+  return /[^\x21-\x7E]/.test(password);
 }

@@ -14,6 +14,8 @@ import {
   setCookie,
 } from "./cookies.ts";
 import { safeNext } from "./safe_next.ts";
+import { setFlash } from "./flash.ts";
+import type { FlashKey } from "@/lib/messages.ts";
 import { knownClientAddress } from "./security.ts";
 
 export const USERNAME_COOKIE = "username";
@@ -115,14 +117,16 @@ export function withRenewedSessionCookie(
   }
 }
 
-/** Ends the browser's session and sends it home. */
+/** Ends the browser's session and sends it home, where `flash` (已退出登录, 账号已注销) says why. */
 export async function loggedOutRedirect(
   app: App,
   req: Request,
+  flash?: FlashKey,
 ): Promise<Response> {
   const sessionId = sessionCookie(app, req);
   if (sessionId) await deleteSession(app.kv, sessionId);
   const headers = new Headers({ location: "/" });
+  if (flash) setFlash(app, headers, flash);
   deleteCookie(headers, sessionCookieName(app), {
     httpOnly: true,
     secure: app.config.production,

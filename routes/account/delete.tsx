@@ -9,15 +9,24 @@ import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import {
+  askForSmsCode,
+  refusedForm,
+  withResendWaitNow,
+} from "@/lib/forms/account_form.ts";
+import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<AccountDeleteFormProps, State> = {
-  GET(_req, ctx) {
+  async GET(req, ctx) {
+    const { app } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
-    return ctx.render({ mobile: user.mobile, errors: {} });
+    const kept = await keptFormPage<AccountDeleteFormProps>(ctx, req, {
+      refresh: (form) => withResendWaitNow(app, form),
+    });
+    return kept ?? await ctx.render({ mobile: user.mobile, errors: {} });
   },
 
   async POST(req, ctx) {
@@ -30,13 +39,13 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
         purpose: "delete_account",
         mobile: user.mobile,
       });
-      return ctx.render(form, { status });
+      return formAnswer(ctx, req, form, { status });
     }
     const result = await deleteAccount(app, user, fields, clientAddress);
     // Gone with its sessions: the browser's cookies go too.
-    if (result.ok) return loggedOutRedirect(app, req);
+    if (result.ok) return loggedOutRedirect(app, req, "account_deleted");
     const ownMobile = { ...fields, mobile: user.mobile };
-    return ctx.render({
+    return formAnswer(ctx, req, {
       ...await refusedForm(app, ownMobile, result),
       passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
     }, { status: 400 });

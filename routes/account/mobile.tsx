@@ -9,7 +9,13 @@ import { changeMobile } from "@/lib/accounts/mobile_change.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import {
+  askForSmsCode,
+  refusedForm,
+  withResendWaitNow,
+} from "@/lib/forms/account_form.ts";
+import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -20,9 +26,16 @@ interface Data {
 }
 
 export const handler: Handlers<Data, State> = {
-  GET(_req, ctx) {
+  async GET(req, ctx) {
+    const { app } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
-    return ctx.render({
+    const kept = await keptFormPage<Data>(ctx, req, {
+      refresh: async (data) => ({
+        current: user.mobile,
+        form: await withResendWaitNow(app, data.form),
+      }),
+    });
+    return kept ?? await ctx.render({
       current: user.mobile,
       form: { mobile: "", errors: {} },
     });
@@ -40,15 +53,20 @@ export const handler: Handlers<Data, State> = {
       const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "change_mobile",
       });
-      return ctx.render(page(form), { status });
+      return formAnswer(ctx, req, page(form), { status });
     }
     const result = await changeMobile(app, user, fields, clientAddress);
     if (result.ok) {
+      const headers = new Headers();
+      setFlash(app, headers, "mobile_changed");
       return loggedInRedirect(app, req, result.user, "/account", {
+        headers,
         remembered: session?.remembered ?? true,
       });
     }
-    return ctx.render(
+    return formAnswer(
+      ctx,
+      req,
       page({
         ...await refusedForm(app, fields, result),
         passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
