@@ -18,7 +18,7 @@ import {
   newSignupProof,
   writeSignupProofIn,
 } from "./signup_proofs.ts";
-import { findUserByMobile, type User } from "./users.ts";
+import { findUserByMobileAlike, type User } from "./users.ts";
 
 export type SmsLoginResult =
   | { ok: true; kind: "logged_in"; user: User }
@@ -68,7 +68,7 @@ async function attemptSmsLogin(
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const now = app.now();
     // Read for every mobile, before the code, so the code's answer comes after the same reads either way.
-    const found = await findUserByMobile(kv, mobile);
+    const found = await findUserByMobileAlike(kv, mobile);
     const sms = await checkSmsCode(kv, mobile, "login", smsCode, now);
     if (!sms.ok) {
       const message = sms.reason === "no_live_code"

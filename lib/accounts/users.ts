@@ -37,6 +37,20 @@ export async function findUserByMobile(kv: Deno.Kv, mobile: string) {
   } as const;
 }
 
+/**
+ * As `findUserByMobile`, but with the same two reads whether or not the mobile has an account, for a
+ * form that must not tell by its timing (an SMS login before its code is checked).
+ */
+export async function findUserByMobileAlike(kv: Deno.Kv, mobile: string) {
+  const index = await kv.get<string>(mobileKey(mobile));
+  // A key no user has, read when there is none: as long a trip as the user's.
+  const user = await kv.get<User>(userKey(index.value ?? "-"));
+  return {
+    user: index.value === null ? null : user.value,
+    checks: index.value === null ? [index] : [index, user],
+  } as const;
+}
+
 /** The user whose username, or failing that mobile, is `login`. */
 export async function findUserByLogin(
   kv: Deno.Kv,

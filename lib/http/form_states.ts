@@ -16,7 +16,7 @@
 //
 // | key                          | value                                         | expires |
 // | ---------------------------- | --------------------------------------------- | ------- |
-// | ["form_states", sha256(id)]  | FormState: path, userId, status, data         | 600 s   |
+// | ["form_states", sha256(id)]  | FormState: path, userId, status, data, expiry | 600 s   |
 //
 // Cookie `form_states` (`__Host-` prefixed in production), HttpOnly, 600 s: this browser's ids, newest
 // first, at most five (one per tab of a form in progress, with room).
@@ -40,6 +40,8 @@ interface FormState<T> {
   userId: string | null;
   status: number;
   data: T;
+  /** KV's own expiry is approximate, and on the wall clock: the app's clock decides. */
+  expiresAt: number;
 }
 
 interface FormContext<T> {
@@ -48,7 +50,7 @@ interface FormContext<T> {
   render: FreshContext<unknown, T>["render"];
 }
 
-type StateApp = Pick<App, "kv" | "config">;
+type StateApp = Pick<App, "kv" | "config" | "now">;
 
 const stateKey = (id: string) => ["form_states", sha256Hex(id)];
 
@@ -94,6 +96,7 @@ export async function formAnswer<T>(
     userId: user?.id ?? null,
     status,
     data: keep,
+    expiresAt: app.now() + FORM_STATE_TTL_S * 1000,
   };
   await app.kv.set(stateKey(id), kept, { expireIn: FORM_STATE_TTL_S * 1000 });
   setCookie(
@@ -127,7 +130,7 @@ export async function keptForm<T>(
   const kept = (await app.kv.get<FormState<T>>(stateKey(id))).value;
   if (
     !kept || kept.path !== ctx.url.pathname ||
-    kept.userId !== (user?.id ?? null)
+    kept.userId !== (user?.id ?? null) || kept.expiresAt <= app.now()
   ) return null;
   return { data: kept.data, status: kept.status };
 }

@@ -44,7 +44,6 @@ async function registered(mobile = MOBILE, env: Record<string, string> = {}) {
   return { app, browser };
 }
 
-/** The message shown for `field`, from a re-rendered form. */
 /**
  * What a refused form shows for `fields`: `message` under `field`; for a form missing fields, 缺少必传参数
  * and, under each of `required` left empty, what it lacks.
@@ -65,6 +64,7 @@ function expected(
   ]);
 }
 
+/** The message shown for `field`, from a re-rendered form. */
 async function shown(response: Response): Promise<Record<string, string>> {
   const found: Record<string, string> = {};
   for (

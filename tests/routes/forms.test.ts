@@ -249,3 +249,89 @@ Deno.test("POST /sms_codes with the mobile in the body answers as POST /sms_code
       }
     });
   }));
+
+/** The messages a page shows, by the field they stand under. */
+async function shownOn(response: Response): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (
+    const [, field, text] of (await response.text()).matchAll(
+      /<p class="error" data-field="(\w+)" role="alert">([^<]*)/g,
+    )
+  ) found[field] = text;
+  return found;
+}
+
+Deno.test("a form posted with its fields empty says under each what it lacks", (t) =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+    const token = bindTokenIn(await (await browser.qqLogin(XIAOMING)).text());
+    const everyField = {
+      mobile: messages.mobileMissing,
+      password: messages.passwordMissing,
+      sms_code: messages.smsCodeMissing,
+      form: messages.missingFields,
+    };
+    for (
+      const [path, fields] of [
+        ["/register", {}],
+        ["/password/reset", {}],
+        ["/oauth_callback", { access_token: token }],
+      ] as const
+    ) {
+      await t.step(path, async () => {
+        const response = await browser.post(path, fields);
+        equal(response.status, 400);
+        deepEqual(await shownOn(response), everyField);
+      });
+    }
+    await t.step(
+      "/login: each empty field, and the contract's 用户名或密码错误",
+      async () => {
+        const response = await browser.post("/login", {
+          username: "",
+          password: "",
+        });
+        equal(response.status, 400);
+        deepEqual(await shownOn(response), {
+          username: messages.usernameMissing,
+          password: messages.passwordMissing,
+          account: messages.wrongCredentials,
+        });
+      },
+    );
+  }));
+
+Deno.test("a password with symbols registers, logs in and binds", (t) =>
+  withApp(async (app) => {
+    const symbols = "P@ss-w0rd!#";
+    const browser = await testBrowser(app);
+    await t.step("registers and logs in", async () => {
+      const sms_code = await browser.smsCode(app, MOBILE);
+      const registered = await browser.post("/register", {
+        mobile: MOBILE,
+        password: symbols,
+        sms_code,
+      });
+      equal(registered.status, 303);
+      await browser.post("/logout");
+      const login = await browser.post("/login", {
+        username: MOBILE,
+        password: symbols,
+      });
+      equal(login.status, 303);
+      await browser.post("/logout");
+    });
+    await t.step("binds a new mobile with one", async () => {
+      const token = bindTokenIn(
+        await (await browser.qqLogin(XIAOMING)).text(),
+      );
+      const sms_code = await browser.smsCode(app, "13900139000");
+      const bound = await browser.post("/oauth_callback", {
+        mobile: "13900139000",
+        password: "~Hello.World~",
+        sms_code,
+        access_token: token,
+      });
+      equal(bound.status, 303);
+    });
+  }));
