@@ -6,10 +6,10 @@ import { useEffect, useRef } from "preact/hooks";
 import * as formMessages from "@/lib/forms/words.ts";
 import type { Help } from "@/lib/forms/help.ts";
 import {
+  ACCOUNT_MISSING,
   type AccountField,
   fieldError,
   hasForbiddenCharacters,
-  MISSING,
   mobileSchema,
   passwordSchema,
   smsCodeSchema,
@@ -156,7 +156,7 @@ export function AccountForm(props: AccountFormProps) {
     values[name].value
       ? fieldError(SCHEMAS[name], values[name].value)
       : submitted.value
-      ? MISSING[name]
+      ? ACCOUNT_MISSING[name]
       : null;
   const shownError = (name: AccountField) =>
     clientError(name) ?? serverErrors.value[name];
@@ -288,18 +288,6 @@ export function AccountForm(props: AccountFormProps) {
           focus={imageAsked.value ||
             (!firstBad && Boolean(props.errors.image_code))}
           onNewImage={hydrated.value ? drawImage : undefined}
-          // Enter in the image code asks for the SMS it unlocks, while no code is typed yet and the
-          // button can ask: the image is there for the SMS, not for the form.
-          onEnter={() => {
-            const button = formRef.current?.querySelector<HTMLButtonElement>(
-              ".sms-button",
-            );
-            if (values.sms_code.peek() || !button || button.disabled) {
-              return false;
-            }
-            button.click();
-            return true;
-          }}
         />
       )}
       {names.includes("sms_code") && field(

@@ -10,12 +10,10 @@ export interface ImageCodeFieldProps {
   focus?: boolean;
   /** Draws another, "看不清，换一张": only once the page runs (without JavaScript a new page does it). */
   onNewImage?: () => void;
-  /** Enter in the field: true when it was taken care of (the SMS asked for), and the form is not submitted. */
-  onEnter?: () => boolean;
 }
 
 export function ImageCodeField(
-  { uuid, error, focus, onNewImage, onEnter }: ImageCodeFieldProps,
+  { uuid, error, focus, onNewImage }: ImageCodeFieldProps,
 ) {
   return (
     <div class="field image-code">
@@ -52,8 +50,18 @@ export function ImageCodeField(
         autoFocus={focus}
         aria-invalid={error ? "true" : undefined}
         aria-describedby={error ? "image_code-message" : undefined}
+        // Enter here asks for the SMS the image unlocks, while the form's SMS button can ask and no code
+        // is typed yet: the image is there for the SMS. Else (past the login limit) it submits the form.
         onKeyDown={(event) => {
-          if (event.key === "Enter" && onEnter?.()) event.preventDefault();
+          const form = event.currentTarget.form!;
+          const button = form.querySelector<HTMLButtonElement>(".sms-button");
+          if (
+            event.key === "Enter" && button && !button.disabled &&
+            !(form.elements.namedItem("sms_code") as HTMLInputElement).value
+          ) {
+            event.preventDefault();
+            button.click();
+          }
         }}
       />
       <input type="hidden" name="uuid" value={uuid} />
