@@ -52,7 +52,7 @@ async function logInFromPhone(app: AppServer, password: string) {
 async function askForCode(app: AppServer, page: Page) {
   const form = page.locator("form.account-form");
   await form.getByRole("button", { name: "获取短信验证码" }).click();
-  const asked = form.locator('p.error[data-field="sms_code"]', {
+  const asked = form.locator('p.error[data-field="image_code"]', {
     hasText: "请输入图形验证码",
   });
   const sent = page.getByText("短信验证码已发送");

@@ -252,16 +252,15 @@ async function bindPage(
     if (view?.bound) {
       return ctx.render({ bound: boundView(provider, view) }, { headers });
     }
-    // Shown again as it came back, while its bind is pending; the countdown counted from now.
-    if (view) {
-      return ctx.render(
-        formPage(ctx, provider, view, {
-          ...await withResendWaitNow(app, form),
-          accessToken: view.token,
-        }),
-        { status: kept.status, headers },
-      );
-    }
+    // Shown again as it came back, the countdown counted from now; its token found again in this
+    // browser's cookie, unless it is gone (expired, or never this browser's: 无效的openid said so).
+    return ctx.render(
+      formPage(ctx, provider, view, {
+        ...await withResendWaitNow(app, form),
+        accessToken: view?.token ?? "",
+      }),
+      { status: kept.status, headers },
+    );
   }
   const pending = await pendingBind(app, req, provider.id);
   if (!pending) {
