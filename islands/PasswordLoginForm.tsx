@@ -45,7 +45,7 @@ export default function PasswordLoginForm(props: PasswordLoginFormProps) {
       <input
         id={`field-${name}`}
         name={name}
-        type={name === "password" && !shown.value ? "password" : undefined}
+        type={name === "password" && !shown.value ? "password" : "text"}
         autoComplete={name === "password" ? "current-password" : "username"}
         maxLength={name === "password" ? 128 : 64}
         value={values[name].value}

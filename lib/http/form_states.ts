@@ -9,8 +9,9 @@
 // script, a test posting with fetch) sends no Sec-Fetch-Mode and keeps the contract's answer to the POST
 // itself: 400 with the form re-rendered and the message in its place.
 //
-// The row holds only what the page shows of the form: non-secret field values (never a password; a bind
-// token only as its hash) and the messages. It is bound to the browser, whose cookie lists the ids it was
+// The row holds only what the page shows of the form: the field values it keeps and the messages. Never
+// a password, and a bind token only as its hash; a live SMS code typed is kept as the form keeps it (the
+// contract's "a failed bind keeps a live code"), no more exposed than in its own row beside its mobile. It is bound to the browser, whose cookie lists the ids it was
 // given, and to who was logged in: a state is never shown to another browser, nor once the browser has
 // logged in or out since.
 //
