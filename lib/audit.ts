@@ -55,7 +55,7 @@ export interface AuditEvent {
   /** A login provider's id (qq, wechat, weibo) and the identity's uid there. */
   provider?: string;
   uid?: string;
-  /** How a login proved who it was, when not by password: `sms` (短信验证码登录). */
+  /** How a login (or the sign-up it led to) proved who it was, when not by password: `sms` (短信验证码登录). */
   way?: "sms";
 }
 

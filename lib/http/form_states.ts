@@ -15,9 +15,13 @@
 // given, and to who was logged in: a state is never shown to another browser, nor once the browser has
 // logged in or out since.
 //
-// | key                          | value                                         | expires |
-// | ---------------------------- | --------------------------------------------- | ------- |
-// | ["form_states", sha256(id)]  | FormState: path, userId, status, data, expiry | 600 s   |
+// | key                                          | value                                         | expires |
+// | -------------------------------------------- | --------------------------------------------- | ------- |
+// | ["form_states", sha256(id)]                  | FormState: path, userId, status, data, expiry | 600 s   |
+// | ["form_states_by_client", address, time, id] | kept at                                       | 600 s   |
+//
+// One address keeps at most 100 forms in 10 minutes (lib/kv/windows.ts counts them), so anonymous posts
+// cannot grow the store without bound; past it, its refused forms are answered in place, as a script's.
 //
 // Cookie `form_states` (`__Host-` prefixed in production), HttpOnly, 600 s: this browser's ids, newest
 // first, at most five (one per tab of a form in progress, with room).
@@ -25,12 +29,15 @@ import type { FreshContext } from "$fresh/server.ts";
 import type { App } from "@/lib/app/app.ts";
 import { randomId } from "@/lib/core/crypto.ts";
 import { sha256Hex } from "@/lib/core/sha256.ts";
+import { useWindows } from "@/lib/kv/windows.ts";
 import { appCookieName, getCookies, setCookie } from "./cookies.ts";
 
 export const FORM_STATE_TTL_S = 600;
 /** The query parameter that names a kept form. */
 export const FORM_STATE_PARAM = "form";
 const KEPT_PER_BROWSER = 5;
+/** Forms one address may have kept in 10 minutes. */
+export const KEPT_PER_CLIENT = 100;
 // randomId(16): 22 URL-safe characters.
 const ID_SHAPE = /^[\w-]{22}$/;
 
@@ -47,7 +54,7 @@ interface FormState<T> {
 
 interface FormContext<T> {
   url: URL;
-  state: { app: App; user: { id: string } | null };
+  state: { app: App; user: { id: string } | null; clientAddress: string };
   render: FreshContext<unknown, T>["render"];
 }
 
@@ -86,20 +93,27 @@ export async function formAnswer<T>(
     keep?: unknown;
   },
 ): Promise<Response> {
-  if (!isBrowserNavigation(req)) {
-    return await ctx.render(data, { status, headers });
-  }
-  const { app, user } = ctx.state;
+  const { app, user, clientAddress } = ctx.state;
+  const kept = isBrowserNavigation(req) && await useWindows(
+    app.kv,
+    [{
+      prefix: ["form_states_by_client", clientAddress],
+      limit: KEPT_PER_CLIENT,
+    }],
+    FORM_STATE_TTL_S * 1000,
+    app.now(),
+  );
+  if (!kept) return await ctx.render(data, { status, headers });
   const target = new URL(page ?? ctx.url.pathname + ctx.url.search, ctx.url);
   const id = randomId(16);
-  const kept: FormState<unknown> = {
+  const state: FormState<unknown> = {
     path: target.pathname,
     userId: user?.id ?? null,
     status,
     data: keep,
     expiresAt: app.now() + FORM_STATE_TTL_S * 1000,
   };
-  await app.kv.set(stateKey(id), kept, { expireIn: FORM_STATE_TTL_S * 1000 });
+  await app.kv.set(stateKey(id), state, { expireIn: FORM_STATE_TTL_S * 1000 });
   setCookie(
     headers,
     cookieOf(app),

@@ -3,7 +3,7 @@
 // without its password; a script's post keeps the contract's 400. And the one-time confirmation after a
 // change, and the second tab of a bind.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { FORM_STATE_TTL_S } from "@/lib/http/form_states.ts";
+import { FORM_STATE_TTL_S, KEPT_PER_CLIENT } from "@/lib/http/form_states.ts";
 import { messages } from "@/lib/messages.ts";
 import { listKv, type TestApp, testApp } from "@/tests/_app.ts";
 import {
@@ -166,6 +166,26 @@ Deno.test("a script's refused post keeps the contract's answer: 400 and the form
     equal(response.status, 400);
     deepEqual(await shown(response), { account: messages.wrongCredentials });
     equal(await keptRows(app), "[]");
+  }));
+
+Deno.test("one address keeps at most 100 forms in 10 minutes, then is answered in place", () =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+    for (let i = 0; i < KEPT_PER_CLIENT; i++) {
+      const response = await browser.post("/register", {}, NAVIGATE);
+      equal(response.status, 303, `form ${i + 1}`);
+    }
+    const past = await browser.post("/register", {}, NAVIGATE);
+    equal(past.status, 400);
+    deepEqual(await shown(past), {
+      mobile: messages.mobileMissing,
+      password: messages.passwordMissing,
+      sms_code: messages.smsCodeMissing,
+      form: messages.missingFields,
+    });
+    equal((await listKv(app.kv, ["form_states"])).length, KEPT_PER_CLIENT);
+    app.clock.now += FORM_STATE_TTL_S * 1000;
+    equal((await browser.post("/register", {}, NAVIGATE)).status, 303);
   }));
 
 Deno.test("a browser's refused bind: reloading the bind page shows it again and spends no try of the code", (t) =>
