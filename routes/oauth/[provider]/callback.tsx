@@ -20,11 +20,7 @@ import {
   withResendWaitNow,
 } from "@/lib/forms/account_form.ts";
 import { readForm } from "@/lib/forms/posted.ts";
-import {
-  formAnswer,
-  isBrowserNavigation,
-  keptForm,
-} from "@/lib/http/form_states.ts";
+import { formAnswer, keptForm } from "@/lib/http/form_states.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindAccount } from "@/lib/social/bind.ts";
@@ -59,10 +55,9 @@ type Context = FreshContext<State, Data>;
 
 /**
  * What a browser's refused bind keeps for the bind page it is sent to (lib/http/form_states.ts): the form
- * as it came back, with its token only as a hash (the page finds the token again in this browser's
- * cookie), or that the bind was done already.
+ * as it came back, with its token only as a hash (the page finds the token again in this browser's cookie).
  */
-type KeptBind = { bound: Bound } | { form: BindFormProps; tokenDigest: string };
+type KeptBind = { form: BindFormProps; tokenDigest: string };
 
 /** The provider whose callback this request reached, or null (404). */
 export type ProviderOf = (ctx: Context) => Provider | null;
@@ -183,20 +178,6 @@ export function callbackHandlers(
         });
       }
       const pending = await pendingOf();
-      // The form of a second tab, posted after this browser bound in the first: the code and the token
-      // are used, so rather than 无效的短信验证码 the page says the bind is done and offers the way on.
-      // (A client that is not a browser keeps the contract's answer, in the bind table's order.)
-      if (
-        pending?.bound && isBrowserNavigation(req) &&
-        ctx.state.user?.username === pending.bound.username
-      ) {
-        const bound = boundView(provider, pending);
-        return await formAnswer(ctx, req, { bound }, {
-          status: 200,
-          headers,
-          keep: { bound } satisfies KeptBind,
-        });
-      }
       const kept = await keptAccountFields(app, fields, {
         keepSmsCode: result.field !== "sms_code",
       });
@@ -235,13 +216,7 @@ async function bindPage(
   const { app } = ctx.state;
   const headers = new Headers(NO_STORE);
   const kept = await keptForm<KeptBind>(ctx, req);
-  if (kept && "bound" in kept.data) {
-    return ctx.render({ bound: kept.data.bound }, {
-      status: kept.status,
-      headers,
-    });
-  }
-  if (kept && "form" in kept.data) {
+  if (kept) {
     const { form, tokenDigest } = kept.data;
     const view = await viewBindTokenByDigest(
       app,
@@ -249,6 +224,9 @@ async function bindPage(
       provider.id,
       tokenDigest,
     );
+    // The form of a second tab, posted after this browser bound in the first (its code and token used):
+    // rather than 无效的短信验证码 the page says the bind is done and offers the way on. A client that is
+    // not a browser keeps the contract's answer to its post, in the bind table's order.
     if (view?.bound) {
       return ctx.render({ bound: boundView(provider, view) }, { headers });
     }
