@@ -36,9 +36,11 @@ import * as $AccountDeleteForm from "./islands/AccountDeleteForm.tsx";
 import * as $BindForm from "./islands/BindForm.tsx";
 import * as $MobileChangeForm from "./islands/MobileChangeForm.tsx";
 import * as $PasswordChangeForm from "./islands/PasswordChangeForm.tsx";
+import * as $PasswordLoginForm from "./islands/PasswordLoginForm.tsx";
 import * as $PasswordResetForm from "./islands/PasswordResetForm.tsx";
 import * as $ProviderLoginButton from "./islands/ProviderLoginButton.tsx";
 import * as $RegisterForm from "./islands/RegisterForm.tsx";
+import * as $SmsLoginForm from "./islands/SmsLoginForm.tsx";
 import type { Manifest } from "$fresh/server.ts";
 
 const manifest = {
@@ -79,9 +81,11 @@ const manifest = {
     "./islands/BindForm.tsx": $BindForm,
     "./islands/MobileChangeForm.tsx": $MobileChangeForm,
     "./islands/PasswordChangeForm.tsx": $PasswordChangeForm,
+    "./islands/PasswordLoginForm.tsx": $PasswordLoginForm,
     "./islands/PasswordResetForm.tsx": $PasswordResetForm,
     "./islands/ProviderLoginButton.tsx": $ProviderLoginButton,
     "./islands/RegisterForm.tsx": $RegisterForm,
+    "./islands/SmsLoginForm.tsx": $SmsLoginForm,
   },
   baseUrl: import.meta.url,
 } satisfies Manifest;

@@ -6,6 +6,7 @@ import { useEffect, useRef } from "preact/hooks";
 import * as formMessages from "@/lib/forms/words.ts";
 import type { Help } from "@/lib/forms/help.ts";
 import {
+  ACCOUNT_MISSING,
   type AccountField,
   allowSchema,
   fieldError,
@@ -17,6 +18,7 @@ import {
 import { ConsentCheckbox } from "./ConsentCheckbox.tsx";
 import { FieldMessage } from "./FieldMessage.tsx";
 import { ImageCodeField, pageUuid } from "./ImageCodeField.tsx";
+import { PasswordToggle } from "./PasswordToggle.tsx";
 import { SmsCodeButton, type SmsSent } from "./SmsCodeButton.tsx";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
 
@@ -47,6 +49,11 @@ export interface AccountFormProps {
   consent?: boolean;
   /** The box was ticked when the form was posted: it stays so when the form comes back. */
   allow?: boolean;
+  /**
+   * The fields the form has, of mobile, password and SMS code (default: all three): 短信验证码登录 has no
+   * password, the SMS login's sign-up only the password.
+   */
+  only?: AccountField[];
   /**
    * A field's label and input attributes in place of the defaults: 新手机号, 新密码…, the account's own
    * mobile read-only, an existing account's password (`autoComplete: "current-password"`).
@@ -116,6 +123,7 @@ const NAMES = Object.keys(FIELDS) as AccountField[];
  * stay until the field they belong to is edited. Enter in any field submits the form, never the SMS button.
  */
 export function AccountForm(props: AccountFormProps) {
+  const names = props.only ?? NAMES;
   const values: Record<AccountField, Signal<string>> = {
     mobile: useSignal(props.mobile),
     password: useSignal(""),
@@ -123,6 +131,7 @@ export function AccountForm(props: AccountFormProps) {
   };
   const allow = useSignal(Boolean(props.allow));
   const submitted = useSignal(false);
+  const passwordShown = useSignal(false);
   const serverErrors = useSignal(props.errors);
   const help = useSignal(props.help ?? {});
   const notice = useSignal(props.notice ?? "");
@@ -133,8 +142,8 @@ export function AccountForm(props: AccountFormProps) {
   const cameBack = Object.values(props.errors).some(Boolean);
   // After a failed submit the page opens on the first field to fix; without JavaScript too (autofocus).
   const firstBad = props.imageCodeAsked ? null : (
-    NAMES.find((name) => props.errors[name]) ??
-      (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null)
+    names.find((name) => props.errors[name]) ??
+      (props.errors.form ? names.find((name) => !values[name].peek()) : null)
   );
   const formRef = useRef<HTMLFormElement>(null);
   // Once alive, the SMS button and 换一张 run here. And Fresh 1.7.3 revives an island by rendering it
@@ -150,13 +159,16 @@ export function AccountForm(props: AccountFormProps) {
     }
   }, [imageCodeUuid.value]);
 
+  // An empty field is not an error while you are still filling the form in; once submitted, it says so.
   const clientError = (name: AccountField) =>
-    fieldError(SCHEMAS[name], values[name].value);
-  // An empty field is not an error while you are still filling the form in.
+    values[name].value
+      ? fieldError(SCHEMAS[name], values[name].value)
+      : submitted.value
+      ? ACCOUNT_MISSING[name]
+      : null;
   const shownError = (name: AccountField) =>
-    (values[name].value || submitted.value ? clientError(name) : null) ??
-      serverErrors.value[name];
-  const missing = submitted.value && NAMES.some((name) => !values[name].value);
+    clientError(name) ?? serverErrors.value[name];
+  const missing = submitted.value && names.some((name) => !values[name].value);
   const formError = missing
     ? formMessages.missingFields
     : serverErrors.value.form;
@@ -194,6 +206,9 @@ export function AccountForm(props: AccountFormProps) {
         id={`field-${name}`}
         name={name}
         {...attributes}
+        type={name === "password" && passwordShown.value
+          ? "text"
+          : attributes.type}
         value={values[name].value}
         autoFocus={name === firstBad}
         aria-invalid={invalid ? "true" : undefined}
@@ -227,10 +242,14 @@ export function AccountForm(props: AccountFormProps) {
     { error, retryAfterS, newImage, imageAsked: asked }: SmsSent,
   ) => {
     imageAsked.value = Boolean(asked);
-    if (newImage) drawImage();
+    // Once a code is sent the image has done its work and goes; a refused ask may want a new one.
+    if (!error) imageCodeUuid.value = null;
+    else if (newImage) drawImage();
+    // A refusal for the image code is said under the image code, any other under the SMS code.
     serverErrors.value = {
       ...serverErrors.value,
-      sms_code: error ?? undefined,
+      image_code: asked ? error! : undefined,
+      sms_code: asked ? undefined : error ?? undefined,
     };
     help.value = {
       ...help.value,
@@ -250,7 +269,7 @@ export function AccountForm(props: AccountFormProps) {
       noValidate
       onSubmit={(event) => {
         submitted.value = true;
-        const bad = NAMES.find((name) => clientError(name) !== null);
+        const bad = names.find((name) => clientError(name) !== null);
         // Then the box, by the server's rule and in its order: after the fields.
         const unticked = props.consent && !bad &&
           fieldError(allowSchema, allow.value ? "on" : "");
@@ -274,8 +293,12 @@ export function AccountForm(props: AccountFormProps) {
         without JavaScript is a submit button too. */
       }
       <button type="submit" hidden>{props.submitLabel}</button>
-      {field("mobile")}
-      {field("password")}
+      {names.includes("mobile") && field("mobile")}
+      {names.includes("password") &&
+        field(
+          "password",
+          <PasswordToggle shown={passwordShown} hydrated={hydrated.value} />,
+        )}
       {imageCodeUuid.value && (
         <ImageCodeField
           // A new image is a new field: the answer typed for the old one goes with it.
@@ -287,7 +310,7 @@ export function AccountForm(props: AccountFormProps) {
           onNewImage={hydrated.value ? drawImage : undefined}
         />
       )}
-      {field(
+      {names.includes("sms_code") && field(
         "sms_code",
         <SmsCodeButton
           purpose={props.purpose}

@@ -23,37 +23,54 @@ export function ImageCodeField(
   return (
     <div class="field image-code">
       <label for="field-image_code">图形验证码</label>
-      <div class="with-button">
-        <input
-          id="field-image_code"
-          name="image_code"
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellcheck={false}
-          maxLength={4}
-          required
-          autoFocus={focus}
-          aria-invalid={error ? "true" : undefined}
-          aria-describedby={error ? "image_code-message" : undefined}
-        />
+      {
+        /* The picture on a line of its own, large enough to read on a phone, with the way to another
+        beside it. */
+      }
+      <div class="image-code-picture">
         <img
           src={`/image_codes/${uuid}`}
           alt="图形验证码"
-          width={150}
-          height={50}
+          width={210}
+          height={70}
         />
+        {onNewImage && (
+          <button
+            type="button"
+            class="link image-code-refresh"
+            onClick={onNewImage}
+          >
+            看不清，换一张
+          </button>
+        )}
       </div>
+      <input
+        id="field-image_code"
+        name="image_code"
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellcheck={false}
+        maxLength={4}
+        required
+        autoFocus={focus}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? "image_code-message" : undefined}
+        // Enter here asks for the SMS the image unlocks, while the form's SMS button can ask and no code
+        // is typed yet: the image is there for the SMS. Else (past the login limit) it submits the form.
+        onKeyDown={(event) => {
+          const form = event.currentTarget.form!;
+          const button = form.querySelector<HTMLButtonElement>(".sms-button");
+          if (
+            event.key === "Enter" && button && !button.disabled &&
+            !(form.elements.namedItem("sms_code") as HTMLInputElement).value
+          ) {
+            event.preventDefault();
+            button.click();
+          }
+        }}
+      />
       <input type="hidden" name="uuid" value={uuid} />
       <FieldMessage id="image_code" message={error} />
-      {onNewImage && (
-        <button
-          type="button"
-          class="link image-code-refresh"
-          onClick={onNewImage}
-        >
-          看不清，换一张
-        </button>
-      )}
     </div>
   );
 }

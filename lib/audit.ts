@@ -79,6 +79,8 @@ export interface AuditEvent {
   /** A login provider's id (qq, wechat, weibo) and the identity's uid there. */
   provider?: string;
   uid?: string;
+  /** How a login (or the sign-up it led to) proved who it was, when not by password: `sms` (短信验证码登录). */
+  way?: "sms";
 }
 
 /** An event as kept: `clientAddress` is the network, `mobile` masked, `uid` a pseudonym. */
@@ -189,7 +191,10 @@ function countAuditEvent(event: AuditEvent): void {
       return;
     case "login":
     case "social_login":
-      counters.logins.add(1, { way: event.provider ?? "password", ...labels });
+      counters.logins.add(1, {
+        way: event.way ?? event.provider ?? "password",
+        ...labels,
+      });
       return;
     default:
       counters.accountChanges.add(1, { action: event.action, ...labels });

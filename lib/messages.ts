@@ -34,6 +34,8 @@ export const messages = {
     "密码已重置，其他设备都已退出。以下第三方账号不需要密码就能登录本账号，如有不是您本人的，请解除绑定：",
   resetNoBindings: "密码已重置，其他设备都已退出。本账号没有绑定第三方账号。",
   notYours: "不是您本人绑定的？",
+  /** The SMS login's proof of the mobile is gone (600 s, single use, only in the browser that got it). */
+  signupProofExpired: "手机号验证已失效，请重新获取短信验证码登录",
   crossOrigin: "拒绝跨站请求",
   bodyTooLarge: "请求内容过大",
   requestTimeout: "请求超时",
@@ -71,6 +73,17 @@ export function providerMessages(name: string) {
   };
 }
 
+/** The one-time confirmation the next page shows after a change (lib/http/flash.ts). */
+export const flashMessages = {
+  password_changed: "密码已修改",
+  password_reset: "密码已重置",
+  mobile_changed: "手机号已更换",
+  logged_out: "已退出登录",
+  account_deleted: "账号已注销",
+} as const;
+
+export type FlashKey = keyof typeof flashMessages;
+
 /** What to do next, said beside the messages above (lib/forms/help.ts picks them). */
 export const helpMessages = {
   smsCodeGone: "验证码5分钟内有效，输错5次即作废，请重新获取",
@@ -80,6 +93,7 @@ export const helpMessages = {
   tooManyAttempts: "这个账号的密码错误次数过多，请稍后再试，或重设密码",
   busy: "系统繁忙，请稍后再试",
   mobileTaken: "这个手机号已有账号，可直接登录",
+  signupProofExpired: "验证后10分钟内有效，且只在获取验证码的浏览器中有效",
 } as const;
 
 /** The help beside a provider's messages, in its name as the shop says it (QQ, 微信, 微博). */

@@ -18,7 +18,7 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
   const widget = captchaWidget(state.app.config.captcha);
   useCSP((csp) => pagePolicy(csp, widgetSources(widget)));
   renderingWithWidget(widget);
-  const { user, pendingBind } = state;
+  const { user, pendingBind, flash } = state;
   return (
     <html lang="zh-CN" {...widgetAttributes(widget)}>
       <head>
@@ -65,6 +65,7 @@ export default function App({ Component, state }: AppProps<unknown, State>) {
           </nav>
         </header>
         <main>
+          {flash && <p class="flash" role="status">{flash}</p>}
           <Component />
         </main>
       </body>

@@ -8,6 +8,7 @@ import { browserOf } from "@/lib/http/browser_id.ts";
 import { askConsentFirst } from "@/lib/legal/gate.ts";
 import { asSeenBy } from "@/lib/http/own_host.ts";
 import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
+import { pendingFlash, withFlashShown } from "@/lib/http/flash.ts";
 import {
   clientAddress,
   isCrossOriginPost,
@@ -51,7 +52,13 @@ export async function handler(
       const consentFirst = user &&
         await askConsentFirst(app, user.id, req, ctx.url);
       if (consentFirst) return consentFirst;
-      const response = await ctx.next();
+      // A confirmation waiting from the last change is shown by the next page, and only once.
+      const flash = ctx.destination === "route" && req.method === "GET"
+        ? pendingFlash(app, req)
+        : null;
+      if (flash) ctx.state.flash = flash;
+      let response = await ctx.next();
+      if (flash) response = withFlashShown(app, response);
       return session?.renewed && session.remembered
         ? withRenewedSessionCookie(app, req, response)
         : response;

@@ -25,7 +25,7 @@ export const handler: Handlers<unknown, State> = {
         userId: user.id,
       }, app.now());
     }
-    return loggedOutRedirect(app, req);
+    return loggedOutRedirect(app, req, user ? "logged_out" : undefined);
   },
 };
 

@@ -6,6 +6,7 @@ import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { messages } from "@/lib/messages.ts";
 import { findUserByLogin, type User } from "./users.ts";
 import { type PasswordUpgrade, passwordUpgrade } from "./password_upgrade.ts";
+import { MISSING } from "@/lib/forms/rules.ts";
 
 export type LoginResult = {
   ok: true;
@@ -18,6 +19,8 @@ export type LoginResult = {
   message: string;
   /** Past the login limit: the form shows a new image code, which the next attempt must carry. */
   captcha: boolean;
+  /** A field left empty says so under it. */
+  fieldErrors?: Partial<Record<"username" | "password", string>>;
 };
 
 // bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
@@ -41,11 +44,15 @@ export async function logIn(
       userId: user?.id,
       mobile: user?.mobile,
     }, now);
-  const wrong = (captcha: boolean): LoginResult => ({
+  const wrong = (
+    captcha: boolean,
+    fieldErrors?: Partial<Record<"username" | "password", string>>,
+  ): LoginResult => ({
     ok: false,
     field: "account",
     message: messages.wrongCredentials,
     captcha,
+    ...fieldErrors && { fieldErrors },
   });
 
   if (
@@ -53,7 +60,12 @@ export async function logIn(
     password.length > MAX_FIELD
   ) {
     await audit("refused: malformed");
-    return wrong(false);
+    // The form's own message stays the contract's 用户名或密码错误 (wrong either way); each empty field
+    // says what it lacks.
+    return wrong(false, {
+      ...!login && { username: MISSING.username },
+      ...!password && { password: MISSING.password },
+    });
   }
   // Looked up first, so that the day's cap counts the account whichever of its names was typed.
   const user = await findUserByLogin(app.kv, login);

@@ -18,6 +18,8 @@ export interface FormFailure<F extends string = string> {
   field: F | "form" | "image_code";
   message: string;
   captcha?: boolean;
+  /** Each field left empty, with what it says under it (`message` is then 缺少必传参数). */
+  fieldErrors?: Partial<Record<string, string>>;
 }
 
 // bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.

@@ -1,16 +1,36 @@
-// Registration with a mobile, a password and an SMS code; the username is the mobile.
+// Registration with a mobile, a password and an SMS code; the username is the mobile. Or, after an SMS
+// login proved a mobile with no account, with only the password (the sign-up's completion).
 import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
-import { type AccountField, checkSignupForm } from "@/lib/forms/rules.ts";
+import {
+  type AccountField,
+  checkSignupCompletionForm,
+  checkSignupForm,
+} from "@/lib/forms/rules.ts";
 import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
+import { type HeldSignupProof, useSignupProofIn } from "./signup_proofs.ts";
 
 export type RegisterResult =
   | { ok: true; user: User }
-  | { ok: false; field: AccountField | "allow" | "form"; message: string };
+  | {
+    ok: false;
+    field: AccountField | "allow" | "form";
+    message: string;
+    fieldErrors?: Partial<Record<AccountField, string>>;
+  };
+
+export type CompletionResult =
+  | { ok: true; user: User }
+  | {
+    ok: false;
+    field: "form" | "password" | "allow" | "proof" | "mobile";
+    message: string;
+    fieldErrors?: Partial<Record<"password", string>>;
+  };
 
 export async function registerUser(
   app: App,
@@ -70,4 +90,59 @@ async function attemptRegistration(
     if (ok) return { ok: true, user };
   }
   return { ok: false, field: "mobile", message: messages.mobileTaken };
+}
+
+/**
+ * The sign-up an SMS login started: the mobile `proof` holds (this browser's, live) gets an account with
+ * the posted password, once the user agrees to the terms (`allow=on`, checked after the password's
+ * format). The account and the proof's use are one write: a proof makes at most one account.
+ */
+export async function completeSmsSignup(
+  app: App,
+  proof: HeldSignupProof | null,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+): Promise<CompletionResult> {
+  return await audited(
+    app,
+    "register",
+    attemptCompletion(app, proof, fields),
+    (result) => ({
+      success: "created",
+      way: "sms",
+      clientAddress,
+      userId: result.ok ? result.user.id : undefined,
+      mobile: proof?.mobile,
+    }),
+  );
+}
+
+async function attemptCompletion(
+  app: App,
+  proof: HeldSignupProof | null,
+  fields: Partial<Record<string, string>>,
+): Promise<CompletionResult> {
+  const expired: CompletionResult = {
+    ok: false,
+    field: "proof",
+    message: messages.signupProofExpired,
+  };
+  if (!proof) return expired;
+  const form = checkSignupCompletionForm(fields);
+  if (!form.ok) return form;
+  const now = app.now();
+  const user = newUser(
+    proof.mobile,
+    await app.passwords.hash(form.value.password),
+    now,
+    "sms_login",
+  );
+  const op = useSignupProofIn(createUserIn(app.kv.atomic(), user), proof);
+  recordConsentIn(op, user.id, consentTo(app.legal, "sms_login", now));
+  if ((await op.commit()).ok) return { ok: true, user };
+  // Lost to another write: the proof used by another tab, or the mobile registered meanwhile.
+  if ((await findUserByMobile(app.kv, proof.mobile)).user) {
+    return { ok: false, field: "mobile", message: messages.mobileTaken };
+  }
+  return expired;
 }

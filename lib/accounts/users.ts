@@ -30,8 +30,8 @@ export interface User {
   createdVia?: AccountOrigin;
 }
 
-/** The register form, the bind form, or `deno task import:django`. */
-export type AccountOrigin = "register" | "bind" | "import";
+/** The register form, the bind form, the SMS login's sign-up, or `deno task import:django`. */
+export type AccountOrigin = "register" | "bind" | "sms_login" | "import";
 
 export const userKey = (id: string) => ["users", id];
 export const usernameKey = (username: string) => [
@@ -60,6 +60,20 @@ export async function findUserByMobile(kv: Deno.Kv, mobile: string) {
     /** The user's own entry, for a write that changes it. */
     entry: user?.value ? user as Deno.KvEntry<User> : null,
     checks: user ? [index, user] : [index],
+  } as const;
+}
+
+/**
+ * As `findUserByMobile`, but with the same two reads whether or not the mobile has an account, for a
+ * form that must not tell by its timing (an SMS login before its code is checked).
+ */
+export async function findUserByMobileAlike(kv: Deno.Kv, mobile: string) {
+  const index = await kv.get<string>(mobileKey(mobile));
+  // A key no user has, read when there is none: as long a trip as the user's.
+  const user = await kv.get<User>(userKey(index.value ?? "-"));
+  return {
+    user: index.value === null ? null : user.value,
+    checks: index.value === null ? [index] : [index, user],
   } as const;
 }
 

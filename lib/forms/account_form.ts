@@ -68,14 +68,41 @@ export async function askForSmsCode(
   return { form: { ...kept, ...view }, status };
 }
 
-/** A form refused for `failure`: what it keeps (the code, unless the code was what failed) and the message. */
+/**
+ * A form refused for `failure`: what it keeps (the code, unless the code was what failed) and the
+ * messages (its own, and one under each field left empty).
+ */
 export async function refusedForm(
   app: App,
   fields: Partial<Record<string, string>>,
-  failure: { field: string; message: string },
+  failure: {
+    field: string;
+    message: string;
+    fieldErrors?: Partial<Record<string, string>>;
+  },
 ): Promise<KeptAccountFields & { errors: Partial<Record<string, string>> }> {
   const kept = await keptAccountFields(app, fields, {
     keepSmsCode: failure.field !== "sms_code",
   });
-  return { ...kept, errors: { [failure.field]: failure.message } };
+  return {
+    ...kept,
+    errors: { ...failure.fieldErrors, [failure.field]: failure.message },
+  };
+}
+
+/**
+ * A kept form (lib/http/form_states.ts) shown again later: the wait before another code counted from
+ * now, not from when the form was refused.
+ */
+export async function withResendWaitNow<T extends { resendInS?: number }>(
+  app: App,
+  form: T & { mobile: string },
+): Promise<T & { mobile: string }> {
+  const validMobile = fieldError(mobileSchema, form.mobile) === null;
+  return {
+    ...form,
+    resendInS: validMobile
+      ? await secondsUntilResend(app.kv, form.mobile, app.now())
+      : 0,
+  };
 }

@@ -21,6 +21,8 @@ export interface Failure {
   field: string;
   message: string;
   reason?: string;
+  /** Each field left empty, with what it says under it (the form's own message says 缺少必传参数). */
+  fieldErrors?: Partial<Record<string, string>>;
 }
 
 /** What a form that came back shows: the messages by field, and the help beside them. */
@@ -56,7 +58,10 @@ export function bindFailureView(
   const { field, message, reason } = failure;
   // A wrong password belongs under the password the user typed, not under a 用户名 never asked for.
   const shownAt = field === "account" ? "password" : field;
-  const view: FailureView = { errors: { [shownAt]: message }, help: {} };
+  const view: FailureView = {
+    errors: { ...failure.fieldErrors, [shownAt]: message },
+    help: {},
+  };
   const advice = field === "access_token" || field === "provider"
     ? providerAdvice(failure, provider, next)
     : adviceFor(failure, fields);
@@ -91,7 +96,7 @@ export function registerFailureView(
   next: string,
 ): FailureView {
   const view: FailureView = {
-    errors: { [failure.field]: failure.message },
+    errors: { ...failure.fieldErrors, [failure.field]: failure.message },
     help: {},
   };
   const advice = failure.message === messages.mobileTaken
@@ -124,10 +129,12 @@ export function smsSentView(
     };
   }
   const refusalHelp = smsRefusalHelp(sent);
+  // Refused for its image code: the message stands under the image code, the field to fix.
+  const at = sent.captcha ? "image_code" : "sms_code";
   return {
     view: {
-      errors: { sms_code: sent.error },
-      help: refusalHelp ? { sms_code: refusalHelp } : {},
+      errors: { [at]: sent.error },
+      help: refusalHelp ? { [at]: refusalHelp } : {},
       imageCodeUuid,
       imageCodeAsked: sent.captcha,
     },

@@ -9,9 +9,18 @@ export const smsCodeSent = "短信验证码已发送";
 export const networkError = "网络错误，请稍后再试";
 export const getSmsCode = "获取短信验证码";
 export const sendingSmsCode = "正在发送…";
-export const passwordRule = "8-20位字母或数字";
+export const passwordRule = "8-20位，字母、数字或符号";
 /** Beside a password the rule refuses for its characters, which the rule's own words don't name. */
-export const passwordCharacters = "只能用字母或数字，不能有符号、空格或汉字";
+export const passwordCharacters =
+  "只能用字母、数字或英文符号，不能有空格或汉字";
+/** Under a field left empty, beside the form's 缺少必传参数. */
+export const mobileMissing = "请输入手机号";
+export const passwordMissing = "请输入密码";
+export const smsCodeMissing = "请输入短信验证码";
+export const oldPasswordMissing = "请输入原密码";
+export const usernameMissing = "请输入用户名或手机号";
+/** The show-password button's name (its pressed state says whether it is shown). */
+export const showPassword = "显示密码";
 export const reenterPassword = "为了安全，请重新输入密码";
 /** The register and bind forms posted without 我已阅读并同意… ticked (the meiduo register view's words). */
 export const allowRequired = "请勾选用户协议";

@@ -21,6 +21,8 @@ import { recordAudit } from "@/lib/audit.ts";
 import { safeNext } from "./safe_next.ts";
 import { browserOrNew, rememberLoggedInBrowser } from "./browser_id.ts";
 import { noteLogin } from "@/lib/accounts/failed_logins.ts";
+import { setFlash } from "./flash.ts";
+import type { FlashKey } from "@/lib/messages.ts";
 import { knownClientAddress } from "./security.ts";
 
 export const USERNAME_COOKIE = "username";
@@ -182,14 +184,16 @@ export function withRenewedSessionCookie(
   }
 }
 
-/** Ends the browser's session and sends it home. */
+/** Ends the browser's session and sends it home, where `flash` (已退出登录, 账号已注销) says why. */
 export async function loggedOutRedirect(
   app: App,
   req: Request,
+  flash?: FlashKey,
 ): Promise<Response> {
   const sessionId = sessionCookie(app, req);
   if (sessionId) await deleteSession(app.kv, sessionId);
   const headers = new Headers({ location: "/" });
+  if (flash) setFlash(app, headers, flash);
   deleteCookie(headers, sessionCookieName(app), {
     httpOnly: true,
     secure: app.config.production,

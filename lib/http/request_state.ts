@@ -13,4 +13,6 @@ export interface State {
   user: User | null;
   /** Set by the bind page: this browser is logged in with a provider, its bind pending; the header says so. */
   pendingBind?: { nickname: string | null; providerName: string };
+  /** The one-time confirmation of the change just made (lib/http/flash.ts), shown above the page. */
+  flash?: string;
 }

@@ -31,9 +31,13 @@ export const WRONG_GUESSES_ALLOWED = 5;
 /** With SMS_CAPTCHA=auto, a mobile or client sent a code this recently must solve an image code. */
 export const QUIET_AFTER_S = 3600;
 
-/** What a code is for: `signup` registers and binds; the others are the account page's and the reset's. */
+/**
+ * What a code is for: `signup` registers and binds; `login` logs in by code (短信验证码登录); the others are
+ * the account page's and the reset's.
+ */
 export const SMS_PURPOSES = [
   "signup",
+  "login",
   "reset_password",
   "change_mobile",
   "delete_account",

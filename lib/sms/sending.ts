@@ -137,7 +137,8 @@ async function deliver(
 
 /**
  * The same for a form posted without JavaScript, which the server renders again: `imageCodeUuid` is the
- * image it shows next, when one was asked for (an answer uses an image up, and the next ask wants one).
+ * image it shows next, when a refused ask wants one (an answer uses an image up). Once a code is sent the
+ * form shows no image: the next ask, a minute on, is told whether it needs one.
  */
 export async function sendSmsCodeFromForm(
   app: App,
@@ -145,8 +146,8 @@ export async function sendSmsCodeFromForm(
   clientAddress: string,
 ): Promise<SendResult & { imageCodeUuid?: string }> {
   const sent = await sendSmsCode(app, request, clientAddress);
-  const asked = (!sent.ok && sent.captcha) ||
-    request.challenge?.uuid !== undefined;
+  const asked = !sent.ok &&
+    (sent.captcha || request.challenge?.uuid !== undefined);
   return asked ? { ...sent, imageCodeUuid: newImageCodeUuid() } : sent;
 }
 
@@ -157,7 +158,11 @@ const imageCodeAsked = (error: string): SendResult => ({
   captcha: true,
 });
 
-/** A reset or a deletion needs an account to act on; a mobile change needs a mobile nobody has. */
+/**
+ * A reset or a deletion needs an account to act on; a mobile change needs a mobile nobody has. A login
+ * code goes to any mobile (with no account, its right code leads to the sign-up), so that asking for one
+ * tells nothing either.
+ */
 async function purposeApplies(
   kv: Deno.Kv,
   purpose: SmsPurpose,
@@ -166,6 +171,7 @@ async function purposeApplies(
   const { user } = await findUserByMobile(kv, mobile);
   // A disabled account is sent nothing (`deno task admin disable`): its codes are undelivered.
   if (user?.disabledAt) return false;
-  if (purpose === "signup") return true;
+  // Sign-up and SMS login codes go to any mobile: nothing before the right code tells who has an account.
+  if (purpose === "signup" || purpose === "login") return true;
   return purpose === "change_mobile" ? !user : Boolean(user);
 }

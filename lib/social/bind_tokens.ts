@@ -134,6 +134,22 @@ export async function viewBindToken(
   return await readToken(app, token, provider);
 }
 
+/** What a kept bind form (lib/http/form_states.ts) remembers of its token: never the token itself. */
+export const bindTokenDigest = (token: string) => sha256Hex(token);
+
+/** The token of this browser for `provider` whose digest is `digest`, live, bound or not; else null. */
+export async function viewBindTokenByDigest(
+  app: TokenApp,
+  req: Request,
+  provider: string,
+  digest: string,
+): Promise<PendingView | null> {
+  const token = browserTokens(app, req, provider).find((held) =>
+    bindTokenDigest(held) === digest
+  );
+  return token ? await readToken(app, token, provider) : null;
+}
+
 /**
  * The claims of `token` when this browser holds it, it is `provider`'s, live and unused; else null, and
  * the bind answers 无效的openid.

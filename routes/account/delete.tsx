@@ -9,7 +9,12 @@ import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import {
+  askForSmsCode,
+  refusedForm,
+  withResendWaitNow,
+} from "@/lib/forms/account_form.ts";
+import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 
@@ -17,11 +22,15 @@ export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<AccountDeleteFormProps, State> = {
   // The page asks for a recent proof first; its form's own password is one, given as it is posted.
-  GET(req, ctx) {
+  async GET(req, ctx) {
+    const { app } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
     const asked = askForRecentProof(req, ctx);
     if (asked) return asked;
-    return ctx.render({ mobile: user.mobile, errors: {} });
+    const kept = await keptFormPage<AccountDeleteFormProps>(ctx, req, {
+      refresh: (form) => withResendWaitNow(app, form),
+    });
+    return kept ?? await ctx.render({ mobile: user.mobile, errors: {} });
   },
 
   async POST(req, ctx) {
@@ -35,7 +44,7 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
         mobile: user.mobile,
         browser: ctx.state.browser,
       });
-      return ctx.render(form, { status });
+      return formAnswer(ctx, req, form, { status });
     }
     const result = await deleteAccount(
       app,
@@ -45,9 +54,9 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
       ctx.state.browser,
     );
     // Gone with its sessions: the browser's cookies go too.
-    if (result.ok) return loggedOutRedirect(app, req);
+    if (result.ok) return loggedOutRedirect(app, req, "account_deleted");
     const ownMobile = { ...fields, mobile: user.mobile };
-    return ctx.render({
+    return formAnswer(ctx, req, {
       ...await refusedForm(app, ownMobile, result),
       passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
     }, { status: 400 });

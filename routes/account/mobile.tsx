@@ -10,7 +10,13 @@ import { maskMobile } from "@/lib/core/mask.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import {
+  askForSmsCode,
+  refusedForm,
+  withResendWaitNow,
+} from "@/lib/forms/account_form.ts";
+import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 
@@ -23,11 +29,18 @@ interface Data {
 
 export const handler: Handlers<Data, State> = {
   // The page asks for a recent proof first; its form's own password is one, given as it is posted.
-  GET(req, ctx) {
+  async GET(req, ctx) {
+    const { app } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
     const asked = askForRecentProof(req, ctx);
     if (asked) return asked;
-    return ctx.render({
+    const kept = await keptFormPage<Data>(ctx, req, {
+      refresh: async (data) => ({
+        current: user.mobile,
+        form: await withResendWaitNow(app, data.form),
+      }),
+    });
+    return kept ?? await ctx.render({
       current: user.mobile,
       form: { mobile: "", errors: {} },
     });
@@ -46,7 +59,7 @@ export const handler: Handlers<Data, State> = {
         purpose: "change_mobile",
         browser: ctx.state.browser,
       });
-      return ctx.render(page(form), { status });
+      return formAnswer(ctx, req, page(form), { status });
     }
     const result = await changeMobile(
       app,
@@ -56,12 +69,17 @@ export const handler: Handlers<Data, State> = {
       ctx.state.browser,
     );
     if (result.ok) {
+      const headers = new Headers();
+      setFlash(app, headers, "mobile_changed");
       return loggedInRedirect(app, req, result.user, "/account", {
+        headers,
         remembered: session?.remembered ?? true,
         proven: true,
       });
     }
-    return ctx.render(
+    return formAnswer(
+      ctx,
+      req,
       page({
         ...await refusedForm(app, fields, result),
         passwordImageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,

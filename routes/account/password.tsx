@@ -8,13 +8,15 @@ import { changePassword } from "@/lib/accounts/password_change.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<PasswordChangeFormProps, State> = {
-  GET(_req, ctx) {
-    return ctx.render({ errors: {} });
+  async GET(req, ctx) {
+    return await keptFormPage(ctx, req) ?? await ctx.render({ errors: {} });
   },
 
   async POST(req, ctx) {
@@ -29,13 +31,16 @@ export const handler: Handlers<PasswordChangeFormProps, State> = {
     );
     // Every session ended with the change: this browser goes on in a new one.
     if (result.ok) {
+      const headers = new Headers();
+      setFlash(app, headers, "password_changed");
       return loggedInRedirect(app, req, result.user, "/account", {
+        headers,
         remembered: session?.remembered ?? true,
         proven: true,
       });
     }
-    return ctx.render({
-      errors: { [result.field]: result.message },
+    return formAnswer(ctx, req, {
+      errors: { ...result.fieldErrors, [result.field]: result.message },
       imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
     }, { status: 400 });
   },

@@ -8,38 +8,52 @@ import PasswordResetForm, {
 import { resetPassword } from "@/lib/accounts/password_reset.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import {
+  askForSmsCode,
+  refusedForm,
+  withResendWaitNow,
+} from "@/lib/forms/account_form.ts";
+import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { noStore } from "@/lib/http/security.ts";
 
 export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<PasswordResetFormProps, State> = {
-  async GET(_req, ctx) {
-    return noStore(await ctx.render({ mobile: "", errors: {} }));
+  async GET(req, ctx) {
+    const { app } = ctx.state;
+    const kept = await keptFormPage<PasswordResetFormProps>(ctx, req, {
+      refresh: (form) => withResendWaitNow(app, form),
+    });
+    return kept ?? noStore(await ctx.render({ mobile: "", errors: {} }));
   },
 
   async POST(req, ctx) {
     const { app, clientAddress } = ctx.state;
     const fields = await readForm(req);
+    const headers = new Headers({ "cache-control": "no-store" });
     if (fields.action === SEND_SMS_ACTION) {
       const { form, status } = await askForSmsCode(app, fields, clientAddress, {
         purpose: "reset_password",
         browser: ctx.state.browser,
       });
-      return noStore(await ctx.render(form, { status }));
+      return formAnswer(ctx, req, form, { status, headers });
     }
     const result = await resetPassword(app, fields, clientAddress);
     // The account page right after shows the bindings that still log in without the password.
     if (result.ok) {
+      setFlash(app, headers, "password_reset");
       return loggedInRedirect(app, req, result.user, "/account", {
+        headers,
         proven: true,
         afterReset: true,
       });
     }
-    return noStore(
-      await ctx.render(await refusedForm(app, fields, result), { status: 400 }),
-    );
+    return formAnswer(ctx, req, await refusedForm(app, fields, result), {
+      status: 400,
+      headers,
+    });
   },
 };
 

@@ -45,10 +45,15 @@ Deno.test("registration", async (t) => {
   );
 
   await t.step("bad fields get the contract's messages", async () => {
+    // Each field left empty says so under it, beside the form's 缺少必传参数.
     deepEqual(await registerUser(app, { mobile: "13800138002" }, "10.0.0.1"), {
       ok: false,
       field: "form",
       message: messages.missingFields,
+      fieldErrors: {
+        password: messages.passwordMissing,
+        sms_code: messages.smsCodeMissing,
+      },
     });
     deepEqual(
       await registerUser(app, {

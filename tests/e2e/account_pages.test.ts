@@ -56,7 +56,7 @@ async function logInFromPhone(app: AppServer, password: string) {
 async function askForCode(app: AppServer, page: Page) {
   const form = page.locator("form.account-form");
   await form.getByRole("button", { name: "获取短信验证码" }).click();
-  const asked = form.locator('p.error[data-field="sms_code"]', {
+  const asked = form.locator('p.error[data-field="image_code"]', {
     hasText: "请输入图形验证码",
   });
   const sent = page.getByText("短信验证码已发送");
@@ -210,7 +210,7 @@ Deno.test("with JavaScript off, 小王's reset form counts the SMS gap down in t
         await form.locator("input[name=mobile]").fill(mobile);
         await smsButton.click();
         const sent = page.getByText("短信验证码已发送");
-        const asked = errorOf("sms_code", "请输入图形验证码");
+        const asked = errorOf("image_code", "请输入图形验证码");
         await Promise.race([sent.waitFor(), asked.waitFor()]);
         if (await asked.isVisible()) {
           // Not this client's first code this hour: the server asks for an image code first.

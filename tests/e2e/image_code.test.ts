@@ -23,7 +23,8 @@ function registerForm(page: Page) {
     field: (name: string) => form.locator(`input[name=${name}]`),
     image: form.locator('img[alt="图形验证码"]'),
     smsButton: form.getByRole("button", { name: "获取短信验证码" }),
-    error: form.locator('p.error[data-field="sms_code"]'),
+    // The image code's refusals stand under it, the field to fix.
+    error: form.locator('p.error[data-field="image_code"]'),
   };
 }
 

@@ -23,10 +23,14 @@ const LAOZHANG = {
 
 /** How the pages name 老张: his mobile, masked. */
 const MASKED = "135****5000";
+/** New to the shop: logs in by SMS code, and is asked for a password and the consent. */
+const NEWCOMER = "13600136000";
 
 const LOGGED_OUT_PAGES = [
   "/",
   "/login",
+  // 短信验证码登录, the login page's second tab.
+  "/login?by=sms",
   "/register",
   "/agreement",
   "/privacy",
@@ -125,6 +129,41 @@ for (const mode of MODES) {
         });
       });
     }
+
+    await t.step(
+      "the sign-up after a new mobile's SMS login, asked and refused, reads and fits",
+      async () => {
+        await page.goto(app.origin + "/login?by=sms");
+        if (mode.javaScript) await untilHydrated(page);
+        await page.locator("input[name=mobile]").fill(NEWCOMER);
+        const smsButton = page.locator("button.sms-button");
+        if (mode.javaScript) await smsButton.click();
+        else await untilNewPage(page, mode, () => smsButton.click());
+        await page.getByText("短信验证码已发送").waitFor();
+        await page.locator("input[name=sms_code]").fill(
+          await app.readSms(NEWCOMER),
+        );
+        await untilNewPage(
+          page,
+          mode,
+          () => page.locator("input[name=sms_code]").press("Enter"),
+        );
+        assert.equal(new URL(page.url()).pathname, "/register");
+        const audit = async () => ({
+          layout: await layoutProblems(page),
+          axe: await accessibilityProblems(page, mode),
+        });
+        assert.deepEqual(await audit(), { layout: [], axe: [] });
+        await page.locator("input[name=password]").fill("newcomer2024");
+        await untilNewPage(
+          page,
+          mode,
+          () => page.locator("input[name=password]").press("Enter"),
+        );
+        await page.getByText("请勾选用户协议").waitFor();
+        assert.deepEqual(await audit(), { layout: [], axe: [] });
+      },
+    );
 
     await t.step(
       "GET /logout logged out: the page has the logout button, not a 405",

@@ -39,7 +39,8 @@ function accountFormMessage(
   const { mobile, password, sms_code } = fields;
   if (!mobile || !password || !sms_code) return messages.missingFields;
   if (!/^1[3-9]\d{9}$/.test(mobile)) return messages.invalidMobile;
-  if (!/^[0-9A-Za-z]{8,20}$/.test(password)) return messages.invalidPassword;
+  // 0.3's rule: 8–20 printable ASCII characters without spaces.
+  if (!/^[\x21-\x7E]{8,20}$/.test(password)) return messages.invalidPassword;
   if (fields.allow !== "on") return messages.allowRequired;
   if (reserved.includes(mobile)) {
     throw new Error(

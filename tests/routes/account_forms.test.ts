@@ -4,6 +4,7 @@ import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
 import { checkInvariants } from "@/lib/app/invariants.ts";
 import { messages } from "@/lib/messages.ts";
 import { findUserByLogin } from "@/lib/accounts/users.ts";
+import { MISSING } from "@/lib/forms/rules.ts";
 import type { SmsPurpose } from "@/lib/sms/codes.ts";
 import { listKv, readImageCode, type TestApp, testApp } from "@/tests/_app.ts";
 import {
@@ -43,6 +44,26 @@ async function registered(mobile = MOBILE, env: Record<string, string> = {}) {
   });
   equal(response.status, 303);
   return { app, browser };
+}
+
+/**
+ * What a refused form shows for `fields`: `message` under `field`; for a form missing fields, 缺少必传参数
+ * and, under each of `required` left empty, what it lacks.
+ */
+function expected(
+  fields: Record<string, string>,
+  field: string,
+  message: string,
+  required: string[],
+): Record<string, string> {
+  if (field !== "form") return { [field]: message };
+  return Object.fromEntries([
+    ...required.filter((name) => !fields[name]).map((name) => [
+      name,
+      MISSING[name as keyof typeof MISSING],
+    ]),
+    ["form", message],
+  ]);
 }
 
 /** The message shown for `field`, from a re-rendered form. */
@@ -119,7 +140,10 @@ Deno.test("password reset by SMS", async (t) => {
       for (const [fields, field, message] of rows) {
         const response = await reset.post("/password/reset", fields);
         equal(response.status, 400, message);
-        deepEqual(await shown(response), { [field]: message });
+        deepEqual(
+          await shown(response),
+          expected(fields, field, message, ["mobile", "password", "sms_code"]),
+        );
       }
       const sms_code = await code(app, reset, MOBILE, "reset_password");
       const wrong = String((Number(sms_code) + 1) % 1e6).padStart(6, "0");
@@ -276,7 +300,10 @@ Deno.test("password change on the account page", async (t) => {
     for (const [fields, field, message] of rows) {
       const response = await browser.post("/account/password", fields);
       equal(response.status, 400, message);
-      deepEqual(await shown(response), { [field]: message });
+      deepEqual(
+        await shown(response),
+        expected(fields, field, message, ["old_password", "password"]),
+      );
     }
   });
 
@@ -346,7 +373,10 @@ Deno.test("mobile change on the account page", async (t) => {
     for (const [fields, field, message] of rows) {
       const response = await browser.post("/account/mobile", fields);
       equal(response.status, 400, message);
-      deepEqual(await shown(response), { [field]: message });
+      deepEqual(
+        await shown(response),
+        expected(fields, field, message, ["mobile", "password", "sms_code"]),
+      );
     }
     equal(
       await code(app, browser, taken, "change_mobile"),
@@ -427,7 +457,10 @@ Deno.test("account deletion", async (t) => {
     for (const [fields, field, message] of rows) {
       const response = await browser.post("/account/delete", fields);
       equal(response.status, 400, message);
-      deepEqual(await shown(response), { [field]: message });
+      deepEqual(
+        await shown(response),
+        expected(fields, field, message, ["password", "sms_code"]),
+      );
     }
     const signup = await code(app, browser, MOBILE, "signup");
     const wrongPurpose = await browser.post("/account/delete", {
@@ -571,7 +604,7 @@ Deno.test("the rule for new passwords is the hint of new passwords only", async 
     )?.[1] ?? null;
   equal(
     await hintOf(await (await anotherBrowser()).get("/password/reset")),
-    "8-20位字母或数字",
+    "8-20位，字母、数字或符号",
     "the reset asks for a new one",
   );
   for (const path of ["/account/mobile", "/account/delete"]) {

@@ -37,7 +37,8 @@ Deno.test("a failed bind keeps the mobile, a live code and the rest of the 60 s"
         app.clock.now += 15_000;
         const response = await browser.post("/oauth_callback", {
           mobile: MOBILE,
-          password: "Passw0rd!",
+          // A space: the rule takes symbols but no space (nor a Chinese character).
+          password: "Passw0rd !",
           sms_code: code,
           allow: "on",
           access_token: token,
@@ -48,7 +49,7 @@ Deno.test("a failed bind keeps the mobile, a live code and the rest of the 60 s"
           html,
           /<p class="error" data-field="password" role="alert">请输入8-20位的密码<\/p>/,
         );
-        match(html, /只能用字母或数字，不能有符号、空格或汉字/);
+        match(html, /只能用字母、数字或英文符号，不能有空格或汉字/);
         equal(valueOf(html, "mobile"), MOBILE);
         equal(valueOf(html, "sms_code"), code);
         equal(valueOf(html, "password"), "", "a password is never sent back");
@@ -259,5 +260,91 @@ Deno.test("POST /sms_codes with the mobile in the body answers as POST /sms_code
           error: messages.invalidMobile,
         });
       }
+    });
+  }));
+
+/** The messages a page shows, by the field they stand under. */
+async function shownOn(response: Response): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  for (
+    const [, field, text] of (await response.text()).matchAll(
+      /<p class="error" data-field="(\w+)" role="alert">([^<]*)/g,
+    )
+  ) found[field] = text;
+  return found;
+}
+
+Deno.test("a form posted with its fields empty says under each what it lacks", (t) =>
+  withApp(async (app) => {
+    const browser = await testBrowser(app);
+    const token = bindTokenIn(await (await browser.qqLogin(XIAOMING)).text());
+    const everyField = {
+      mobile: messages.mobileMissing,
+      password: messages.passwordMissing,
+      sms_code: messages.smsCodeMissing,
+      form: messages.missingFields,
+    };
+    for (
+      const [path, fields] of [
+        ["/register", {}],
+        ["/password/reset", {}],
+        ["/oauth_callback", { access_token: token }],
+      ] as const
+    ) {
+      await t.step(path, async () => {
+        const response = await browser.post(path, fields);
+        equal(response.status, 400);
+        deepEqual(await shownOn(response), everyField);
+      });
+    }
+    await t.step(
+      "/login: each empty field, and the contract's 用户名或密码错误",
+      async () => {
+        const response = await browser.post("/login", {
+          username: "",
+          password: "",
+        });
+        equal(response.status, 400);
+        deepEqual(await shownOn(response), {
+          username: messages.usernameMissing,
+          password: messages.passwordMissing,
+          account: messages.wrongCredentials,
+        });
+      },
+    );
+  }));
+
+Deno.test("a password with symbols registers, logs in and binds", (t) =>
+  withApp(async (app) => {
+    const symbols = "P@ss-w0rd!#";
+    const browser = await testBrowser(app);
+    await t.step("registers and logs in", async () => {
+      const sms_code = await browser.smsCode(app, MOBILE);
+      const registered = await browser.post("/register", {
+        mobile: MOBILE,
+        password: symbols,
+        sms_code,
+      });
+      equal(registered.status, 303);
+      await browser.post("/logout");
+      const login = await browser.post("/login", {
+        username: MOBILE,
+        password: symbols,
+      });
+      equal(login.status, 303);
+      await browser.post("/logout");
+    });
+    await t.step("binds a new mobile with one", async () => {
+      const token = bindTokenIn(
+        await (await browser.qqLogin(XIAOMING)).text(),
+      );
+      const sms_code = await browser.smsCode(app, "13900139000");
+      const bound = await browser.post("/oauth_callback", {
+        mobile: "13900139000",
+        password: "~Hello.World~",
+        sms_code,
+        access_token: token,
+      });
+      equal(bound.status, 303);
     });
   }));

@@ -225,7 +225,14 @@ Deno.test("SMS codes over HTTP", async (t) => {
       });
       equal(asked.status, 400);
       const form = await asked.text();
-      match(form, new RegExp(messages.imageCodeMissing));
+      // Said under the image code, the field to fix, not under the SMS code.
+      match(
+        form,
+        new RegExp(
+          `data-field="image_code" role="alert">${messages.imageCodeMissing}<`,
+        ),
+      );
+      ok(!form.includes('data-field="sms_code"'));
       match(form, /name="mobile"[^>]*value="13900139000"/);
       const uuid = form.match(/name="uuid" value="([^"]+)"/)?.[1] ?? "";
       match(form, new RegExp(`<img src="/image_codes/${uuid}"`));
@@ -245,8 +252,10 @@ Deno.test("SMS codes over HTTP", async (t) => {
       match(html, /短信验证码已发送/);
       match(html, /name="mobile"[^>]*value="13900139000"/);
       ok(app.outbox.has("13900139000"));
-      const next = html.match(/name="uuid" value="([^"]+)"/)?.[1];
-      ok(next && next !== uuid, "a new image for the next code");
+      ok(
+        !html.includes('name="image_code"'),
+        "once the code is sent the image code goes; the next ask is told if it needs one",
+      );
     },
   );
 

@@ -35,6 +35,8 @@ async function shop(): Promise<TestApp & Disposable> {
 /** Whom each purpose is sent to: the rest are answered the same and sent nothing. */
 const SENT_TO: Record<SmsPurpose, string[]> = {
   signup: [MEMBER, STRANGER],
+  // 短信验证码登录: a member's code logs in, a stranger's leads to the sign-up, so both are sent.
+  login: [MEMBER, STRANGER],
   reset_password: [MEMBER],
   delete_account: [MEMBER],
   change_mobile: [STRANGER],

@@ -15,15 +15,22 @@ import BindForm, { type BindFormProps } from "@/islands/BindForm.tsx";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { maskIfMobile } from "@/lib/core/mask.ts";
 import { bindFailureView } from "@/lib/forms/help.ts";
-import { askForSmsCode, keptAccountFields } from "@/lib/forms/account_form.ts";
+import {
+  askForSmsCode,
+  keptAccountFields,
+  withResendWaitNow,
+} from "@/lib/forms/account_form.ts";
 import { readForm } from "@/lib/forms/posted.ts";
+import { formAnswer, keptForm } from "@/lib/http/form_states.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
 import { messages, providerMessages } from "@/lib/messages.ts";
 import { bindAccount } from "@/lib/social/bind.ts";
 import {
+  bindTokenDigest,
   pendingBind,
   type PendingView,
   viewBindToken,
+  viewBindTokenByDigest,
 } from "@/lib/social/bind_tokens.ts";
 import { finishLogin } from "@/lib/social/login.ts";
 import type { Provider } from "@/lib/social/provider.ts";
@@ -34,9 +41,11 @@ import { confirmLocation } from "@/lib/http/recent_proof.ts";
 
 export const config: RouteConfig = { csp: true };
 
+type Bound = { providerName: string; username: string; next: string };
+
 type Data =
   | { problem: ProblemProps }
-  | { bound: { providerName: string; username: string; next: string } }
+  | { bound: Bound }
   | {
     /** Who is binding; null when the form's token is no longer this browser's pending bind. */
     visitor: BindVisitor | null;
@@ -45,6 +54,12 @@ type Data =
   };
 
 type Context = FreshContext<State, Data>;
+
+/**
+ * What a browser's refused bind keeps for the bind page it is sent to (lib/http/form_states.ts): the form
+ * as it came back, with its token only as a hash (the page finds the token again in this browser's cookie).
+ */
+type KeptBind = { form: BindFormProps; tokenDigest: string };
 
 /** The provider whose callback this request reached, or null (404). */
 export type ProviderOf = (ctx: Context) => Provider | null;
@@ -131,17 +146,29 @@ export function callbackHandlers(
         accessToken: fields.access_token ?? "",
       };
       const headers = new Headers(NO_STORE);
+      // The form as it comes back: for a browser, kept for the bind page it is sent to.
+      const formBack = async (
+        pending: PendingView | null,
+        returned: BindFormProps,
+        status: number,
+      ) =>
+        await formAnswer(ctx, req, formPage(ctx, provider, pending, returned), {
+          status,
+          headers,
+          keep: {
+            form: { ...returned, accessToken: "" },
+            tokenDigest: bindTokenDigest(returned.accessToken),
+          } satisfies KeptBind,
+        });
       if (fields.action === SEND_SMS_ACTION) {
         const asked = await askForSmsCode(app, fields, clientAddress, {
           purpose: "signup",
           browser: ctx.state.browser,
         });
-        return ctx.render(
-          formPage(ctx, provider, await pendingOf(), {
-            ...form,
-            ...asked.form,
-          }),
-          { status: asked.status, headers },
+        return await formBack(
+          await pendingOf(),
+          { ...form, ...asked.form },
+          asked.status,
         );
       }
       const result = await bindAccount(
@@ -166,27 +193,62 @@ export function callbackHandlers(
         provider,
         next: pending?.next ?? "/",
       });
-      return ctx.render(
-        formPage(ctx, provider, pending, {
-          ...form,
-          ...kept,
-          ...failure,
-          imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
-        }),
-        { status: 400, headers },
-      );
+      return await formBack(pending, {
+        ...form,
+        ...kept,
+        ...failure,
+        imageCodeUuid: result.captcha ? newImageCodeUuid() : undefined,
+      }, 400);
     },
   };
 }
 
-/** GET without the provider's answer: this browser's pending bind, its outcome, or a way to start again. */
+/** The bind page once `pending` is bound: who to, and the way on. */
+function boundView(provider: Provider, pending: PendingView): Bound {
+  return {
+    providerName: provider.name,
+    username: pending.bound!.username,
+    next: pending.next,
+  };
+}
+
+/**
+ * GET without the provider's answer: the form a browser's refused bind kept (`form=<id>`, after the
+ * post's 303), this browser's pending bind, its outcome, or a way to start again.
+ */
 async function bindPage(
   ctx: Context,
   provider: Provider,
   req: Request,
 ): Promise<Response> {
-  const pending = await pendingBind(ctx.state.app, req, provider.id);
+  const { app } = ctx.state;
   const headers = new Headers(NO_STORE);
+  const kept = await keptForm<KeptBind>(ctx, req);
+  if (kept) {
+    const { form, tokenDigest } = kept.data;
+    const view = await viewBindTokenByDigest(
+      app,
+      req,
+      provider.id,
+      tokenDigest,
+    );
+    // The form of a second tab, posted after this browser bound in the first (its code and token used):
+    // rather than 无效的短信验证码 the page says the bind is done and offers the way on. A client that is
+    // not a browser keeps the contract's answer to its post, in the bind table's order.
+    if (view?.bound) {
+      return ctx.render({ bound: boundView(provider, view) }, { headers });
+    }
+    // Shown again as it came back, the countdown counted from now; its token found again in this
+    // browser's cookie, unless it is gone (expired, or never this browser's: 无效的openid said so).
+    return ctx.render(
+      formPage(ctx, provider, view, {
+        ...await withResendWaitNow(app, form),
+        accessToken: view?.token ?? "",
+      }),
+      { status: kept.status, headers },
+    );
+  }
+  const pending = await pendingBind(app, req, provider.id);
   if (!pending) {
     const said = providerMessages(provider.name);
     return problemPage(ctx, 400, headers, {
@@ -196,13 +258,7 @@ async function bindPage(
     });
   }
   if (pending.bound) {
-    return ctx.render({
-      bound: {
-        providerName: provider.name,
-        username: pending.bound.username,
-        next: pending.next,
-      },
-    }, { headers });
+    return ctx.render({ bound: boundView(provider, pending) }, { headers });
   }
   return ctx.render(
     formPage(ctx, provider, pending, {
