@@ -1,8 +1,7 @@
 // The body of the forms that ask for an SMS code (bind, register, password reset, mobile change, account
 // deletion); runs in the browser inside those islands, and on the server.
-import { type Signal, useSignal } from "@preact/signals";
 import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import * as formMessages from "@/lib/forms/words.ts";
 import type { Help } from "@/lib/forms/help.ts";
 import {
@@ -109,60 +108,61 @@ const NAMES = Object.keys(FIELDS) as AccountField[];
  * stay until the field they belong to is edited. Enter in any field submits the form, never the SMS button.
  */
 export function AccountForm(props: AccountFormProps) {
-  const values: Record<AccountField, Signal<string>> = {
-    mobile: useSignal(props.mobile),
-    password: useSignal(""),
-    sms_code: useSignal(props.smsCode ?? ""),
-  };
-  const submitted = useSignal(false);
-  const serverErrors = useSignal(props.errors);
-  const help = useSignal(props.help ?? {});
-  const notice = useSignal(props.notice ?? "");
-  const imageCodeUuid = useSignal(props.imageCodeUuid ?? null);
+  // Preact's own hooks rather than signals: every page with a form ships this, and @preact/signals
+  // would add 2.5 KiB to each (docs/performance.md).
+  const [values, setValues] = useState<Record<AccountField, string>>({
+    mobile: props.mobile,
+    password: "",
+    sms_code: props.smsCode ?? "",
+  });
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState(props.errors);
+  const [help, setHelp] = useState(props.help ?? {});
+  const [notice, setNotice] = useState(props.notice ?? "");
+  const [imageCodeUuid, setImageCodeUuid] = useState(
+    props.imageCodeUuid ?? null,
+  );
   // Set when the SMS ask was refused for its image code: the (new) image's field takes the focus.
-  const imageAsked = useSignal(Boolean(props.imageCodeAsked));
-  const hydrated = useSignal(false);
+  const [imageAsked, setImageAsked] = useState(Boolean(props.imageCodeAsked));
+  const [hydrated, setHydrated] = useState(false);
   const cameBack = Object.values(props.errors).some(Boolean);
   // After a failed submit the page opens on the first field to fix; without JavaScript too (autofocus).
   const firstBad = props.imageCodeAsked ? null : (
     NAMES.find((name) => props.errors[name]) ??
-      (props.errors.form ? NAMES.find((name) => !values[name].peek()) : null)
+      (props.errors.form ? NAMES.find((name) => !values[name]) : null)
   );
   const formRef = useRef<HTMLFormElement>(null);
   // Once alive, the SMS button and 换一张 run here. And Fresh 1.7.3 revives an island by rendering it
   // anew, which can take away the focus `autofocus` gave before it ran: the form gives it back.
   useEffect(() => {
-    hydrated.value = true;
+    setHydrated(true);
     formRef.current?.querySelector<HTMLElement>("[autofocus]")?.focus();
   }, []);
   // An image drawn because the SMS ask was refused for it: its field is where to go next.
   useEffect(() => {
-    if (imageAsked.peek()) {
+    if (imageAsked) {
       formRef.current?.querySelector<HTMLElement>("#field-image_code")?.focus();
     }
-  }, [imageCodeUuid.value]);
+  }, [imageCodeUuid]);
 
   const clientError = (name: AccountField) =>
-    fieldError(SCHEMAS[name], values[name].value);
+    fieldError(SCHEMAS[name], values[name]);
   // An empty field is not an error while you are still filling the form in.
   const shownError = (name: AccountField) =>
-    (values[name].value || submitted.value ? clientError(name) : null) ??
-      serverErrors.value[name];
-  const missing = submitted.value && NAMES.some((name) => !values[name].value);
-  const formError = missing
-    ? formMessages.missingFields
-    : serverErrors.value.form;
+    (values[name] || submitted ? clientError(name) : null) ??
+      serverErrors[name];
+  const missing = submitted && NAMES.some((name) => !values[name]);
+  const formError = missing ? formMessages.missingFields : serverErrors.form;
   const helpFor = (name: AccountField): Help | undefined => {
-    if (serverErrors.value[name]) return help.value[name];
+    if (serverErrors[name]) return help[name];
     if (
       name === "password" && shownError(name) &&
-      hasForbiddenCharacters(values.password.value)
+      hasForbiddenCharacters(values.password)
     ) return { text: formMessages.passwordCharacters };
   };
   const hintFor = (name: AccountField, showsRule = true) => {
     if (name !== "password") return null;
-    const reenter = cameBack && !values.password.value &&
-      !serverErrors.value.password;
+    const reenter = cameBack && !values.password && !serverErrors.password;
     if (!showsRule) return reenter ? formMessages.reenterPassword : null;
     return reenter
       ? `${formMessages.passwordRule}。${formMessages.reenterPassword}`
@@ -176,7 +176,7 @@ export function AccountForm(props: AccountFormProps) {
     };
     const error = shownError(name);
     const hint = hintFor(name, showsRule);
-    const invalid = error || (formError && !values[name].value);
+    const invalid = error || (formError && !values[name]);
     const describedBy = [
       hint && `${name}-hint`,
       error && `${name}-message`,
@@ -186,17 +186,18 @@ export function AccountForm(props: AccountFormProps) {
         id={`field-${name}`}
         name={name}
         {...attributes}
-        value={values[name].value}
+        value={values[name]}
         autoFocus={name === firstBad}
         aria-invalid={invalid ? "true" : undefined}
         aria-describedby={describedBy || undefined}
         onInput={(event) => {
-          values[name].value = event.currentTarget.value;
-          serverErrors.value = {
-            ...serverErrors.value,
+          const { value } = event.currentTarget;
+          setValues((values) => ({ ...values, [name]: value }));
+          setServerErrors((errors) => ({
+            ...errors,
             [name]: undefined,
             form: undefined,
-          };
+          }));
         }}
       />
     );
@@ -212,25 +213,20 @@ export function AccountForm(props: AccountFormProps) {
     );
   };
 
-  const drawImage = () => {
-    imageCodeUuid.value = pageUuid();
-  };
+  const drawImage = () => setImageCodeUuid(pageUuid());
   const onSent = (
     { error, retryAfterS, newImage, imageAsked: asked }: SmsSent,
   ) => {
-    imageAsked.value = Boolean(asked);
+    setImageAsked(Boolean(asked));
     if (newImage) drawImage();
-    serverErrors.value = {
-      ...serverErrors.value,
-      sms_code: error ?? undefined,
-    };
-    help.value = {
-      ...help.value,
+    setServerErrors((errors) => ({ ...errors, sms_code: error ?? undefined }));
+    setHelp((help) => ({
+      ...help,
       sms_code: retryAfterS
         ? { text: formMessages.waitBeforeResend(retryAfterS) }
         : undefined,
-    };
-    notice.value = error ? "" : formMessages.smsCodeSent;
+    }));
+    setNotice(error ? "" : formMessages.smsCodeSent);
   };
 
   return (
@@ -241,7 +237,7 @@ export function AccountForm(props: AccountFormProps) {
       class="account-form"
       noValidate
       onSubmit={(event) => {
-        submitted.value = true;
+        setSubmitted(true);
         const bad = NAMES.find((name) => clientError(name) !== null);
         if (bad) {
           event.preventDefault();
@@ -256,15 +252,15 @@ export function AccountForm(props: AccountFormProps) {
       <button type="submit" hidden>{props.submitLabel}</button>
       {field("mobile")}
       {field("password")}
-      {imageCodeUuid.value && (
+      {imageCodeUuid && (
         <ImageCodeField
           // A new image is a new field: the answer typed for the old one goes with it.
-          key={imageCodeUuid.value}
-          uuid={imageCodeUuid.value}
-          error={serverErrors.value.image_code}
-          focus={imageAsked.value ||
+          key={imageCodeUuid}
+          uuid={imageCodeUuid}
+          error={serverErrors.image_code}
+          focus={imageAsked ||
             (!firstBad && Boolean(props.errors.image_code))}
-          onNewImage={hydrated.value ? drawImage : undefined}
+          onNewImage={hydrated ? drawImage : undefined}
         />
       )}
       {field(
@@ -272,14 +268,14 @@ export function AccountForm(props: AccountFormProps) {
         <SmsCodeButton
           purpose={props.purpose}
           mobile={values.mobile}
-          hydrated={hydrated.value}
+          hydrated={hydrated}
           resendInS={props.resendInS ?? 0}
           onSent={onSent}
         />,
       )}
-      {notice.value && <p class="notice" role="status">{notice.value}</p>}
+      {notice && <p class="notice" role="status">{notice}</p>}
       {props.children}
-      <FieldMessage id="form" message={formError} help={help.value.form} />
+      <FieldMessage id="form" message={formError} help={help.form} />
       <button type="submit" class="primary">{props.submitLabel}</button>
     </form>
   );

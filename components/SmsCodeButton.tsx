@@ -1,8 +1,8 @@
 // The SMS button of the account forms; runs in the browser inside those islands, and on the server.
-import { type Signal, useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import * as formMessages from "@/lib/forms/words.ts";
-import { RESEND_AFTER_S, type SmsPurpose } from "@/lib/sms/codes.ts";
+import type { SmsPurpose } from "@/lib/sms/codes.ts";
+import { RESEND_AFTER_S } from "@/lib/sms/resend_gap.ts";
 import { fieldError, mobileSchema } from "@/lib/forms/rules.ts";
 
 export const SEND_SMS_ACTION = "send_sms";
@@ -18,7 +18,8 @@ export interface SmsSent {
 }
 
 interface Props {
-  mobile: Signal<string>;
+  /** The mobile the form holds now. */
+  mobile: string;
   /** False until the form's island is alive in the browser. */
   hydrated: boolean;
   /** Sent as the form field `purpose`; unset: `signup`. */
@@ -39,38 +40,40 @@ export function SmsCodeButton(
   { mobile, hydrated, purpose, resendInS, onSent }: Props,
 ) {
   // Counted from a fixed end, so the wait is right however late the timer fires.
-  const waitUntil = useSignal(0);
+  const [waitUntil, setWaitUntil] = useState(0);
   // The gap is the server's per mobile: a corrected mobile may have its code at once.
-  const waitingFor = useSignal(mobile.peek());
-  const now = useSignal(0);
-  const sending = useSignal(false);
+  const [waitingFor, setWaitingFor] = useState(mobile);
+  const [now, setNow] = useState(0);
+  const [sending, setSending] = useState(false);
   useEffect(() => {
-    if (resendInS > 0) wait(resendInS, mobile.peek());
+    if (resendInS > 0) wait(resendInS, mobile);
   }, []);
   useEffect(() => {
-    if (waitUntil.value === 0) return;
+    if (waitUntil === 0) return;
     const timer = setInterval(() => {
-      now.value = Date.now();
-      if (now.value >= waitUntil.value) clearInterval(timer);
+      const time = Date.now();
+      setNow(time);
+      if (time >= waitUntil) clearInterval(timer);
     }, 250);
     return () => clearInterval(timer);
-  }, [waitUntil.value]);
+  }, [waitUntil]);
   const secondsLeft = !hydrated
     ? resendInS
-    : mobile.value === waitingFor.value
-    ? Math.max(0, Math.ceil((waitUntil.value - now.value) / 1000))
+    : mobile === waitingFor
+    ? Math.max(0, Math.ceil((waitUntil - now) / 1000))
     : 0;
 
   function wait(seconds: number, sentTo: string) {
-    now.value = Date.now();
-    waitingFor.value = sentTo;
-    waitUntil.value = now.value + seconds * 1000;
+    const time = Date.now();
+    setNow(time);
+    setWaitingFor(sentTo);
+    setWaitUntil(time + seconds * 1000);
   }
 
   async function send(event: Event) {
     event.preventDefault();
-    const sentTo = mobile.value;
-    sending.value = true;
+    const sentTo = mobile;
+    setSending(true);
     const body = new URLSearchParams({
       mobile: sentTo,
       ...purpose && { purpose },
@@ -98,15 +101,14 @@ export function SmsCodeButton(
       // No answer, or none we can read (a proxy's error page).
       onSent({ error: formMessages.networkError, newImage: false });
     } finally {
-      sending.value = false;
+      setSending(false);
     }
   }
 
   const waiting = secondsLeft > 0;
   // Without JavaScript nothing counts down, so the button stays usable and the server says how long is left.
   const disabled = hydrated &&
-    (waiting || sending.value ||
-      fieldError(mobileSchema, mobile.value) !== null);
+    (waiting || sending || fieldError(mobileSchema, mobile) !== null);
   return (
     <button
       type={hydrated ? "button" : "submit"}
@@ -116,7 +118,7 @@ export function SmsCodeButton(
       disabled={disabled}
       onClick={send}
     >
-      {sending.value
+      {sending
         ? formMessages.sendingSmsCode
         : waiting
         ? formMessages.resendIn(secondsLeft)

@@ -1,4 +1,4 @@
-import { useSignal } from "@preact/signals";
+import { useState } from "preact/hooks";
 import { FieldMessage } from "@/components/FieldMessage.tsx";
 import { ImageCodeField } from "@/components/ImageCodeField.tsx";
 import * as formMessages from "@/lib/forms/words.ts";
@@ -11,21 +11,20 @@ export interface PasswordChangeFormProps {
 
 /** 修改密码: the current password and a new one, the new one checked as you type by the server's rule. */
 export default function PasswordChangeForm(props: PasswordChangeFormProps) {
-  const oldPassword = useSignal("");
-  const password = useSignal("");
-  const submitted = useSignal(false);
-  const serverErrors = useSignal(props.errors);
+  const [oldPassword, setOldPassword] = useState("");
+  const [password, setPassword] = useState("");
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState(props.errors);
   const passwordError =
-    (password.value || submitted.value
-      ? fieldError(passwordSchema, password.value)
-      : null) ?? serverErrors.value.password;
-  const missing = submitted.value && (!oldPassword.value || !password.value);
+    (password || submitted ? fieldError(passwordSchema, password) : null) ??
+      serverErrors.password;
+  const missing = submitted && (!oldPassword || !password);
   const edited = (name: string) => {
-    serverErrors.value = {
-      ...serverErrors.value,
+    setServerErrors((errors) => ({
+      ...errors,
       [name]: undefined,
       form: undefined,
-    };
+    }));
   };
   return (
     <form
@@ -34,10 +33,10 @@ export default function PasswordChangeForm(props: PasswordChangeFormProps) {
       class="account-form"
       noValidate
       onSubmit={(event) => {
-        submitted.value = true;
-        if (
-          !oldPassword.value || fieldError(passwordSchema, password.value)
-        ) event.preventDefault();
+        setSubmitted(true);
+        if (!oldPassword || fieldError(passwordSchema, password)) {
+          event.preventDefault();
+        }
       }}
     >
       <label>
@@ -47,15 +46,15 @@ export default function PasswordChangeForm(props: PasswordChangeFormProps) {
           type="password"
           autoComplete="current-password"
           maxLength={128}
-          value={oldPassword.value}
+          value={oldPassword}
           onInput={(event) => {
-            oldPassword.value = event.currentTarget.value;
+            setOldPassword(event.currentTarget.value);
             edited("old_password");
           }}
         />
         <FieldMessage
           id="old_password"
-          message={serverErrors.value.old_password}
+          message={serverErrors.old_password}
         />
       </label>
       <label>
@@ -65,9 +64,9 @@ export default function PasswordChangeForm(props: PasswordChangeFormProps) {
           type="password"
           autoComplete="new-password"
           maxLength={20}
-          value={password.value}
+          value={password}
           onInput={(event) => {
-            password.value = event.currentTarget.value;
+            setPassword(event.currentTarget.value);
             edited("password");
           }}
         />
@@ -81,7 +80,7 @@ export default function PasswordChangeForm(props: PasswordChangeFormProps) {
       )}
       <FieldMessage
         id="form"
-        message={missing ? formMessages.missingFields : serverErrors.value.form}
+        message={missing ? formMessages.missingFields : serverErrors.form}
       />
       <button type="submit" class="primary">修改密码</button>
     </form>

@@ -1,4 +1,4 @@
-import { useSignal } from "@preact/signals";
+import { useState } from "preact/hooks";
 
 export interface ProviderLoginButtonProps {
   /** The provider's id, in its login URL: qq, wechat, weibo. */
@@ -12,18 +12,18 @@ export interface ProviderLoginButtonProps {
 export default function ProviderLoginButton(
   { provider, name, next }: ProviderLoginButtonProps,
 ) {
-  const leaving = useSignal(false);
+  const [leaving, setLeaving] = useState(false);
   return (
     <a
       class={`button ${provider}`}
       href={`/oauth/${provider}/login?next=${encodeURIComponent(next)}`}
-      aria-disabled={leaving.value ? "true" : undefined}
+      aria-disabled={leaving ? "true" : undefined}
       onClick={(event) => {
-        if (leaving.value) event.preventDefault();
-        leaving.value = true;
+        if (leaving) event.preventDefault();
+        setLeaving(true);
       }}
     >
-      {leaving.value ? `正在前往${name}…` : `${name}登录`}
+      {leaving ? `正在前往${name}…` : `${name}登录`}
     </a>
   );
 }

@@ -19,8 +19,10 @@
 import { timingSafeEqual } from "@/lib/core/crypto.ts";
 import { CONTENDED_RETRIES } from "@/lib/kv/atomic.ts";
 
+import { RESEND_AFTER_S } from "./resend_gap.ts";
+
+export { RESEND_AFTER_S };
 export const SMS_CODE_TTL_S = 300;
-export const RESEND_AFTER_S = 60;
 export const DAILY_SENDS_PER_MOBILE = 10;
 export const DAILY_SENDS_PER_CLIENT = 50;
 export const WRONG_GUESSES_ALLOWED = 5;
