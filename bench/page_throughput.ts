@@ -83,7 +83,7 @@ export async function pageThroughput(
         cpu(serve)
       }) vs the bare replay ${fixed(bare.perSecond, 0)} req/s (${cpu(bare)})`,
       serve.perSecond / bare.perSecond,
-      { op: "≥", value: 0.3 },
+      { op: "≥", value: 0.6 },
       {
         ...WRK,
         seconds,
@@ -104,7 +104,7 @@ export async function pageThroughput(
         cpu(preview)
       }) vs the bare replay ${fixed(bare.perSecond, 0)} req/s`,
       preview.perSecond / bare.perSecond,
-      { op: "≥", value: 0.2 },
+      { op: "≥", value: 0.5 },
       { preview: details(preview) },
       ` (deno task preview; lib/fresh without the app's middleware: ${
         fixed(runtime.perSecond, 0)
