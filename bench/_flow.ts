@@ -65,6 +65,25 @@ export async function bind(origin: string, prepared: PreparedBind) {
   }
 }
 
+/** The cookie of a browser logged in as a new member (made by a bind). */
+export async function loggedInCookie(app: Server): Promise<string> {
+  const [prepared] = await prepareBinds(app, 1);
+  const response = await fetch(app.origin + "/oauth_callback", {
+    method: "POST",
+    body: bindForm(prepared),
+    headers: { cookie: prepared.cookie },
+    redirect: "manual",
+  });
+  await response.body?.cancel();
+  const session = response.headers.getSetCookie().map((cookie) =>
+    cookie.split(";")[0]
+  ).find((pair) => /^(__Host-)?session=/.test(pair));
+  if (response.status !== 303 || !session) {
+    throw new Error(`the bind answered ${response.status} without a session`);
+  }
+  return session;
+}
+
 /** The bind page's HTML after a QQ login as a new openid, and the cookie of the browser it is for. */
 export async function bindPage(
   origin: string,

@@ -59,12 +59,16 @@ export function appArgs(start: AppStart, denoFlags: string[] = []) {
 /** Where `_runtime_only.ts` goes in the app's copy. */
 const RUNTIME_ONLY = "_bench_runtime_only.ts";
 
-/** Starts the app in `appDir` (already built) as `start` says, and waits for its first answer. */
+/**
+ * Starts the app in `appDir` (already built) as `start` says, and waits for its first answer; on a KV
+ * file of its own, or on `kvPath` (which it then leaves in place).
+ */
 export async function startApp(
   appDir: string,
   cost: number,
   start: AppStart = "preview",
   denoFlags: string[] = [],
+  { kvPath }: { kvPath?: string } = {},
 ): Promise<Server> {
   if (start === "runtime") {
     await Deno.copyFile(
@@ -72,14 +76,14 @@ export async function startApp(
       `${appDir}/${RUNTIME_ONLY}`,
     );
   }
-  const kvDir = await Deno.makeTempDir({ prefix: "bench-kv-" });
+  const kvDir = kvPath ? null : await Deno.makeTempDir({ prefix: "bench-kv-" });
   const port = freePort();
   const codes = new Map<string, string>();
   const waiting = new Map<string, () => void>();
   const server = spawn(
     appArgs(start, denoFlags),
     appDir,
-    appEnv(port, `${kvDir}/app.kv`, cost),
+    appEnv(port, kvPath ?? `${kvDir}/app.kv`, cost),
     (line) => {
       const sms = parseSmsLine(line);
       if (!sms) return;
@@ -89,7 +93,7 @@ export async function startApp(
   );
   const stop = async () => {
     await server.stop();
-    await Deno.remove(kvDir, { recursive: true });
+    if (kvDir) await Deno.remove(kvDir, { recursive: true });
   };
   try {
     // Without the middleware only pages that need no state answer: the one measured is one.

@@ -14,6 +14,7 @@ import { importFigures } from "./import_speed.ts";
 import { pageLatency } from "./page_latency.ts";
 import { pageThroughput } from "./page_throughput.ts";
 import { startup } from "./startup.ts";
+import { atAMillion, MILLION } from "./at_a_million.ts";
 
 const COST = 10;
 const RESULTS = new URL("./results.json", import.meta.url);
@@ -25,6 +26,7 @@ interface Servers {
   preview: Server;
   runtime: Server;
   cores: number;
+  appDir: string;
 }
 
 /** In the order they run; start-up first, while no other server of ours is running. */
@@ -40,6 +42,15 @@ const FIGURES: Record<string, (servers: Servers) => Promise<Figure[]>> = {
       seconds: Math.max(2, Math.round(SECONDS * 0.6)),
     }),
   ],
+  million: ({ appDir, cores }) =>
+    atAMillion(
+      appDir,
+      COST,
+      cores,
+      SECONDS,
+      (line) => console.log(line),
+      Number(Deno.env.get("BENCH_ACCOUNTS") || MILLION),
+    ),
 };
 /** Figures that need none of the servers: measured before they start, on a quiet machine. */
 const ALONE: Record<string, () => Promise<Figure[]>> = {
@@ -94,7 +105,7 @@ async function measureWithServers(appDir: string) {
     await using serve = await startApp(appDir, COST, "serve");
     await using preview = await startApp(appDir, COST, "preview");
     await using runtime = await startApp(appDir, COST, "runtime");
-    const servers = { serve, preview, runtime, cores: host.cores };
+    const servers = { serve, preview, runtime, cores: host.cores, appDir };
     for (const [name, measure] of Object.entries(FIGURES)) {
       if (!chosen.includes(name)) continue;
       // A server that dies mid-figure fails the run with its stderr, not with a refused connection.

@@ -49,22 +49,28 @@ async function medianStart(appDir: string, cost: number, start: AppStart) {
   for (let run = 0; run < RUNS; run++) {
     times.push(await timeOneStart(appDir, cost, start));
   }
+  return medianOf(times);
+}
+
+export function medianOf(times: number[]) {
   const sorted = times.toSorted((a, b) => a - b);
   return { times, sorted, median: percentile(sorted, 50) };
 }
 
-async function timeOneStart(
+/** Spawn to the first 200 on GET /, in ms; on a new KV file, or on `kvPath`. */
+export async function timeOneStart(
   appDir: string,
   cost: number,
   start: AppStart,
+  kvPath?: string,
 ): Promise<number> {
-  const kvDir = await Deno.makeTempDir({ prefix: "bench-kv-" });
+  const kvDir = kvPath ? null : await Deno.makeTempDir({ prefix: "bench-kv-" });
   const port = freePort();
   const started = performance.now();
   const server = spawn(
     appArgs(start),
     appDir,
-    appEnv(port, `${kvDir}/app.kv`, cost),
+    appEnv(port, kvPath ?? `${kvDir}/app.kv`, cost),
     () => {},
   );
   try {
@@ -72,6 +78,6 @@ async function timeOneStart(
     return performance.now() - started;
   } finally {
     await server.stop();
-    await Deno.remove(kvDir, { recursive: true });
+    if (kvDir) await Deno.remove(kvDir, { recursive: true });
   }
 }

@@ -2,7 +2,8 @@
 import { type Signal, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import * as formMessages from "@/lib/forms/words.ts";
-import { RESEND_AFTER_S, type SmsPurpose } from "@/lib/sms/codes.ts";
+import type { SmsPurpose } from "@/lib/sms/codes.ts";
+import { RESEND_AFTER_S } from "@/lib/sms/resend_gap.ts";
 import { fieldError, mobileSchema } from "@/lib/forms/rules.ts";
 
 export const SEND_SMS_ACTION = "send_sms";

@@ -15,6 +15,7 @@ import {
   withSecurityHeaders,
 } from "@/lib/http/security.ts";
 import { messages } from "@/lib/messages.ts";
+import { sharedPagesOf } from "@/lib/http/shared_pages.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export async function handler(
@@ -24,7 +25,16 @@ export async function handler(
   // The route's pattern, never the URL: a callback's query holds the provider's code and the state.
   nameRequestSpan(req.method, ctx.route || `(${ctx.destination})`);
   const app = await currentApp();
-  return withSecurityHeaders(await answer(req, ctx), app.config.production);
+  // A logged-out visitor's home, login or register page, as the last one was rendered (shared_pages.ts).
+  const pages = sharedPagesOf(app);
+  const shareAs = pages.keyOf(req, ctx);
+  const shared = shareAs === null ? null : pages.answer(shareAs);
+  if (shared) return shared;
+  const response = withSecurityHeaders(
+    await answer(req, ctx),
+    app.config.production,
+  );
+  return shareAs === null ? response : await pages.keep(shareAs, response);
 
   async function answer(
     req: Request,

@@ -141,3 +141,44 @@ Deno.test("the import reader finds every kind of import", () => {
     "lib/x/_e.ts",
   ]);
 });
+
+/** The repository files `file` imports for their values: `import type` and all-`type` lists leave nothing at run time. */
+function valueImportsOf(file: string, text: string): string[] {
+  const typeOnly =
+    /\bimport\s+type\s[^;]*?from\s*["'][^"']+["']|\bimport\s*\{(?:\s*type\s+\w+\s*,?)+\s*\}\s*from\s*["'][^"']+["']/g;
+  return importsOf(file, text.replace(typeOnly, ""));
+}
+
+/** Lib files an island may ship: rules and words for the forms, and what the SMS button counts down. */
+const BROWSER_SAFE_LIB = [
+  "lib/forms/rules.ts",
+  "lib/forms/words.ts",
+  "lib/sms/resend_gap.ts",
+];
+
+Deno.test("islands ship nothing of the server: of lib/, only the forms' rules and words and the SMS gap", async () => {
+  const reached = new Set<string>();
+  const visit = async (file: string) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    const text = await Deno.readTextFile(`${ROOT}/${file}`);
+    for (const next of valueImportsOf(file, text)) await visit(next);
+  };
+  for await (const entry of Deno.readDir(`${ROOT}/islands`)) {
+    await visit(`islands/${entry.name}`);
+  }
+  ok(reached.has("lib/forms/rules.ts"), [...reached].join(", "));
+  const server = [...reached].filter((file) =>
+    file.startsWith("lib/") && !BROWSER_SAFE_LIB.includes(file)
+  );
+  deepEqual(server, []);
+});
+
+Deno.test("the value-import reader leaves type-only imports out", () => {
+  const text = [
+    `import { a, type A } from "./a.ts";`,
+    `import type { B } from "@/lib/b.ts";`,
+    `import { type C, type D } from "./c.ts";`,
+  ].join("\n");
+  deepEqual(valueImportsOf("lib/x/y.ts", text), ["lib/x/a.ts"]);
+});

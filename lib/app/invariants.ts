@@ -2,6 +2,10 @@
 // crashed or raced: each index points at a live record that points back. Read-only; the keys are the
 // layout tables' of lib/accounts/users.ts, lib/social/bindings.ts and lib/sessions/sessions.ts, through
 // their own key builders.
+//
+// A store of a million accounts holds some nine million rows: each table is read once, in windows of a
+// thousand rows, and what a row must point at is read by key for that window only, so memory stays
+// the same whatever the store's size (deno task kv:check prints its peak).
 import {
   mobileKey,
   type User,
@@ -35,179 +39,243 @@ export interface InvariantCounts {
 
 export interface InvariantReport {
   ok: boolean;
-  /** One line per broken rule, naming the keys involved. */
+  /** One line per broken rule, naming the keys involved (the first MAX_LISTED of them). */
   problems: string[];
+  /** How many more problems there were than are listed. */
+  more?: number;
   counts: InvariantCounts;
+}
+
+/** A store broken everywhere would otherwise list a line per row: the count says the rest. */
+export const MAX_LISTED = 1000;
+/** Rows read, and checked, at a time. */
+const WINDOW = 1000;
+/** Deno KV's most keys in one getMany. */
+const GET_MANY_LIMIT = 10;
+
+export interface CheckOptions {
+  /** Called as rows are read, with how many so far. */
+  onProgress?: (rows: number) => void;
 }
 
 /** The table a key builder writes into: its key without the last `parts` parts. */
 const tableOf = (key: Deno.KvKey, parts = 1) => key.slice(0, -parts);
 
-/** Reads every user, index and binding in `kv` and lists what does not point where it should. */
-export async function checkInvariants(kv: Deno.Kv): Promise<InvariantReport> {
-  const byOne = <T>(rows: Row<T>[]) =>
-    new Map(rows.map(({ parts: [part], value }) => [part, value]));
-  const users = byOne(await readAll<User>(kv, tableOf(userKey(""))));
-  const byMobile = byOne(await readAll<string>(kv, tableOf(mobileKey(""))));
-  const byUsername = byOne(
-    await readAll<string>(kv, tableOf(usernameKey(""))),
-  );
-  const bindings = await readAll<Binding>(
-    kv,
-    tableOf(bindingKey("", ""), 2),
-    2,
-  );
-  const bindingsByUser = await readAll<string>(
-    kv,
-    tableOf(bindingByUserKey("", ""), 2),
-    2,
-  );
+/** Reads every user, index, binding and session in `kv` and lists what does not point where it should. */
+export async function checkInvariants(
+  kv: Deno.Kv,
+  { onProgress }: CheckOptions = {},
+): Promise<InvariantReport> {
   const problems: string[] = [];
+  let found = 0;
+  const problem = (line: string) => {
+    if (found++ < MAX_LISTED) problems.push(line);
+  };
+  let read = 0;
+  const rows = <T>(prefix: Deno.KvKey, depth = 1) =>
+    windowsOf<T>(kv, prefix, depth, (count) => onProgress?.(read += count));
+  const counts: InvariantCounts = {
+    users: 0,
+    usersByMobile: 0,
+    usersByUsername: 0,
+    bindings: 0,
+    bindingsByUser: 0,
+    sessions: 0,
+  };
+  /** The user at `id`, when it is one (a record that is not one counts as missing). */
+  const userAt = (value: unknown) => isUser(value) ? value : null;
 
-  for (const [id, user] of users) {
-    if (!isUser(user)) {
-      problems.push(`users ${q(id)} is not a user record`);
-      users.delete(id);
-    } else if (user.id !== id) {
-      problems.push(`users ${q(id)} holds a user whose id is ${q(user.id)}`);
-    }
+  for await (const window of rows<User>(tableOf(userKey("")))) {
+    const valid = window.flatMap(({ parts: [id], value: user }) => {
+      if (!isUser(user)) {
+        problem(`users ${q(id)} is not a user record`);
+        return [];
+      }
+      if (user.id !== id) {
+        problem(`users ${q(id)} holds a user whose id is ${q(user.id)}`);
+      }
+      return [{ id, user }];
+    });
+    counts.users += valid.length;
+    const indexed = await valuesAt<string>(
+      kv,
+      valid.flatMap(({ user }) => [
+        mobileKey(user.mobile),
+        usernameKey(user.username),
+      ]),
+    );
+    valid.forEach(({ id, user }, i) => {
+      const indexes = [
+        ["users_by_mobile", "mobile", indexed[2 * i]],
+        ["users_by_username", "username", indexed[2 * i + 1]],
+      ] as const;
+      for (const [name, field, at] of indexes) {
+        if (at === null) {
+          problem(`user ${q(id)} has no ${name} ${q(user[field])} entry`);
+        } else if (at !== id) {
+          problem(
+            `user ${q(id)}'s ${name} ${q(user[field])} points at ${q(at)}`,
+          );
+        }
+      }
+    });
   }
 
   const indexes = [
-    ["users_by_mobile", byMobile, "mobile"],
-    ["users_by_username", byUsername, "username"],
+    [mobileKey(""), "usersByMobile", "mobile"],
+    [usernameKey(""), "usersByUsername", "username"],
   ] as const;
-  for (const [name, index, field] of indexes) {
-    for (const [value, id] of index) {
-      const user = users.get(id);
-      if (!user) {
-        problems.push(`${name} ${q(value)} points at missing user ${q(id)}`);
-      } else if (user[field] !== value) {
-        problems.push(
-          `${name} ${q(value)} points at user ${q(id)} whose ${field} is ${
-            q(user[field])
+  for (const [key, count, field] of indexes) {
+    const name = String(key[0]);
+    for await (const window of rows<string>(tableOf(key))) {
+      counts[count] += window.length;
+      const users = await valuesAt(
+        kv,
+        window.map(({ value: id }) =>
+          typeof id === "string" ? userKey(id) : null
+        ),
+      );
+      window.forEach(({ parts: [value], value: id }, i) => {
+        const user = userAt(users[i]);
+        if (!user) {
+          problem(`${name} ${q(value)} points at missing user ${q(id)}`);
+        } else if (user[field] !== value) {
+          problem(
+            `${name} ${q(value)} points at user ${q(id)} whose ${field} is ${
+              q(user[field])
+            }`,
+          );
+        }
+      });
+    }
+  }
+
+  for await (
+    const window of rows<Binding>(tableOf(bindingKey("", ""), 2), 2)
+  ) {
+    counts.bindings += window.length;
+    const valid = window.filter(({ parts, value }) => {
+      if (isBinding(value)) return true;
+      problem(`bindings ${q(parts)} is not a binding record`);
+      return false;
+    });
+    const pointed = await valuesAt(
+      kv,
+      valid.flatMap(({ parts: [provider], value: binding }) => [
+        userKey(binding.userId),
+        bindingByUserKey(binding.userId, provider),
+      ]),
+    );
+    valid.forEach(({ parts: [provider, uid], value: binding }, i) => {
+      const at = `bindings ${q([provider, uid])}`;
+      // 0.2's WeChat bindings keyed by a bare id: moved into a space at start-up, or left as they could not be.
+      if (provider === "wechat" && !isWechatUidSpaced(uid)) {
+        problem(
+          `${q(["bindings", provider, uid])} is 0.2's layout, not migrated`,
+        );
+      }
+      if (binding.provider !== provider || binding.uid !== uid) {
+        problem(
+          `${at} holds the binding of ${q([binding.provider, binding.uid])}`,
+        );
+      }
+      if (!userAt(pointed[2 * i])) {
+        problem(`${at} points at missing user ${q(binding.userId)}`);
+      }
+      const back = pointed[2 * i + 1];
+      if (back !== uid) {
+        problem(
+          `${at} is user ${q(binding.userId)}'s, but ${
+            back === null
+              ? `that user has no bindings_by_user ${q(provider)} entry`
+              : `that user's bindings_by_user ${q(provider)} is ${q(back)}`
           }`,
         );
       }
-    }
-    for (const [id, user] of users) {
-      const indexed = index.get(user[field]);
-      if (indexed === undefined) {
-        problems.push(`user ${q(id)} has no ${name} ${q(user[field])} entry`);
-      } else if (indexed !== id) {
-        problems.push(
-          `user ${q(id)}'s ${name} ${q(user[field])} points at ${q(indexed)}`,
+    });
+  }
+
+  for await (
+    const window of rows<string>(tableOf(bindingByUserKey("", ""), 2), 2)
+  ) {
+    counts.bindingsByUser += window.length;
+    const bindings = await valuesAt(
+      kv,
+      window.map(({ parts: [, provider], value: uid }) =>
+        typeof uid === "string" ? bindingKey(provider, uid) : null
+      ),
+    );
+    window.forEach(({ parts: [userId, provider], value: uid }, i) => {
+      const at = `bindings_by_user ${q([userId, provider])}`;
+      const binding = bindings[i];
+      if (binding === null) {
+        problem(`${at} points at missing binding ${q([provider, uid])}`);
+      } else if (isBinding(binding) && binding.userId !== userId) {
+        problem(
+          `${at} points at binding ${q([provider, uid])}, which is user ${
+            q(binding.userId)
+          }'s`,
         );
       }
-    }
-  }
-
-  const bindingAt = new Map(
-    bindings.map(({ parts, value }) => [q(parts), value]),
-  );
-  const uidOf = new Map(
-    bindingsByUser.map(({ parts, value }) => [q(parts), value]),
-  );
-  for (const { parts: [provider, uid], value: binding } of bindings) {
-    const at = `bindings ${q([provider, uid])}`;
-    if (!isBinding(binding)) {
-      problems.push(`${at} is not a binding record`);
-      continue;
-    }
-    if (binding.provider !== provider || binding.uid !== uid) {
-      problems.push(
-        `${at} holds the binding of ${q([binding.provider, binding.uid])}`,
-      );
-    }
-    if (!users.has(binding.userId)) {
-      problems.push(`${at} points at missing user ${q(binding.userId)}`);
-    }
-    const back = uidOf.get(q([binding.userId, provider]));
-    if (back !== uid) {
-      problems.push(
-        `${at} is user ${q(binding.userId)}'s, but ${
-          back === undefined
-            ? `that user has no bindings_by_user ${q(provider)} entry`
-            : `that user's bindings_by_user ${q(provider)} is ${q(back)}`
-        }`,
-      );
-    }
-  }
-
-  for (const { parts: [userId, provider], value: uid } of bindingsByUser) {
-    const at = `bindings_by_user ${q([userId, provider])}`;
-    const binding = bindingAt.get(q([provider, uid]));
-    if (!binding) {
-      problems.push(`${at} points at missing binding ${q([provider, uid])}`);
-    } else if (isBinding(binding) && binding.userId !== userId) {
-      problems.push(
-        `${at} points at binding ${q([provider, uid])}, which is user ${
-          q(binding.userId)
-        }'s`,
-      );
-    }
+    });
   }
 
   // Sessions: each belongs to a live user, and each of a user's index entries names a session of theirs.
-  const sessions = new Map(
-    (await readAll<Session>(kv, tableOf(sessionKey("")))).map((
-      { parts, value },
-    ) => [parts[0], value]),
-  );
-  for (const [hash, session] of sessions) {
-    if (typeof session?.userId !== "string") {
-      problems.push(`sessions ${q(hash)} is not a session record`);
-    } else if (!users.has(session.userId)) {
-      problems.push(
-        `sessions ${q(hash)} belongs to missing user ${q(session.userId)}`,
-      );
-    }
+  for await (const window of rows<Session>(tableOf(sessionKey("")))) {
+    counts.sessions += window.length;
+    const users = await valuesAt(
+      kv,
+      window.map(({ value: session }) =>
+        typeof session?.userId === "string" ? userKey(session.userId) : null
+      ),
+    );
+    window.forEach(({ parts: [hash], value: session }, i) => {
+      if (typeof session?.userId !== "string") {
+        problem(`sessions ${q(hash)} is not a session record`);
+      } else if (!userAt(users[i])) {
+        problem(
+          `sessions ${q(hash)} belongs to missing user ${q(session.userId)}`,
+        );
+      }
+    });
   }
-  const sessionIndex = await readAll<string>(
-    kv,
-    tableOf(sessionByUserKey("", ""), 2),
-    2,
-  );
-  for (const { parts: [userId, publicId], value: hash } of sessionIndex) {
-    const session = sessions.get(hash);
-    if (session?.userId !== userId || session.publicId !== publicId) {
-      problems.push(
-        `sessions_by_user ${q([userId, publicId])} points at ${
-          session ? "another session" : "missing session"
-        } ${q(hash)}`,
-      );
-    }
+  for await (
+    const window of rows<string>(tableOf(sessionByUserKey("", ""), 2), 2)
+  ) {
+    const sessions = await valuesAt<Partial<Session>>(
+      kv,
+      window.map(({ value: hash }) =>
+        typeof hash === "string" ? sessionKey(hash) : null
+      ),
+    );
+    window.forEach(({ parts: [userId, publicId], value: hash }, i) => {
+      const session = sessions[i];
+      if (session?.userId !== userId || session.publicId !== publicId) {
+        problem(
+          `sessions_by_user ${q([userId, publicId])} points at ${
+            session ? "another session" : "missing session"
+          } ${q(hash)}`,
+        );
+      }
+    });
   }
 
   // 0.1's rows are moved at start-up; one left is one that could not be, or a start-up that never ran.
   for (const legacy of [legacyQqBindingKey(""), legacyQqByUserKey("")]) {
-    for (const { parts } of await readAll(kv, tableOf(legacy))) {
-      problems.push(
-        `${q([...tableOf(legacy), ...parts])} is 0.1's layout, not migrated`,
-      );
-    }
-  }
-
-  // 0.2's WeChat bindings keyed by a bare id: moved into a space at start-up, or left as they could not be.
-  for (const { parts: [provider, uid] } of bindings) {
-    if (provider === "wechat" && !isWechatUidSpaced(uid)) {
-      problems.push(
-        `${q(["bindings", provider, uid])} is 0.2's layout, not migrated`,
-      );
+    for await (const window of rows(tableOf(legacy))) {
+      for (const { parts } of window) {
+        problem(
+          `${q([...tableOf(legacy), ...parts])} is 0.1's layout, not migrated`,
+        );
+      }
     }
   }
 
   return {
-    ok: problems.length === 0,
+    ok: found === 0,
     problems,
-    counts: {
-      users: users.size,
-      usersByMobile: byMobile.size,
-      usersByUsername: byUsername.size,
-      bindings: bindings.length,
-      bindingsByUser: bindingsByUser.length,
-      sessions: sessions.size,
-    },
+    ...found > problems.length && { more: found - problems.length },
+    counts,
   };
 }
 
@@ -218,24 +286,53 @@ interface Row<T> {
 }
 
 /**
- * Every entry under `prefix` with exactly `depth` more key parts; an entry with another depth belongs to
- * no table and is skipped.
+ * The entries under `prefix` with exactly `depth` more key parts, a window of them at a time; an entry
+ * with another depth belongs to no table and is skipped.
  */
-async function readAll<T>(
+async function* windowsOf<T>(
   kv: Deno.Kv,
   prefix: Deno.KvKey,
-  depth = 1,
-): Promise<Row<T>[]> {
-  const rows: Row<T>[] = [];
-  for await (const entry of kv.list<T>({ prefix })) {
+  depth: number,
+  onRead: (count: number) => void,
+): AsyncGenerator<Row<T>[]> {
+  let window: Row<T>[] = [];
+  for await (const entry of kv.list<T>({ prefix }, { batchSize: WINDOW })) {
     if (entry.key.length === prefix.length + depth) {
-      rows.push({
+      window.push({
         parts: entry.key.slice(prefix.length).map(String),
         value: entry.value,
       });
     }
+    if (window.length === WINDOW) {
+      onRead(window.length);
+      yield window;
+      window = [];
+    }
   }
-  return rows;
+  if (window.length > 0) {
+    onRead(window.length);
+    yield window;
+  }
+}
+
+/** The value at each key (null where there is none, or no key), read ten keys a call, all calls at once. */
+async function valuesAt<T = unknown>(
+  kv: Deno.Kv,
+  keys: (Deno.KvKey | null)[],
+): Promise<(T | null)[]> {
+  const present = keys.flatMap((key, i) => key ? [{ key, i }] : []);
+  const values: (T | null)[] = keys.map(() => null);
+  const calls = [];
+  for (let start = 0; start < present.length; start += GET_MANY_LIMIT) {
+    const batch = present.slice(start, start + GET_MANY_LIMIT);
+    calls.push(
+      kv.getMany<T[]>(batch.map(({ key }) => key)).then((entries) =>
+        entries.forEach((entry, j) => values[batch[j].i] = entry.value)
+      ),
+    );
+  }
+  await Promise.all(calls);
+  return values;
 }
 
 function isUser(value: unknown): value is User {

@@ -25,7 +25,7 @@ import {
   staticDir,
 } from "./build/bundles.ts";
 import { compressPage } from "./server/compression.ts";
-import { staticFiles } from "./server/static.ts";
+import { type StaticFile, staticFiles } from "./server/static.ts";
 
 export type * from "./server/types.ts";
 
@@ -69,26 +69,44 @@ export async function createHandler(
       .filter((middleware) => isWithin(middleware.folder, folder))
       .map((middleware) => middleware.handler);
 
-  /** What answers, decided before middleware runs, and the folder whose middleware wraps it. */
-  const find = async (
+  /**
+   * What answers, decided before middleware runs, and the middleware that wraps it. Synchronous once
+   * static/ has been listed: most requests are a route's, and a promise per step shows in profiles.
+   */
+  const find = (
     req: Request,
     ctx: FreshContext,
-  ): Promise<[answer: Handler, middleware?: Handler[]]> => {
+  ): Found | Promise<Found> => {
     const { pathname } = ctx.url;
     if (pathname.startsWith(BUNDLE_PREFIX)) {
       ctx.destination = "internal";
       return [() => bundles.serve(req, pathname)];
     }
-    const file = (req.method === "GET" || req.method === "HEAD") &&
-      await statics.find(pathname);
-    if (file) {
-      ctx.destination = "static";
-      return [() => statics.serve(req, ctx.url, file)];
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return routeOrNotFound(ctx, pathname);
     }
+    const file = statics.find(pathname);
+    return file instanceof Promise
+      ? file.then((file) => staticOr(req, ctx, file, pathname))
+      : staticOr(req, ctx, file, pathname);
+  };
+  const staticOr = (
+    req: Request,
+    ctx: FreshContext,
+    file: StaticFile | undefined,
+    pathname: string,
+  ): Found => {
+    if (!file) return routeOrNotFound(ctx, pathname);
+    ctx.destination = "static";
+    return [() => statics.serve(req, ctx.url, file)];
+  };
+  const routeOrNotFound = (ctx: FreshContext, pathname: string): Found => {
     const matched = matchRoute(table, pathname);
     if (!matched) return [() => ctx.renderNotFound()];
     const { route, params } = matched;
-    Object.assign(ctx, { destination: "route", route: route.pattern, params });
+    ctx.destination = "route";
+    ctx.route = route.pattern;
+    ctx.params = params;
     ctx.render = (data, options) =>
       renderPage(app, ctx, route, 200, { data, options });
     let middleware = middlewareOf.get(route.folder);
@@ -119,12 +137,20 @@ export async function createHandler(
         : new Response("Not Found", { status: 404 });
     let response: Response;
     try {
-      const [answer, middleware] = await find(req, ctx);
-      const chain = (middleware ??
-        middlewareAbove(ctx.url.pathname.split("/").filter(Boolean)))
-        .concat(answer);
+      const found = find(req, ctx);
+      const [
+        answer,
+        middleware = middlewareAbove(
+          ctx.url.pathname.split("/").filter(Boolean),
+        ),
+      ] = found instanceof Promise ? await found : found;
+      let next = 0;
       ctx.next = async () => {
-        const handler = chain.shift();
+        const handler = next < middleware.length
+          ? middleware[next++]
+          : next++ === middleware.length
+          ? answer
+          : undefined;
         if (!handler) throw new Error("ctx.next() called after the last one");
         const result = await handler(req, ctx);
         if (result instanceof Response) return result;
@@ -143,7 +169,8 @@ export async function createHandler(
         : new Response("Internal Server Error", { status: 500 });
     }
     if (ctx.destination !== "static") {
-      response = await compressPage(req, response);
+      const compressed = compressPage(req, response);
+      response = compressed instanceof Promise ? await compressed : compressed;
     }
     if (req.method !== "HEAD" || !response.body) return response;
     response.body.cancel().catch(() => {});
@@ -151,18 +178,28 @@ export async function createHandler(
   };
 }
 
+type Found = [answer: Handler, middleware?: Handler[]];
+
+const notYet = () => {
+  throw new Error("ctx.render() is only available in a route with a page");
+};
+
 function newContext(req: Request, info?: Deno.ServeHandlerInfo): FreshContext {
-  const notYet = () => {
-    throw new Error("ctx.render() is only available in a route with a page");
-  };
+  let remoteAddr: Deno.NetAddr | undefined;
   return {
     url: new URL(req.url),
     params: {},
     state: {},
     route: "",
     destination: "notFound",
-    remoteAddr: info?.remoteAddr as Deno.NetAddr ??
-      { transport: "tcp", hostname: "127.0.0.1", port: 0 },
+    // Read when asked for: Deno makes the address object at each read, and most pages never ask.
+    get remoteAddr() {
+      return remoteAddr ??= info?.remoteAddr as Deno.NetAddr ??
+        { transport: "tcp", hostname: "127.0.0.1", port: 0 };
+    },
+    set remoteAddr(address) {
+      remoteAddr = address;
+    },
     render: notYet,
     renderNotFound: notYet,
     next: notYet,

@@ -27,19 +27,19 @@ export async function appHandler(
   config: FreshConfig = {},
 ): Promise<AppHandler> {
   const handler = await createHandler(manifest, config);
+  const production = async () => (await currentApp()).config.production;
   return async (req, info) => {
-    const { production } = (await currentApp()).config;
     if (!isPlainRequestUrl(req)) {
       return withSecurityHeaders(
         plainText(400, messages.badRequest),
-        production,
+        await production(),
       );
     }
     const response = await handler(req, info);
     // The middleware's answers have them already; only the runtime's own need them.
     return response.headers.has("x-content-type-options")
       ? response
-      : withSecurityHeaders(response, production);
+      : withSecurityHeaders(response, await production());
   };
 }
 

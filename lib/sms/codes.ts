@@ -23,8 +23,10 @@ import { timingSafeEqual } from "@/lib/core/crypto.ts";
 import { CONTENDED_RETRIES } from "@/lib/kv/atomic.ts";
 import { pseudonym } from "@/lib/kv/pseudonyms.ts";
 
+import { RESEND_AFTER_S } from "./resend_gap.ts";
+
+export { RESEND_AFTER_S };
 export const SMS_CODE_TTL_S = 300;
-export const RESEND_AFTER_S = 60;
 export const DAILY_SENDS_PER_MOBILE = 10;
 export const DAILY_SENDS_PER_CLIENT = 50;
 export const WRONG_GUESSES_ALLOWED = 5;
@@ -107,6 +109,13 @@ const guessesKey = (codeKey: Deno.KvKey) => [
   "sms_code_guesses",
   ...codeKey.slice(1),
 ];
+
+/** The row counting the wrong guesses at the live code of `purpose` for `mobile`. */
+export const smsCodeGuessesKey = (
+  kv: Deno.Kv,
+  mobile: string,
+  purpose: SmsPurpose,
+) => guessesKey(smsCodeKey(kv, mobile, purpose));
 // Daily caps reset at midnight in China, where the shop's customers are.
 const chinaDay = (now: number) => Math.floor((now + 8 * 3600 * 1000) / DAY_MS);
 const lastSentKey = (kv: Deno.Kv, mobile: string) => [

@@ -17,7 +17,7 @@ import {
   challengeMessage,
   verifyChallenge,
 } from "@/lib/captcha/challenge.ts";
-import { findUserByMobile } from "@/lib/accounts/users.ts";
+import { findUserByMobileAlike } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
 import {
   isSmsPurpose,
@@ -168,7 +168,8 @@ async function purposeApplies(
   purpose: SmsPurpose,
   mobile: string,
 ): Promise<boolean> {
-  const { user } = await findUserByMobile(kv, mobile);
+  // The same reads whether or not the mobile has an account: the answer's timing tells nothing.
+  const { user } = await findUserByMobileAlike(kv, mobile);
   // A disabled account is sent nothing (`deno task admin disable`): its codes are undelivered.
   if (user?.disabledAt) return false;
   // Sign-up and SMS login codes go to any mobile: nothing before the right code tells who has an account.

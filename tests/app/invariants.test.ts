@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { bindIn, bindingByUserKey, bindingKey } from "@/lib/social/bindings.ts";
-import { checkInvariants } from "@/lib/app/invariants.ts";
+import { checkInvariants, MAX_LISTED } from "@/lib/app/invariants.ts";
 import {
   createUserIn,
   deleteUserIn,
@@ -268,6 +268,7 @@ Deno.test("deno task kv:check tells an operator what is wrong", async (t) => {
       match(out, /^users: 1$/m);
       match(out, /^bindings: 0$/m);
       match(out, /^OK/m);
+      match(out, /^peak memory: \d+ MiB$/m);
     });
 
     await t.step("a broken file: each problem on a line, exit 1", async () => {
@@ -312,4 +313,42 @@ Deno.test("a session of a missing user, or an index entry without its session, i
   equal(problems.length, 2, problems.join("\n"));
   ok(problems.some((p) => /belongs to missing user "ghost"/.test(p)));
   ok(problems.some((p) => /points at missing session/.test(p)));
+});
+
+Deno.test("a store of many windows is read to its last row", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const users = Array.from(
+    { length: 2500 },
+    (_, i) => newUser(`138${String(i).padStart(8, "0")}`, "hash", NOW),
+  );
+  for (let i = 0; i < users.length; i += 30) {
+    const op = kv.atomic();
+    for (const user of users.slice(i, i + 30)) createUserIn(op, user);
+    ok((await op.commit()).ok);
+  }
+  const last = users.toSorted((a, b) => a.id < b.id ? -1 : 1).at(-1)!;
+  await kv.delete(["users_by_username", last.username]);
+  const report = await checkInvariants(kv);
+  equal(report.counts.users, 2500);
+  equal(report.counts.usersByMobile, 2500);
+  deepEqual(report.problems, [
+    `user "${last.id}" has no users_by_username "${last.username}" entry`,
+  ]);
+});
+
+Deno.test("a store broken everywhere lists the first problems and counts the rest", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const broken = MAX_LISTED + 100;
+  for (let i = 0; i < broken; i += 500) {
+    const op = kv.atomic();
+    for (let j = i; j < Math.min(broken, i + 500); j++) {
+      op.set(bindingByUserKey(`gone-${j}`, "qq"), `openid-${j}`);
+    }
+    ok((await op.commit()).ok);
+  }
+  const report = await checkInvariants(kv);
+  equal(report.ok, false);
+  equal(report.problems.length, MAX_LISTED);
+  equal(report.more, 100);
+  equal(report.counts.bindingsByUser, broken);
 });

@@ -197,6 +197,30 @@ Deno.test("signal props travel as their value tagged with one id per signal", as
   ]);
 });
 
+Deno.test("a page whose props hold a signal loads the split bundle, whose boot brings @preact/signals; others get their island's page bundle", async () => {
+  const scripts = (html: string) =>
+    [...html.matchAll(/<script type="module"[^>]* src="([^"]+)"/g)].map((m) =>
+      m[1]
+    );
+  const [single] = scripts(await (await get("/counter")).text());
+  assert.match(single, /\/pages\/\d+_Counter\.js$/);
+  const [boot] = scripts(await (await get("/signals")).text());
+  assert.match(boot, /\/boot\.js$/);
+  // signals-core's own words, in whichever file carries it.
+  const carries = async (url: string) =>
+    (await (await get(url)).text()).includes("Cycle detected");
+  assert.equal(await carries(single), false, "a page bundle without signals");
+  assert.equal(await carries(boot), false, "boot loads them only when asked");
+  const lazy = (await (await get(boot)).text()).match(
+    /import\("((?:\.\.?\/)+[\w/-]*signals-\w+\.js)"\)/,
+  )?.[1];
+  assert.ok(lazy, "boot imports the signals chunk on demand");
+  assert.equal(
+    await carries(new URL(lazy, new URL(boot, "http://x")).pathname),
+    true,
+  );
+});
+
 Deno.test("a prop the browser can't receive fails the page with a clear error", async () => {
   const original = console.error;
   const logged: unknown[] = [];

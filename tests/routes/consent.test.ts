@@ -86,6 +86,7 @@ Deno.test("registering without the box: 400 请勾选用户协议, after the for
     async () => {
       const rows: [Record<string, string>, Record<string, string>][] = [
         [{ mobile: MOBILE, password: PASSWORD }, {
+          sms_code: messages.smsCodeMissing,
           form: messages.missingFields,
         }],
         [{ ...form, mobile: "1380013800" }, { mobile: messages.invalidMobile }],

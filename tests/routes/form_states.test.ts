@@ -2,6 +2,8 @@
 // (reload and Back are GETs: nothing is posted twice, no try is spent), kept only for that browser and
 // without its password; a script's post keeps the contract's 400. And the one-time confirmation after a
 // change, and the second tab of a bind.
+import { attemptsAtKey } from "@/lib/accounts/throttle.ts";
+import { smsCodeGuessesKey } from "@/lib/sms/codes.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { FORM_STATE_TTL_S, KEPT_PER_CLIENT } from "@/lib/http/form_states.ts";
 import { messages } from "@/lib/messages.ts";
@@ -41,6 +43,7 @@ async function registered(app: TestApp): Promise<TestBrowser> {
     mobile: MOBILE,
     password: PASSWORD,
     sms_code,
+    allow: "on",
   });
   equal(response.status, 303);
   return browser;
@@ -109,7 +112,7 @@ Deno.test("a browser's refused login is shown again by reload, without another a
           );
         }
         equal(
-          (await listKv(app.kv, ["login_attempts_by_account", MOBILE])).length,
+          (await listKv(app.kv, attemptsAtKey(app.kv, MOBILE))).length,
           1,
           "one attempt, however often the page is shown",
         );
@@ -201,6 +204,7 @@ Deno.test("a browser's refused bind: reloading the bind page shows it again and 
         mobile: MOBILE,
         password: PASSWORD,
         sms_code: wrong,
+        allow: "on",
         access_token: token,
       }, NAVIGATE);
       page = assertKeptAt(response, "/oauth_callback");
@@ -222,7 +226,7 @@ Deno.test("a browser's refused bind: reloading the bind page shows it again and 
           match(html, /小明/);
         }
         equal(
-          (await app.kv.get(["sms_code_guesses", MOBILE, "signup"])).value,
+          (await app.kv.get(smsCodeGuessesKey(app.kv, MOBILE, "signup"))).value,
           1,
           "the wrong code took one try, the reloads none",
         );
@@ -240,6 +244,7 @@ Deno.test("a browser's refused bind: reloading the bind page shows it again and 
         mobile: MOBILE,
         password: PASSWORD,
         sms_code,
+        allow: "on",
         access_token: token,
       }, NAVIGATE);
       equal(response.status, 303);
@@ -258,6 +263,7 @@ Deno.test("a bind form posted in a second tab after the first bound says the QQ 
       mobile: MOBILE,
       password: PASSWORD,
       sms_code,
+      allow: "on",
       access_token: token,
     };
     const first = await browser.post("/oauth_callback", form, NAVIGATE);
@@ -273,7 +279,7 @@ Deno.test("a bind form posted in a second tab after the first bound says the QQ 
         const html = await response.text();
         deepEqual(await shown(new Response(html)), {});
         match(html, /绑定成功/);
-        match(html, /您的QQ已绑定美多商城账号 13800138000/);
+        match(html, /您的QQ已绑定美多商城账号 138\*{4}8000/);
         match(html, /<a class="button primary" href="\/cart">继续<\/a>/);
       },
     );
@@ -338,6 +344,7 @@ Deno.test("register and reset: a browser's refused post is shown again by its pa
           mobile: MOBILE,
           password: PASSWORD,
           sms_code: "123456",
+          allow: "on",
         }, NAVIGATE);
         const page = assertKeptAt(response, path);
         const again = await browser.get(page);

@@ -324,6 +324,7 @@ Deno.test("a password with symbols registers, logs in and binds", (t) =>
         mobile: MOBILE,
         password: symbols,
         sms_code,
+        allow: "on",
       });
       equal(registered.status, 303);
       await browser.post("/logout");
@@ -343,6 +344,7 @@ Deno.test("a password with symbols registers, logs in and binds", (t) =>
         mobile: "13900139000",
         password: "~Hello.World~",
         sms_code,
+        allow: "on",
         access_token: token,
       });
       equal(bound.status, 303);

@@ -4,7 +4,7 @@
 import type { FreshConfig, Manifest } from "../server/types.ts";
 import { getBuildId, type IslandUse } from "../runtime.ts";
 import { useSnapshotBuildId } from "../server/build_id.ts";
-import { islandDataJson } from "../runtime/serialize.ts";
+import { carriesSignals, islandDataJson } from "../runtime/serialize.ts";
 import { contentHash } from "../server/static.ts";
 import { bundleForBrowser, filePath } from "./bundler.ts";
 
@@ -106,9 +106,20 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
         if (!entries[file]) throw new Error(`Island ${file} is not bundled`);
         return entries[file];
       });
-      // A page with one kind of island loads that island's page bundle and nothing else.
+      const data = islandDataJson({
+        buildId: getBuildId(),
+        islands: used.map(({ exportName, props }, i) => ({
+          chunk: base + chunks[i][0],
+          exportName,
+          props,
+        })),
+      });
+      // A page with one kind of island loads that island's page bundle and nothing else, unless its
+      // props hold signals: the page bundles leave @preact/signals out, and boot.ts loads it.
       const kinds = new Set(used.map(({ file }) => file));
-      const page = kinds.size === 1 ? pages?.[used[0].file] : undefined;
+      const page = kinds.size === 1 && !carriesSignals(data)
+        ? pages?.[used[0].file]
+        : undefined;
       // The same few sets of islands come back on every page: their preloads are worked out once.
       const key = base + used.map(({ file }) => file).join("\n");
       let preloads = page ? "" : preloadsOf.get(key);
@@ -118,14 +129,6 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
         ).join("");
         if (preloadsOf.size < 1000) preloadsOf.set(key, preloads);
       }
-      const data = islandDataJson({
-        buildId: getBuildId(),
-        islands: used.map(({ exportName, props }, i) => ({
-          chunk: base + chunks[i][0],
-          exportName,
-          props,
-        })),
-      });
       return {
         head: preloads +
           `<script type="module" nonce="${nonce}" src="${

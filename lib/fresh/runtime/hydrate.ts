@@ -3,22 +3,25 @@
 // bundle (one island, everything in one file) hands over the island it was built with.
 import { hydrate } from "preact";
 import { jsx } from "preact/jsx-runtime";
-import { signal } from "@preact/signals";
+import type { signal as Signal } from "@preact/signals";
 import { setBuildId } from "../runtime.ts";
-import { type IslandData, SIGNAL } from "./serialize.ts";
+import { carriesSignals, type IslandData, SIGNAL } from "./serialize.ts";
 
 type IslandModule = Record<string, unknown>;
 
 export async function hydrateIslands(
   load: (island: IslandData["islands"][number]) => Promise<IslandModule>,
+  /** @preact/signals, for a page whose props hold signals: loaded for those pages only, as Fresh 1.x does. */
+  loadSignals?: () => Promise<{ signal: typeof Signal }>,
 ) {
   const text = document.getElementById("__frsh_islands")?.textContent;
   if (!text) return;
+  const signal = carriesSignals(text) ? (await loadSignals!()).signal : null;
   // Signals come back as signals; one id is one signal, wherever it was passed.
   const made = new Map<number, unknown>();
   const data: IslandData = JSON.parse(text, (_key, value) => {
     const id = value?.[SIGNAL];
-    if (id === undefined) return value;
+    if (id === undefined || !signal) return value;
     if (!made.has(id)) made.set(id, signal(value.value));
     return made.get(id);
   });

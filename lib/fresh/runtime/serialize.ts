@@ -22,6 +22,14 @@ function isSignal(value: unknown): value is SignalLike {
     (value as { brand?: unknown }).brand === SIGNAL_BRAND;
 }
 
+/**
+ * Whether island data (as islandDataJson wrote it) holds a signal. Its tag is a key, `"__frsh_signal":`,
+ * which no string can hold unescaped.
+ */
+export function carriesSignals(json: string): boolean {
+  return json.includes(`"${SIGNAL}":`);
+}
+
 export function islandDataJson(data: IslandData): string {
   const signalIds = new Map<SignalLike, number>();
   let island = "";

@@ -188,10 +188,10 @@ export function notModified(req: Request, etag: string): boolean {
  * An HTML page gzipped when the request takes gzip and the page is big enough to gain from it; any
  * other response is left as it is. Pages are strings rendered per request, so the body is in memory.
  */
-export async function compressPage(
+export function compressPage(
   req: Request,
   response: Response,
-): Promise<Response> {
+): Response | Promise<Response> {
   const { headers } = response;
   // Not `response.body`: reading it turns a string body into a stream, sent chunked and slower.
   if (
@@ -214,6 +214,10 @@ export async function compressPage(
     setTimeout(() => loadZlib().catch((error) => console.error(error)), 0);
     return response;
   }
+  return gzipPage(response, zlib);
+}
+
+async function gzipPage(response: Response, zlib: Zlib): Promise<Response> {
   const bytes = new Uint8Array(await response.arrayBuffer());
   const init = {
     status: response.status,

@@ -14,7 +14,7 @@ import {
   type Variants,
 } from "./compression.ts";
 
-interface StaticFile {
+export interface StaticFile {
   path: string;
   size: number;
   etag: string;
@@ -26,9 +26,21 @@ interface StaticFile {
 /** `dir`'s files, with their compressed variants from `compressedDir` where the build put them. */
 export function staticFiles(dir: string, compressedDir: string) {
   let listing: Promise<Map<string, StaticFile>> | undefined;
+  let listed: Map<string, StaticFile> | undefined;
   const compressed = compressedFiles(compressedDir);
+  const lookUp = (files: Map<string, StaticFile>, pathname: string) => {
+    try {
+      return files.get(decodeURIComponent(pathname).slice(1));
+    } catch {
+      return undefined; // broken percent-encoding names no file
+    }
+  };
   return {
-    async find(pathname: string): Promise<StaticFile | undefined> {
+    /** The file `pathname` names; at once when static/ has been listed, which the first request does. */
+    find(
+      pathname: string,
+    ): StaticFile | undefined | Promise<StaticFile | undefined> {
+      if (listed) return lookUp(listed, pathname);
       listing ??= listFiles(dir.replace(/\/$/, "")).then((files) => {
         for (const file of files.values()) {
           if (!isCompressible(file.type)) continue;
@@ -37,14 +49,9 @@ export function staticFiles(dir: string, compressedDir: string) {
           file.variants = () =>
             compressed.variants(hash, () => Deno.readFileSync(file.path));
         }
-        return files;
+        return listed = files;
       });
-      const files = await listing;
-      try {
-        return files.get(decodeURIComponent(pathname).slice(1));
-      } catch {
-        return undefined; // broken percent-encoding names no file
-      }
+      return listing.then((files) => lookUp(files, pathname));
     },
 
     async serve(req: Request, url: URL, file: StaticFile) {

@@ -1,0 +1,199 @@
+// Pages every logged-out visitor sees alike (home, login, register, the legal texts): a credential-stuffing
+// or SMS-bombing wave GETs them first, and Deno Deploy bills each render's CPU. Such a page is rendered
+// once per app and host and sent again with a nonce made for each response (in its
+// Content-Security-Policy and its scripts, as the runtime puts it on a page it renders).
+//
+// Never shared: a request carrying any cookie (a session, a pending bind, an OAuth state, a message
+// meant for one browser all travel in cookies), a request with a body, any method but GET and HEAD, an
+// answer that sets a cookie or is not a 200 page with one nonce. And a page is shared only once two
+// renders, for two requests, came out the same but for their nonces: a page that mints something per
+// request (an image code's uuid, a token) never matches itself and is rendered every time.
+import type { FreshContext } from "$fresh/server.ts";
+import type { App } from "@/lib/app/app.ts";
+
+/** The route patterns whose pages may be shared between visitors without cookies. */
+export const SHARED_ROUTES: ReadonlySet<string> = new Set([
+  "/",
+  "/login",
+  "/register",
+  "/password/reset",
+  "/agreement",
+  "/privacy",
+]);
+
+/** Past this many pages (hosts × paths × queries) the oldest is forgotten: a flood of odd URLs costs renders, not memory. */
+const MAX_PAGES = 256;
+/** A longer query is rendered every time. */
+const MAX_KEY_LENGTH = 512;
+/** A shared page is rendered again after this long, so nothing in it is older. */
+const LIFETIME_MS = 60_000;
+
+const CSP = "content-security-policy";
+const NONCE_IN_POLICY = /'nonce-([^']+)'/g;
+
+/** A rendered page cut at its nonce, to be joined with a new one per response. */
+interface Template {
+  status: number;
+  bodyParts: string[];
+  headers: [string, string][];
+  /** Where the policy is in `headers`, and its value cut at the nonce. */
+  policyAt: number;
+  policyParts: string[];
+  madeAt: number;
+}
+
+type Slot =
+  | { shared: false; template: Template | null; madeAt: number }
+  | { shared: true; template: Template; madeAt: number };
+
+/** The shared pages of one app (each test's app, each isolate's, has its own). */
+export class SharedPages {
+  readonly #slots = new Map<string, Slot>();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  /** The key `req` may share its page under, or null when its page is its own. */
+  keyOf(
+    req: Request,
+    ctx: Pick<FreshContext, "destination" | "route" | "url">,
+  ): string | null {
+    if (ctx.destination !== "route" || !SHARED_ROUTES.has(ctx.route)) {
+      return null;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return null;
+    const { headers } = req;
+    if (headers.has("cookie") || headers.has("authorization")) return null;
+    // A body on a GET is held to the limits like any other (routes/_middleware.ts): no shortcut.
+    if (headers.has("content-length") || headers.has("transfer-encoding")) {
+      return null;
+    }
+    const { host, pathname, search } = ctx.url;
+    const key = `${host}${pathname}${search}`;
+    return key.length <= MAX_KEY_LENGTH ? key : null;
+  }
+
+  /** The page shared under `key`, with a nonce of its own; null when there is none to share yet. */
+  answer(key: string): Response | null {
+    const slot = this.#slots.get(key);
+    if (!slot?.shared) return null;
+    if (this.#now() - slot.madeAt >= LIFETIME_MS) {
+      this.#slots.delete(key);
+      return null;
+    }
+    const { status, bodyParts, headers, policyAt, policyParts } = slot.template;
+    const nonce = newNonce();
+    const given = headers.slice();
+    given[policyAt] = [CSP, policyParts.join(nonce)];
+    return new Response(bodyParts.join(nonce), { status, headers: given });
+  }
+
+  /**
+   * `response`, rendered for `key`, given back as it is; when it can be shared it is noted, and once a
+   * second render for another request matches it, shared from then on.
+   */
+  async keep(key: string, response: Response): Promise<Response> {
+    const slot = this.#slots.get(key);
+    if (slot && !slot.shared && !slot.template) return response; // never shared
+    if (!shareable(response)) {
+      this.#remember(key, { shared: false, template: null, madeAt: 0 });
+      return response;
+    }
+    const body = await response.text();
+    const again = new Response(body, response);
+    const template = templateOf(response, body, this.#now());
+    if (!template) {
+      this.#remember(key, { shared: false, template: null, madeAt: 0 });
+    } else if (slot && !slot.shared && slot.template) {
+      // The second render: shared only if it is the first over again.
+      this.#remember(
+        key,
+        sameTemplate(slot.template, template)
+          ? { shared: true, template, madeAt: template.madeAt }
+          : { shared: false, template: null, madeAt: 0 },
+      );
+    } else if (!slot) {
+      this.#remember(key, { shared: false, template, madeAt: template.madeAt });
+    }
+    return again;
+  }
+
+  #remember(key: string, slot: Slot) {
+    this.#slots.delete(key);
+    if (this.#slots.size >= MAX_PAGES) {
+      this.#slots.delete(this.#slots.keys().next().value!);
+    }
+    this.#slots.set(key, slot);
+  }
+}
+
+/** As lib/fresh makes a page's nonce. */
+function newNonce(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+function shareable(response: Response): boolean {
+  const { headers } = response;
+  return response.status === 200 && response.body !== null &&
+    !headers.has("set-cookie") &&
+    headers.get("content-type")?.startsWith("text/html") === true &&
+    !headers.has("content-encoding");
+}
+
+/** The page cut at its one nonce, or null when it has none or several. */
+function templateOf(
+  response: Response,
+  body: string,
+  madeAt: number,
+): Template | null {
+  const headers = [...response.headers];
+  const policies = headers.filter(([name]) => name === CSP);
+  if (policies.length !== 1) return null;
+  const nonces = new Set(
+    [...policies[0][1].matchAll(NONCE_IN_POLICY)].map(([, nonce]) => nonce),
+  );
+  if (nonces.size !== 1) return null;
+  const [nonce] = nonces;
+  // A nonce is 32 random hex digits: anywhere else in the page it would be the page's own.
+  if (!/^[0-9a-f]{32}$/.test(nonce)) return null;
+  if (headers.some(([name, value]) => name !== CSP && value.includes(nonce))) {
+    return null;
+  }
+  const policyAt = headers.findIndex(([name]) => name === CSP);
+  // lib/fresh says a page varies by Accept-Encoding (it gzips pages for browsers that take it): said
+  // here already, a shared page's headers are left as they are made.
+  if (!headers.some(([name]) => name === "vary")) {
+    headers.push(["vary", "Accept-Encoding"]);
+  }
+  return {
+    status: response.status,
+    bodyParts: body.split(nonce),
+    headers,
+    policyAt,
+    policyParts: headers[policyAt][1].split(nonce),
+    madeAt,
+  };
+}
+
+function sameTemplate(a: Template, b: Template): boolean {
+  const same = (x: string[], y: string[]) =>
+    x.length === y.length && x.every((part, i) => part === y[i]);
+  return a.status === b.status && a.policyAt === b.policyAt &&
+    same(a.bodyParts, b.bodyParts) && same(a.policyParts, b.policyParts) &&
+    a.headers.length === b.headers.length &&
+    a.headers.every(([name, value], i) =>
+      i === a.policyAt ||
+      (name === b.headers[i][0] && value === b.headers[i][1])
+    );
+}
+
+const ofApp = new WeakMap<App, SharedPages>();
+
+/** The shared pages of `app`, made at its first page. */
+export function sharedPagesOf(app: App): SharedPages {
+  let pages = ofApp.get(app);
+  if (!pages) ofApp.set(app, pages = new SharedPages(app.now));
+  return pages;
+}

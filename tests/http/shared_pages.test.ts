@@ -1,0 +1,155 @@
+import { equal, match, notEqual, ok } from "node:assert/strict";
+import { SharedPages } from "@/lib/http/shared_pages.ts";
+
+const ORIGIN = "http://localhost:8000";
+
+/** What lib/fresh answers for a page: a nonce of its own in the policy and on the page's script. */
+function rendered(extra = "", headers: Record<string, string> = {}) {
+  const nonce = crypto.randomUUID().replaceAll("-", "");
+  return new Response(
+    `<!DOCTYPE html><html><head><script type="module" nonce="${nonce}" src="/a.js"></script></head><body>注册${extra}</body></html>`,
+    {
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy":
+          `default-src 'self'; script-src 'self' 'nonce-${nonce}'`,
+        "x-frame-options": "DENY",
+        ...headers,
+      },
+    },
+  );
+}
+
+const at = (path: string, init: RequestInit = {}) => ({
+  req: new Request(ORIGIN + path, init),
+  ctx: {
+    destination: "route" as const,
+    route: new URL(path, ORIGIN).pathname,
+    url: new URL(path, ORIGIN),
+  },
+});
+
+function key(pages: SharedPages, path: string, init: RequestInit = {}) {
+  const { req, ctx } = at(path, init);
+  return pages.keyOf(req, ctx);
+}
+
+async function nonceOf(response: Response) {
+  const nonce = response.headers.get("content-security-policy")?.match(
+    /'nonce-(\w+)'/,
+  )?.[1];
+  ok(nonce);
+  const html = await response.text();
+  match(html, new RegExp(`nonce="${nonce}"`));
+  return { nonce, html: html.replaceAll(nonce, "N") };
+}
+
+Deno.test("a page two requests rendered alike is shared, each answer with a nonce of its own", async () => {
+  const pages = new SharedPages(() => 0);
+  const page = key(pages, "/register")!;
+  equal(pages.answer(page), null);
+  const first = await nonceOf(await pages.keep(page, rendered()));
+  equal(pages.answer(page), null, "not after one render");
+  await pages.keep(page, rendered());
+  const nonces = new Set<string>();
+  for (let i = 0; i < 3; i++) {
+    const shared = pages.answer(page);
+    ok(shared, "shared after the second render matched the first");
+    equal(shared.headers.get("x-frame-options"), "DENY");
+    const { nonce, html } = await nonceOf(shared);
+    equal(html, first.html);
+    nonces.add(nonce);
+  }
+  equal(nonces.size, 3);
+});
+
+Deno.test("a page that differs from one render to the next (an image code's uuid) is never shared", async () => {
+  const pages = new SharedPages(() => 0);
+  const page = key(pages, "/login")!;
+  for (let i = 0; i < 4; i++) {
+    const uuid = crypto.randomUUID();
+    const { html } = await nonceOf(
+      await pages.keep(page, rendered(`<img src="/image_codes/${uuid}">`)),
+    );
+    ok(html.includes(uuid), "each render is answered as it was made");
+    equal(pages.answer(page), null);
+  }
+});
+
+Deno.test("an answer that sets a cookie, is no 200 page, or has no single nonce is never shared", async () => {
+  const pages = new SharedPages(() => 0);
+  const cases: [string, () => Response][] = [
+    ["/", () => rendered("", { "set-cookie": "flash=1" })],
+    ["/login", () => new Response("moved", { status: 303 })],
+    [
+      "/register",
+      () =>
+        new Response("<p>hi</p>", { headers: { "content-type": "text/html" } }),
+    ],
+    [
+      "/password/reset",
+      () => rendered("", { "content-type": "application/json" }),
+    ],
+  ];
+  for (const [path, answer] of cases) {
+    const page = key(pages, path)!;
+    for (let i = 0; i < 3; i++) await (await pages.keep(page, answer())).text();
+    equal(pages.answer(page), null, path);
+  }
+});
+
+Deno.test("a request with a cookie, a body, another method or for another route shares nothing", () => {
+  const pages = new SharedPages(() => 0);
+  ok(key(pages, "/login"));
+  ok(key(pages, "/login", { method: "HEAD" }));
+  equal(
+    key(pages, "/login", { headers: { cookie: "username=13800138000" } }),
+    null,
+  );
+  equal(key(pages, "/login", { headers: { cookie: "" } }), null);
+  equal(
+    key(pages, "/login", { headers: { authorization: "Basic eA==" } }),
+    null,
+  );
+  equal(key(pages, "/login", { method: "POST", body: "username=a" }), null);
+  equal(
+    key(pages, "/login", { method: "GET", headers: { "content-length": "5" } }),
+    null,
+  );
+  equal(key(pages, "/account"), null);
+  equal(key(pages, "/oauth_callback"), null);
+  equal(key(pages, `/login?next=${"a".repeat(600)}`), null);
+  notEqual(key(pages, "/login?next=/a"), key(pages, "/login?next=/b"));
+  const { req, ctx } = at("/login");
+  equal(pages.keyOf(req, { ...ctx, destination: "static" }), null);
+});
+
+Deno.test("a shared page is rendered again after a minute", async () => {
+  const clock = { now: 0 };
+  const pages = new SharedPages(() => clock.now);
+  const page = key(pages, "/")!;
+  await pages.keep(page, rendered("v1"));
+  await pages.keep(page, rendered("v1"));
+  ok(pages.answer(page));
+  clock.now += 59_999;
+  ok(pages.answer(page));
+  clock.now += 1;
+  equal(pages.answer(page), null);
+  await pages.keep(page, rendered("v2"));
+  await pages.keep(page, rendered("v2"));
+  const { html } = await nonceOf(pages.answer(page)!);
+  match(html, /v2/);
+});
+
+Deno.test("a flood of distinct URLs keeps at most 256 pages, the oldest forgotten", async () => {
+  const pages = new SharedPages(() => 0);
+  const first = key(pages, "/login?next=/0")!;
+  await pages.keep(first, rendered());
+  await pages.keep(first, rendered());
+  ok(pages.answer(first));
+  for (let i = 1; i <= 256; i++) {
+    await pages.keep(key(pages, `/login?next=/${i}`)!, rendered());
+  }
+  equal(pages.answer(first), null);
+  equal((await pages.keep(first, rendered())).status, 200);
+});
