@@ -9,7 +9,13 @@ import { wireGet } from "./_wire.ts";
 const BUDGET_KIB = 12;
 const BROWSER = { "accept-encoding": "gzip, deflate, br" };
 /** The pages that may load islands; one without any is listed as such and not counted. */
-const ANONYMOUS = ["/", "/login", "/register", "/password/reset"];
+const ANONYMOUS = [
+  "/",
+  "/login",
+  "/login?by=sms",
+  "/register",
+  "/password/reset",
+];
 const MEMBER = [
   "/account",
   "/account/password",

@@ -12,6 +12,7 @@
 // drawing is bounded: 60 per browser in 300 s, and 600 per address for the browsers the app doesn't
 // know (lib/http/browser_id.ts): one browser's refreshes can't hold back the others behind its
 // address, while a client that throws its cookie away still meets the address's cap.
+import { counters } from "@/lib/core/telemetry.ts";
 import type { App } from "@/lib/app/app.ts";
 import { useWindows, type Window } from "@/lib/kv/windows.ts";
 import { pseudonym } from "@/lib/kv/pseudonyms.ts";
@@ -72,6 +73,7 @@ export async function mayDrawImageCode(
     IMAGE_CODE_TTL_S * 1000,
     app.now(),
   );
+  if (use === null) counters.imageCodes.add(1, { outcome: "rate_limited" });
   return use !== null;
 }
 
@@ -107,6 +109,7 @@ export async function drawImageCode(
       JSON.stringify({ event: "image_code", uuid: uuid.toLowerCase(), text }),
     );
   }
+  counters.imageCodes.add(1, { outcome: "drawn" });
   // Loaded on first use: the fonts and the PNG encoder are not needed before the first image.
   const { drawCodePicture } = await import("./drawing.ts");
   return await drawCodePicture(text);
@@ -118,6 +121,19 @@ export async function drawImageCode(
  * Another browser's answer finds no code (and leaves it to its owner): a solved picture can't be handed on.
  */
 export async function verifyImageCode(
+  app: App,
+  uuid: string | undefined,
+  text: string | undefined,
+  browser: string | null,
+): Promise<ImageCodeCheck> {
+  const check = await checkImageCode(app, uuid, text, browser);
+  counters.imageCodes.add(1, {
+    outcome: check.ok ? "solved" : check.reason,
+  });
+  return check;
+}
+
+async function checkImageCode(
   app: App,
   uuid: string | undefined,
   text: string | undefined,

@@ -149,6 +149,13 @@ Deno.test("the exported telemetry names routes and the app's work, and holds non
       (await form.text()).match(/name="access_token" value="([^"]+)"/)![1];
     secrets.push(token);
 
+    // An image code drawn, as a form past its limit shows one.
+    const image = await fetch(
+      `${server.origin}/image_codes/${crypto.randomUUID()}`,
+    );
+    equal(image.status, 200);
+    await image.body?.cancel();
+
     const sent = await fetch(`${server.origin}/sms_codes`, {
       method: "POST",
       body: new URLSearchParams({ mobile: MOBILE }),
@@ -194,7 +201,8 @@ Deno.test("the exported telemetry names routes and the app's work, and holds non
       const names = new Set(spansOf(receiver.exports).map((span) => span.name));
       if (
         wanted.every((name) => names.has(name)) &&
-        metricNames(receiver.exports).has("meiduo.logins")
+        metricNames(receiver.exports).has("meiduo.logins") &&
+        metricNames(receiver.exports).has("meiduo.image_codes")
       ) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -231,7 +239,12 @@ Deno.test("the exported telemetry names routes and the app's work, and holds non
     );
     const metrics = metricNames(receiver.exports);
     for (
-      const metric of ["meiduo.binds", "meiduo.logins", "meiduo.sms_sends"]
+      const metric of [
+        "meiduo.binds",
+        "meiduo.logins",
+        "meiduo.sms_sends",
+        "meiduo.image_codes",
+      ]
     ) {
       ok(metrics.has(metric), `no ${metric} in ${[...metrics].join(", ")}`);
     }

@@ -67,6 +67,14 @@ const get = await appWith({
   "./routes/bad-prop.tsx": {
     default: () => <Echo value={{ onClick: () => {} }} />,
   },
+  "./routes/form-and-buttons.tsx": {
+    default: () => (
+      <>
+        <Counter start={1} label="one" />
+        <Panel title="beside" />
+      </>
+    ),
+  },
   "./routes/two-kinds.tsx": {
     default: () => (
       <>
@@ -123,6 +131,32 @@ Deno.test("islands render on the server, marked for hydration with their props a
       ]);
       assert.doesNotMatch(html, /modulepreload/);
       assert.doesNotMatch(html, /style=/);
+    },
+  );
+  await t.step(
+    "islands from two files load their pair's page bundle, one file",
+    async () => {
+      const html = await (await get("/form-and-buttons")).text();
+      const { buildId, islands } = islandData(html);
+      assert.deepEqual(scriptTags(html), [
+        `<script type="module" nonce="…" src="/_frsh/js/${buildId}/pages/1_Counter_Panel.js">`,
+        `<script type="application/json" id="__frsh_islands">`,
+      ]);
+      assert.doesNotMatch(html, /modulepreload/);
+      // The bundle hands each island's data the module its chunk names.
+      const bundle =
+        await (await get(`/_frsh/js/${buildId}/pages/1_Counter_Panel.js`))
+          .text();
+      for (const { chunk } of islands) {
+        assert.ok(
+          bundle.includes(
+            JSON.stringify(
+              chunk.slice(chunk.indexOf("/", `/_frsh/js/${buildId}`.length)),
+            ),
+          ),
+          chunk,
+        );
+      }
     },
   );
   await t.step(

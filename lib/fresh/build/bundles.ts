@@ -27,9 +27,10 @@ export interface Bundle {
   /** `boot` or an island's manifest key → its output path, then every chunk that one imports. */
   entries: Record<string, string[]>;
   /**
-   * An island's manifest key → its page bundle: the island with Preact and the hydration in one file
-   * of its own, for the many pages that have that one island only (one file compresses smaller than
-   * the four of the split bundle). Pages with several kinds of island load the split bundle.
+   * The manifest keys of one or two kinds of island, sorted and joined by newlines (`pageKey`) → their
+   * page bundle: those islands with Preact and the hydration in one file of its own, for the many
+   * pages that have one kind of island, or a form beside the provider buttons (one file compresses
+   * smaller than the several of the split bundle). Pages with three kinds or more load the split bundle.
    */
   pages?: Record<string, string>;
 }
@@ -114,12 +115,11 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
           props,
         })),
       });
-      // A page with one kind of island loads that island's page bundle and nothing else, unless its
+      // A page with one or two kinds of island loads their page bundle and nothing else, unless its
       // props hold signals: the page bundles leave @preact/signals out, and boot.ts loads it.
-      const kinds = new Set(used.map(({ file }) => file));
-      const page = kinds.size === 1 && !carriesSignals(data)
-        ? pages?.[used[0].file]
-        : undefined;
+      const page = carriesSignals(data)
+        ? undefined
+        : pages?.[pageKey(used.map(({ file }) => file))];
       // The same few sets of islands come back on every page: their preloads are worked out once.
       const key = base + used.map(({ file }) => file).join("\n");
       let preloads = page ? "" : preloadsOf.get(key);
@@ -165,48 +165,86 @@ export async function bundleIslands(manifest: Manifest): Promise<Bundle> {
     if (!Object.hasOwn(files, path)) throw new Error(`No bundle for ${source}`);
     entries[key] = [...withImports(files, path)];
   }
-  const pages = await bundlePages(manifest, files);
+  const pages = await bundlePages(manifest, files, entries);
   const everything = JSON.stringify(Object.entries(files).sort());
   const buildId = await contentHash(new TextEncoder().encode(everything), 8);
   return { buildId, files, entries, pages };
 }
 
-/** One self-contained bundle per island, written into `files` under `pages/`. */
-async function bundlePages(manifest: Manifest, files: Bundle["files"]) {
-  const keys = Object.keys(manifest.islands);
-  if (keys.length === 0) return {};
+/** The key of the page bundle for a page with these islands (manifest keys, repeats allowed). */
+export const pageKey = (files: string[]) =>
+  [...new Set(files)].sort().join("\n");
+
+/**
+ * One self-contained bundle for each island and for each pair of islands, written into `files` under
+ * `pages/`. Pairs, because a page that shows a form mostly shows the provider buttons beside it; n
+ * islands make n(n+1)/2 bundles, which the build writes once.
+ */
+async function bundlePages(
+  manifest: Manifest,
+  files: Bundle["files"],
+  entries: Bundle["entries"],
+) {
+  const keys = Object.keys(manifest.islands).sort();
+  const sets = keys.flatMap((key, i) => [
+    [key],
+    ...keys.slice(i + 1).map((other) => [key, other]),
+  ]);
+  if (sets.length === 0) return {};
   const dir = await Deno.makeTempDir({ prefix: "frsh_pages_" });
+  const nameOf = (key: string) =>
+    key.replace(/^.*\//, "").replace(/\.[jt]sx?$/, "").replace(/\W+/g, "_");
   try {
-    const names = keys.map((key, i) =>
-      `${i}_${
-        key.replace(/^.*\//, "").replace(/\.[jt]sx?$/, "").replace(/\W+/g, "_")
-      }`
+    const names = sets.map((set, i) => `${i}_${set.map(nameOf).join("_")}`);
+    await Promise.all(
+      sets.map((set, i) =>
+        Deno.writeTextFile(
+          `${dir}/${names[i]}.ts`,
+          pageSource(manifest, set, entries),
+        )
+      ),
     );
-    await Promise.all(keys.map((key, i) =>
-      Deno.writeTextFile(
-        `${dir}/${names[i]}.ts`,
-        `import * as island from ${
-          JSON.stringify(new URL(key, manifest.baseUrl).href)
-        };\nimport { hydrateIslands } from ${
-          JSON.stringify(new URL("../runtime/hydrate.ts", import.meta.url).href)
-        };\nawait hydrateIslands(() => Promise.resolve(island));\n`,
-      )
-    ));
     const made = await bundled("the island pages", {
       entrypoints: names.map((name) => `${dir}/${name}.ts`),
       codeSplitting: false,
     });
     const pages: Record<string, string> = {};
-    keys.forEach((key, i) => {
+    sets.forEach((set, i) => {
       const code = made.get(`${names[i]}.js`);
-      if (code === undefined) throw new Error(`No page bundle for ${key}`);
-      pages[key] = `pages/${names[i]}.js`;
-      files[pages[key]] = code;
+      if (code === undefined) throw new Error(`No page bundle for ${set}`);
+      const path = `pages/${names[i]}.js`;
+      pages[pageKey(set)] = path;
+      files[path] = code;
     });
     return pages;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** A page bundle's entry: its islands, handed to the hydration by the chunk each island's data names. */
+function pageSource(
+  manifest: Manifest,
+  set: string[],
+  entries: Bundle["entries"],
+): string {
+  const imports = set.map((key, i) =>
+    `import * as island${i} from ${
+      JSON.stringify(new URL(key, manifest.baseUrl).href)
+    };`
+  );
+  const byChunk = set.map((key, i) =>
+    `[${JSON.stringify("/" + entries[key][0])}, island${i}]`
+  );
+  return `${imports.join("\n")}
+import { hydrateIslands } from ${
+    JSON.stringify(new URL("../runtime/hydrate.ts", import.meta.url).href)
+  };
+const islands = [${byChunk.join(", ")}];
+await hydrateIslands(({ chunk }) =>
+  Promise.resolve(islands.find(([path]) => chunk.endsWith(path))![1])
+);
+`;
 }
 
 /** Output path (relative to the bundle) → code, for the browser, minified ESM. */
