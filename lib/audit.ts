@@ -18,7 +18,7 @@ import { addressNetwork, maskMobile } from "./core/mask.ts";
 import { pseudonym } from "./kv/pseudonyms.ts";
 import type { Store } from "./kv/store.ts";
 import { counters } from "./core/telemetry.ts";
-import { useWindows } from "./kv/windows.ts";
+import { countInWindows } from "./kv/windows.ts";
 
 export const auditKeys = {
   record: (time: number, id: string) => ["audit", time, id],
@@ -133,7 +133,7 @@ export async function recordAudit(
   countAuditEvent(event);
   const refused = event.outcome.startsWith("refused");
   if (refused) {
-    const kept = await useWindows(
+    const kept = await countInWindows(
       kv,
       [
         { prefix: auditKeys.refusals, limit: REFUSALS_KEPT_PER_HOUR },

@@ -12,7 +12,7 @@ import {
   checkSignupForm,
 } from "@/lib/forms/rules.ts";
 import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
-import { type HeldSignupProof, useSignupProofIn } from "./signup_proofs.ts";
+import { type HeldSignupProof, spendSignupProofIn } from "./signup_proofs.ts";
 
 export type RegisterResult =
   | { ok: true; user: User }
@@ -137,7 +137,7 @@ async function attemptCompletion(
     now,
     "sms_login",
   );
-  const op = useSignupProofIn(createUserIn(app.kv.atomic(), user), proof);
+  const op = spendSignupProofIn(createUserIn(app.kv.atomic(), user), proof);
   recordConsentIn(op, user.id, consentTo(app.legal, "sms_login", now));
   if ((await op.commit()).ok) return { ok: true, user };
   // Lost to another write: the proof used by another tab, or the mobile registered meanwhile.

@@ -115,7 +115,7 @@ export async function readSignupProof(
 }
 
 /** Adds the proof's use to `op`, which then fails if it was used (or replaced) meanwhile. */
-export function useSignupProofIn(
+export function spendSignupProofIn(
   op: Deno.AtomicOperation,
   proof: HeldSignupProof,
 ): Deno.AtomicOperation {

@@ -19,7 +19,7 @@
 // make every login behind it need a challenge. The daily checks are never taken back: a solved
 // challenge buys a check, not an unbounded number of them.
 import type { App } from "@/lib/app/app.ts";
-import { useWindows, type Window } from "@/lib/kv/windows.ts";
+import { countInWindows, type Window } from "@/lib/kv/windows.ts";
 import { pseudonym } from "@/lib/kv/pseudonyms.ts";
 import {
   type ChallengeAnswer,
@@ -83,7 +83,7 @@ export async function startLoginAttempt(
       limit: FAILURES_PER_CLIENT,
     });
   }
-  const use = await useWindows(kv, windows, WINDOW_MS, now);
+  const use = await countInWindows(kv, windows, WINDOW_MS, now);
   return use && { succeeded: use.release };
 }
 
@@ -122,7 +122,7 @@ export async function admitPasswordCheck(
   answer: ChallengeAnswer,
 ): Promise<PasswordCheckAdmission> {
   const now = app.now();
-  const daily = await useWindows(
+  const daily = await countInWindows(
     app.kv,
     [{
       prefix: [

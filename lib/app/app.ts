@@ -145,7 +145,7 @@ export function currentApp(): Promise<App> {
 }
 
 /** Installs `app` as the process's app (tests, benchmarks). */
-export function useApp(app: App): void {
+export function installApp(app: App): void {
   current = Promise.resolve(app);
 }
 

@@ -14,7 +14,7 @@
 // address, while a client that throws its cookie away still meets the address's cap.
 import { counters } from "@/lib/core/telemetry.ts";
 import type { App } from "@/lib/app/app.ts";
-import { useWindows, type Window } from "@/lib/kv/windows.ts";
+import { countInWindows, type Window } from "@/lib/kv/windows.ts";
 import { pseudonym } from "@/lib/kv/pseudonyms.ts";
 import { messages } from "@/lib/messages.ts";
 
@@ -67,7 +67,7 @@ export async function mayDrawImageCode(
       limit: IMAGE_CODES_PER_ADDRESS,
     });
   }
-  const use = await useWindows(
+  const use = await countInWindows(
     app.kv,
     windows,
     IMAGE_CODE_TTL_S * 1000,

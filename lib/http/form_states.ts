@@ -31,7 +31,7 @@ import type { FreshContext } from "$fresh/server.ts";
 import type { App } from "@/lib/app/app.ts";
 import { randomId } from "@/lib/core/crypto.ts";
 import { sha256Hex } from "@/lib/core/sha256.ts";
-import { useWindows } from "@/lib/kv/windows.ts";
+import { countInWindows } from "@/lib/kv/windows.ts";
 import { appCookieName, getCookies, setCookie } from "./cookies.ts";
 
 export const FORM_STATE_TTL_S = 600;
@@ -96,7 +96,7 @@ export async function formAnswer<T>(
   },
 ): Promise<Response> {
   const { app, user, clientAddress } = ctx.state;
-  const kept = isBrowserNavigation(req) && await useWindows(
+  const kept = isBrowserNavigation(req) && await countInWindows(
     app.kv,
     [{
       prefix: [

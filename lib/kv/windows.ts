@@ -17,7 +17,7 @@ export interface WindowUse {
 }
 
 /** Counts one use in each of `windows`; null, and not counted, when any of them is at its limit. */
-export async function useWindows(
+export async function countInWindows(
   kv: Deno.Kv,
   windows: Window[],
   windowMs: number,

@@ -73,9 +73,10 @@ export interface SessionStart {
 export type LiveSession = Session & { renewed: boolean };
 
 export const sessionKey = (hash: string) => ["sessions", hash];
+/** Every session of `userId`, under its public id. */
+const sessionsOfUserKey = (userId: string) => ["sessions_by_user", userId];
 export const byUserKey = (userId: string, publicId: string) => [
-  "sessions_by_user",
-  userId,
+  ...sessionsOfUserKey(userId),
   publicId,
 ];
 const hashOf = (id: string) => sha256Hex(id);
@@ -251,7 +252,7 @@ export async function userSessions(
 ): Promise<SessionRef[]> {
   const refs: SessionRef[] = [];
   for await (
-    const entry of kv.list<string>({ prefix: ["sessions_by_user", userId] })
+    const entry of kv.list<string>({ prefix: sessionsOfUserKey(userId) })
   ) {
     refs.push({ publicId: String(entry.key[2]), hash: entry.value, userId });
   }

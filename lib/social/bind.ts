@@ -5,7 +5,7 @@ import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { bindIn, findBindConflict } from "./bindings.ts";
-import { openBindToken, useBindTokenIn } from "./bind_tokens.ts";
+import { markBindTokenUsedIn, openBindToken } from "./bind_tokens.ts";
 import { admitPasswordCheck } from "@/lib/accounts/throttle.ts";
 import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { browserOf } from "@/lib/http/browser_id.ts";
@@ -202,7 +202,7 @@ async function attemptBind(
     // The bind form's allow box: the account (new or not) agreed to the texts it showed, in this write.
     recordConsentIn(op, user.id, consentTo(app.legal, "bind", now));
     consumeSmsCodeIn(op, sms.entry);
-    useBindTokenIn(op, token, user.username, now);
+    markBindTokenUsedIn(op, token, user.username, now);
     if ((await op.commit()).ok) {
       return { ok: true, user, created: !found.user, next: token.next, uid };
     }

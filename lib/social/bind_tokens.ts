@@ -181,7 +181,7 @@ export async function openBindToken(
  * The used row only tells its browser's bind page that the bind was done: it keeps no uid or unionid,
  * and a username that is a mobile masked, so an account deleted meanwhile leaves neither behind.
  */
-export function useBindTokenIn(
+export function markBindTokenUsedIn(
   op: Deno.AtomicOperation,
   opened: OpenedBindToken,
   username: string,

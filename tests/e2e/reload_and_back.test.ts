@@ -70,6 +70,7 @@ for (const mode of DESKTOP_MODES) {
     await t.step("a wrong code is refused", async () => {
       await field("password").fill(PASSWORD);
       await field("sms_code").fill(wrong);
+      await field("allow").check();
       await untilNewPage(page, mode, () => field("sms_code").press("Enter"));
       await messageOf("sms_code").filter({ hasText: "输入短信验证码有误" })
         .waitFor();
@@ -116,6 +117,7 @@ for (const mode of DESKTOP_MODES) {
         if (mode.javaScript) await untilHydrated(page);
         await field("password").fill(PASSWORD);
         await field("sms_code").fill(code);
+        await field("allow").check();
         await untilNewPage(page, mode, () => field("sms_code").press("Enter"));
         assert.equal(new URL(page.url()).pathname, "/");
         assert.deepEqual(trouble, { cspViolations: [], scriptErrors: [] });
@@ -140,6 +142,7 @@ Deno.test("the bind form in a second tab, sent after the first tab bound, says t
   const code = await app.readSms(MOBILE);
   await one.field("password").fill(PASSWORD);
   await one.field("sms_code").fill(code);
+  await one.field("allow").check();
   await untilNewPage(
     first,
     MODES[0],
@@ -151,6 +154,7 @@ Deno.test("the bind form in a second tab, sent after the first tab bound, says t
   await two.field("mobile").fill(MOBILE);
   await two.field("password").fill(PASSWORD);
   await two.field("sms_code").fill(code);
+  await two.field("allow").check();
   await untilNewPage(
     second,
     MODES[0],

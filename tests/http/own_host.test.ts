@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import manifest from "@/fresh.gen.ts";
-import { useApp } from "@/lib/app/app.ts";
+import { installApp } from "@/lib/app/app.ts";
 import { appHandler } from "@/lib/http/serve.ts";
 import { XIAOMING } from "@/tests/routes/_browser.ts";
 import { testApp } from "@/tests/_app.ts";
@@ -11,7 +11,7 @@ const BROWSER_ORIGIN = "http://127.0.0.1:8000";
 
 Deno.test("a QQ login started at 127.0.0.1 stays on 127.0.0.1 when the server listens on 0.0.0.0", async (t) => {
   const app = await testApp({ HOSTNAME: "0.0.0.0" });
-  useApp(app);
+  installApp(app);
   const handler = await appHandler(manifest);
   app.fetch = (input, init) => handler(new Request(input, init));
   const cookies = new Map<string, string>();
@@ -77,7 +77,7 @@ const ENVS: Record<string, string>[] = [
 Deno.test("with PUBLIC_ORIGIN, or a server told its name, the login's URLs stay absolute", async () => {
   for (const env of ENVS) {
     const app = await testApp({ HOSTNAME: "0.0.0.0", ...env });
-    useApp(app);
+    installApp(app);
     const handler = await appHandler(manifest);
     const start = await handler(
       new Request(`${BROWSER_ORIGIN}/oauth/qq/login`),
@@ -97,7 +97,7 @@ Deno.test("an outside provider is given a redirect URI on the loopback name the 
     QQ_CLIENT_SECRET: "app-key",
     QQ_API_BASE: "http://127.0.0.1:9999",
   });
-  useApp(app);
+  installApp(app);
   const handler = await appHandler(manifest);
   const redirectUri = async (origin: string, host?: string) => {
     const start = await handler(

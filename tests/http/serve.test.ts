@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import manifest from "@/fresh.gen.ts";
-import { useApp } from "@/lib/app/app.ts";
+import { installApp } from "@/lib/app/app.ts";
 import { appHandler } from "@/lib/http/serve.ts";
 import { testApp } from "@/tests/_app.ts";
 import { testBrowser } from "@/tests/routes/_browser.ts";
@@ -98,7 +98,7 @@ async function getWithHost(
 
 Deno.test("a Host with a path, query or user part is refused before any route sees it", async (t) => {
   const app = await testApp();
-  useApp(app);
+  installApp(app);
   const handler = await appHandler(manifest);
   await using server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },

@@ -1,7 +1,7 @@
 // A browser for route tests: the app's real handler, a cookie jar, and QQ's simulator reached in-process.
 import manifest from "@/fresh.gen.ts";
 import { type AppHandler, appHandler } from "@/lib/http/serve.ts";
-import { useApp } from "@/lib/app/app.ts";
+import { installApp } from "@/lib/app/app.ts";
 import {
   PRESET_IDENTITIES,
   type QqIdentity,
@@ -178,7 +178,7 @@ export class TestBrowser {
 
 /** A fresh browser on `app`, which becomes the process's app. */
 export async function testBrowser(app: TestApp): Promise<TestBrowser> {
-  useApp(app);
+  installApp(app);
   const handler = await appHandler(manifest);
   app.fetch = (input, init) => handler(new Request(input, init));
   return new TestBrowser(handler);

@@ -2,14 +2,14 @@
 // its real ones are named, the methods each takes, and a 404 for what none of them has.
 import assert from "node:assert/strict";
 import manifest from "@/fresh.gen.ts";
-import { useApp } from "@/lib/app/app.ts";
+import { installApp } from "@/lib/app/app.ts";
 import { appHandler } from "@/lib/http/serve.ts";
 import { type TestApp, testApp } from "@/tests/_app.ts";
 
 const ORIGIN = "http://localhost:8000";
 
 async function simulatorsOf(app: TestApp) {
-  useApp(app);
+  installApp(app);
   const handler = await appHandler(manifest);
   return (path: string, init: RequestInit = {}) =>
     handler(new Request(new URL(path, ORIGIN), init));

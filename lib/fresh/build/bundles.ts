@@ -3,7 +3,7 @@
 // wrote. Served under /_frsh/js/<BUILD_ID>/ with the tags a page needs to load its islands.
 import type { FreshConfig, Manifest } from "../server/types.ts";
 import { getBuildId, type IslandUse } from "../runtime.ts";
-import { useSnapshotBuildId } from "../server/build_id.ts";
+import { adoptSnapshotBuildId } from "../server/build_id.ts";
 import { carriesSignals, islandDataJson } from "../runtime/serialize.ts";
 import { contentHash } from "../server/static.ts";
 import { bundleForBrowser, filePath } from "./bundler.ts";
@@ -48,7 +48,7 @@ export async function islandBundles(manifest: Manifest, config: FreshConfig) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   });
-  if (snapshot) useSnapshotBuildId(snapshot.buildId);
+  if (snapshot) adoptSnapshotBuildId(snapshot.buildId);
   let made = snapshot && Promise.resolve(snapshot);
   // In development the bundle is made on first need; a failed one is tried again next time.
   const bundle = () =>

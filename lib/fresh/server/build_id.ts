@@ -15,6 +15,6 @@ function envDeploymentId(): string | undefined {
 }
 
 /** The build id of a snapshot `deno task build` wrote, unless a deployment's id is set. */
-export function useSnapshotBuildId(id: string): void {
+export function adoptSnapshotBuildId(id: string): void {
   setBuildId(deploymentId ?? id);
 }

@@ -1,7 +1,7 @@
 // The simulator's pages and endpoints through the runtime, with the app's own root middleware.
 import assert from "node:assert/strict";
 import { createHandler, type Manifest } from "$fresh/server.ts";
-import { useApp } from "@/lib/app/app.ts";
+import { installApp } from "@/lib/app/app.ts";
 import {
   exchangeCode,
   fetchOpenid,
@@ -69,7 +69,7 @@ function post(fields: Record<string, string>): RequestInit {
 
 Deno.test("logging in through the simulator's pages", async (t) => {
   const app = await testApp({ PUBLIC_ORIGIN: ORIGIN });
-  useApp(app);
+  installApp(app);
   const { get, fetch } = await simulatorHandler();
   app.fetch = fetch;
 
@@ -168,7 +168,7 @@ Deno.test("with real QQ credentials nothing under /dev exists", async () => {
     QQ_CLIENT_ID: "101474184",
     QQ_CLIENT_SECRET: "real-app-key",
   });
-  useApp(app);
+  installApp(app);
   const { get } = await simulatorHandler();
   for (
     const [path, init] of [
