@@ -108,7 +108,11 @@ export const handler: Handlers<Data, State> = {
       const result = await logInBySms(app, fields, next, clientAddress);
       if (result.ok) {
         return result.kind === "logged_in"
-          ? loggedInRedirect(app, req, result.user, next, { remembered })
+          // A code texted to the account's mobile is a recent proof, as its password is.
+          ? loggedInRedirect(app, req, result.user, next, {
+            remembered,
+            proven: true,
+          })
           // A right code for a mobile with no account: the sign-up asks only for a password.
           : signupProofRedirect(app, result.proof);
       }

@@ -122,9 +122,11 @@ export const handler: Handlers<Data, State> = {
       if (result.ok) {
         const headers = new Headers();
         forgetSignupProof(app, headers);
+        // The code texted to the mobile and the password just set: a recent proof, as registering is.
         return loggedInRedirect(app, req, result.user, proof!.next, {
           headers,
           newAccount: true,
+          proven: true,
         });
       }
       const page = proof && result.field !== "proof"

@@ -141,11 +141,23 @@ Deno.test("the right code logs a member in as a password login does", async (t) 
     },
   );
 
+  await t.step(
+    "the texted code is a recent proof: the deletion page opens without /account/confirm",
+    async () => {
+      const browser = await anotherBrowser();
+      const sms_code = await loginCode(app, browser, MEMBER);
+      await browser.post("/login", { mobile: MEMBER, sms_code });
+      const page = await browser.get("/account/delete");
+      equal(page.status, 200);
+      await page.body?.cancel();
+    },
+  );
+
   await t.step("audited as a login by SMS, the mobile masked", async () => {
     const logins = (await listKv(app.kv, ["audit"])).map(([, value]) =>
       value as Record<string, string>
     ).filter((record) => record.action === "login");
-    equal(logins.length, 2);
+    equal(logins.length, 3);
     for (const record of logins) {
       equal(record.outcome, "logged_in");
       equal(record.way, "sms");
