@@ -1,16 +1,19 @@
 // 修改密码 on the account page: the current password, then the new one. The password and the end of
 // every session of the user are one write; the browser that changed it is logged in again.
 import type { App } from "@/lib/app/app.ts";
-import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
-import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
 import {
   type AccountPageField,
   checkPasswordChangeForm,
 } from "@/lib/forms/rules.ts";
-import { checkCurrentPassword, type FormFailure } from "./proofs.ts";
+import {
+  type AccountPost,
+  auditedAccountForm,
+  checkCurrentPassword,
+  type FormFailure,
+} from "./proofs.ts";
 import {
   getUserEntry,
   setPasswordIn,
@@ -22,40 +25,29 @@ export type PasswordChangeResult =
   | { ok: true; user: User }
   | FormFailure<AccountPageField>;
 
-export async function changePassword(
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
-): Promise<PasswordChangeResult> {
-  return await audited(
-    app,
-    "password_change",
-    attemptChange(app, user, fields, clientAddress, browser),
-    { success: "changed", clientAddress, userId: user.id },
-  );
-}
+export const changePassword = auditedAccountForm(
+  "password_change",
+  "changed",
+  attemptChange,
+);
 
 async function attemptChange(
   app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
+  post: AccountPost,
 ): Promise<PasswordChangeResult> {
-  const form = checkPasswordChangeForm(fields);
+  const form = checkPasswordChangeForm(post.fields);
   if (!form.ok) return form;
+  const { user } = post;
   const refused = await checkCurrentPassword(
     app,
-    user,
+    post,
     form.value.old_password,
-    clientAddress,
-    challengeAnswer(fields, browser),
-    "old_password",
-    messages.oldPasswordWrong,
-    // The change's own write replaces the hash, imported or not.
-    { rehash: false },
+    {
+      field: "old_password",
+      wrong: messages.oldPasswordWrong,
+      // The change's own write replaces the hash, imported or not.
+      rehash: false,
+    },
   );
   if (refused) return refused;
   const passwordHash = await app.passwords.hash(form.value.password);

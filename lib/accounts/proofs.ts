@@ -7,8 +7,14 @@ import {
   type SmsCode,
   type SmsPurpose,
 } from "@/lib/sms/codes.ts";
+import {
+  type Attempt,
+  audited,
+  type AuditEvent,
+  type AuditNote,
+} from "@/lib/audit.ts";
+import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { admitPasswordCheck } from "./throttle.ts";
-import type { ChallengeAnswer } from "@/lib/captcha/challenge.ts";
 import { upgradePassword } from "./password_upgrade.ts";
 import type { User } from "./users.ts";
 
@@ -25,26 +31,63 @@ export interface FormFailure<F extends string = string> {
 // bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
 const MAX_PASSWORD = 128;
 
+/** A logged-in user's post of an account form: what it carried, from which address and browser. */
+export interface AccountPost {
+  user: User;
+  fields: Partial<Record<string, string>>;
+  clientAddress: string;
+  /** The browser's id (lib/http/browser_id.ts): an image code answers only where it was drawn. */
+  browser: string | null;
+}
+
 /**
- * Null when `password` is the user's; else why not, in the field `field`, with `wrong` as the message. An
- * imported account's Django hash that matched is replaced by the app's own in a write of its own, unless
- * `rehash` is false: a form whose own write replaces the password or removes the user.
+ * An account form's action as a route calls it: `attempt` on the post, audited as `action`, its success
+ * called `success`, with whatever `more` the record keeps of how it went.
  */
-export async function checkCurrentPassword<F extends string>(
+export function auditedAccountForm<Result extends Attempt>(
+  action: AuditEvent["action"],
+  success: string,
+  attempt: (app: App, post: AccountPost) => Promise<Result>,
+  more: (post: AccountPost, result: Result) => Partial<AuditNote> = () => ({}),
+): (
   app: App,
   user: User,
-  password: string,
+  fields: Partial<Record<string, string>>,
   clientAddress: string,
-  challenge: ChallengeAnswer,
-  field: F,
-  wrong: string,
-  { rehash = true } = {},
+  browser?: string | null,
+) => Promise<Result> {
+  return async (app, user, fields, clientAddress, browser = null) => {
+    const post = { user, fields, clientAddress, browser };
+    return await audited(app, action, attempt(app, post), (result) => ({
+      success,
+      clientAddress,
+      userId: user.id,
+      ...more(post, result),
+    }));
+  };
+}
+
+/**
+ * Null when `password` is the posting user's; else why not, in the field `field` (`password` unless
+ * told), with `wrong` as the message. An imported account's Django hash that matched is replaced by the
+ * app's own in a write of its own, unless `rehash` is false: a form whose own write replaces the
+ * password or removes the user.
+ */
+export async function checkCurrentPassword<F extends string = "password">(
+  app: App,
+  { user, fields, clientAddress, browser }: AccountPost,
+  password: string,
+  { field = "password" as F, wrong = messages.passwordWrong, rehash = true }: {
+    field?: F;
+    wrong?: string;
+    rehash?: boolean;
+  } = {},
 ): Promise<FormFailure<F> | null> {
   const admission = await admitPasswordCheck(
     app,
     { login: user.username, userId: user.id },
     clientAddress,
-    challenge,
+    challengeAnswer(fields, browser),
   );
   if (!admission.ok) {
     return {

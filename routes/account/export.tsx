@@ -51,17 +51,17 @@ export const handler: Handlers<Data, State> = {
   async POST(req, ctx) {
     const { app, clientAddress, session } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
-    const refused = await checkExportPassword(
+    const checked = await checkExportPassword(
       app,
       user,
       await readForm(req),
       clientAddress,
       ctx.state.browser,
     );
-    if (refused) {
+    if (!checked.ok) {
       return ctx.render({
-        errors: { [refused.field]: refused.message },
-        imageCodeUuid: refused.captcha ? newImageCodeUuid() : undefined,
+        errors: { [checked.field]: checked.message },
+        imageCodeUuid: checked.captcha ? newImageCodeUuid() : undefined,
       }, { status: 400 });
     }
     return await exportDownload(app, user, session?.publicId);
