@@ -40,6 +40,15 @@ export interface AccountPost {
   browser: string | null;
 }
 
+/** An account form's action: on what `user` posted from `clientAddress` in the browser `browser`. */
+export type AccountFormAction<Result> = (
+  app: App,
+  user: User,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+  browser?: string | null,
+) => Promise<Result>;
+
 /**
  * An account form's action as a route calls it: `attempt` on the post, audited as `action`, its success
  * called `success`, with whatever `more` the record keeps of how it went.
@@ -49,13 +58,7 @@ export function auditedAccountForm<Result extends Attempt>(
   success: string,
   attempt: (app: App, post: AccountPost) => Promise<Result>,
   more: (post: AccountPost, result: Result) => Partial<AuditNote> = () => ({}),
-): (
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser?: string | null,
-) => Promise<Result> {
+): AccountFormAction<Result> {
   return async (app, user, fields, clientAddress, browser = null) => {
     const post = { user, fields, clientAddress, browser };
     return await audited(app, action, attempt(app, post), (result) => ({

@@ -9,12 +9,9 @@ import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import {
-  askForSmsCode,
-  refusedForm,
-  withResendWaitNow,
-} from "@/lib/forms/account_form.ts";
-import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import { actOnAccountPost } from "@/lib/http/account_post.ts";
+import { formAnswer, keptSmsFormPage } from "@/lib/http/form_states.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 
@@ -23,14 +20,10 @@ export const config: RouteConfig = { csp: true };
 export const handler: Handlers<AccountDeleteFormProps, State> = {
   // The page asks for a recent proof first; its form's own password is one, given as it is posted.
   async GET(req, ctx) {
-    const { app } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
-    const asked = askForRecentProof(req, ctx);
-    if (asked) return asked;
-    const kept = await keptFormPage<AccountDeleteFormProps>(ctx, req, {
-      refresh: (form) => withResendWaitNow(app, form),
-    });
-    return kept ?? await ctx.render({ mobile: user.mobile, errors: {} });
+    return askForRecentProof(req, ctx) ??
+      await keptSmsFormPage<AccountDeleteFormProps>(ctx, req) ??
+      await ctx.render({ mobile: user.mobile, errors: {} });
   },
 
   async POST(req, ctx) {
@@ -46,13 +39,7 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
       });
       return formAnswer(ctx, req, form, { status });
     }
-    const result = await deleteAccount(
-      app,
-      user,
-      fields,
-      clientAddress,
-      ctx.state.browser,
-    );
+    const result = await actOnAccountPost(req, ctx, deleteAccount, fields);
     // Gone with its sessions: the browser's cookies go too.
     if (result.ok) return loggedOutRedirect(app, req, "account_deleted");
     const ownMobile = { ...fields, mobile: user.mobile };

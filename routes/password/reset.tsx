@@ -8,12 +8,8 @@ import PasswordResetForm, {
 import { resetPassword } from "@/lib/accounts/password_reset.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import {
-  askForSmsCode,
-  refusedForm,
-  withResendWaitNow,
-} from "@/lib/forms/account_form.ts";
-import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import { formAnswer, keptSmsFormPage } from "@/lib/http/form_states.ts";
 import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { noStore } from "@/lib/http/security.ts";
@@ -22,11 +18,8 @@ export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<PasswordResetFormProps, State> = {
   async GET(req, ctx) {
-    const { app } = ctx.state;
-    const kept = await keptFormPage<PasswordResetFormProps>(ctx, req, {
-      refresh: (form) => withResendWaitNow(app, form),
-    });
-    return kept ?? noStore(await ctx.render({ mobile: "", errors: {} }));
+    return await keptSmsFormPage<PasswordResetFormProps>(ctx, req) ??
+      noStore(await ctx.render({ mobile: "", errors: {} }));
   },
 
   async POST(req, ctx) {
