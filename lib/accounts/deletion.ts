@@ -17,10 +17,9 @@ import { consentEntriesOfUser } from "@/lib/legal/consents.ts";
 import { checkDeletionForm } from "@/lib/forms/rules.ts";
 import {
   type AccountPost,
-  auditedAccountForm,
-  checkCurrentPassword,
   checkFormSmsCode,
   type FormFailure,
+  passwordProvenForm,
 } from "./proofs.ts";
 import { deleteUserIn, getUserEntry } from "./users.ts";
 
@@ -28,32 +27,28 @@ export type DeletionResult =
   | { ok: true }
   | FormFailure<"password" | "sms_code">;
 
-export const deleteAccount = auditedAccountForm(
-  "account_delete",
-  "deleted",
-  attemptDeletion,
-  ({ user }) => ({ mobile: user.mobile }),
-);
+export const deleteAccount = passwordProvenForm("account_delete", {
+  success: "deleted",
+  check: checkDeletionForm,
+  password: (form) => form.password,
+  // The account is going: its hash with it.
+  proof: { rehash: false },
+  then: eraseProvenAccount,
+  more: ({ user }) => ({ mobile: user.mobile }),
+});
 
-async function attemptDeletion(
+async function eraseProvenAccount(
   app: App,
-  post: AccountPost,
+  { user }: AccountPost,
+  form: { sms_code: string },
 ): Promise<DeletionResult> {
-  const form = checkDeletionForm(post.fields);
-  if (!form.ok) return form;
-  const { user } = post;
-  const refused = await checkCurrentPassword(app, post, form.value.password, {
-    // The account is going: its hash with it.
-    rehash: false,
-  });
-  if (refused) return refused;
   const { kv } = app;
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const sms = await checkFormSmsCode(
       app,
       user.mobile,
       "delete_account",
-      form.value.sms_code,
+      form.sms_code,
     );
     if (!sms.ok) return sms;
     const erased = await eraseAccountOnce(

@@ -11,11 +11,7 @@ import { messages } from "@/lib/messages.ts";
 import { describeDevice, maskAddress } from "@/lib/sessions/devices.ts";
 import { listSessions } from "@/lib/sessions/sessions.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
-import {
-  auditedAccountForm,
-  checkCurrentPassword,
-  type FormFailure,
-} from "./proofs.ts";
+import { passwordProvenForm } from "./proofs.ts";
 import type { AccountOrigin, User } from "./users.ts";
 
 export interface AccountExport {
@@ -42,17 +38,15 @@ export interface AccountExport {
 }
 
 /** Whether `fields.password` is the account's (the export may go ahead); else why not, for the form. */
-export const checkExportPassword = auditedAccountForm(
-  "export",
-  "exported",
-  async (app, post): Promise<{ ok: true } | FormFailure<"password">> => {
-    if (!post.fields.password) {
-      return { ok: false, field: "form", message: messages.missingFields };
-    }
-    return await checkCurrentPassword(app, post, post.fields.password) ??
-      { ok: true };
-  },
-);
+export const checkExportPassword = passwordProvenForm("export", {
+  success: "exported",
+  check: (fields) =>
+    fields.password
+      ? { ok: true, value: fields.password }
+      : { ok: false, field: "form", message: messages.missingFields },
+  password: (password) => password,
+  then: () => Promise.resolve({ ok: true } as const),
+});
 
 /** Everything kept about `user`, as its export holds it; `currentSession` is the asking session's public id. */
 export async function accountExport(

@@ -6,45 +6,41 @@ import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn, returnSmsCodeTurn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
-import { type AccountField, checkMobileChangeForm } from "@/lib/forms/rules.ts";
+import {
+  type AccountField,
+  type AccountForm,
+  checkMobileChangeForm,
+} from "@/lib/forms/rules.ts";
 import {
   type AccountPost,
-  auditedAccountForm,
-  checkCurrentPassword,
   checkFormSmsCode,
-  type FormFailure,
+  passwordProvenForm,
+  type UserChange,
 } from "./proofs.ts";
 import {
   changeMobileIn,
   findUserByLogin,
   getUserEntry,
-  type User,
   withMobile,
 } from "./users.ts";
 
-export type MobileChangeResult =
-  | { ok: true; user: User }
-  | FormFailure<AccountField>;
+export type MobileChangeResult = UserChange<AccountField>;
 
-export const changeMobile = auditedAccountForm(
-  "mobile_change",
-  "changed",
-  attemptChange,
-  ({ fields }, result) => ({
+export const changeMobile = passwordProvenForm("mobile_change", {
+  success: "changed",
+  check: checkMobileChangeForm,
+  password: (form) => form.password,
+  then: changeToProvenMobile,
+  more: ({ fields }, result) => ({
     mobile: result.ok ? result.user.mobile : fields.mobile?.slice(0, 32),
   }),
-);
+});
 
-async function attemptChange(
+async function changeToProvenMobile(
   app: App,
-  post: AccountPost,
+  { user }: AccountPost,
+  { mobile, sms_code: smsCode }: AccountForm,
 ): Promise<MobileChangeResult> {
-  const form = checkMobileChangeForm(post.fields);
-  if (!form.ok) return form;
-  const { user } = post;
-  const { mobile, password, sms_code: smsCode } = form.value;
-  const refused = await checkCurrentPassword(app, post, password);
-  if (refused) return refused;
   const taken: MobileChangeResult = {
     ok: false,
     field: "mobile",

@@ -10,47 +10,32 @@ import {
 } from "@/lib/forms/rules.ts";
 import {
   type AccountPost,
-  auditedAccountForm,
-  checkCurrentPassword,
-  type FormFailure,
+  passwordProvenForm,
+  type UserChange,
 } from "./proofs.ts";
-import {
-  getUserEntry,
-  setPasswordIn,
-  type User,
-  withNewPassword,
-} from "./users.ts";
+import { getUserEntry, setPasswordIn, withNewPassword } from "./users.ts";
 
-export type PasswordChangeResult =
-  | { ok: true; user: User }
-  | FormFailure<AccountPageField>;
+export type PasswordChangeResult = UserChange<AccountPageField>;
 
-export const changePassword = auditedAccountForm(
-  "password_change",
-  "changed",
-  attemptChange,
-);
+export const changePassword = passwordProvenForm("password_change", {
+  success: "changed",
+  check: checkPasswordChangeForm,
+  password: (form) => form.old_password,
+  proof: {
+    field: "old_password",
+    wrong: messages.oldPasswordWrong,
+    // The change's own write replaces the hash, imported or not.
+    rehash: false,
+  },
+  then: changeProvenPassword,
+});
 
-async function attemptChange(
+async function changeProvenPassword(
   app: App,
-  post: AccountPost,
+  { user }: AccountPost,
+  form: { password: string },
 ): Promise<PasswordChangeResult> {
-  const form = checkPasswordChangeForm(post.fields);
-  if (!form.ok) return form;
-  const { user } = post;
-  const refused = await checkCurrentPassword(
-    app,
-    post,
-    form.value.old_password,
-    {
-      field: "old_password",
-      wrong: messages.oldPasswordWrong,
-      // The change's own write replaces the hash, imported or not.
-      rehash: false,
-    },
-  );
-  if (refused) return refused;
-  const passwordHash = await app.passwords.hash(form.value.password);
+  const passwordHash = await app.passwords.hash(form.password);
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const entry = await getUserEntry(app.kv, user.id);
     // Changed meanwhile by a reset or another change: the password just checked is no longer the one.

@@ -3,6 +3,7 @@
 import type { App } from "@/lib/app/app.ts";
 import { messages } from "@/lib/messages.ts";
 import {
+  type CheckResult,
   checkSmsCode,
   type SmsCode,
   type SmsPurpose,
@@ -28,6 +29,11 @@ export interface FormFailure<F extends string = string> {
   fieldErrors?: Partial<Record<string, string>>;
 }
 
+/** What a form that changes an account gives: the user as it is now, or why not. */
+export type UserChange<F extends string> =
+  | { ok: true; user: User }
+  | FormFailure<F>;
+
 // bcrypt reads at most 72 bytes; a longer field is no one's password and not worth hashing.
 const MAX_PASSWORD = 128;
 
@@ -50,15 +56,42 @@ export type AccountFormAction<Result> = (
 ) => Promise<Result>;
 
 /**
- * An account form's action as a route calls it: `attempt` on the post, audited as `action`, its success
- * called `success`, with whatever `more` the record keeps of how it went.
+ * An account form that asks for the current password, as a route calls it, audited as `action`: the
+ * form's own rules (`check`), then its current password (`password` of the form, checked as
+ * `checkCurrentPassword` does with `proof`'s options), then what it does (`then`). Its record says
+ * `success`, with whatever `more` it keeps of how it went.
  */
-export function auditedAccountForm<Result extends Attempt>(
+export function passwordProvenForm<
+  Form,
+  Result extends Attempt,
+  F extends string = "password",
+>(
   action: AuditEvent["action"],
-  success: string,
-  attempt: (app: App, post: AccountPost) => Promise<Result>,
-  more: (post: AccountPost, result: Result) => Partial<AuditNote> = () => ({}),
-): AccountFormAction<Result> {
+  { success, check, password, proof, then, more = () => ({}) }: {
+    success: string;
+    check: (
+      fields: Partial<Record<string, string>>,
+    ) => { ok: true; value: Form } | FormFailure;
+    password: (form: Form) => string;
+    proof?: { field?: F; wrong?: string; rehash?: boolean };
+    then: (app: App, post: AccountPost, form: Form) => Promise<Result>;
+    more?: (
+      post: AccountPost,
+      result: Result | FormFailure,
+    ) => Partial<AuditNote>;
+  },
+): AccountFormAction<Result | FormFailure | FormFailure<F>> {
+  const attempt = async (app: App, post: AccountPost) => {
+    const form = check(post.fields);
+    if (!form.ok) return form;
+    const refused = await checkCurrentPassword(
+      app,
+      post,
+      password(form.value),
+      proof,
+    );
+    return refused ?? await then(app, post, form.value);
+  };
   return async (app, user, fields, clientAddress, browser = null) => {
     const post = { user, fields, clientAddress, browser };
     return await audited(app, action, attempt(app, post), (result) => ({
@@ -68,6 +101,34 @@ export function auditedAccountForm<Result extends Attempt>(
       ...more(post, result),
     }));
   };
+}
+
+/**
+ * A form of someone not logged in for the account of the mobile it names (a registration, a reset), as a
+ * route calls it: `attempt` audited as `action`, its success called `success`, with the account it came
+ * to and the mobile typed.
+ */
+export function auditedMobileForm<
+  Result extends { ok: true; user: User } | Extract<Attempt, { ok: false }>,
+>(
+  action: AuditEvent["action"],
+  success: string,
+  attempt: (
+    app: App,
+    fields: Partial<Record<string, string>>,
+  ) => Promise<Result>,
+): (
+  app: App,
+  fields: Partial<Record<string, string>>,
+  clientAddress: string,
+) => Promise<Result> {
+  return async (app, fields, clientAddress) =>
+    await audited(app, action, attempt(app, fields), (result) => ({
+      success,
+      clientAddress,
+      userId: result.ok ? result.user.id : undefined,
+      mobile: fields.mobile?.slice(0, 32),
+    }));
 }
 
 /**
@@ -110,19 +171,27 @@ export async function checkCurrentPassword<F extends string = "password">(
   return null;
 }
 
-/** The live code of `purpose` for `mobile` matching `guess`, or the bind table's message for why not. */
+/** The live code of `purpose` for `mobile` matching `guess` at `now`, or the bind table's message for why not. */
 export async function checkFormSmsCode(
   app: App,
   mobile: string,
   purpose: SmsPurpose,
   guess: string,
+  now: number = app.now(),
 ): Promise<
-  { ok: true; entry: Deno.KvEntry<SmsCode> } | FormFailure<"sms_code">
+  | { ok: true; entry: Deno.KvEntry<SmsCode> }
+  | { ok: false; field: "sms_code"; message: string }
 > {
-  const sms = await checkSmsCode(app.kv, mobile, purpose, guess, app.now());
+  const sms = await checkSmsCode(app.kv, mobile, purpose, guess, now);
   if (sms.ok) return sms;
-  const message = sms.reason === "no_live_code"
+  return { ok: false, field: "sms_code", message: smsCodeMessage(sms.reason) };
+}
+
+/** What a form says of a code refused for `reason`: no live code (无效), or not the one sent (错误). */
+export function smsCodeMessage(
+  reason: Extract<CheckResult, { ok: false }>["reason"],
+): string {
+  return reason === "no_live_code"
     ? messages.smsCodeInvalid
     : messages.smsCodeWrong;
-  return { ok: false, field: "sms_code", message };
 }

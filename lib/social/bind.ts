@@ -23,6 +23,7 @@ import {
   type User,
 } from "@/lib/accounts/users.ts";
 import { needsUpgrade, upgradedHash } from "@/lib/accounts/password_upgrade.ts";
+import { smsCodeMessage } from "@/lib/accounts/proofs.ts";
 import { checkSignupForm } from "@/lib/forms/rules.ts";
 import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
 import { providerMessages } from "@/lib/messages.ts";
@@ -107,9 +108,7 @@ async function attemptBind(
     const found = await findUserByMobile(kv, mobile);
     const sms = await checkSmsCode(kv, mobile, "signup", smsCode, now);
     if (!sms.ok) {
-      const message = sms.reason === "no_live_code"
-        ? messages.smsCodeInvalid
-        : messages.smsCodeWrong;
+      const message = smsCodeMessage(sms.reason);
       return { ok: false, field: "sms_code", message, reason: sms.reason };
     }
     // The code was right: a bind refused for anything else gives back the turn its check took, so the
