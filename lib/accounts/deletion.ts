@@ -30,7 +30,6 @@ export type DeletionResult =
 export const deleteAccount = passwordProvenForm("account_delete", {
   success: "deleted",
   check: checkDeletionForm,
-  password: (form) => form.password,
   // The account is going: its hash with it.
   proof: { rehash: false },
   then: eraseProvenAccount,

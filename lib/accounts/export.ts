@@ -42,9 +42,8 @@ export const checkExportPassword = passwordProvenForm("export", {
   success: "exported",
   check: (fields) =>
     fields.password
-      ? { ok: true, value: fields.password }
+      ? { ok: true, value: { password: fields.password } }
       : { ok: false, field: "form", message: messages.missingFields },
-  password: (password) => password,
   then: () => Promise.resolve({ ok: true } as const),
 });
 

@@ -29,7 +29,6 @@ export type MobileChangeResult = UserChange<AccountField>;
 export const changeMobile = passwordProvenForm("mobile_change", {
   success: "changed",
   check: checkMobileChangeForm,
-  password: (form) => form.password,
   then: changeToProvenMobile,
   more: ({ fields }, result) => ({
     mobile: result.ok ? result.user.mobile : fields.mobile?.slice(0, 32),

@@ -20,7 +20,6 @@ export type PasswordChangeResult = UserChange<AccountPageField>;
 export const changePassword = passwordProvenForm("password_change", {
   success: "changed",
   check: checkPasswordChangeForm,
-  password: (form) => form.old_password,
   proof: {
     field: "old_password",
     wrong: messages.oldPasswordWrong,

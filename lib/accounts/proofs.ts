@@ -57,22 +57,21 @@ export type AccountFormAction<Result> = (
 
 /**
  * An account form that asks for the current password, as a route calls it, audited as `action`: the
- * form's own rules (`check`), then its current password (`password` of the form, checked as
- * `checkCurrentPassword` does with `proof`'s options), then what it does (`then`). Its record says
+ * form's own rules (`check`), then its current password (in the field `proof.field`, `password` unless
+ * told, checked as `checkCurrentPassword` does with `proof`'s options), then what it does (`then`). Its record says
  * `success`, with whatever `more` it keeps of how it went.
  */
 export function passwordProvenForm<
-  Form,
+  Form extends Record<F, string>,
   Result extends Attempt,
   F extends string = "password",
 >(
   action: AuditEvent["action"],
-  { success, check, password, proof, then, more = () => ({}) }: {
+  { success, check, proof = {}, then, more = () => ({}) }: {
     success: string;
     check: (
       fields: Partial<Record<string, string>>,
     ) => { ok: true; value: Form } | FormFailure;
-    password: (form: Form) => string;
     proof?: { field?: F; wrong?: string; rehash?: boolean };
     then: (app: App, post: AccountPost, form: Form) => Promise<Result>;
     more?: (
@@ -87,7 +86,7 @@ export function passwordProvenForm<
     const refused = await checkCurrentPassword(
       app,
       post,
-      password(form.value),
+      form.value[proof.field ?? "password" as F],
       proof,
     );
     return refused ?? await then(app, post, form.value);
