@@ -1,6 +1,7 @@
 // GET, POST /account/delete (注销账号): the current password and a code sent to the account's mobile.
-import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { BackToAccount, Page } from "@/components/Page.tsx";
+import type { Handlers, RouteConfig } from "$fresh/server.ts";
+import { formPage } from "@/components/FormPage.tsx";
+import { BackToAccount } from "@/components/Page.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import AccountDeleteForm, {
   type AccountDeleteFormProps,
@@ -50,16 +51,9 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
   },
 };
 
-export default function AccountDelete(
-  { data }: PageProps<AccountDeleteFormProps, State>,
-) {
-  return (
-    <Page
-      title="注销账号"
-      lead="注销后，账号、第三方绑定和所有登录都会删除且无法恢复；该手机号可以重新注册。"
-      aside={<BackToAccount />}
-    >
-      <AccountDeleteForm {...data} />
-    </Page>
-  );
-}
+export default formPage(AccountDeleteForm, {
+  title: "注销账号",
+  lead:
+    "注销后，账号、第三方绑定和所有登录都会删除且无法恢复；该手机号可以重新注册。",
+  aside: <BackToAccount />,
+});

@@ -1,6 +1,7 @@
 // GET, POST /account/password (修改密码): the current password, then a new one.
-import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { BackToAccount, Page } from "@/components/Page.tsx";
+import type { Handlers, RouteConfig } from "$fresh/server.ts";
+import { formPage } from "@/components/FormPage.tsx";
+import { BackToAccount } from "@/components/Page.tsx";
 import PasswordChangeForm, {
   type PasswordChangeFormProps,
 } from "@/islands/PasswordChangeForm.tsx";
@@ -31,20 +32,12 @@ export const handler: Handlers<PasswordChangeFormProps, State> = {
   },
 };
 
-export default function PasswordChange(
-  { data }: PageProps<PasswordChangeFormProps, State>,
-) {
-  return (
-    <Page
-      title="修改密码"
-      lead="修改后，其他已登录的设备都会退出。"
-      aside={
-        <>
-          <BackToAccount /> · <a href="/password/reset">忘记原密码？</a>
-        </>
-      }
-    >
-      <PasswordChangeForm {...data} />
-    </Page>
-  );
-}
+export default formPage(PasswordChangeForm, {
+  title: "修改密码",
+  lead: "修改后，其他已登录的设备都会退出。",
+  aside: (
+    <>
+      <BackToAccount /> · <a href="/password/reset">忘记原密码？</a>
+    </>
+  ),
+});

@@ -1,6 +1,6 @@
 // GET, POST /password/reset (忘记密码): a reset code to the account's mobile, then a new password.
-import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { Page } from "@/components/Page.tsx";
+import type { Handlers, RouteConfig } from "$fresh/server.ts";
+import { formPage } from "@/components/FormPage.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import PasswordResetForm, {
   type PasswordResetFormProps,
@@ -50,20 +50,13 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
   },
 };
 
-export default function PasswordReset(
-  { data }: PageProps<PasswordResetFormProps, State>,
-) {
-  return (
-    <Page
-      title="找回密码"
-      lead="输入账号绑定的手机号，获取短信验证码后设置新密码。重置后所有已登录的设备都会退出。"
-      aside={
-        <>
-          想起来了？<a href="/login">登录</a>
-        </>
-      }
-    >
-      <PasswordResetForm {...data} />
-    </Page>
-  );
-}
+export default formPage(PasswordResetForm, {
+  title: "找回密码",
+  lead:
+    "输入账号绑定的手机号，获取短信验证码后设置新密码。重置后所有已登录的设备都会退出。",
+  aside: (
+    <>
+      想起来了？<a href="/login">登录</a>
+    </>
+  ),
+});
