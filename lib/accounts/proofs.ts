@@ -1,5 +1,6 @@
 // What the account page's forms and the reset check alike: the current password (throttled as a
-// login is, so a stolen session can't guess it) and an SMS code of the form's purpose.
+// login is, so a stolen session can't guess it) and an SMS code of the form's purpose. And the one shape
+// of such a form as a route calls it: its rules, its proofs, then its write, audited once.
 import type { App } from "@/lib/app/app.ts";
 import { messages } from "@/lib/messages.ts";
 import {
@@ -58,8 +59,8 @@ export type AccountFormAction<Result> = (
 /**
  * An account form that asks for the current password, as a route calls it, audited as `action`: the
  * form's own rules (`check`), then its current password (in the field `proof.field`, `password` unless
- * told, checked as `checkCurrentPassword` does with `proof`'s options), then what it does (`then`). Its record says
- * `success`, with whatever `more` it keeps of how it went.
+ * told, checked as `checkCurrentPassword` does with `proof`'s options), then what it does (`then`). Its
+ * record says `success`, with whatever `more` it keeps of how it went.
  */
 export function passwordProvenForm<
   Form extends Record<F, string>,
