@@ -18,3 +18,14 @@ export function Problem({ title, message, action }: ProblemProps) {
     </Page>
   );
 }
+
+/** The 404 and 500 pages: what went wrong, and the way back home. */
+export function ErrorPage({ title, message }: Omit<ProblemProps, "action">) {
+  return (
+    <Problem
+      title={title}
+      message={message}
+      action={{ href: "/", label: "返回首页" }}
+    />
+  );
+}

@@ -91,7 +91,12 @@ export type AuditNote = Omit<AuditEvent, "action" | "outcome"> & {
   success: string;
 };
 
-type Attempt = { ok: true } | { ok: false; message: string; reason?: string };
+/** What an audited attempt gives: success, or a refusal with its message (and, maybe, why). */
+export type Attempt = { ok: true } | {
+  ok: false;
+  message: string;
+  reason?: string;
+};
 
 /**
  * Awaits `attempt` and records it as `action`: the note's `success`, or `refused: ` and why (its reason,

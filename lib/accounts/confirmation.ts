@@ -3,11 +3,14 @@
 // session can't guess its way to one.
 import type { App } from "@/lib/app/app.ts";
 import { audited } from "@/lib/audit.ts";
-import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { messages } from "@/lib/messages.ts";
 import { recordProof } from "@/lib/sessions/recent_proof.ts";
 import type { Session } from "@/lib/sessions/sessions.ts";
-import { checkCurrentPassword, type FormFailure } from "./proofs.ts";
+import {
+  type AccountPost,
+  checkCurrentPassword,
+  type FormFailure,
+} from "./proofs.ts";
 import type { User } from "./users.ts";
 
 export type ConfirmationResult = { ok: true } | FormFailure<"password">;
@@ -20,34 +23,24 @@ export async function confirmPassword(
   clientAddress: string,
   browser: string | null,
 ): Promise<ConfirmationResult> {
+  const post = { user, fields, clientAddress, browser };
   return await audited(
     app,
     "confirm",
-    attemptConfirmation(app, user, session, fields, clientAddress, browser),
+    attemptConfirmation(app, post, session),
     { success: "confirmed", clientAddress, userId: user.id },
   );
 }
 
 async function attemptConfirmation(
   app: App,
-  user: User,
+  post: AccountPost,
   session: Pick<Session, "userId" | "publicId">,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null,
 ): Promise<ConfirmationResult> {
-  if (!fields.password) {
+  if (!post.fields.password) {
     return { ok: false, field: "password", message: messages.missingFields };
   }
-  const refused = await checkCurrentPassword(
-    app,
-    user,
-    fields.password,
-    clientAddress,
-    challengeAnswer(fields, browser),
-    "password",
-    messages.passwordWrong,
-  );
+  const refused = await checkCurrentPassword(app, post, post.fields.password);
   if (refused) return refused;
   // Ended meanwhile (signed out from another device): there is no session left to prove.
   if (!(await recordProof(app.kv, session, app.now()))) {

@@ -4,9 +4,7 @@
 // trail keeps no mobile, uid or address in full (lib/audit.ts), and the codes and limits are keyed by
 // pseudonyms (lib/kv/pseudonyms.ts).
 import type { App } from "@/lib/app/app.ts";
-import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
-import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
@@ -18,59 +16,38 @@ import { PROVIDERS } from "@/lib/social/registry.ts";
 import { consentEntriesOfUser } from "@/lib/legal/consents.ts";
 import { checkDeletionForm } from "@/lib/forms/rules.ts";
 import {
-  checkCurrentPassword,
+  type AccountPost,
   checkFormSmsCode,
   type FormFailure,
+  passwordProvenForm,
 } from "./proofs.ts";
-import { deleteUserIn, getUserEntry, type User } from "./users.ts";
+import { deleteUserIn, getUserEntry } from "./users.ts";
 
 export type DeletionResult =
   | { ok: true }
   | FormFailure<"password" | "sms_code">;
 
-export async function deleteAccount(
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
-): Promise<DeletionResult> {
-  return await audited(
-    app,
-    "account_delete",
-    attemptDeletion(app, user, fields, clientAddress, browser),
-    { success: "deleted", clientAddress, userId: user.id, mobile: user.mobile },
-  );
-}
+export const deleteAccount = passwordProvenForm("account_delete", {
+  success: "deleted",
+  check: checkDeletionForm,
+  // The account is going: its hash with it.
+  proof: { rehash: false },
+  then: eraseProvenAccount,
+  more: ({ user }) => ({ mobile: user.mobile }),
+});
 
-async function attemptDeletion(
+async function eraseProvenAccount(
   app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
+  { user }: AccountPost,
+  form: { sms_code: string },
 ): Promise<DeletionResult> {
-  const form = checkDeletionForm(fields);
-  if (!form.ok) return form;
-  const refused = await checkCurrentPassword(
-    app,
-    user,
-    form.value.password,
-    clientAddress,
-    challengeAnswer(fields, browser),
-    "password",
-    messages.passwordWrong,
-    // The account is going: its hash with it.
-    { rehash: false },
-  );
-  if (refused) return refused;
   const { kv } = app;
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const sms = await checkFormSmsCode(
       app,
       user.mobile,
       "delete_account",
-      form.value.sms_code,
+      form.sms_code,
     );
     if (!sms.ok) return sms;
     const erased = await eraseAccountOnce(

@@ -2,9 +2,8 @@
 // shop keeps about an account, as JSON its owner downloads. The account with its mobile in full, its
 // bindings, sessions, consents and audit records; never a password hash, a session or bind secret, a
 // provider token. Asked with the password, checked (and throttled) as every other form that asks for it.
-import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import type { App } from "@/lib/app/app.ts";
-import { audited, type AuditRecord, auditRecordsOf } from "@/lib/audit.ts";
+import { type AuditRecord, auditRecordsOf } from "@/lib/audit.ts";
 import { maskMobile } from "@/lib/core/mask.ts";
 import { type ConsentForm, consentsOf } from "@/lib/legal/consents.ts";
 import type { LegalVersions } from "@/lib/legal/texts.ts";
@@ -12,7 +11,7 @@ import { messages } from "@/lib/messages.ts";
 import { describeDevice, maskAddress } from "@/lib/sessions/devices.ts";
 import { listSessions } from "@/lib/sessions/sessions.ts";
 import { findBindingsOfUser } from "@/lib/social/bindings.ts";
-import { checkCurrentPassword, type FormFailure } from "./proofs.ts";
+import { passwordProvenForm } from "./proofs.ts";
 import type { AccountOrigin, User } from "./users.ts";
 
 export interface AccountExport {
@@ -38,43 +37,15 @@ export interface AccountExport {
   auditEvents: Omit<AuditRecord, "userId">[];
 }
 
-/** Null when `fields.password` is the account's (the export may go ahead); else why not, for the form. */
-export async function checkExportPassword(
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
-): Promise<FormFailure<"password"> | null> {
-  const result = await audited(
-    app,
-    "export",
-    passwordFor(app, user, fields, clientAddress, browser),
-    { success: "exported", clientAddress, userId: user.id },
-  );
-  return result.ok ? null : result;
-}
-
-async function passwordFor(
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null,
-): Promise<{ ok: true } | FormFailure<"password">> {
-  if (!fields.password) {
-    return { ok: false, field: "form", message: messages.missingFields };
-  }
-  return await checkCurrentPassword(
-    app,
-    user,
-    fields.password,
-    clientAddress,
-    challengeAnswer(fields, browser),
-    "password",
-    messages.passwordWrong,
-  ) ?? { ok: true };
-}
+/** Whether `fields.password` is the account's (the export may go ahead); else why not, for the form. */
+export const checkExportPassword = passwordProvenForm("export", {
+  success: "exported",
+  check: (fields) =>
+    fields.password
+      ? { ok: true, value: { password: fields.password } }
+      : { ok: false, field: "form", message: messages.missingFields },
+  then: () => Promise.resolve({ ok: true } as const),
+});
 
 /** Everything kept about `user`, as its export holds it; `currentSession` is the asking session's public id. */
 export async function accountExport(

@@ -2,70 +2,44 @@
 // mobile free. The user, its mobile index (and its username, when it was the old mobile), the code's
 // use and the end of every session are one write, so of two changes to one new mobile exactly one wins.
 import type { App } from "@/lib/app/app.ts";
-import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
-import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn, returnSmsCodeTurn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
-import { type AccountField, checkMobileChangeForm } from "@/lib/forms/rules.ts";
 import {
-  checkCurrentPassword,
+  type AccountField,
+  type AccountForm,
+  checkMobileChangeForm,
+} from "@/lib/forms/rules.ts";
+import {
+  type AccountPost,
   checkFormSmsCode,
-  type FormFailure,
+  passwordProvenForm,
+  type UserChange,
 } from "./proofs.ts";
 import {
   changeMobileIn,
   findUserByLogin,
   getUserEntry,
-  type User,
   withMobile,
 } from "./users.ts";
 
-export type MobileChangeResult =
-  | { ok: true; user: User }
-  | FormFailure<AccountField>;
+export type MobileChangeResult = UserChange<AccountField>;
 
-export async function changeMobile(
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
-): Promise<MobileChangeResult> {
-  return await audited(
-    app,
-    "mobile_change",
-    attemptChange(app, user, fields, clientAddress, browser),
-    (result) => ({
-      success: "changed",
-      clientAddress,
-      userId: user.id,
-      mobile: result.ok ? result.user.mobile : fields.mobile?.slice(0, 32),
-    }),
-  );
-}
+export const changeMobile = passwordProvenForm("mobile_change", {
+  success: "changed",
+  check: checkMobileChangeForm,
+  then: changeToProvenMobile,
+  more: ({ fields }, result) => ({
+    mobile: result.ok ? result.user.mobile : fields.mobile?.slice(0, 32),
+  }),
+});
 
-async function attemptChange(
+async function changeToProvenMobile(
   app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
+  { user }: AccountPost,
+  { mobile, sms_code: smsCode }: AccountForm,
 ): Promise<MobileChangeResult> {
-  const form = checkMobileChangeForm(fields);
-  if (!form.ok) return form;
-  const { mobile, password, sms_code: smsCode } = form.value;
-  const refused = await checkCurrentPassword(
-    app,
-    user,
-    password,
-    clientAddress,
-    challengeAnswer(fields, browser),
-    "password",
-    messages.passwordWrong,
-  );
-  if (refused) return refused;
   const taken: MobileChangeResult = {
     ok: false,
     field: "mobile",

@@ -1,64 +1,40 @@
 // 修改密码 on the account page: the current password, then the new one. The password and the end of
 // every session of the user are one write; the browser that changed it is logged in again.
 import type { App } from "@/lib/app/app.ts";
-import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
-import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
 import {
   type AccountPageField,
   checkPasswordChangeForm,
 } from "@/lib/forms/rules.ts";
-import { checkCurrentPassword, type FormFailure } from "./proofs.ts";
 import {
-  getUserEntry,
-  setPasswordIn,
-  type User,
-  withNewPassword,
-} from "./users.ts";
+  type AccountPost,
+  passwordProvenForm,
+  type UserChange,
+} from "./proofs.ts";
+import { getUserEntry, setPasswordIn, withNewPassword } from "./users.ts";
 
-export type PasswordChangeResult =
-  | { ok: true; user: User }
-  | FormFailure<AccountPageField>;
+export type PasswordChangeResult = UserChange<AccountPageField>;
 
-export async function changePassword(
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
-): Promise<PasswordChangeResult> {
-  return await audited(
-    app,
-    "password_change",
-    attemptChange(app, user, fields, clientAddress, browser),
-    { success: "changed", clientAddress, userId: user.id },
-  );
-}
-
-async function attemptChange(
-  app: App,
-  user: User,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-  browser: string | null = null,
-): Promise<PasswordChangeResult> {
-  const form = checkPasswordChangeForm(fields);
-  if (!form.ok) return form;
-  const refused = await checkCurrentPassword(
-    app,
-    user,
-    form.value.old_password,
-    clientAddress,
-    challengeAnswer(fields, browser),
-    "old_password",
-    messages.oldPasswordWrong,
+export const changePassword = passwordProvenForm("password_change", {
+  success: "changed",
+  check: checkPasswordChangeForm,
+  proof: {
+    field: "old_password",
+    wrong: messages.oldPasswordWrong,
     // The change's own write replaces the hash, imported or not.
-    { rehash: false },
-  );
-  if (refused) return refused;
-  const passwordHash = await app.passwords.hash(form.value.password);
+    rehash: false,
+  },
+  then: changeProvenPassword,
+});
+
+async function changeProvenPassword(
+  app: App,
+  { user }: AccountPost,
+  form: { password: string },
+): Promise<PasswordChangeResult> {
+  const passwordHash = await app.passwords.hash(form.password);
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const entry = await getUserEntry(app.kv, user.id);
     // Changed meanwhile by a reset or another change: the password just checked is no longer the one.

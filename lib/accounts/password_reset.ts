@@ -3,40 +3,30 @@
 // limit is then cleared, so the owner is not kept behind an image code a guesser caused.
 import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
-import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
 import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
 import { endSessionsIn, userSessions } from "@/lib/sessions/sessions.ts";
 import { type AccountField, checkAccountForm } from "@/lib/forms/rules.ts";
-import { checkFormSmsCode, type FormFailure } from "./proofs.ts";
+import {
+  auditedMobileForm,
+  checkFormSmsCode,
+  type UserChange,
+} from "./proofs.ts";
 import { clearLoginAttempts, clearPasswordChecksToday } from "./throttle.ts";
 import {
   findUserByMobile,
   getUserEntry,
   setPasswordIn,
-  type User,
   withNewPassword,
 } from "./users.ts";
 
-export type ResetResult = { ok: true; user: User } | FormFailure<AccountField>;
+export type ResetResult = UserChange<AccountField>;
 
-export async function resetPassword(
-  app: App,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-): Promise<ResetResult> {
-  return await audited(
-    app,
-    "password_reset",
-    attemptReset(app, fields),
-    (result) => ({
-      success: "reset",
-      clientAddress,
-      userId: result.ok ? result.user.id : undefined,
-      mobile: fields.mobile?.slice(0, 32),
-    }),
-  );
-}
+export const resetPassword = auditedMobileForm(
+  "password_reset",
+  "reset",
+  attemptReset,
+);
 
 async function attemptReset(
   app: App,

@@ -4,7 +4,8 @@ import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
-import { checkSmsCode, consumeSmsCodeIn } from "@/lib/sms/codes.ts";
+import { consumeSmsCodeIn } from "@/lib/sms/codes.ts";
+import { auditedMobileForm, checkFormSmsCode } from "./proofs.ts";
 import { createUserIn, findUserByMobile, newUser, type User } from "./users.ts";
 import {
   type AccountField,
@@ -32,23 +33,11 @@ export type CompletionResult =
     fieldErrors?: Partial<Record<"password", string>>;
   };
 
-export async function registerUser(
-  app: App,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
-): Promise<RegisterResult> {
-  return await audited(
-    app,
-    "register",
-    attemptRegistration(app, fields),
-    (result) => ({
-      success: "created",
-      clientAddress,
-      userId: result.ok ? result.user.id : undefined,
-      mobile: fields.mobile?.slice(0, 32),
-    }),
-  );
-}
+export const registerUser = auditedMobileForm(
+  "register",
+  "created",
+  attemptRegistration,
+);
 
 async function attemptRegistration(
   app: App,
@@ -65,19 +54,8 @@ async function attemptRegistration(
     if (attempt > 0 && (await findUserByMobile(app.kv, mobile)).user) {
       return { ok: false, field: "mobile", message: messages.mobileTaken };
     }
-    const sms = await checkSmsCode(
-      app.kv,
-      mobile,
-      "signup",
-      smsCode,
-      now,
-    );
-    if (!sms.ok) {
-      const message = sms.reason === "no_live_code"
-        ? messages.smsCodeInvalid
-        : messages.smsCodeWrong;
-      return { ok: false, field: "sms_code", message };
-    }
+    const sms = await checkFormSmsCode(app, mobile, "signup", smsCode, now);
+    if (!sms.ok) return sms;
     if ((await findUserByMobile(app.kv, mobile)).user) {
       return { ok: false, field: "mobile", message: messages.mobileTaken };
     }

@@ -7,11 +7,8 @@ import type { App } from "@/lib/app/app.ts";
 import { ATOMIC_RETRIES } from "@/lib/kv/atomic.ts";
 import { audited } from "@/lib/audit.ts";
 import { messages } from "@/lib/messages.ts";
-import {
-  checkSmsCode,
-  consumeSmsCodeIn,
-  returnSmsCodeTurn,
-} from "@/lib/sms/codes.ts";
+import { consumeSmsCodeIn, returnSmsCodeTurn } from "@/lib/sms/codes.ts";
+import { checkFormSmsCode } from "./proofs.ts";
 import { checkSmsLoginForm } from "@/lib/forms/rules.ts";
 import {
   type NewSignupProof,
@@ -69,13 +66,8 @@ async function attemptSmsLogin(
     const now = app.now();
     // Read for every mobile, before the code, so the code's answer comes after the same reads either way.
     const found = await findUserByMobileAlike(kv, mobile);
-    const sms = await checkSmsCode(kv, mobile, "login", smsCode, now);
-    if (!sms.ok) {
-      const message = sms.reason === "no_live_code"
-        ? messages.smsCodeInvalid
-        : messages.smsCodeWrong;
-      return { ok: false, field: "sms_code", message };
-    }
+    const sms = await checkFormSmsCode(app, mobile, "login", smsCode, now);
+    if (!sms.ok) return sms;
     // Past the right code only: an operator stopped this account (`deno task admin disable`).
     if (found.user?.disabledAt) {
       return { ok: false, field: "form", message: messages.accountDisabled };

@@ -7,13 +7,17 @@ import { isGuessable } from "./_guessable.ts";
  * provider.ts), whether production needs it, and whether it has a development simulator.
  */
 export interface DeclaredProvider {
+  /** In URLs, keys and claims: qq, wechat, weibo. */
   id: string;
+  /** The environment variables of its settings (the README's configuration table). */
   env: {
     clientId: string;
     clientSecret: string;
     redirectUri: string;
+    /** Endpoint bases by name: the variable, and the provider's own address. */
     bases: Record<string, { env: string; default: string }>;
   };
+  /** Production refuses to start without its credentials (QQ); the others are offered only when set. */
   requiredInProduction: boolean;
   simulator?: unknown;
 }

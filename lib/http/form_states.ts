@@ -32,6 +32,7 @@ import type { App } from "@/lib/app/app.ts";
 import { randomId } from "@/lib/core/crypto.ts";
 import { sha256Hex } from "@/lib/core/sha256.ts";
 import { countInWindows } from "@/lib/kv/windows.ts";
+import { withResendWaitNow } from "@/lib/forms/account_form.ts";
 import { appCookieName, getCookies, setCookie } from "./cookies.ts";
 
 export const FORM_STATE_TTL_S = 600;
@@ -173,4 +174,18 @@ export async function keptFormPage<T>(
   headers.set("cache-control", "no-store");
   const data = refresh ? await refresh(kept.data) : kept.data;
   return await ctx.render(data, { status: kept.status, headers });
+}
+
+/** `keptFormPage` of a form with an SMS code: its wait before another code counted from now. */
+export async function keptSmsFormPage<
+  T extends { mobile: string; resendInS?: number },
+>(
+  ctx: FormContext<T>,
+  req: Request,
+  headers?: Headers,
+): Promise<Response | null> {
+  return await keptFormPage<T>(ctx, req, {
+    headers,
+    refresh: (form) => withResendWaitNow<T>(ctx.state.app, form),
+  });
 }

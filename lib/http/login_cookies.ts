@@ -24,6 +24,7 @@ import { noteLogin } from "@/lib/accounts/failed_logins.ts";
 import { setFlash } from "./flash.ts";
 import type { FlashKey } from "@/lib/messages.ts";
 import { knownClientAddress } from "./security.ts";
+import type { State } from "./request_state.ts";
 
 export const USERNAME_COOKIE = "username";
 const USERNAME_MAX_AGE_S = 15 * 24 * 3600;
@@ -138,6 +139,26 @@ export async function loggedInRedirect(
     `/login?next=${encodeURIComponent(safeNext(next))}`,
   );
   return new Response(null, { status: 303, headers });
+}
+
+/**
+ * After a change that ended every session of the account (its password, its mobile): this browser logged
+ * in again as it was (remembered or not), on the account page, which says `flash`.
+ */
+export async function loggedInAgain(
+  req: Request,
+  ctx: { state: Pick<State, "app" | "session"> },
+  user: User,
+  flash: FlashKey,
+): Promise<Response> {
+  const { app, session } = ctx.state;
+  const headers = new Headers();
+  setFlash(app, headers, flash);
+  return await loggedInRedirect(app, req, user, "/account", {
+    headers,
+    remembered: session?.remembered ?? true,
+    proven: true,
+  });
 }
 
 /**

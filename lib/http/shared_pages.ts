@@ -10,6 +10,8 @@
 // request (an image code's uuid, a token) never matches itself and is rendered every time.
 import type { FreshContext } from "$fresh/server.ts";
 import type { App } from "@/lib/app/app.ts";
+import type { State } from "./request_state.ts";
+import { noStore } from "./security.ts";
 
 /** The route patterns whose pages may be shared between visitors without cookies. */
 export const SHARED_ROUTES: ReadonlySet<string> = new Set([
@@ -20,6 +22,18 @@ export const SHARED_ROUTES: ReadonlySet<string> = new Set([
   "/agreement",
   "/privacy",
 ]);
+
+/**
+ * The GET of a page that says the same to everyone but in its header, which names who is logged in: the
+ * page of a logged-in user is kept by no cache (nor shown again by Back after logging out).
+ */
+export async function renderSharedPage(
+  _req: Request,
+  ctx: FreshContext<State>,
+): Promise<Response> {
+  const page = await ctx.render();
+  return ctx.state.user ? noStore(page) : page;
+}
 
 /** Past this many pages (hosts × paths × queries) the oldest is forgotten: a flood of odd URLs costs renders, not memory. */
 const MAX_PAGES = 256;

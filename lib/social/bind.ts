@@ -23,6 +23,7 @@ import {
   type User,
 } from "@/lib/accounts/users.ts";
 import { needsUpgrade, upgradedHash } from "@/lib/accounts/password_upgrade.ts";
+import { smsCodeMessage } from "@/lib/accounts/proofs.ts";
 import { checkSignupForm } from "@/lib/forms/rules.ts";
 import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
 import { providerMessages } from "@/lib/messages.ts";
@@ -63,14 +64,11 @@ export async function bindAccount(
   fields: Partial<Record<string, string>>,
   clientAddress: string,
 ): Promise<BindResult> {
+  const post = { provider, req, fields, clientAddress };
   return await audited(
     app,
     "bind",
-    inSpan(
-      "bind",
-      { provider: provider.id },
-      () => attemptBind(app, provider, req, fields, clientAddress),
-    ),
+    inSpan("bind", { provider: provider.id }, () => attemptBind(app, post)),
     (result) => ({
       success: result.ok && result.created ? "created_and_bound" : "bound",
       clientAddress,
@@ -82,12 +80,17 @@ export async function bindAccount(
   );
 }
 
+/** A bind form as posted: for `provider`'s identity, from the browser of `req` at `clientAddress`. */
+interface BindPost {
+  provider: Provider;
+  req: Request;
+  fields: Partial<Record<string, string>>;
+  clientAddress: string;
+}
+
 async function attemptBind(
   app: App,
-  provider: Provider,
-  req: Request,
-  fields: Partial<Record<string, string>>,
-  clientAddress: string,
+  { provider, req, fields, clientAddress }: BindPost,
 ): Promise<BindResult> {
   const said = providerMessages(provider.name);
   const form = checkSignupForm(fields);
@@ -107,16 +110,19 @@ async function attemptBind(
     const found = await findUserByMobile(kv, mobile);
     const sms = await checkSmsCode(kv, mobile, "signup", smsCode, now);
     if (!sms.ok) {
-      const message = sms.reason === "no_live_code"
-        ? messages.smsCodeInvalid
-        : messages.smsCodeWrong;
+      const message = smsCodeMessage(sms.reason);
       return { ok: false, field: "sms_code", message, reason: sms.reason };
     }
     // The code was right: a bind refused for anything else gives back the turn its check took, so the
     // owner can correct the password (or come back with a new bind token) without a new SMS.
-    const refused = async (result: BindResult) => {
+    const refused = async (
+      field: BindField,
+      message: string,
+      reason: string,
+      more: { uid?: string; captcha?: boolean } = {},
+    ): Promise<BindResult> => {
       await returnSmsCodeTurn(kv, sms.entry, now);
-      return result;
+      return { ok: false, field, message, reason, ...more };
     };
     const token = await openBindToken(
       app,
@@ -125,12 +131,11 @@ async function attemptBind(
       fields.access_token,
     );
     if (!token) {
-      return await refused({
-        ok: false,
-        field: "access_token",
-        message: messages.bindTokenInvalid,
-        reason: "bad_bind_token",
-      });
+      return await refused(
+        "access_token",
+        messages.bindTokenInvalid,
+        "bad_bind_token",
+      );
     }
     const { uid } = token;
     let user: User;
@@ -145,35 +150,30 @@ async function attemptBind(
           challengeAnswer(fields, browserOf(app, req)),
         );
         if (!admission.ok) {
-          return await refused({
-            ok: false,
-            field: admission.field,
-            message: admission.message,
-            reason: "throttled",
-            uid,
-            captcha: admission.captcha,
-          });
+          return await refused(
+            admission.field,
+            admission.message,
+            "throttled",
+            {
+              uid,
+              captcha: admission.captcha,
+            },
+          );
         }
         const right = await app.passwords.verify(password, user.passwordHash);
         await admission.settle(right);
         if (!right) {
-          return await refused({
-            ok: false,
-            field: "account",
-            message: messages.wrongCredentials,
-            reason: "wrong_password",
-            uid,
-            captcha: admission.pastLimit,
-          });
+          return await refused(
+            "account",
+            messages.wrongCredentials,
+            "wrong_password",
+            { uid, captcha: admission.pastLimit },
+          );
         }
         verifiedHash = user.passwordHash;
       }
       if (user.disabledAt) {
-        return await refused({
-          ok: false,
-          field: "account",
-          message: messages.accountDisabled,
-          reason: "disabled",
+        return await refused("account", messages.accountDisabled, "disabled", {
           uid,
         });
       }
@@ -208,15 +208,10 @@ async function attemptBind(
     }
     const conflict = await findBindConflict(kv, provider.id, uid, user.id);
     if (conflict) {
-      return await refused({
-        ok: false,
-        field: "provider",
-        message: said.loginFailed,
-        reason: conflict.kind === "identity_bound"
-          ? said.identityBound
-          : said.accountBound,
-        uid,
-      });
+      const reason = conflict.kind === "identity_bound"
+        ? said.identityBound
+        : said.accountBound;
+      return await refused("provider", said.loginFailed, reason, { uid });
     }
     // Lost a race: the next round checks the code again, with the turn this one took given back.
     await returnSmsCodeTurn(kv, sms.entry, now);

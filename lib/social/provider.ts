@@ -1,7 +1,12 @@
 // A login provider (QQ, WeChat, Weibo) is data plus two functions behind this interface, beside the one
 // provider-neutral flow of this folder. Each lives in lib/social/providers/<id>/ and is listed once in registry.ts.
-import type { Config } from "@/lib/app/config.ts";
-import { callOutside, type OutboundCall } from "@/lib/core/outbound.ts";
+import type { Config, DeclaredProvider } from "@/lib/app/config.ts";
+import {
+  callOutside,
+  type OutboundCall,
+  parseJson,
+} from "@/lib/core/outbound.ts";
+import { providerMessages } from "@/lib/messages.ts";
 
 /** What a provider's settings are made from: the config, the outbound fetch, the site's origin. */
 export interface ProviderContext {
@@ -36,6 +41,9 @@ export interface ProviderSettings {
   timeoutMs?: number;
 }
 
+/** The settings a provider's client keeps as the app gives them (its endpoint bases it names its own way). */
+export type ClientSettings = Omit<ProviderSettings, "bases">;
+
 /** What the flow asks of a provider: where to send the browser, and who came back. */
 export interface ProviderClient {
   authorizeUrl(state: string): string;
@@ -43,23 +51,11 @@ export interface ProviderClient {
   identify(code: string): Promise<Identity>;
 }
 
-export interface Provider {
-  /** In URLs, keys and claims: qq, wechat, weibo. */
-  id: string;
+export interface Provider extends DeclaredProvider {
   /** As the shop says it: QQ, 微信, 微博 (the messages are made from it). */
   name: string;
   /** The path of our callback; its redirect URI is this on the public origin unless configured. */
   callbackPath: string;
-  /** The environment variables of its settings (the README's configuration table). */
-  env: {
-    clientId: string;
-    clientSecret: string;
-    redirectUri: string;
-    /** Endpoint bases by name: the variable, and the provider's own address. */
-    bases: Record<string, { env: string; default: string }>;
-  };
-  /** Production refuses to start without its credentials (QQ); the others are offered only when set. */
-  requiredInProduction: boolean;
   /**
    * The development stand-in, if the provider has one: where the app serves it, and the app credentials
    * it accepts. Without one, the provider is offered in development only once its credentials are set.
@@ -75,6 +71,53 @@ export class ProviderError extends Error {
   constructor(readonly code: string | number, message: string) {
     super(message);
   }
+}
+
+/** What went wrong on the way to a provider, or in what it answered, whichever provider. */
+export type TransportFailure =
+  | "timeout"
+  | "network"
+  | "bad_status"
+  | "bad_response"
+  | "client_mismatch";
+
+/**
+ * What a shop customer reads for a failure of the provider `name`: the words of the provider's own error
+ * code (`documented`, by code) ending with its number, or those of a failure on the way to it.
+ */
+export function providerFailureMessage(
+  name: string,
+  documented: Record<number, string>,
+  code: number | TransportFailure,
+): string {
+  const said = providerMessages(name);
+  if (typeof code === "number") return said.errorCode(code, documented[code]);
+  return {
+    timeout: said.timeout,
+    network: said.network,
+    bad_status: said.badStatus,
+    bad_response: said.badResponse,
+    client_mismatch: said.clientMismatch,
+  }[code];
+}
+
+/**
+ * The error class of one provider's client, named `errorName`: its code is one the provider documents
+ * (`documented`) or a failure on the way, its message what a customer reads for it (`said` is how the
+ * shop names the provider).
+ */
+export function providerErrorClass<Code extends number | TransportFailure>(
+  errorName: string,
+  said: string,
+  documented: Record<number, string>,
+) {
+  return class extends ProviderError {
+    override name = errorName;
+
+    constructor(override readonly code: Code) {
+      super(code, providerFailureMessage(said, documented, code));
+    }
+  };
 }
 
 /**
@@ -153,4 +196,43 @@ export async function callProvider(
     throw fail(answer.error === "timeout" ? "timeout" : "network");
   }
   return answer;
+}
+
+/** A provider's answer as JSON fields. */
+export type ProviderFields = Record<string, unknown>;
+
+/** A provider's answer parsed as JSON, a byte-order mark before it forgiven; undefined when it is none. */
+export function parseProviderJson(text: string): unknown {
+  return parseJson(text.replace(/^\uFEFF/, ""));
+}
+
+/** Whether a parsed answer is a JSON object (its fields), not an array, a string or null. */
+export function isProviderFields(value: unknown): value is ProviderFields {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A GET of `url` from a provider, as `callProvider`; an answer with a status other than 2xx is `bad_status`. */
+export async function getFromProvider(
+  settings: Pick<OutboundCall, "fetch" | "timeoutMs" | "timers">,
+  url: string,
+  fail: (kind: "timeout" | "network" | "bad_status") => ProviderError,
+): Promise<string> {
+  const { fetch, timeoutMs, timers } = settings;
+  const { status, text } = await callProvider(
+    { url, fetch, timeoutMs, timers },
+    fail,
+  );
+  if (status < 200 || status > 299) throw fail("bad_status");
+  return text;
+}
+
+/** The field `name` of a provider's answer, a string and not empty; else the answer is `bad`. */
+export function requiredString(
+  fields: ProviderFields,
+  name: string,
+  bad: () => ProviderError,
+): string {
+  const value = fields[name];
+  if (typeof value !== "string" || value === "") throw bad();
+  return value;
 }

@@ -1,6 +1,7 @@
 // GET, POST /account/delete (注销账号): the current password and a code sent to the account's mobile.
-import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { BackToAccount, Page } from "@/components/Page.tsx";
+import type { Handlers, RouteConfig } from "$fresh/server.ts";
+import { formPage } from "@/components/FormPage.tsx";
+import { BackToAccount } from "@/components/Page.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import AccountDeleteForm, {
   type AccountDeleteFormProps,
@@ -9,12 +10,9 @@ import { deleteAccount } from "@/lib/accounts/deletion.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedOutRedirect } from "@/lib/http/login_cookies.ts";
-import {
-  askForSmsCode,
-  refusedForm,
-  withResendWaitNow,
-} from "@/lib/forms/account_form.ts";
-import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import { actOnAccountPost } from "@/lib/http/account_post.ts";
+import { formAnswer, keptSmsFormPage } from "@/lib/http/form_states.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 
@@ -23,14 +21,10 @@ export const config: RouteConfig = { csp: true };
 export const handler: Handlers<AccountDeleteFormProps, State> = {
   // The page asks for a recent proof first; its form's own password is one, given as it is posted.
   async GET(req, ctx) {
-    const { app } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
-    const asked = askForRecentProof(req, ctx);
-    if (asked) return asked;
-    const kept = await keptFormPage<AccountDeleteFormProps>(ctx, req, {
-      refresh: (form) => withResendWaitNow(app, form),
-    });
-    return kept ?? await ctx.render({ mobile: user.mobile, errors: {} });
+    return askForRecentProof(req, ctx) ??
+      await keptSmsFormPage<AccountDeleteFormProps>(ctx, req) ??
+      await ctx.render({ mobile: user.mobile, errors: {} });
   },
 
   async POST(req, ctx) {
@@ -46,13 +40,7 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
       });
       return formAnswer(ctx, req, form, { status });
     }
-    const result = await deleteAccount(
-      app,
-      user,
-      fields,
-      clientAddress,
-      ctx.state.browser,
-    );
+    const result = await actOnAccountPost(req, ctx, deleteAccount, fields);
     // Gone with its sessions: the browser's cookies go too.
     if (result.ok) return loggedOutRedirect(app, req, "account_deleted");
     const ownMobile = { ...fields, mobile: user.mobile };
@@ -63,16 +51,9 @@ export const handler: Handlers<AccountDeleteFormProps, State> = {
   },
 };
 
-export default function AccountDelete(
-  { data }: PageProps<AccountDeleteFormProps, State>,
-) {
-  return (
-    <Page
-      title="注销账号"
-      lead="注销后，账号、第三方绑定和所有登录都会删除且无法恢复；该手机号可以重新注册。"
-      aside={<BackToAccount />}
-    >
-      <AccountDeleteForm {...data} />
-    </Page>
-  );
-}
+export default formPage(AccountDeleteForm, {
+  title: "注销账号",
+  lead:
+    "注销后，账号、第三方绑定和所有登录都会删除且无法恢复；该手机号可以重新注册。",
+  aside: <BackToAccount />,
+});

@@ -11,7 +11,7 @@ import {
 import type { User } from "@/lib/accounts/users.ts";
 import type { App } from "@/lib/app/app.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
-import { readForm } from "@/lib/forms/posted.ts";
+import { actOnAccountPost } from "@/lib/http/account_post.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { noStore } from "@/lib/http/security.ts";
 
@@ -49,22 +49,16 @@ export const handler: Handlers<Data, State> = {
   },
 
   async POST(req, ctx) {
-    const { app, clientAddress, session } = ctx.state;
-    const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
-    const refused = await checkExportPassword(
-      app,
-      user,
-      await readForm(req),
-      clientAddress,
-      ctx.state.browser,
-    );
-    if (refused) {
+    const { app, session } = ctx.state;
+    const checked = await actOnAccountPost(req, ctx, checkExportPassword);
+    if (!checked.ok) {
       return ctx.render({
-        errors: { [refused.field]: refused.message },
-        imageCodeUuid: refused.captcha ? newImageCodeUuid() : undefined,
+        errors: { [checked.field]: checked.message },
+        imageCodeUuid: checked.captcha ? newImageCodeUuid() : undefined,
       }, { status: 400 });
     }
-    return await exportDownload(app, user, session?.publicId);
+    // routes/account/_middleware.ts lets only the logged in through
+    return await exportDownload(app, ctx.state.user!, session?.publicId);
   },
 };
 

@@ -9,14 +9,14 @@ import { changeMobile } from "@/lib/accounts/mobile_change.ts";
 import { maskMobile } from "@/lib/core/mask.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import { readForm } from "@/lib/forms/posted.ts";
-import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { actOnAccountPost } from "@/lib/http/account_post.ts";
+import { loggedInAgain } from "@/lib/http/login_cookies.ts";
 import {
   askForSmsCode,
   refusedForm,
   withResendWaitNow,
 } from "@/lib/forms/account_form.ts";
 import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
-import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { askForRecentProof } from "@/lib/http/recent_proof.ts";
 
@@ -47,7 +47,7 @@ export const handler: Handlers<Data, State> = {
   },
 
   async POST(req, ctx) {
-    const { app, clientAddress, session } = ctx.state;
+    const { app, clientAddress } = ctx.state;
     const user = ctx.state.user!;
     const fields = await readForm(req);
     const page = (form: MobileChangeFormProps) => ({
@@ -61,21 +61,9 @@ export const handler: Handlers<Data, State> = {
       });
       return formAnswer(ctx, req, page(form), { status });
     }
-    const result = await changeMobile(
-      app,
-      user,
-      fields,
-      clientAddress,
-      ctx.state.browser,
-    );
+    const result = await actOnAccountPost(req, ctx, changeMobile, fields);
     if (result.ok) {
-      const headers = new Headers();
-      setFlash(app, headers, "mobile_changed");
-      return loggedInRedirect(app, req, result.user, "/account", {
-        headers,
-        remembered: session?.remembered ?? true,
-        proven: true,
-      });
+      return await loggedInAgain(req, ctx, result.user, "mobile_changed");
     }
     return formAnswer(
       ctx,

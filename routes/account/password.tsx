@@ -1,15 +1,15 @@
 // GET, POST /account/password (修改密码): the current password, then a new one.
-import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { BackToAccount, Page } from "@/components/Page.tsx";
+import type { Handlers, RouteConfig } from "$fresh/server.ts";
+import { formPage } from "@/components/FormPage.tsx";
+import { BackToAccount } from "@/components/Page.tsx";
 import PasswordChangeForm, {
   type PasswordChangeFormProps,
 } from "@/islands/PasswordChangeForm.tsx";
 import { changePassword } from "@/lib/accounts/password_change.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
-import { readForm } from "@/lib/forms/posted.ts";
-import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
+import { actOnAccountPost } from "@/lib/http/account_post.ts";
+import { loggedInAgain } from "@/lib/http/login_cookies.ts";
 import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
-import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 
 export const config: RouteConfig = { csp: true };
@@ -20,24 +20,10 @@ export const handler: Handlers<PasswordChangeFormProps, State> = {
   },
 
   async POST(req, ctx) {
-    const { app, clientAddress, session } = ctx.state;
-    const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
-    const result = await changePassword(
-      app,
-      user,
-      await readForm(req),
-      clientAddress,
-      ctx.state.browser,
-    );
+    const result = await actOnAccountPost(req, ctx, changePassword);
     // Every session ended with the change: this browser goes on in a new one.
     if (result.ok) {
-      const headers = new Headers();
-      setFlash(app, headers, "password_changed");
-      return loggedInRedirect(app, req, result.user, "/account", {
-        headers,
-        remembered: session?.remembered ?? true,
-        proven: true,
-      });
+      return await loggedInAgain(req, ctx, result.user, "password_changed");
     }
     return formAnswer(ctx, req, {
       errors: { ...result.fieldErrors, [result.field]: result.message },
@@ -46,20 +32,12 @@ export const handler: Handlers<PasswordChangeFormProps, State> = {
   },
 };
 
-export default function PasswordChange(
-  { data }: PageProps<PasswordChangeFormProps, State>,
-) {
-  return (
-    <Page
-      title="修改密码"
-      lead="修改后，其他已登录的设备都会退出。"
-      aside={
-        <>
-          <BackToAccount /> · <a href="/password/reset">忘记原密码？</a>
-        </>
-      }
-    >
-      <PasswordChangeForm {...data} />
-    </Page>
-  );
-}
+export default formPage(PasswordChangeForm, {
+  title: "修改密码",
+  lead: "修改后，其他已登录的设备都会退出。",
+  aside: (
+    <>
+      <BackToAccount /> · <a href="/password/reset">忘记原密码？</a>
+    </>
+  ),
+});

@@ -1,6 +1,6 @@
 // GET, POST /password/reset (忘记密码): a reset code to the account's mobile, then a new password.
-import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
-import { Page } from "@/components/Page.tsx";
+import type { Handlers, RouteConfig } from "$fresh/server.ts";
+import { formPage } from "@/components/FormPage.tsx";
 import { SEND_SMS_ACTION } from "@/components/SmsCodeButton.tsx";
 import PasswordResetForm, {
   type PasswordResetFormProps,
@@ -8,12 +8,8 @@ import PasswordResetForm, {
 import { resetPassword } from "@/lib/accounts/password_reset.ts";
 import { readForm } from "@/lib/forms/posted.ts";
 import { loggedInRedirect } from "@/lib/http/login_cookies.ts";
-import {
-  askForSmsCode,
-  refusedForm,
-  withResendWaitNow,
-} from "@/lib/forms/account_form.ts";
-import { formAnswer, keptFormPage } from "@/lib/http/form_states.ts";
+import { askForSmsCode, refusedForm } from "@/lib/forms/account_form.ts";
+import { formAnswer, keptSmsFormPage } from "@/lib/http/form_states.ts";
 import { setFlash } from "@/lib/http/flash.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { noStore } from "@/lib/http/security.ts";
@@ -22,11 +18,8 @@ export const config: RouteConfig = { csp: true };
 
 export const handler: Handlers<PasswordResetFormProps, State> = {
   async GET(req, ctx) {
-    const { app } = ctx.state;
-    const kept = await keptFormPage<PasswordResetFormProps>(ctx, req, {
-      refresh: (form) => withResendWaitNow(app, form),
-    });
-    return kept ?? noStore(await ctx.render({ mobile: "", errors: {} }));
+    return await keptSmsFormPage<PasswordResetFormProps>(ctx, req) ??
+      noStore(await ctx.render({ mobile: "", errors: {} }));
   },
 
   async POST(req, ctx) {
@@ -57,20 +50,13 @@ export const handler: Handlers<PasswordResetFormProps, State> = {
   },
 };
 
-export default function PasswordReset(
-  { data }: PageProps<PasswordResetFormProps, State>,
-) {
-  return (
-    <Page
-      title="找回密码"
-      lead="输入账号绑定的手机号，获取短信验证码后设置新密码。重置后所有已登录的设备都会退出。"
-      aside={
-        <>
-          想起来了？<a href="/login">登录</a>
-        </>
-      }
-    >
-      <PasswordResetForm {...data} />
-    </Page>
-  );
-}
+export default formPage(PasswordResetForm, {
+  title: "找回密码",
+  lead:
+    "输入账号绑定的手机号，获取短信验证码后设置新密码。重置后所有已登录的设备都会退出。",
+  aside: (
+    <>
+      想起来了？<a href="/login">登录</a>
+    </>
+  ),
+});

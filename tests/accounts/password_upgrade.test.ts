@@ -20,12 +20,8 @@ Deno.test("a form of the account page that checks the old password moves it to b
   const { app, user } = await movedOver();
   const refused = await checkCurrentPassword(
     app,
-    user,
+    { user, fields: {}, clientAddress: "10.0.0.1", browser: null },
     li.password,
-    "10.0.0.1",
-    { browser: null },
-    "password",
-    "密码错误",
   );
   equal(refused, null);
   const after = await findUserByLogin(app.kv, li.username);

@@ -2,9 +2,7 @@
 // VerifyIntelligentCaptcha (API 2023-03-05), RPC style, signed with ACS3-HMAC-SHA256.
 import * as z from "zod/mini";
 import type { AliyunCaptchaConfig } from "@/lib/app/config.ts";
-import { callOutside, parseJson } from "@/lib/core/outbound.ts";
-import { signAcs3 } from "@/lib/core/signing/acs3.ts";
-import { hex } from "@/lib/core/signing/hmac.ts";
+import { callAliyunRpc } from "@/lib/core/cloud_api.ts";
 import type { VendorCall, VendorVerdict } from "./verdict.ts";
 
 const reply = z.object({
@@ -25,43 +23,25 @@ export async function verifyAliyunParam(
   answer: { captchaVerifyParam: string },
   call: VendorCall,
 ): Promise<VendorVerdict> {
-  const { url, headers } = await signAcs3({
-    method: "POST",
-    url: new URL(config.endpoint),
+  const answered = await callAliyunRpc(config, call, {
+    endpoint: config.endpoint,
     action: "VerifyIntelligentCaptcha",
     version: "2023-03-05",
     params: {
       CaptchaVerifyParam: answer.captchaVerifyParam,
       SceneId: config.sceneId,
     },
-    body: "",
-    date: new Date(call.now()).toISOString().replace(/\.\d+Z$/, "Z"),
-    nonce: hex(crypto.getRandomValues(new Uint8Array(16))),
-  }, config);
-  const answered = await callOutside({
-    url,
-    init: {
-      method: "POST",
-      headers: { ...headers, accept: "application/json" },
-    },
-    fetch: call.fetch,
-    timeoutMs: call.timeoutMs,
+    reply,
   });
-  if (!answered.ok) {
-    return { ok: false, reason: "failed", error: answered.error };
-  }
-  const parsed = reply.safeParse(parseJson(answered.text));
-  const requestId = (parsed.success ? parsed.data.RequestId : undefined) ??
-    answered.headers.get("x-acs-request-id")?.slice(0, 100);
-  if (answered.status !== 200 || !parsed.success) {
-    const error = answered.status === 200
+  if (!answered.ok) return answered;
+  const { status, reply: said, requestId } = answered;
+  if (status !== 200 || !said) {
+    const error = status === 200
       ? "malformed_reply"
-      : parsed.success && parsed.data.Code
-      ? parsed.data.Code
-      : `HTTP ${answered.status}`;
+      : said?.Code || `HTTP ${status}`;
     return { ok: false, reason: "failed", error, requestId };
   }
-  const { Success, Code, Result } = parsed.data;
+  const { Success, Code, Result } = said;
   if (Success === false || !Result) {
     return {
       ok: false,

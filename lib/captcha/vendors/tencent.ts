@@ -2,8 +2,7 @@
 // 2019-07-22) signed with TC3-HMAC-SHA256. A ticket is good once, for 5 minutes.
 import * as z from "zod/mini";
 import type { TencentCaptchaConfig } from "@/lib/app/config.ts";
-import { callOutside, parseJson } from "@/lib/core/outbound.ts";
-import { tc3Authorization } from "@/lib/core/signing/tc3.ts";
+import { callTencentCloud } from "@/lib/core/cloud_api.ts";
 import type { VendorCall, VendorVerdict } from "./verdict.ts";
 
 const reply = z.object({
@@ -26,52 +25,25 @@ export async function verifyTencentTicket(
   answer: { ticket: string; randstr: string; userIp: string },
   call: VendorCall,
 ): Promise<VendorVerdict> {
-  const url = new URL(config.endpoint);
-  const payload = JSON.stringify({
-    CaptchaType: 9,
-    Ticket: answer.ticket,
-    UserIp: answer.userIp,
-    Randstr: answer.randstr,
-    CaptchaAppId: Number(config.appId),
-    AppSecretKey: config.appSecretKey,
-  });
-  const timestamp = Math.floor(call.now() / 1000);
-  const signed = {
-    "content-type": "application/json; charset=utf-8",
-    "x-tc-action": "DescribeCaptchaResult",
-  };
-  const authorization = await tc3Authorization({
-    url,
+  const answered = await callTencentCloud(config, call, {
+    endpoint: config.endpoint,
     service: "captcha",
-    headers: signed,
-    payload,
-    timestamp,
-  }, config);
-  const answered = await callOutside({
-    url,
-    fetch: call.fetch,
-    timeoutMs: call.timeoutMs,
-    init: {
-      method: "POST",
-      headers: {
-        ...signed,
-        authorization,
-        "x-tc-version": "2019-07-22",
-        "x-tc-timestamp": String(timestamp),
-      },
-      body: payload,
-    },
+    action: "DescribeCaptchaResult",
+    version: "2019-07-22",
+    payload: JSON.stringify({
+      CaptchaType: 9,
+      Ticket: answer.ticket,
+      UserIp: answer.userIp,
+      Randstr: answer.randstr,
+      CaptchaAppId: Number(config.appId),
+      AppSecretKey: config.appSecretKey,
+    }),
+    reply,
   });
-  if (!answered.ok) {
-    return { ok: false, reason: "failed", error: answered.error };
-  }
-  const parsed = reply.safeParse(parseJson(answered.text));
-  const response = parsed.success ? parsed.data.Response : undefined;
-  const requestId = response?.RequestId;
-  if (answered.status !== 200 || !response) {
-    const error = answered.status === 200
-      ? "malformed_reply"
-      : `HTTP ${answered.status}`;
+  if (!answered.ok) return answered;
+  const { status, reply: response, requestId } = answered;
+  if (status !== 200 || !response) {
+    const error = status === 200 ? "malformed_reply" : `HTTP ${status}`;
     return { ok: false, reason: "failed", error, requestId };
   }
   if (response.Error) {

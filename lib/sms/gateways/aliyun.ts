@@ -2,9 +2,7 @@
 import * as z from "zod/mini";
 import type { AliyunSmsConfig } from "@/lib/app/config.ts";
 import type { GatewayOptions, SmsDelivery, SmsSender } from "./gateway.ts";
-import { signAcs3 } from "@/lib/core/signing/acs3.ts";
-import { hex } from "@/lib/core/signing/hmac.ts";
-import { callOutside, parseJson } from "@/lib/core/outbound.ts";
+import { callAliyunRpc } from "@/lib/core/cloud_api.ts";
 
 // Aliyun's own limits on one mobile (by default 1 a minute, 5 an hour, 10 a day per signature).
 const RATE_LIMITED = "isv.BUSINESS_LIMIT_CONTROL";
@@ -21,9 +19,8 @@ export function aliyunGateway(
 ): SmsSender {
   return {
     async send(mobile, code): Promise<SmsDelivery> {
-      const { url, headers } = await signAcs3({
-        method: "POST",
-        url: new URL(config.endpoint),
+      const answer = await callAliyunRpc(config, options, {
+        endpoint: config.endpoint,
         action: "SendSms",
         version: "2017-05-25",
         params: {
@@ -33,31 +30,15 @@ export function aliyunGateway(
           // A string, so a code starting with 0 keeps it.
           TemplateParam: JSON.stringify({ code }),
         },
-        body: "",
-        date: new Date(options.now()).toISOString().replace(/\.\d+Z$/, "Z"),
-        nonce: hex(crypto.getRandomValues(new Uint8Array(16))),
-      }, config);
-      const answer = await callOutside({
-        url,
-        init: {
-          method: "POST",
-          headers: { ...headers, accept: "application/json" },
-        },
-        fetch: options.fetch,
-        timeoutMs: options.timeoutMs,
+        reply,
       });
-      if (!answer.ok) {
-        return { ok: false, reason: "failed", error: answer.error };
-      }
-      const parsed = reply.safeParse(parseJson(answer.text));
-      const requestId = (parsed.success ? parsed.data.RequestId : undefined) ??
-        answer.headers.get("x-acs-request-id")?.slice(0, 100);
-      const status = answer.status;
-      if (!parsed.success || (status >= 300 && status < 400)) {
+      if (!answer.ok) return answer;
+      const { status, reply: said, requestId } = answer;
+      if (!said || (status >= 300 && status < 400)) {
         const error = status === 200 ? "malformed_reply" : `HTTP ${status}`;
         return { ok: false, reason: "failed", error, requestId };
       }
-      const { Code } = parsed.data;
+      const { Code } = said;
       if (Code === "OK" && status === 200) return { ok: true, requestId };
       return {
         ok: false,

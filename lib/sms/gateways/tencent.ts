@@ -2,8 +2,7 @@
 import * as z from "zod/mini";
 import type { TencentSmsConfig } from "@/lib/app/config.ts";
 import type { GatewayOptions, SmsDelivery, SmsSender } from "./gateway.ts";
-import { callOutside, parseJson } from "@/lib/core/outbound.ts";
-import { tc3Authorization } from "@/lib/core/signing/tc3.ts";
+import { callTencentCloud } from "@/lib/core/cloud_api.ts";
 
 const code = z.string().check(z.minLength(1), z.maxLength(100));
 // Errors come as 200 too, with Response.Error; a sent request reports each number in SendStatusSet.
@@ -23,55 +22,30 @@ export function tencentGateway(
 ): SmsSender {
   return {
     async send(mobile, smsCode, ttlSeconds): Promise<SmsDelivery> {
-      const url = new URL(config.endpoint);
       const phoneNumber = `+86${mobile}`;
-      const payload = JSON.stringify({
-        PhoneNumberSet: [phoneNumber],
-        SmsSdkAppId: config.sdkAppId,
-        SignName: config.signName,
-        TemplateId: config.templateId,
-        // Strings both, so a code starting with 0 keeps it.
-        TemplateParamSet: [smsCode, String(Math.ceil(ttlSeconds / 60))],
-      });
-      const timestamp = Math.floor(options.now() / 1000);
-      const signed = {
-        "content-type": "application/json; charset=utf-8",
-        "x-tc-action": "SendSms",
-      };
-      const authorization = await tc3Authorization({
-        url,
+      const answer = await callTencentCloud(config, options, {
+        endpoint: config.endpoint,
         service: "sms",
-        headers: signed,
-        payload,
-        timestamp,
-      }, config);
-      const answer = await callOutside({
-        url,
-        fetch: options.fetch,
-        timeoutMs: options.timeoutMs,
-        init: {
-          method: "POST",
-          headers: {
-            ...signed,
-            authorization,
-            "x-tc-version": "2021-01-11",
-            "x-tc-timestamp": String(timestamp),
-            "x-tc-region": config.region,
-          },
-          body: payload,
-        },
+        action: "SendSms",
+        version: "2021-01-11",
+        region: config.region,
+        payload: JSON.stringify({
+          PhoneNumberSet: [phoneNumber],
+          SmsSdkAppId: config.sdkAppId,
+          SignName: config.signName,
+          TemplateId: config.templateId,
+          // Strings both, so a code starting with 0 keeps it.
+          TemplateParamSet: [smsCode, String(Math.ceil(ttlSeconds / 60))],
+        }),
+        reply,
       });
-      if (!answer.ok) {
-        return { ok: false, reason: "failed", error: answer.error };
-      }
-      const parsed = reply.safeParse(parseJson(answer.text));
-      const response = parsed.success ? parsed.data.Response : undefined;
-      const requestId = response?.RequestId;
-      if (answer.status !== 200) {
+      if (!answer.ok) return answer;
+      const { status, reply: response, requestId } = answer;
+      if (status !== 200) {
         return {
           ok: false,
           reason: "failed",
-          error: `HTTP ${answer.status}`,
+          error: `HTTP ${status}`,
           requestId,
         };
       }

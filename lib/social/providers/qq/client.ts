@@ -1,22 +1,20 @@
 // The QQ Connect (OAuth 2.0) client: the authorize URL, then code → access token → openid → nickname.
 // Every failure, QQ's own or on the way to QQ, is a QqError with a message fit to show.
 import type { Timers } from "@/lib/core/timers.ts";
-import { callProvider } from "@/lib/social/provider.ts";
+import {
+  type ClientSettings,
+  getFromProvider,
+  requiredString,
+} from "@/lib/social/provider.ts";
 import { QqError } from "./_errors.ts";
 import { parseQqAnswer, qqFailure, type QqFields } from "./_parse.ts";
 
 export { QqError, type QqErrorCode, qqErrorMessage } from "./_errors.ts";
 
-export interface QqSettings {
+export interface QqSettings extends ClientSettings {
   /** Base of QQ's endpoints, without a trailing slash: https://graph.qq.com or the simulator. */
   apiBase: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  fetch: typeof fetch;
-  /** Per request, answer included; default 5000. */
-  timeoutMs?: number;
-  /** What that limit runs on; the platform's timers by default. */
+  /** What the limit of each request runs on; the platform's timers by default. */
   timers?: Timers;
 }
 
@@ -55,7 +53,7 @@ export async function exchangeCode(
     redirect_uri: settings.redirectUri,
     fmt: "json",
   });
-  return requiredString(fields, "access_token");
+  return requiredString(fields, "access_token", badAnswer);
 }
 
 /** The openid (and unionid, when QQ has one for this app) of the QQ user who granted `accessToken`. */
@@ -76,7 +74,7 @@ export async function fetchOpenid(
   if (String(clientId) !== settings.clientId) {
     throw new QqError("client_mismatch");
   }
-  const openid = requiredString(fields, "openid");
+  const openid = requiredString(fields, "openid", badAnswer);
   // The openid becomes a KV key and a form value; QQ's are 32 hex digits.
   if (!isQqId(openid)) throw new QqError("bad_response");
   const unionid = fields.unionid;
@@ -112,26 +110,18 @@ async function askQq(
   path: string,
   params: Record<string, string>,
 ): Promise<QqFields> {
-  const { status, text } = await callProvider({
-    url: `${settings.apiBase}${path}?${new URLSearchParams(params)}`,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-    timers: settings.timers,
-  }, (kind) => new QqError(kind));
-  if (status < 200 || status > 299) throw new QqError("bad_status");
+  const text = await getFromProvider(
+    settings,
+    `${settings.apiBase}${path}?${new URLSearchParams(params)}`,
+    (kind) => new QqError(kind),
+  );
   const fields = parseQqAnswer(text);
   const failure = qqFailure(fields);
   if (failure !== undefined) throw new QqError(failure);
   return fields;
 }
 
-function requiredString(fields: QqFields, name: string): string {
-  const value = fields[name];
-  if (typeof value !== "string" || value === "") {
-    throw new QqError("bad_response");
-  }
-  return value;
-}
+const badAnswer = () => new QqError("bad_response");
 
 function isQqId(value: string): boolean {
   return /^[\w-]{1,128}$/.test(value);

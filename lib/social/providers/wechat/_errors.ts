@@ -1,16 +1,13 @@
 // WeChat's failures as one error type, with the words a shop customer reads for each.
-import { providerMessages } from "@/lib/messages.ts";
-import { ProviderError } from "@/lib/social/provider.ts";
+import {
+  providerErrorClass,
+  type TransportFailure,
+} from "@/lib/social/provider.ts";
 
 /** A WeChat errcode (40029, 40163, …) or what went wrong on the way to WeChat. */
 export type WechatErrorCode =
   | number
-  | "timeout"
-  | "network"
-  | "bad_status"
-  | "bad_response";
-
-const said = providerMessages("微信");
+  | Exclude<TransportFailure, "client_mismatch">;
 
 // The errcodes of the website-login (网站应用) endpoints, as WeChat documents them.
 const wechatCodes: Record<number, string> = {
@@ -32,23 +29,9 @@ const wechatCodes: Record<number, string> = {
   48001: "微信登录应用没有该接口的权限",
 };
 
-const transport: Record<Exclude<WechatErrorCode, number>, string> = {
-  timeout: said.timeout,
-  network: said.network,
-  bad_status: said.badStatus,
-  bad_response: said.badResponse,
-};
-
 /** Every failure of the WeChat client; the message never holds a secret, a token or a code. */
-export class WechatError extends ProviderError {
-  override name = "WechatError";
-
-  constructor(override readonly code: WechatErrorCode) {
-    super(
-      code,
-      typeof code === "number"
-        ? said.errorCode(code, wechatCodes[code])
-        : transport[code],
-    );
-  }
-}
+export class WechatError extends providerErrorClass<WechatErrorCode>(
+  "WechatError",
+  "微信",
+  wechatCodes,
+) {}

@@ -1,6 +1,12 @@
 // The WeChat website login (网站应用, snsapi_login) client: the QR-code page's URL, then code → access
 // token and openid (and unionid) → nickname. Errors come as {"errcode","errmsg"} with HTTP 200.
-import { callProvider } from "@/lib/social/provider.ts";
+import {
+  getFromProvider,
+  isProviderFields,
+  parseProviderJson,
+  type ProviderFields as Fields,
+  requiredString,
+} from "@/lib/social/provider.ts";
 import { WechatError } from "./_errors.ts";
 
 export { WechatError, type WechatErrorCode } from "./_errors.ts";
@@ -31,8 +37,6 @@ export interface WechatUser {
   unionid?: string;
 }
 
-type Fields = Record<string, unknown>;
-
 /** The QR-code page the browser goes to; WeChat sends it back to redirectUri with `code` and `state`. */
 export function authorizeUrl(settings: WechatSettings, state: string): string {
   const query = new URLSearchParams({
@@ -56,7 +60,7 @@ export async function exchangeCode(
     code,
     grant_type: "authorization_code",
   });
-  const accessToken = requiredString(fields, "access_token");
+  const accessToken = requiredString(fields, "access_token", badAnswer);
   const openid = requiredId(fields, "openid");
   const unionid = optionalId(fields, "unionid");
   return unionid ? { accessToken, openid, unionid } : { accessToken, openid };
@@ -90,23 +94,16 @@ async function askWechat(
   path: string,
   params: Record<string, string>,
 ): Promise<Fields> {
-  const { status, text } = await callProvider({
-    url: `${settings.apiBase}${path}?${new URLSearchParams(params)}`,
-    fetch: settings.fetch,
-    timeoutMs: settings.timeoutMs,
-  }, (kind) => new WechatError(kind));
-  if (status < 200 || status > 299) throw new WechatError("bad_status");
-  let fields: unknown;
-  try {
-    fields = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch {
-    throw new WechatError("bad_response");
-  }
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-    throw new WechatError("bad_response");
-  }
+  const fields = parseProviderJson(
+    await getFromProvider(
+      settings,
+      `${settings.apiBase}${path}?${new URLSearchParams(params)}`,
+      (kind) => new WechatError(kind),
+    ),
+  );
+  if (!isProviderFields(fields)) throw new WechatError("bad_response");
   // WeChat answers its refusals with 200 and an errcode; 0 is success where it is sent at all.
-  const { errcode } = fields as Fields;
+  const { errcode } = fields;
   if (errcode !== undefined && errcode !== 0 && errcode !== "0") {
     throw new WechatError(
       typeof errcode === "number" && Number.isInteger(errcode)
@@ -114,20 +111,12 @@ async function askWechat(
         : "bad_response",
     );
   }
-  return fields as Fields;
-}
-
-function requiredString(fields: Fields, name: string): string {
-  const value = fields[name];
-  if (typeof value !== "string" || value === "") {
-    throw new WechatError("bad_response");
-  }
-  return value;
+  return fields;
 }
 
 // openids and unionids become KV keys and form values; WeChat's are 28 URL-safe characters.
 function requiredId(fields: Fields, name: string): string {
-  const value = requiredString(fields, name);
+  const value = requiredString(fields, name, badAnswer);
   if (!/^[\w-]{1,128}$/.test(value)) throw new WechatError("bad_response");
   return value;
 }
@@ -137,6 +126,8 @@ function optionalId(fields: Fields, name: string): string | undefined {
     ? undefined
     : requiredId(fields, name);
 }
+
+const badAnswer = () => new WechatError("bad_response");
 
 function isHttpUrl(value: unknown): value is string {
   return typeof value === "string" && /^https?:\/\/\S+$/.test(value);

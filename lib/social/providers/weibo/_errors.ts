@@ -1,17 +1,11 @@
 // Weibo's failures as one error type, with the words a shop customer reads for each.
-import { providerMessages } from "@/lib/messages.ts";
-import { ProviderError } from "@/lib/social/provider.ts";
+import {
+  providerErrorClass,
+  type TransportFailure,
+} from "@/lib/social/provider.ts";
 
 /** A Weibo error_code (21325, 21332, …) or what went wrong on the way to Weibo. */
-export type WeiboErrorCode =
-  | number
-  | "timeout"
-  | "network"
-  | "bad_status"
-  | "bad_response"
-  | "client_mismatch";
-
-const said = providerMessages("微博");
+export type WeiboErrorCode = number | TransportFailure;
 
 // The OAuth 2.0 error codes Weibo documents (21xxx) and the common ones (10xxx).
 const weiboCodes: Record<number, string> = {
@@ -38,24 +32,9 @@ const weiboCodes: Record<number, string> = {
   21332: "微博访问令牌无效，请重新登录微博",
 };
 
-const transport: Record<Exclude<WeiboErrorCode, number>, string> = {
-  timeout: said.timeout,
-  network: said.network,
-  bad_status: said.badStatus,
-  bad_response: said.badResponse,
-  client_mismatch: said.clientMismatch,
-};
-
 /** Every failure of the Weibo client; the message never holds a secret, a token or a code. */
-export class WeiboError extends ProviderError {
-  override name = "WeiboError";
-
-  constructor(override readonly code: WeiboErrorCode) {
-    super(
-      code,
-      typeof code === "number"
-        ? said.errorCode(code, weiboCodes[code])
-        : transport[code],
-    );
-  }
-}
+export class WeiboError extends providerErrorClass<WeiboErrorCode>(
+  "WeiboError",
+  "微博",
+  weiboCodes,
+) {}

@@ -1,19 +1,20 @@
 // The Weibo OAuth 2.0 client: the authorize URL, then code → access token and uid, checked with
 // get_token_info (the token must be our app's), → the user's screen name. Errors come as
 // {"error","error_code","error_description"} with a 4xx status.
-import { callProvider } from "@/lib/social/provider.ts";
+import {
+  callProvider,
+  type ClientSettings,
+  isProviderFields,
+  parseProviderJson,
+  type ProviderFields as Fields,
+} from "@/lib/social/provider.ts";
 import { WeiboError } from "./_errors.ts";
 
 export { WeiboError, type WeiboErrorCode } from "./_errors.ts";
 
-export interface WeiboSettings {
+export interface WeiboSettings extends ClientSettings {
   /** Base of Weibo's endpoints (https://api.weibo.com), without a trailing slash. */
   apiBase: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  fetch: typeof fetch;
-  timeoutMs?: number;
 }
 
 export interface WeiboGrant {
@@ -26,8 +27,6 @@ export interface WeiboUser {
   screenName: string;
   profileImageUrl?: string;
 }
-
-type Fields = Record<string, unknown>;
 
 /** Where to send the browser; Weibo sends it back to redirectUri with `code` and this `state`. */
 export function authorizeUrl(settings: WeiboSettings, state: string): string {
@@ -118,19 +117,15 @@ async function askWeibo(
     fetch: settings.fetch,
     timeoutMs: settings.timeoutMs,
   }, (kind) => new WeiboError(kind));
-  let fields: unknown;
-  try {
-    fields = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch {
+  const fields = parseProviderJson(text);
+  if (fields === undefined) {
     // Not Weibo's JSON: with a 2xx a bad answer, else (a redirect, a proxy's error page) trouble on the way.
     throw new WeiboError(
       status >= 200 && status < 300 ? "bad_response" : "bad_status",
     );
   }
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-    throw new WeiboError("bad_response");
-  }
-  const { error_code: code } = fields as Fields;
+  if (!isProviderFields(fields)) throw new WeiboError("bad_response");
+  const { error_code: code } = fields;
   if (code !== undefined || status >= 400) {
     const number = typeof code === "string" ? Number(code) : code;
     throw new WeiboError(
@@ -140,7 +135,7 @@ async function askWeibo(
     );
   }
   if (status < 200 || status > 299) throw new WeiboError("bad_status");
-  return fields as Fields;
+  return fields;
 }
 
 // Weibo's uids are digits, sent as a number or a string; they become KV keys and form values.
