@@ -32,17 +32,12 @@ export type * from "./server/types.ts";
 /** Serves the app until `config.server.signal` aborts. */
 export async function start(manifest: Manifest, config: FreshConfig = {}) {
   const handler = await createHandler(manifest, config);
-  await Deno.serve(serveOptions(config), handler).finished;
-}
-
-/** `Deno.serve`'s options for `config.server`: port 8000 on every interface unless told, and a line once listening. */
-export function serveOptions(config: FreshConfig): Deno.ServeTcpOptions {
   const { port = 8000, hostname = "0.0.0.0", ...rest } = config.server ?? {};
   const onListen = ({ hostname, port }: Deno.NetAddr) => {
     const host = hostname === "0.0.0.0" ? "localhost" : hostname;
     console.log(`Listening on http://${host}:${port}/`);
   };
-  return { port, hostname, onListen, ...rest };
+  await Deno.serve({ port, hostname, onListen, ...rest }, handler).finished;
 }
 
 export function defineConfig(config: FreshConfig): FreshConfig {

@@ -7,8 +7,6 @@ import {
   createHandler,
   type FreshConfig,
   type Manifest,
-  type RequestHandler,
-  serveOptions,
 } from "$fresh/server.ts";
 import {
   backgroundWorkDone,
@@ -19,8 +17,10 @@ import { messages } from "@/lib/messages.ts";
 import { plainText } from "./errors.ts";
 import { withSecurityHeaders } from "./security.ts";
 
-/** The app's handler: the Fresh handler's kind. */
-export type AppHandler = RequestHandler;
+export type AppHandler = (
+  req: Request,
+  info?: Deno.ServeHandlerInfo,
+) => Promise<Response>;
 
 export async function appHandler(
   manifest: Manifest,
@@ -65,7 +65,12 @@ function isPlainRequestUrl(req: Request): boolean {
  */
 export async function serveApp(manifest: Manifest, config: FreshConfig = {}) {
   const handler = await appHandler(manifest, config);
-  const server = Deno.serve(serveOptions(config), handler);
+  const { port = 8000, hostname = "0.0.0.0", ...rest } = config.server ?? {};
+  const onListen = ({ hostname, port }: Deno.NetAddr) => {
+    const host = hostname === "0.0.0.0" ? "localhost" : hostname;
+    console.log(`Listening on http://${host}:${port}/`);
+  };
+  const server = Deno.serve({ port, hostname, onListen, ...rest }, handler);
   let stopping = false;
   const stop = () => {
     if (stopping) Deno.exit(1);
