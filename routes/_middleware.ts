@@ -5,7 +5,7 @@ import { currentUser } from "@/lib/http/current_user.ts";
 import { HttpError, plainText } from "@/lib/http/errors.ts";
 import { checkBody } from "@/lib/forms/posted.ts";
 import { browserOf } from "@/lib/http/browser_id.ts";
-import { askConsentFirst } from "@/lib/legal/gate.ts";
+import { askConsentFirst } from "@/lib/http/consent_gate.ts";
 import { asSeenBy } from "@/lib/http/own_host.ts";
 import { withRenewedSessionCookie } from "@/lib/http/login_cookies.ts";
 import { pendingFlash, withFlashShown } from "@/lib/http/flash.ts";

@@ -1,6 +1,6 @@
 // GET, POST /consent: a logged-in user who has not agreed to the legal texts in force (they changed,
 // or the account was made before consents were kept, or imported) is sent here by the consent gate
-// (lib/legal/gate.ts) and agrees before going on to `next`; or leaves, or deletes the account.
+// (lib/http/consent_gate.ts) and agrees before going on to `next`; or leaves, or deletes the account.
 import type {
   FreshContext,
   Handlers,

@@ -13,7 +13,7 @@ import SmsLoginForm, {
 } from "@/islands/SmsLoginForm.tsx";
 import { logIn } from "@/lib/accounts/login.ts";
 import { logInBySms } from "@/lib/accounts/sms_login.ts";
-import { signupProofRedirect } from "@/lib/accounts/signup_proofs.ts";
+import { signupProofRedirect } from "@/lib/http/signup_proof_cookie.ts";
 import { newImageCodeUuid } from "@/lib/captcha/image_codes.ts";
 import {
   askForSmsCode,

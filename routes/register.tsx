@@ -23,12 +23,14 @@ import {
   registerUser,
 } from "@/lib/accounts/registration.ts";
 import {
-  forgetSignupProof,
   type HeldSignupProof,
-  holdsSignupProof,
-  readSignupProof,
   SIGNUP_COMPLETION_PATH,
 } from "@/lib/accounts/signup_proofs.ts";
+import {
+  forgetSignupProof,
+  holdsSignupProof,
+  readSignupProof,
+} from "@/lib/http/signup_proof_cookie.ts";
 import { maskMobile } from "@/lib/core/mask.ts";
 import { messages } from "@/lib/messages.ts";
 import { safeNext } from "@/lib/http/safe_next.ts";

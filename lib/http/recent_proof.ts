@@ -4,6 +4,7 @@
 import { hasRecentProof } from "@/lib/sessions/recent_proof.ts";
 import type { State } from "./request_state.ts";
 import { safeNext } from "./safe_next.ts";
+import { noStore } from "./security.ts";
 
 export const CONFIRM_PATH = "/account/confirm";
 
@@ -29,8 +30,6 @@ export function askForRecentProof(
   const back = req.method === "GET" || req.method === "HEAD"
     ? ctx.url.pathname + ctx.url.search
     : ctx.url.pathname;
-  return new Response(null, {
-    status: 303,
-    headers: { location: confirmLocation(back), "cache-control": "no-store" },
-  });
+  const location = confirmLocation(back);
+  return noStore(new Response(null, { status: 303, headers: { location } }));
 }

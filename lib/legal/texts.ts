@@ -1,7 +1,7 @@
 // The shop's 用户协议 and 隐私政策: Markdown files the operator supplies (LEGAL_DIR holding agreement.md
 // and privacy.md), else the app's own templates (templates/), read and rendered once at start. Each
 // text's version is the first 12 hex characters of the SHA-256 of its bytes: a consent names the
-// versions it was given to, and a new version asks again (consents.ts, gate.ts).
+// versions it was given to, and a new version asks again (consents.ts, lib/http/consent_gate.ts).
 // @ts-types="@types/markdown-it"
 import MarkdownIt from "markdown-it";
 import { sha256Hex } from "@/lib/core/sha256.ts";

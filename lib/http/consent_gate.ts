@@ -1,8 +1,9 @@
 // The consent gate: a logged-in user who has not agreed to the legal texts in force (an account made
 // before consents were kept, an imported one, or texts changed since) is sent to /consent, which asks;
 // until they agree, only what lets them read, agree, leave or delete the account answers them.
-import type { LegalTexts } from "./texts.ts";
-import { consentToCurrent } from "./consents.ts";
+import type { LegalTexts } from "@/lib/legal/texts.ts";
+import { consentToCurrent } from "@/lib/legal/consents.ts";
+import { noStore } from "./security.ts";
 
 /** Where the consent is asked. */
 export const CONSENT_PATH = "/consent";
@@ -41,13 +42,8 @@ export async function askConsentFirst(
   const next = req.method === "GET" || req.method === "HEAD"
     ? url.pathname + url.search
     : "/";
-  return new Response(null, {
-    status: 303,
-    headers: {
-      location: `${CONSENT_PATH}?next=${
-        encodeURIComponent(next).replaceAll("%2F", "/")
-      }`,
-      "cache-control": "no-store",
-    },
-  });
+  const location = `${CONSENT_PATH}?next=${
+    encodeURIComponent(next).replaceAll("%2F", "/")
+  }`;
+  return noStore(new Response(null, { status: 303, headers: { location } }));
 }
