@@ -98,7 +98,7 @@ export async function importBatch(
   for (const candidate of again) await importAlone(kv, candidate, tally);
 }
 
-// Commits in flight at once: the store works on one while the next is made ready.
+// Commits in flight at once: the store works on one while the next ones are made ready.
 const IN_FLIGHT = 8;
 
 /** Commits the decisions packed within the limits; counts what went in; the candidates of failed commits. */
@@ -108,24 +108,28 @@ async function commitAll(
   tally: Tally,
 ): Promise<Candidate[]> {
   const failed: Candidate[] = [];
-  const commits = [...packed(decisions)];
-  for (let i = 0; i < commits.length; i += IN_FLIGHT) {
-    const round = commits.slice(i, i + IN_FLIGHT);
-    const results = await Promise.all(round.map(async (commit) => {
-      if (!commit.some((decision) => decision.write)) return true;
-      const op = kv.atomic();
-      for (const decision of commit) decision.write?.add(op);
-      return (await op.commit()).ok;
-    }));
-    round.forEach((commit, j) => {
-      if (results[j]) {
+  const inFlight = new Set<Promise<void>>();
+  for (const commit of packed(decisions)) {
+    const done = commitOne(kv, commit).then((ok) => {
+      if (ok) {
         for (const decision of commit) count(tally, decision.outcome);
       } else {
         failed.push(...commit.map((decision) => decision.candidate));
       }
+      inFlight.delete(done);
     });
+    inFlight.add(done);
+    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   return failed;
+}
+
+async function commitOne(kv: Deno.Kv, commit: Decision[]): Promise<boolean> {
+  if (!commit.some((decision) => decision.write)) return true;
+  const op = kv.atomic();
+  for (const decision of commit) decision.write?.add(op);
+  return (await op.commit()).ok;
 }
 
 async function importAlone(kv: Deno.Kv, candidate: Candidate, tally: Tally) {
@@ -271,7 +275,7 @@ function newUser(candidate: Candidate, binding: Binding | null): Decision {
   return {
     candidate,
     write: size(
-      4 + (binding ? 2 : 0),
+      3 + (binding ? 1 : 0),
       [
         userKey(user.id),
         usernameKey(user.username),
@@ -280,10 +284,11 @@ function newUser(candidate: Candidate, binding: Binding | null): Decision {
       ],
       binding ? [user, binding] : [user],
       (op) => {
-        createUserIn(op, user)
-          .check({ key: ledger, versionstamp: null })
-          .set(ledger, user.id);
-        if (binding) bindIn(op, binding);
+        // The ledger entry's check stands for the user's id, made from the same Django key: only an
+        // import makes such ids, and it writes the entry with the user.
+        op.check({ key: ledger, versionstamp: null }).set(ledger, user.id);
+        createUserIn(op, user, { idChecked: true });
+        if (binding) bindIn(op, binding, { userIsNew: true });
       },
     ),
     outcome: candidate.binding && !binding

@@ -106,16 +106,20 @@ export async function findBindConflict(
   return account.versionstamp !== null ? { kind: "account_bound" } : null;
 }
 
-/** Adds `binding` to `op`, which then fails if the identity or the user's slot for it was taken meanwhile. */
+/**
+ * Adds `binding` to `op`, which then fails if the identity or the user's slot for it was taken meanwhile.
+ * `userIsNew`: `op` creates the user too, so its slot is empty without a check of its own.
+ */
 export function bindIn(
   op: Deno.AtomicOperation,
   binding: Binding,
+  { userIsNew = false } = {},
 ): Deno.AtomicOperation {
   const key = bindingKey(binding.provider, binding.uid);
   const byUser = bindingByUserKey(binding.userId, binding.provider);
+  if (!userIsNew) op.check({ key: byUser, versionstamp: null });
   return op
     .check({ key, versionstamp: null })
-    .check({ key: byUser, versionstamp: null })
     .set(key, binding)
     .set(byUser, binding.uid);
 }

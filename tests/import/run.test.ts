@@ -1,4 +1,4 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { checkInvariants } from "@/lib/app/invariants.ts";
 import {
   deleteUserIn,
@@ -214,7 +214,7 @@ Deno.test("a QQ login bound in the old shop after the first run is added by the 
   app.close();
 });
 
-Deno.test("the writes stay within Deno KV's limits, each user whole in one commit with a check on every key it writes", async () => {
+Deno.test("the writes stay within Deno KV's limits, each user whole in one commit with a check on every key it must not overwrite", async () => {
   const app = await testApp();
   const commits: { checks: string[]; sets: string[] }[] = [];
   const kv = recording(app.kv, commits);
@@ -223,6 +223,8 @@ Deno.test("the writes stay within Deno KV's limits, each user whole in one commi
   equal(report.users, 2_000);
   equal(report.bindings, 2_000);
   ok(commits.length > 1);
+  // Four checks a user with its binding: 25 users in each commit Deno KV's 100 checks allow.
+  equal(commits.length, 2_000 / 25);
   for (const commit of commits) {
     ok(commit.checks.length <= 100, `${commit.checks.length} checks`);
     ok(commit.sets.length <= 1000, `${commit.sets.length} mutations`);
@@ -246,9 +248,48 @@ Deno.test("the writes stay within Deno KV's limits, each user whole in one commi
   );
   for (const key of keys) {
     ok(holding[0].sets.includes(key), `${key} is written`);
+  }
+  // The user's own keys are made from its Django key, as its ledger entry is: the entry's check stands
+  // for them. Every other key is checked itself.
+  const [user, username, mobile, ledger, binding, byUser] = keys;
+  for (const key of [username, mobile, ledger, binding]) {
     ok(holding[0].checks.includes(key), `${key} is checked`);
   }
+  for (const key of [user, byUser]) {
+    ok(!holding[0].checks.includes(key), `${key} rests on the ledger's check`);
+  }
   app.close();
+});
+
+Deno.test("an imported user's id is UUID-shaped, in the order of Django's keys, and never one the app makes", () => {
+  const djangoIds = [
+    1,
+    2,
+    9,
+    10,
+    15,
+    16,
+    255,
+    256,
+    4_096,
+    65_535,
+    99_999,
+    2 ** 31 - 1,
+    2 ** 48 - 1,
+  ];
+  const ids = djangoIds.map(importedUserId);
+  for (const id of ids) {
+    match(
+      id,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  }
+  deepEqual(ids.toSorted(), ids, "sorted as strings, as Deno KV orders keys");
+  equal(new Set(ids).size, ids.length);
+  equal(importedUserId(1234), importedUserId(1234), "the same on every run");
+  // Past 48 bits (beyond any auto-increment) the id is still one of its own.
+  match(importedUserId(2 ** 52), /^[0-9a-f]{8}-[0-9a-f]{4}-8/);
+  ok(importedUserId(2 ** 52) !== importedUserId(2 ** 52 + 1));
 });
 
 /** `kv` with every atomic commit's checked and written keys recorded (as JSON) into `commits`. */
