@@ -49,6 +49,9 @@ const NONCE_IN_POLICY = /'nonce-([^']+)'/g;
 interface Template {
   status: number;
   bodyParts: string[];
+  /** The same parts as UTF-8, so that each response copies bytes rather than encoding the page again. */
+  bodyBytes: Uint8Array[];
+  bodyLength: number;
   headers: [string, string][];
   /** Where the policy is in `headers`, and its value cut at the nonce. */
   policyAt: number;
@@ -97,11 +100,24 @@ export class SharedPages {
       this.#slots.delete(key);
       return null;
     }
-    const { status, bodyParts, headers, policyAt, policyParts } = slot.template;
+    const { status, bodyBytes, bodyLength, headers, policyAt, policyParts } =
+      slot.template;
     const nonce = newNonce();
     const given = headers.slice();
     given[policyAt] = [CSP, policyParts.join(nonce)];
-    return new Response(bodyParts.join(nonce), { status, headers: given });
+    // The nonce is 32 hex digits, a byte each.
+    const body = new Uint8Array(
+      bodyLength + NONCE_LENGTH * (bodyBytes.length - 1),
+    );
+    let at = 0;
+    bodyBytes.forEach((part, i) => {
+      if (i > 0) {
+        for (let j = 0; j < NONCE_LENGTH; j++) body[at++] = nonce.charCodeAt(j);
+      }
+      body.set(part, at);
+      at += part.length;
+    });
+    return new Response(body, { status, headers: given });
   }
 
   /**
@@ -143,7 +159,10 @@ export class SharedPages {
   }
 }
 
-/** As lib/fresh makes a page's nonce. */
+const NONCE_LENGTH = 32;
+const utf8 = new TextEncoder();
+
+/** As lib/fresh makes a page's nonce: NONCE_LENGTH hex digits. */
 function newNonce(): string {
   return crypto.randomUUID().replaceAll("-", "");
 }
@@ -181,9 +200,13 @@ function templateOf(
   if (!headers.some(([name]) => name === "vary")) {
     headers.push(["vary", "Accept-Encoding"]);
   }
+  const bodyParts = body.split(nonce);
+  const bodyBytes = bodyParts.map((part) => utf8.encode(part));
   return {
     status: response.status,
-    bodyParts: body.split(nonce),
+    bodyParts,
+    bodyBytes,
+    bodyLength: bodyBytes.reduce((sum, part) => sum + part.length, 0),
     headers,
     policyAt,
     policyParts: headers[policyAt][1].split(nonce),
