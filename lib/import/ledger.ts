@@ -17,8 +17,8 @@ export const importedUserKey = (djangoId: number) => [
  * The app's id for the Django user `djangoId`: UUID-shaped, as the app's own ids are, and in the order
  * of Django's keys. An import goes through the users in that order, so that each commit adds its users'
  * rows (and their bindings' rows by user) at the end of their key ranges rather than all over them: a
- * store's B-tree then rewrites a page or two a commit instead of a page for each user (measured: about
- * 3.5 times the users a second on a local store).
+ * store's B-tree then rewrites a page or two a commit instead of a page for each user (measured on a
+ * local store: 100,000 customers in 17 s rather than 30).
  */
 export function importedUserId(djangoId: number): string {
   // 48 bits of the Django key (a key past them, beyond any auto-increment's reach, gives hashed bits),
