@@ -3,11 +3,15 @@ import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { LegalTextPage } from "@/components/LegalTextPage.tsx";
 import type { State } from "@/lib/http/request_state.ts";
 import { renderSharedPage } from "@/lib/http/shared_pages.ts";
+import { legalHtml } from "@/lib/legal/texts.ts";
 
 export const config: RouteConfig = { csp: true };
 
-export const handler: Handlers<unknown, State> = { GET: renderSharedPage };
+export const handler: Handlers<string, State> = {
+  GET: async (req, ctx) =>
+    renderSharedPage(req, ctx, await legalHtml(ctx.state.app.legal.privacy)),
+};
 
-export default function Privacy({ state }: PageProps<unknown, State>) {
-  return <LegalTextPage text={state.app.legal.privacy} />;
+export default function Privacy({ data, state }: PageProps<string, State>) {
+  return <LegalTextPage text={state.app.legal.privacy} html={data} />;
 }

@@ -11,7 +11,6 @@
 // file path, which an npm package on Deno Deploy can't promise. So the letters are the Hershey vector
 // fonts (hersheytext: plain JSON, no file to read, no native code), drawn by the small rasteriser below,
 // and encoded by fast-png (pure JavaScript); all three work alike under Deno, on Deno Deploy and in tests.
-import { encode } from "fast-png";
 
 /** Pixels of the PNG: twice the 150 × 50 the page shows, so it stays sharp on a phone's screen. */
 export const PNG_WIDTH = 300;
@@ -51,13 +50,20 @@ function loadFonts(): Promise<Record<FontName, HersheyFont>> {
   }).then((module) => module.default as Record<FontName, HersheyFont>);
 }
 
+let pngEncoder: Promise<typeof import("fast-png").encode> | undefined;
+
+/** fast-png, loaded on first use too: its modules cost start-up tens of milliseconds. */
+function loadPngEncoder(): Promise<typeof import("fast-png").encode> {
+  return pngEncoder ??= import("fast-png").then((module) => module.encode);
+}
+
 /** Draws `text` (ASCII letters and digits) as a PNG. */
 export async function drawCodePicture(
   text: string,
   { random = secureRandom(), shapes = "varied", noise = true }: DrawingOptions =
     {},
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const loaded = await loadFonts();
+  const [loaded, encode] = await Promise.all([loadFonts(), loadPngEncoder()]);
   const fixed = shapes === "fixed";
   const between = (low: number, high: number) => low + (high - low) * random();
   const canvas = new Canvas(
@@ -139,7 +145,7 @@ export async function drawCodePicture(
       );
     }
   }
-  return canvas.png();
+  return canvas.png(encode);
 }
 
 /** Randomness from the system's CSPRNG, drawn in batches. */
@@ -283,7 +289,7 @@ class Canvas {
     }
   }
 
-  png(): Uint8Array<ArrayBuffer> {
+  png(encode: typeof import("fast-png").encode): Uint8Array<ArrayBuffer> {
     // fast-png writes into an ArrayBuffer of its own; its typings say only ArrayBufferLike.
     return encode({
       width: PNG_WIDTH,

@@ -30,8 +30,9 @@ export const SHARED_ROUTES: ReadonlySet<string> = new Set([
 export async function renderSharedPage(
   _req: Request,
   ctx: FreshContext<State>,
+  data?: unknown,
 ): Promise<Response> {
-  const page = await ctx.render();
+  const page = await ctx.render(data);
   return ctx.state.user ? noStore(page) : page;
 }
 

@@ -1,9 +1,10 @@
 // The shop's 用户协议 and 隐私政策: Markdown files the operator supplies (LEGAL_DIR holding agreement.md
-// and privacy.md), else the app's own templates (templates/), read and rendered once at start. Each
-// text's version is the first 12 hex characters of the SHA-256 of its bytes: a consent names the
-// versions it was given to, and a new version asks again (consents.ts, lib/http/consent_gate.ts).
+// and privacy.md), else the app's own templates (templates/), read once at start and rendered at their
+// first showing (markdown-it's modules would cost every start-up its tens of milliseconds). Each text's
+// version is the first 12 hex characters of the SHA-256 of its bytes: a consent names the versions it
+// was given to, and a new version asks again (consents.ts, lib/http/consent_gate.ts).
 // @ts-types="@types/markdown-it"
-import MarkdownIt from "markdown-it";
+import type MarkdownIt from "markdown-it";
 import { sha256Hex } from "@/lib/core/sha256.ts";
 
 export const LEGAL_TEXT_IDS = ["agreement", "privacy"] as const;
@@ -16,8 +17,8 @@ export interface LegalText {
   /** Where it is shown. */
   path: `/${LegalTextId}`;
   version: string;
-  /** The Markdown rendered, its raw HTML shown as text. */
-  html: string;
+  /** The Markdown, as legalHtml renders it. */
+  markdown: string;
 }
 
 export type LegalTexts = Record<LegalTextId, LegalText>;
@@ -34,20 +35,42 @@ export class LegalTextsError extends Error {
   override name = "LegalTextsError";
 }
 
-// `html: false` shows raw HTML as text, and markdown-it refuses javascript:, vbscript: and file: links:
-// the operator's file can format the text, never put a script on the page.
-const markdown = new MarkdownIt({ html: false, linkify: false });
-// A table column's alignment is a class (static/styles.css has them): the page's policy allows no style
-// attribute.
-markdown.core.ruler.push("alignment_classes", (state) => {
-  for (const token of state.tokens) {
-    if (token.type !== "th_open" && token.type !== "td_open") continue;
-    const align = token.attrGet("style")?.match(/^text-align:(\w+)$/)?.[1];
-    if (!align) continue;
-    token.attrs = (token.attrs ?? []).filter(([name]) => name !== "style");
-    token.attrSet("class", `align-${align}`);
+let renderer: Promise<MarkdownIt> | undefined;
+
+/** markdown-it as the legal texts are rendered with it, loaded at the first text shown. */
+function markdownRenderer(): Promise<MarkdownIt> {
+  return renderer ??= import("markdown-it").then(({ default: Markdown }) => {
+    // `html: false` shows raw HTML as text, and markdown-it refuses javascript:, vbscript: and file:
+    // links: the operator's file can format the text, never put a script on the page.
+    const markdown = new Markdown({ html: false, linkify: false });
+    // A table column's alignment is a class (static/styles.css has them): the page's policy allows no
+    // style attribute.
+    markdown.core.ruler.push("alignment_classes", (state) => {
+      for (const token of state.tokens) {
+        if (token.type !== "th_open" && token.type !== "td_open") continue;
+        const align = token.attrGet("style")?.match(/^text-align:(\w+)$/)?.[1];
+        if (!align) continue;
+        token.attrs = (token.attrs ?? []).filter(([name]) => name !== "style");
+        token.attrSet("class", `align-${align}`);
+      }
+    });
+    return markdown;
+  });
+}
+
+const rendered = new WeakMap<LegalText, Promise<string>>();
+
+/** `text` as HTML, its raw HTML shown as text; rendered once per text. */
+export function legalHtml(text: LegalText): Promise<string> {
+  let html = rendered.get(text);
+  if (!html) {
+    html = markdownRenderer().then((markdown) =>
+      markdown.render(text.markdown)
+    );
+    rendered.set(text, html);
   }
-});
+  return html;
+}
 
 /**
  * The two texts from `dir` (LEGAL_DIR), or the templates when it is unset. Synchronous: it runs once,
@@ -86,7 +109,7 @@ export function legalText(id: LegalTextId, bytes: Uint8Array): LegalText {
     title: TITLES[id],
     path: `/${id}`,
     version: sha256Hex(bytes).slice(0, 12),
-    html: markdown.render(new TextDecoder().decode(bytes)),
+    markdown: new TextDecoder().decode(bytes),
   };
 }
 

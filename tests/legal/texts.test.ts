@@ -1,6 +1,7 @@
 import { doesNotMatch, equal, match, ok, throws } from "node:assert/strict";
 import { sha256Hex } from "@/lib/core/sha256.ts";
 import {
+  legalHtml,
   legalText,
   LegalTextsError,
   readLegalTexts,
@@ -27,15 +28,15 @@ Deno.test("the shop's legal texts", async (t) => {
         match(texts[id].version, /^[0-9a-f]{12}$/);
         equal(texts[id].path, `/${id}`);
       }
-      match(texts.agreement.html, /<h1>美多商城用户协议<\/h1>/);
-      match(texts.privacy.html, /<h1>美多商城隐私政策<\/h1>/);
+      match(await legalHtml(texts.agreement), /<h1>美多商城用户协议<\/h1>/);
+      match(await legalHtml(texts.privacy), /<h1>美多商城隐私政策<\/h1>/);
     },
   );
 
   await t.step(
     "the privacy template names every item of personal data the app keeps, why and how long",
-    () => {
-      const { html } = readLegalTexts(undefined).privacy;
+    async () => {
+      const html = await legalHtml(readLegalTexts(undefined).privacy);
       for (
         const item of [
           "手机号",
@@ -78,7 +79,7 @@ Deno.test("the shop's legal texts", async (t) => {
       });
       try {
         const texts = readLegalTexts(dir);
-        const { html } = texts.agreement;
+        const html = await legalHtml(texts.agreement);
         match(html, /<h1>协议<\/h1>/);
         doesNotMatch(html, /<script/);
         match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
@@ -86,9 +87,10 @@ Deno.test("the shop's legal texts", async (t) => {
         doesNotMatch(html, /href="javascript:/i);
         match(html, /<a href="\/privacy">隐私<\/a>/);
         // The page's policy allows no style attribute: a column's alignment is a class.
-        doesNotMatch(texts.privacy.html, /style=/);
-        match(texts.privacy.html, /<th class="align-center">信息<\/th>/);
-        match(texts.privacy.html, /<td class="align-right">永久<\/td>/);
+        const privacy = await legalHtml(texts.privacy);
+        doesNotMatch(privacy, /style=/);
+        match(privacy, /<th class="align-center">信息<\/th>/);
+        match(privacy, /<td class="align-right">永久<\/td>/);
         equal(
           texts.privacy.version,
           sha256Hex(await Deno.readFile(`${dir}/privacy.md`)).slice(0, 12),
