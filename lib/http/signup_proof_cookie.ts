@@ -50,6 +50,7 @@ export function readSignupProof(
 ): Promise<HeldSignupProof | null> {
   return findSignupProof(app, getCookies(req)[cookieOf(app)]);
 }
+
 /** Forgets the proof's cookie on `headers`: its row is gone. */
 export function forgetSignupProof(app: ProofApp, headers: Headers): void {
   deleteCookie(headers, cookieOf(app), {
