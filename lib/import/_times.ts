@@ -6,27 +6,31 @@
 const TIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Milliseconds since the epoch of `text`, or null when it is no date and time. */
 export function parseShopTime(text: string, zone: string): number | null {
   const match = TIME.exec(text);
   if (!match) return null;
-  const [, year, month, day, hour, minute, second, fraction, offset] = match;
-  const asUtc = Date.UTC(
-    Number(year),
-    Number(month) - 1,
-    Number(day),
-    Number(hour),
-    Number(minute),
-    Number(second),
-    Math.floor(Number((fraction ?? "0").padEnd(3, "0").slice(0, 3))),
-  );
-  const date = new Date(asUtc);
-  // Date.UTC rolls 2019-02-30 over into March: such a date is no date.
+  const year = +match[1], month = +match[2], day = +match[3];
+  const hour = +match[4], minute = +match[5], second = +match[6];
+  const fraction = match[7], offset = match[8];
+  // Checked by arithmetic rather than by a Date's roll-over: a shop's import reads four times a user.
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
   if (
-    date.getUTCDate() !== Number(day) ||
-    date.getUTCMonth() !== Number(month) - 1 || Number(hour) > 23 ||
-    Number(minute) > 59 || Number(second) > 59
+    month < 1 || month > 12 || day < 1 || day > days || hour > 23 ||
+    minute > 59 || second > 59
   ) return null;
+  const asUtc = Date.UTC(
+    year,
+    month - 1,
+    day,
+    hour,
+    minute,
+    second,
+    fraction === undefined ? 0 : +fraction.padEnd(3, "0").slice(0, 3),
+  );
   if (offset === "Z") return asUtc;
   if (offset) {
     const sign = offset[0] === "-" ? -1 : 1;

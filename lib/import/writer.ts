@@ -316,10 +316,8 @@ function size(
       : []
   );
   const allKeys = [...keys, ...bindingKeys];
-  const keyBytes = allKeys.reduce(
-    (sum, key) => sum + JSON.stringify(key).length * 3,
-    0,
-  );
+  let keyBytes = 0;
+  for (const key of allKeys) keyBytes += keyByteBound(key);
   const recordBytes = records.reduce(
     (sum, record) => sum + JSON.stringify(record).length * 3,
     0,
@@ -332,6 +330,19 @@ function size(
     bytes: keyBytes * 2 + recordBytes + allKeys.length * 64,
     add,
   };
+}
+
+/**
+ * More than the bytes of `key` as Deno KV encodes it: a string part is at most three bytes a character
+ * (a NUL, escaped, takes two) with its tag and end, a number nine. Counted without stringifying six
+ * keys a user.
+ */
+function keyByteBound(key: Deno.KvKey): number {
+  let characters = 2;
+  for (const part of key) {
+    characters += 3 + (typeof part === "string" ? part.length : 24);
+  }
+  return characters * 3;
 }
 
 /** `kv.getMany` of any number of keys, ten at a time, all at once. */

@@ -219,3 +219,42 @@ Deno.test("a source that is not a Django dump of the shop is refused whole, in o
     });
   }
 });
+
+Deno.test("a time is a date of the calendar: leap days where there are leap days, and nothing past a month's end", () => {
+  const li = DUMPED.find((o) => o.model === "users.user")!;
+  const joined = (dateJoined: string) =>
+    readDumpdata(
+      JSON.stringify([{
+        ...li,
+        fields: { ...li.fields, date_joined: dateJoined },
+      }]),
+      "dump.json",
+      "UTC",
+    ).users[0].dateJoined;
+  equal(
+    joined("2020-02-29T23:59:59.999Z"),
+    Date.UTC(2020, 1, 29, 23, 59, 59, 999),
+  );
+  equal(joined("2000-02-29T00:00:00Z"), Date.UTC(2000, 1, 29));
+  equal(joined("2019-12-31 08:00:00.5"), Date.UTC(2019, 11, 31, 8, 0, 0, 500));
+  equal(joined("2019-04-30T00:00:00+08:00"), Date.UTC(2019, 3, 29, 16));
+  for (
+    const notADate of [
+      "2019-02-29T00:00:00Z",
+      "1900-02-29T00:00:00Z",
+      "2019-04-31T00:00:00Z",
+      "2019-13-01T00:00:00Z",
+      "2019-00-10T00:00:00Z",
+      "2019-01-00T00:00:00Z",
+      "2019-01-01T24:00:00Z",
+      "2019-01-01T23:60:00Z",
+      "2019-01-01T23:59:60Z",
+    ]
+  ) {
+    throws(
+      () => joined(notADate),
+      /date_joined is not a date and time/,
+      notADate,
+    );
+  }
+});
