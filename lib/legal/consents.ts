@@ -1,8 +1,9 @@
 // Each account's consents to the shop's legal texts (个人信息保护法): which texts in which versions, when,
 // and on which form. The register and bind forms write one in the same atomic write as the account;
 // /consent (and the SMS-login completion) when the texts change or an account has none. A row per pair
-// of versions, so the gate (lib/http/consent_gate.ts) asks for the current pair with one read, and the rows an account
-// can have are as few as the versions the shop ever published; the account's deletion removes them.
+// of versions, so the gate (lib/http/consent_gate.ts) asks for the current pair with one read (and then
+// trusts it for a minute), and the rows an account can have are as few as the versions the shop ever
+// published; the account's deletion removes them.
 //
 // | key                                      | value                                      |
 // | ---------------------------------------- | ------------------------------------------ |

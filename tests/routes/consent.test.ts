@@ -430,6 +430,62 @@ Deno.test("a new version of a text asks again, saying the texts have changed", a
   app.close();
 });
 
+Deno.test("a consent found is trusted for a minute: the next pages read none, and one lost to a restore is asked for again", async (t) => {
+  const app = await testApp();
+  const browser = await testBrowser(app);
+  const sms_code = await browser.smsCode(app, MOBILE);
+  await browser.post("/register", {
+    mobile: MOBILE,
+    password: PASSWORD,
+    sms_code,
+    allow: "on",
+  });
+  const kv = app.kv as unknown as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  const get = kv.get;
+  let consentReads = 0;
+  kv.get = (...args: unknown[]) => {
+    if ((args[0] as Deno.KvKey)[0] === "consents") consentReads++;
+    return get.apply(app.kv, args);
+  };
+  const account = async () => {
+    const response = await browser.get("/account");
+    await response.body?.cancel();
+    return response;
+  };
+
+  await t.step("the first page reads it, the next ones do not", async () => {
+    equal((await account()).status, 200);
+    equal(consentReads, 1);
+    equal((await account()).status, 200);
+    app.clock.now += 59_000;
+    equal((await account()).status, 200);
+    equal(consentReads, 1);
+  });
+
+  await t.step("past the minute it is read again", async () => {
+    app.clock.now += 2_000;
+    equal((await account()).status, 200);
+    equal(consentReads, 2);
+  });
+
+  await t.step(
+    "gone from the store, it is asked for once the minute is over",
+    async () => {
+      const [[, user]] = await listKv(app.kv, ["users_by_mobile"]);
+      await app.kv.delete(consentKey(user as string, legalVersions(app.legal)));
+      equal((await account()).status, 200);
+      app.clock.now += 60_001;
+      const asked = await account();
+      equal(asked.status, 303);
+      equal(asked.headers.get("location"), "/consent?next=/account");
+    },
+  );
+  app.close();
+});
+
 Deno.test("a logged-out visitor costs the gate no read", async () => {
   const app = await testApp();
   const browser = await testBrowser(app);
