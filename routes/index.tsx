@@ -2,7 +2,7 @@ import type { Handlers, PageProps, RouteConfig } from "$fresh/server.ts";
 import { Page } from "@/components/Page.tsx";
 import { ProviderLogins } from "@/components/ProviderLogins.tsx";
 import { LoginNotice } from "@/components/LoginNotice.tsx";
-import { takeLoginNotice } from "@/lib/accounts/failed_logins.ts";
+import { loginNoticeFor } from "@/lib/http/login_notice.ts";
 import { maskIfMobile } from "@/lib/core/mask.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import { noStore } from "@/lib/http/security.ts";
@@ -15,11 +15,14 @@ interface Data {
 }
 
 export const handler: Handlers<Data, State> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const { app, user } = ctx.state;
-    const failedLogins = user ? await takeLoginNotice(app.kv, user.id) : null;
+    if (!user) return noStore(await ctx.render({ failedLogins: null }));
+    const notice = await loginNoticeFor(app, req, user.id);
     // It names who is logged in: never kept by a cache, nor shown again by Back after logging out.
-    return noStore(await ctx.render({ failedLogins }));
+    return noStore(
+      notice.shown(await ctx.render({ failedLogins: notice.failures })),
+    );
   },
 };
 

@@ -11,7 +11,7 @@ import { CONTENDED_RETRIES } from "@/lib/kv/atomic.ts";
 /** From this many failures on, the owner is told at their next login. */
 export const FAILURES_WORTH_TELLING = 10;
 const COUNT_TTL_MS = 30 * 24 * 3600 * 1000;
-const NOTICE_TTL_MS = 7 * 24 * 3600 * 1000;
+export const NOTICE_TTL_MS = 7 * 24 * 3600 * 1000;
 
 const countKey = (userId: string) => ["failed_password_checks", userId];
 const noticeKey = (userId: string) => ["login_notices", userId];
@@ -33,17 +33,22 @@ export async function recordFailedPasswordCheck(
   }
 }
 
-/** `userId` has just logged in: the count starts again, and a count worth telling becomes the next page's notice. */
-export async function noteLogin(kv: Deno.Kv, userId: string): Promise<void> {
+/**
+ * `userId` has just logged in: the count starts again, and a count worth telling becomes the next page's
+ * notice. True when it did.
+ */
+export async function noteLogin(kv: Deno.Kv, userId: string): Promise<boolean> {
   for (let round = 0; round < CONTENDED_RETRIES; round++) {
     const entry = await kv.get<number>(countKey(userId));
-    if (!entry.value) return;
+    if (!entry.value) return false;
     const op = kv.atomic().check(entry).delete(entry.key);
-    if (entry.value >= FAILURES_WORTH_TELLING) {
+    const worthTelling = entry.value >= FAILURES_WORTH_TELLING;
+    if (worthTelling) {
       op.set(noticeKey(userId), entry.value, { expireIn: NOTICE_TTL_MS });
     }
-    if ((await op.commit()).ok) return;
+    if ((await op.commit()).ok) return worthTelling;
   }
+  return false;
 }
 
 /** The failures to tell `userId` about, once: null when there is nothing to tell (or it was told). */

@@ -12,6 +12,7 @@ import {
   getCookies,
   setCookie,
 } from "./cookies.ts";
+import { withChangedHeaders } from "./changed_headers.ts";
 
 /** Long enough for the redirect it rides on to be followed, short enough not to outlive its moment. */
 const FLASH_MAX_AGE_S = 60;
@@ -51,18 +52,12 @@ export function withFlashShown(
     (response.status >= 300 && response.status < 400) ||
     response.headers.getSetCookie().some((cookie) => cookie.startsWith(name))
   ) return response;
-  const forget = (headers: Headers) =>
-    deleteCookie(headers, cookieOf(app), {
-      httpOnly: true,
-      secure: app.config.production,
-    });
-  try {
-    forget(response.headers);
-    return response;
-  } catch {
-    // Immutable headers: copy it.
-    const copy = new Response(response.body, response);
-    forget(copy.headers);
-    return copy;
-  }
+  return withChangedHeaders(
+    response,
+    (headers) =>
+      deleteCookie(headers, cookieOf(app), {
+        httpOnly: true,
+        secure: app.config.production,
+      }),
+  );
 }

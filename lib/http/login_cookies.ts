@@ -21,6 +21,8 @@ import { recordAudit } from "@/lib/audit.ts";
 import { safeNext } from "./safe_next.ts";
 import { browserOrNew, rememberLoggedInBrowser } from "./browser_id.ts";
 import { noteLogin } from "@/lib/accounts/failed_logins.ts";
+import { markLoginNotice } from "./login_notice.ts";
+import { withChangedHeaders } from "./changed_headers.ts";
 import { setFlash } from "./flash.ts";
 import type { FlashKey } from "@/lib/messages.ts";
 import { knownClientAddress } from "./security.ts";
@@ -116,7 +118,9 @@ export async function startSession(
     app.now(),
   );
   // A new account has had no password to get wrong.
-  if (!newAccount) await noteLogin(app.kv, user.id);
+  if (!newAccount && await noteLogin(app.kv, user.id)) {
+    markLoginNotice(app, headers);
+  }
   return new Response(null, { status: 303, headers });
 }
 
@@ -194,15 +198,10 @@ export function withRenewedSessionCookie(
     !sessionId ||
     response.headers.getSetCookie().some((cookie) => cookie.startsWith(name))
   ) return response;
-  try {
-    setSessionCookie(app, response.headers, sessionId, true);
-    return response;
-  } catch {
-    // Immutable headers (a redirect's): copy it.
-    const copy = new Response(response.body, response);
-    setSessionCookie(app, copy.headers, sessionId, true);
-    return copy;
-  }
+  return withChangedHeaders(
+    response,
+    (headers) => setSessionCookie(app, headers, sessionId, true),
+  );
 }
 
 /** Ends the browser's session and sends it home, where `flash` (已退出登录, 账号已注销) says why. */

@@ -1,6 +1,7 @@
 // What every response carries, and which requests are refused before any route sees them.
 
 import type { ContentSecurityPolicy } from "$fresh/runtime.ts";
+import { withChangedHeaders } from "./changed_headers.ts";
 
 /**
  * The app's policy, in the shape of Fresh 1.x's `useCSP()`. Pages (routes with `config.csp`) get it
@@ -76,14 +77,10 @@ export function withSecurityHeaders(
 
 /** `response` marked `Cache-Control: no-store`: it shows personal data or carries a bind token. */
 export function noStore(response: Response): Response {
-  try {
-    response.headers.set("cache-control", "no-store");
-    return response;
-  } catch {
-    const copy = new Response(response.body, response);
-    copy.headers.set("cache-control", "no-store");
-    return copy;
-  }
+  return withChangedHeaders(
+    response,
+    (headers) => headers.set("cache-control", "no-store"),
+  );
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

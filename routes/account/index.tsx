@@ -13,7 +13,7 @@ import { maskIfMobile, maskMobile } from "@/lib/core/mask.ts";
 import type { State } from "@/lib/http/request_state.ts";
 import type { User } from "@/lib/accounts/users.ts";
 import { LoginNotice } from "@/components/LoginNotice.tsx";
-import { takeLoginNotice } from "@/lib/accounts/failed_logins.ts";
+import { loginNoticeFor } from "@/lib/http/login_notice.ts";
 
 export const config: RouteConfig = { csp: true };
 
@@ -29,7 +29,7 @@ interface Data {
 }
 
 export const handler: Handlers<Data, State> = {
-  async GET(_req, ctx) {
+  async GET(req, ctx) {
     const { app, session } = ctx.state;
     const user = ctx.state.user!; // routes/account/_middleware.ts lets only the logged in through
     const now = app.now();
@@ -52,8 +52,16 @@ export const handler: Handlers<Data, State> = {
       },
     );
     const afterReset = rightAfterReset(session, now);
-    const failedLogins = await takeLoginNotice(app.kv, user.id);
-    return ctx.render({ user, providers, connects, afterReset, failedLogins });
+    const notice = await loginNoticeFor(app, req, user.id);
+    return notice.shown(
+      await ctx.render({
+        user,
+        providers,
+        connects,
+        afterReset,
+        failedLogins: notice.failures,
+      }),
+    );
   },
 };
 

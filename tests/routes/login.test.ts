@@ -187,6 +187,81 @@ Deno.test("after 10 wrong passwords the owner is told at their next login, on th
   app.close();
 });
 
+Deno.test("only the browser whose login made a notice looks for one: other pages read nothing for it", async (t) => {
+  const app = await withAccount();
+  const kv = app.kv as unknown as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  const get = kv.get;
+  let noticeReads = 0;
+  kv.get = (...args: unknown[]) => {
+    if ((args[0] as Deno.KvKey)[0] === "login_notices") noticeReads++;
+    return get.apply(app.kv, args);
+  };
+  const owner = await testBrowser(app);
+  const logIn = async (browser: TestBrowser) => {
+    const login = await browser.post("/login", {
+      username: MOBILE,
+      password: PASSWORD,
+    });
+    equal(login.status, 303);
+    return login;
+  };
+
+  await t.step(
+    "a login with no wrong passwords before it marks nothing",
+    async () => {
+      const login = await logIn(owner);
+      ok(
+        !login.headers.getSetCookie().some((c) =>
+          c.startsWith("login_notice=")
+        ),
+      );
+      for (const path of ["/", "/account", "/", "/account"]) {
+        const page = await owner.get(path);
+        equal(page.status, 200, path);
+        ok(!(await page.text()).includes("次失败的登录尝试"));
+      }
+      equal(noticeReads, 0);
+    },
+  );
+
+  await t.step(
+    "after 10 wrong ones, that login's browser is marked, told once, and unmarked",
+    async () => {
+      const guesser = await testBrowser(app);
+      for (let i = 0; i < FAILURES_PER_ACCOUNT; i++) {
+        const guess = await guesser.post("/login", {
+          username: MOBILE,
+          password: `guess${i}`,
+        });
+        equal(guess.status, 400);
+        await guess.body?.cancel();
+      }
+      app.clock.now += 15 * 60 * 1000 + 1; // past the account's lock
+      const login = await logIn(owner);
+      ok(
+        login.headers.getSetCookie().some((c) =>
+          /^login_notice=1; .*Max-Age=604800; HttpOnly/.test(c)
+        ),
+      );
+      const account = await owner.get("/account");
+      match(await account.text(), /上次登录后有 10 次失败的登录尝试/);
+      ok(
+        account.headers.getSetCookie().some((c) =>
+          /^login_notice=; .*Max-Age=0/.test(c)
+        ),
+      );
+      equal(noticeReads, 1);
+      await (await owner.get("/")).body?.cancel();
+      await (await owner.get("/account")).body?.cancel();
+      equal(noticeReads, 1, "the browser is no longer marked");
+    },
+  );
+  app.close();
+});
+
 Deno.test("past 50 password checks in a day, the login form says to try tomorrow, even with a solved image", async () => {
   const app = await withAccount();
   const browser = await testBrowser(app);
