@@ -178,6 +178,32 @@ Deno.test("a user's sessions are listed and ended by their public id", async (t)
   );
 
   await t.step(
+    "under the cap a login reads none of the account's other sessions, only their index",
+    async () => {
+      using kv = await Deno.openKv(":memory:");
+      for (let i = 0; i < MAX_SESSIONS_PER_USER - 1; i++) {
+        await sessionOf(kv, "u1", START + i, start(`ua${i}`));
+      }
+      const read: Deno.KvKey[] = [];
+      const { get, getMany } = kv;
+      kv.get = ((key: Deno.KvKey) => {
+        read.push(key);
+        return get.call(kv, key);
+      }) as typeof kv.get;
+      kv.getMany = ((keys: Deno.KvKey[]) => {
+        read.push(...keys);
+        return getMany.call(kv, keys);
+      }) as typeof kv.getMany;
+      ok(await sessionOf(kv, "u1", START + DAY, start("last")));
+      deepEqual(read.filter((key) => key[0] === "sessions"), []);
+      equal(
+        (await listSessions(kv, { id: "u1" }, START + DAY)).length,
+        MAX_SESSIONS_PER_USER,
+      );
+    },
+  );
+
+  await t.step(
     "a session from 0.1 gets a public id on its next use",
     async () => {
       using kv = await Deno.openKv(":memory:");
