@@ -5,7 +5,11 @@ import { admitPasswordCheck } from "./throttle.ts";
 import { challengeAnswer } from "@/lib/captcha/challenge.ts";
 import { messages } from "@/lib/messages.ts";
 import { findUserByLogin, type User } from "./users.ts";
-import { type PasswordUpgrade, passwordUpgrade } from "./password_upgrade.ts";
+import {
+  checkPassword,
+  type PasswordUpgrade,
+  passwordUpgrade,
+} from "./password_upgrade.ts";
 import { MISSING } from "@/lib/forms/rules.ts";
 
 export type LoginResult = {
@@ -80,9 +84,10 @@ export async function logIn(
     return admission;
   }
   // An unknown user still costs one hash, so the answer's timing does not tell who has an account.
-  const valid = user
-    ? await app.passwords.verify(password, user.passwordHash)
-    : await app.passwords.verifyNothing(password);
+  const checked = user
+    ? await checkPassword(app, user, password)
+    : (await app.passwords.verifyNothing(password), null);
+  const valid = checked?.valid ?? false;
   await admission.settle(Boolean(user && valid));
   if (user && valid) {
     if (user.disabledAt) {
@@ -98,7 +103,12 @@ export async function logIn(
     return {
       ok: true,
       user,
-      upgrade: await passwordUpgrade(app, user, password),
+      upgrade: await passwordUpgrade(
+        app,
+        user,
+        password,
+        checked?.upgradedHash,
+      ),
     };
   }
   await audit("refused: wrong credentials", user ?? undefined);

@@ -18,18 +18,44 @@ export function needsUpgrade(user: User): boolean {
   return djangoAlgorithm(user.passwordHash) !== null;
 }
 
+/** A password checked against an account's hash, with the hash that replaces the account's if it matched. */
+export interface CheckedPassword {
+  valid: boolean;
+  /** The app's hash of the password, made beside the check (null when there is nothing to replace). */
+  upgradedHash: string | null;
+}
+
 /**
- * After `password` matched `user`'s hash: its bcrypt, for the user as stored now. Null when there is
- * nothing to replace, when the hash changed since it was checked, or when bcrypt cannot take the
- * password (over 72 bytes: the Django hash stays, and keeps working).
+ * Checks `password` against `user`'s hash. For a hash that a success replaces, the password's bcrypt is
+ * made on another hashing thread at the same time, so that the first login takes one hash's time and
+ * not two; on a mismatch it is dropped once made, so a wrong password takes as long as a right one.
+ */
+export async function checkPassword(
+  app: Pick<App, "passwords">,
+  user: User,
+  password: string,
+): Promise<CheckedPassword> {
+  const upgrading = upgradedHash(app, user, password);
+  const [valid, hash] = await Promise.all([
+    app.passwords.verify(password, user.passwordHash),
+    upgrading,
+  ]);
+  return { valid, upgradedHash: valid ? hash : null };
+}
+
+/**
+ * After `password` matched `user`'s hash: its bcrypt (`madeAlready` when checkPassword made it), for the
+ * user as stored now. Null when there is nothing to replace, when the hash changed since it was checked,
+ * or when bcrypt cannot take the password (over 72 bytes: the Django hash stays, and keeps working).
  */
 export async function passwordUpgrade(
   app: Pick<App, "kv" | "passwords">,
   user: User,
   password: string,
+  madeAlready: string | null = null,
 ): Promise<PasswordUpgrade | null> {
   const [passwordHash, entry] = await Promise.all([
-    upgradedHash(app, user, password),
+    madeAlready ?? upgradedHash(app, user, password),
     getUserEntry(app.kv, user.id),
   ]);
   if (!passwordHash || entry.value?.passwordHash !== user.passwordHash) {

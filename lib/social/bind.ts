@@ -22,7 +22,11 @@ import {
   rehashPasswordIn,
   type User,
 } from "@/lib/accounts/users.ts";
-import { needsUpgrade, upgradedHash } from "@/lib/accounts/password_upgrade.ts";
+import {
+  checkPassword,
+  needsUpgrade,
+  upgradedHash,
+} from "@/lib/accounts/password_upgrade.ts";
 import { smsCodeMessage } from "@/lib/accounts/proofs.ts";
 import { checkSignupForm } from "@/lib/forms/rules.ts";
 import { consentTo, recordConsentIn } from "@/lib/legal/consents.ts";
@@ -160,7 +164,9 @@ async function attemptBind(
             },
           );
         }
-        const right = await app.passwords.verify(password, user.passwordHash);
+        const checked = await checkPassword(app, user, password);
+        const right = checked.valid;
+        upgraded = checked.upgradedHash;
         await admission.settle(right);
         if (!right) {
           return await refused(

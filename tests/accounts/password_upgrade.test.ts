@@ -1,8 +1,13 @@
-import { equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { checkCurrentPassword } from "@/lib/accounts/proofs.ts";
 import { changePassword } from "@/lib/accounts/password_change.ts";
-import { passwordUpgrade } from "@/lib/accounts/password_upgrade.ts";
+import {
+  checkPassword,
+  passwordUpgrade,
+} from "@/lib/accounts/password_upgrade.ts";
+import type { PasswordHasher } from "@/lib/accounts/passwords.ts";
 import { findUserByLogin, type User } from "@/lib/accounts/users.ts";
+import { logIn } from "@/lib/accounts/login.ts";
 import { readDumpdata } from "@/lib/import/dumpdata.ts";
 import { importShop } from "@/lib/import/run.ts";
 import { type TestApp, testApp } from "@/tests/_app.ts";
@@ -57,5 +62,99 @@ Deno.test("a hash that changed since it was checked is not replaced", async () =
   const { app, user } = await movedOver();
   const stale = { ...user, passwordHash: djangoHashOf("wang260k") };
   equal(await passwordUpgrade(app, stale, li.password), null);
+  app.close();
+});
+
+/** `app`'s hasher, telling `events` when each job starts and ends. */
+function watched(app: TestApp, events: string[]): Pick<TestApp, "passwords"> {
+  const real = app.passwords;
+  const told = <T>(name: string, job: () => Promise<T>) => {
+    events.push(`${name} started`);
+    return job().then((result) => {
+      events.push(`${name} done`);
+      return result;
+    });
+  };
+  const passwords: PasswordHasher = {
+    ...real,
+    hash: (password) => told("hash", () => real.hash(password)),
+    verify: (password, hash) =>
+      told("check", () => real.verify(password, hash)),
+  };
+  return { passwords };
+}
+
+Deno.test("an imported customer's first login makes the new hash beside the check, not after it", async (t) => {
+  const { app, user } = await movedOver();
+
+  await t.step(
+    "right: both start before either ends, and the hash is bcrypt",
+    async () => {
+      const events: string[] = [];
+      const checked = await checkPassword(
+        watched(app, events),
+        user,
+        li.password,
+      );
+      equal(checked.valid, true);
+      match(checked.upgradedHash!, /^\$2[ab]\$04\$/);
+      ok(await app.passwords.verify(li.password, checked.upgradedHash!));
+      deepEqual(events.slice(0, 2).sort(), ["check started", "hash started"]);
+    },
+  );
+
+  await t.step(
+    "the password login does so, and hands the hash on to the session's write",
+    async () => {
+      const events: string[] = [];
+      const real = app.passwords;
+      app.passwords = watched(app, events).passwords;
+      try {
+        const result = await logIn(
+          app,
+          { username: li.username, password: li.password },
+          "10.0.0.1",
+        );
+        ok(result.ok && result.upgrade, JSON.stringify(result));
+        match(result.upgrade.passwordHash, /^\$2[ab]\$04\$/);
+      } finally {
+        app.passwords = real;
+      }
+      deepEqual(events.slice(0, 2).sort(), ["check started", "hash started"]);
+      equal(events.filter((event) => event === "hash started").length, 1);
+    },
+  );
+
+  await t.step("wrong: the hash made is dropped, once done", async () => {
+    const events: string[] = [];
+    const checked = await checkPassword(
+      watched(app, events),
+      user,
+      "wrong-one",
+    );
+    deepEqual(checked, { valid: false, upgradedHash: null });
+    ok(
+      events.includes("hash done"),
+      "answered after the hash, as a right one is",
+    );
+  });
+
+  await t.step(
+    "an account with the app's bcrypt already: the check alone",
+    async () => {
+      const events: string[] = [];
+      const bcrypted = {
+        ...user,
+        passwordHash: await app.passwords.hash("Bcrypt1login"),
+      };
+      const checked = await checkPassword(
+        watched(app, events),
+        bcrypted,
+        "Bcrypt1login",
+      );
+      deepEqual(checked, { valid: true, upgradedHash: null });
+      deepEqual(events, ["check started", "check done"]);
+    },
+  );
   app.close();
 });
