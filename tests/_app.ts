@@ -103,6 +103,36 @@ export async function listKv(
   return rows;
 }
 
+/**
+ * Counts what `kv` is asked for from now on, by table (the first part of a key): a key for each one
+ * `get` or `getMany` reads, and one for each `list`. The answer: how many of `table` so far, or of all.
+ */
+export function countReads(kv: Deno.Kv): (table?: string) => number {
+  const tables: string[] = [];
+  const { get, getMany, list } = kv;
+  kv.get =
+    ((key: Deno.KvKey, options?: { consistency?: Deno.KvConsistencyLevel }) => {
+      tables.push(String(key[0]));
+      return get.call(kv, key, options);
+    }) as typeof kv.get;
+  kv.getMany = ((
+    keys: Deno.KvKey[],
+    options?: { consistency?: Deno.KvConsistencyLevel },
+  ) => {
+    tables.push(...keys.map((key) => String(key[0])));
+    return getMany.call(kv, keys, options);
+  }) as typeof kv.getMany;
+  kv.list = ((selector: Deno.KvListSelector, options?: Deno.KvListOptions) => {
+    const key = "prefix" in selector ? selector.prefix : selector.start;
+    tables.push(String(key[0]));
+    return list.call(kv, selector, options);
+  }) as typeof kv.list;
+  return (table) =>
+    table === undefined
+      ? tables.length
+      : tables.filter((name) => name === table).length;
+}
+
 /** What a person reads off the image code of `uuid`. */
 export async function readImageCode(app: App, uuid: string): Promise<string> {
   const entry = await app.kv.get<ImageCode>(imageCodeKey(uuid));

@@ -6,7 +6,7 @@ import { consentKey } from "@/lib/legal/consents.ts";
 import { legalVersions, readLegalTexts } from "@/lib/legal/texts.ts";
 import { messages } from "@/lib/messages.ts";
 import { PRESET_IDENTITIES } from "@/lib/social/providers/qq/simulator.ts";
-import { listKv, type TestApp, testApp } from "@/tests/_app.ts";
+import { countReads, listKv, type TestApp, testApp } from "@/tests/_app.ts";
 import {
   bindTokenIn,
   type TestBrowser,
@@ -409,13 +409,7 @@ Deno.test("/consent's next never leaves the site", async () => {
 Deno.test("a new version of a text asks again, saying the texts have changed", async () => {
   const app = await testApp();
   const browser = await testBrowser(app);
-  const sms_code = await browser.smsCode(app, MOBILE);
-  await browser.post("/register", {
-    mobile: MOBILE,
-    password: PASSWORD,
-    sms_code,
-    allow: "on",
-  });
+  await browser.register(app, MOBILE, PASSWORD);
   equal((await browser.get("/account")).status, 200);
   // The operator publishes its own texts: new versions.
   app.legal = readLegalTexts(OPERATORS_TEXTS);
@@ -433,23 +427,8 @@ Deno.test("a new version of a text asks again, saying the texts have changed", a
 Deno.test("a consent found is trusted for a minute: the next pages read none, and one lost to a restore is asked for again", async (t) => {
   const app = await testApp();
   const browser = await testBrowser(app);
-  const sms_code = await browser.smsCode(app, MOBILE);
-  await browser.post("/register", {
-    mobile: MOBILE,
-    password: PASSWORD,
-    sms_code,
-    allow: "on",
-  });
-  const kv = app.kv as unknown as Record<
-    string,
-    (...args: unknown[]) => unknown
-  >;
-  const get = kv.get;
-  let consentReads = 0;
-  kv.get = (...args: unknown[]) => {
-    if ((args[0] as Deno.KvKey)[0] === "consents") consentReads++;
-    return get.apply(app.kv, args);
-  };
+  await browser.register(app, MOBILE, PASSWORD);
+  const reads = countReads(app.kv);
   const account = async () => {
     const response = await browser.get("/account");
     await response.body?.cancel();
@@ -458,17 +437,17 @@ Deno.test("a consent found is trusted for a minute: the next pages read none, an
 
   await t.step("the first page reads it, the next ones do not", async () => {
     equal((await account()).status, 200);
-    equal(consentReads, 1);
+    equal(reads("consents"), 1);
     equal((await account()).status, 200);
     app.clock.now += 59_000;
     equal((await account()).status, 200);
-    equal(consentReads, 1);
+    equal(reads("consents"), 1);
   });
 
   await t.step("past the minute it is read again", async () => {
     app.clock.now += 2_000;
     equal((await account()).status, 200);
-    equal(consentReads, 2);
+    equal(reads("consents"), 2);
   });
 
   await t.step(
@@ -489,37 +468,20 @@ Deno.test("a consent found is trusted for a minute: the next pages read none, an
 Deno.test("a logged-out visitor costs the gate no read", async () => {
   const app = await testApp();
   const browser = await testBrowser(app);
-  const kv = app.kv as unknown as Record<
-    string,
-    (...args: unknown[]) => unknown
-  >;
-  let reads = 0;
-  for (const name of ["get", "getMany", "list"]) {
-    const original = kv[name];
-    kv[name] = (...args: unknown[]) => {
-      reads++;
-      return original.apply(app.kv, args);
-    };
-  }
+  const reads = countReads(app.kv);
   for (const path of ["/", "/login", "/agreement"]) {
     const response = await browser.get(path);
     await response.body?.cancel();
     equal(response.status, 200, path);
   }
-  equal(reads, 0);
+  equal(reads(), 0);
   app.close();
 });
 
 Deno.test("deleting the account deletes its consents", async () => {
   const app = await testApp();
   const browser = await testBrowser(app);
-  const sms_code = await browser.smsCode(app, MOBILE);
-  await browser.post("/register", {
-    mobile: MOBILE,
-    password: PASSWORD,
-    sms_code,
-    allow: "on",
-  });
+  await browser.register(app, MOBILE, PASSWORD);
   equal((await listKv(app.kv, ["consents"])).length, 1);
   const code = await browser.smsCode(app, MOBILE, {
     purpose: "delete_account",

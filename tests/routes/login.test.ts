@@ -3,7 +3,12 @@ import { imageCodeKey } from "@/lib/captcha/image_codes.ts";
 import { FAILURES_PER_ACCOUNT } from "@/lib/accounts/throttle.ts";
 import { createUserIn, newUser } from "@/lib/accounts/users.ts";
 import { messages } from "@/lib/messages.ts";
-import { consentedIn, type TestApp, testApp } from "@/tests/_app.ts";
+import {
+  consentedIn,
+  countReads,
+  type TestApp,
+  testApp,
+} from "@/tests/_app.ts";
 import { bindTokenIn, type TestBrowser, testBrowser } from "./_browser.ts";
 
 const PASSWORD = "secret123";
@@ -189,16 +194,7 @@ Deno.test("after 10 wrong passwords the owner is told at their next login, on th
 
 Deno.test("only the browser whose login made a notice looks for one: other pages read nothing for it", async (t) => {
   const app = await withAccount();
-  const kv = app.kv as unknown as Record<
-    string,
-    (...args: unknown[]) => unknown
-  >;
-  const get = kv.get;
-  let noticeReads = 0;
-  kv.get = (...args: unknown[]) => {
-    if ((args[0] as Deno.KvKey)[0] === "login_notices") noticeReads++;
-    return get.apply(app.kv, args);
-  };
+  const reads = countReads(app.kv);
   const owner = await testBrowser(app);
   const logIn = async (browser: TestBrowser) => {
     const login = await browser.post("/login", {
@@ -223,7 +219,7 @@ Deno.test("only the browser whose login made a notice looks for one: other pages
         equal(page.status, 200, path);
         ok(!(await page.text()).includes("次失败的登录尝试"));
       }
-      equal(noticeReads, 0);
+      equal(reads("login_notices"), 0);
     },
   );
 
@@ -253,10 +249,10 @@ Deno.test("only the browser whose login made a notice looks for one: other pages
           /^login_notice=; .*Max-Age=0/.test(c)
         ),
       );
-      equal(noticeReads, 1);
+      equal(reads("login_notices"), 1);
       await (await owner.get("/")).body?.cancel();
       await (await owner.get("/account")).body?.cancel();
-      equal(noticeReads, 1, "the browser is no longer marked");
+      equal(reads("login_notices"), 1, "the browser is no longer marked");
     },
   );
   app.close();
