@@ -34,7 +34,9 @@ export async function handler(
     await answer(req, ctx),
     app.config.production,
   );
-  return shareAs === null ? response : await pages.keep(shareAs, response);
+  return shareAs === null
+    ? response
+    : await pages.keep(shareAs, response, ctx.route);
 
   async function answer(
     req: Request,

@@ -2,7 +2,8 @@
 // whatever the route or the runtime did. A request whose URL cannot be built (a Host header like
 // "127.0.0.1:99999" or "[::1") or whose Host is more than a host and port is refused before any route
 // sees it, and answers the runtime makes on its own (the 500 page) get the security headers the
-// middleware gives the rest.
+// middleware gives the rest. A page shared between logged-out visitors is answered here, before the
+// runtime routes the request.
 import {
   createHandler,
   type FreshConfig,
@@ -13,9 +14,11 @@ import {
   currentApp,
   stopHashingWhenIdle,
 } from "@/lib/app/app.ts";
+import { nameRequestSpan } from "@/lib/core/telemetry.ts";
 import { messages } from "@/lib/messages.ts";
 import { plainText } from "./errors.ts";
 import { withSecurityHeaders } from "./security.ts";
+import { sharedPagesOf } from "./shared_pages.ts";
 
 export type AppHandler = (
   req: Request,
@@ -27,19 +30,31 @@ export async function appHandler(
   config: FreshConfig = {},
 ): Promise<AppHandler> {
   const handler = await createHandler(manifest, config);
-  const production = async () => (await currentApp()).config.production;
   return async (req, info) => {
-    if (!isPlainRequestUrl(req)) {
+    const url = plainRequestUrl(req);
+    // A start that failed is the runtime's to answer (its 500 page), as before any page is shared.
+    const app = await currentApp().catch(() => null);
+    if (!url) {
       return withSecurityHeaders(
         plainText(400, messages.badRequest),
-        await production(),
+        (app ?? await currentApp()).config.production,
       );
+    }
+    // A logged-out visitor's home, login or register page, once shared (shared_pages.ts), goes without
+    // the runtime's routing and the middleware: most of what such a page costs.
+    const shared = app && sharedPagesOf(app).answerBeforeRouting(req, url);
+    if (shared) {
+      nameRequestSpan(req.method, shared.route);
+      return shared.response;
     }
     const response = await handler(req, info);
     // The middleware's answers have them already; only the runtime's own need them.
     return response.headers.has("x-content-type-options")
       ? response
-      : withSecurityHeaders(response, await production());
+      : withSecurityHeaders(
+        response,
+        (app ?? await currentApp()).config.production,
+      );
   };
 }
 
@@ -49,14 +64,13 @@ export async function appHandler(
 // that looked at the target alone.
 const PLAIN_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{0,5})?$/;
 
-/** Whether the URL Deno made for `req` parses and holds only what its Host and its target say. */
-function isPlainRequestUrl(req: Request): boolean {
+/** The URL Deno made for `req`, or null when it does not parse or holds more than its Host and its target say. */
+function plainRequestUrl(req: Request): URL | null {
   const host = req.headers.get("host");
-  if (host && !PLAIN_HOST.test(host)) return false;
-  if (!URL.canParse(req.url)) return false;
+  if (host && !PLAIN_HOST.test(host)) return null;
+  const url = URL.parse(req.url);
   // An absolute-form target (`GET http://user@host/…`) carries its own authority, user part included.
-  const { username, password } = new URL(req.url);
-  return username === "" && password === "";
+  return url && url.username === "" && url.password === "" ? url : null;
 }
 
 /**

@@ -48,6 +48,8 @@ const NONCE_IN_POLICY = /'nonce-([^']+)'/g;
 
 /** A rendered page cut at its nonce, to be joined with a new one per response. */
 interface Template {
+  /** The route pattern that rendered it, the name its requests' spans take. */
+  route: string;
   status: number;
   bodyParts: string[];
   /** The same parts as UTF-8, so that each response copies bytes rather than encoding the page again. */
@@ -95,37 +97,58 @@ export class SharedPages {
 
   /** The page shared under `key`, with a nonce of its own; null when there is none to share yet. */
   answer(key: string): Response | null {
+    const template = this.#shared(key);
+    return template && answerFrom(template);
+  }
+
+  /**
+   * The page shared for `req`, answered before the runtime routes it (lib/http/serve.ts), with the route
+   * that rendered it; null when the request must take the runtime's way. `url` is `req.url` parsed.
+   *
+   * A page is shared under the URL the runtime routed it by, which has no `//` and no trailing `/` (it
+   * redirects those first): a URL found here is one the runtime would route to the same page, past the
+   * same checks that `keyOf` makes. Only a GET that names no content coding: the runtime gzips a page
+   * for a request that accepts it (lib/fresh/server/compression.ts), and strips a HEAD's body.
+   */
+  answerBeforeRouting(
+    req: Request,
+    url: URL,
+  ): { response: Response; route: string } | null {
+    if (req.method !== "GET" || this.#slots.size === 0) return null;
+    const { headers } = req;
+    if (
+      headers.has("cookie") || headers.has("authorization") ||
+      headers.has("content-length") || headers.has("transfer-encoding") ||
+      headers.has("accept-encoding")
+    ) {
+      return null;
+    }
+    const key = `${url.host}${url.pathname}${url.search}`;
+    const template = key.length <= MAX_KEY_LENGTH ? this.#shared(key) : null;
+    return template &&
+      { response: answerFrom(template), route: template.route };
+  }
+
+  #shared(key: string): Template | null {
     const slot = this.#slots.get(key);
     if (!slot?.shared) return null;
     if (this.#now() - slot.madeAt >= LIFETIME_MS) {
       this.#slots.delete(key);
       return null;
     }
-    const { status, bodyBytes, bodyLength, headers, policyAt, policyParts } =
-      slot.template;
-    const nonce = newNonce();
-    const given = headers.slice();
-    given[policyAt] = [CSP, policyParts.join(nonce)];
-    // The nonce is 32 hex digits, a byte each.
-    const body = new Uint8Array(
-      bodyLength + NONCE_LENGTH * (bodyBytes.length - 1),
-    );
-    let at = 0;
-    bodyBytes.forEach((part, i) => {
-      if (i > 0) {
-        for (let j = 0; j < NONCE_LENGTH; j++) body[at++] = nonce.charCodeAt(j);
-      }
-      body.set(part, at);
-      at += part.length;
-    });
-    return new Response(body, { status, headers: given });
+    return slot.template;
   }
 
   /**
    * `response`, rendered for `key`, given back as it is; when it can be shared it is noted, and once a
-   * second render for another request matches it, shared from then on.
+   * second render for another request matches it, shared from then on. `route` is the pattern that
+   * rendered it.
    */
-  async keep(key: string, response: Response): Promise<Response> {
+  async keep(
+    key: string,
+    response: Response,
+    route: string,
+  ): Promise<Response> {
     const slot = this.#slots.get(key);
     if (slot && !slot.shared && !slot.template) return response; // never shared
     if (!shareable(response)) {
@@ -134,7 +157,7 @@ export class SharedPages {
     }
     const body = await response.text();
     const again = new Response(body, response);
-    const template = templateOf(response, body, this.#now());
+    const template = templateOf(response, body, route, this.#now());
     if (!template) {
       this.#remember(key, { shared: false, template: null, madeAt: 0 });
     } else if (slot && !slot.shared && slot.template) {
@@ -163,6 +186,31 @@ export class SharedPages {
 const NONCE_LENGTH = 32;
 const utf8 = new TextEncoder();
 
+/** `template` with a nonce of its own. */
+function answerFrom(template: Template): Response {
+  const { status, bodyBytes, bodyLength, headers, policyAt, policyParts } =
+    template;
+  const nonce = newNonce();
+  const given = headers.slice();
+  given[policyAt] = [CSP, policyParts.join(nonce)];
+  // The nonce is 32 hex digits, a byte each.
+  const nonceBytes = new Uint8Array(NONCE_LENGTH);
+  for (let i = 0; i < NONCE_LENGTH; i++) nonceBytes[i] = nonce.charCodeAt(i);
+  const body = new Uint8Array(
+    bodyLength + NONCE_LENGTH * (bodyBytes.length - 1),
+  );
+  let at = 0;
+  for (let i = 0; i < bodyBytes.length; i++) {
+    if (i > 0) {
+      body.set(nonceBytes, at);
+      at += NONCE_LENGTH;
+    }
+    body.set(bodyBytes[i], at);
+    at += bodyBytes[i].length;
+  }
+  return new Response(body, { status, headers: given });
+}
+
 /** As lib/fresh makes a page's nonce: NONCE_LENGTH hex digits. */
 function newNonce(): string {
   return crypto.randomUUID().replaceAll("-", "");
@@ -180,6 +228,7 @@ function shareable(response: Response): boolean {
 function templateOf(
   response: Response,
   body: string,
+  route: string,
   madeAt: number,
 ): Template | null {
   const headers = [...response.headers];
@@ -204,6 +253,7 @@ function templateOf(
   const bodyParts = body.split(nonce);
   const bodyBytes = bodyParts.map((part) => utf8.encode(part));
   return {
+    route,
     status: response.status,
     bodyParts,
     bodyBytes,
@@ -218,7 +268,8 @@ function templateOf(
 function sameTemplate(a: Template, b: Template): boolean {
   const same = (x: string[], y: string[]) =>
     x.length === y.length && x.every((part, i) => part === y[i]);
-  return a.status === b.status && a.policyAt === b.policyAt &&
+  return a.route === b.route && a.status === b.status &&
+    a.policyAt === b.policyAt &&
     same(a.bodyParts, b.bodyParts) && same(a.policyParts, b.policyParts) &&
     a.headers.length === b.headers.length &&
     a.headers.every(([name, value], i) =>

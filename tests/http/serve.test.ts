@@ -1,5 +1,8 @@
 import { equal, match, ok } from "node:assert/strict";
 import manifest from "@/fresh.gen.ts";
+import type { FreshContext } from "$fresh/server.ts";
+import type { State } from "@/lib/http/request_state.ts";
+import { handler as appMiddleware } from "@/routes/_middleware.ts";
 import { installApp } from "@/lib/app/app.ts";
 import { appHandler } from "@/lib/http/serve.ts";
 import { testApp } from "@/tests/_app.ts";
@@ -144,4 +147,46 @@ Deno.test("a Host with a path, query or user part is refused before any route se
     );
   });
   app.close();
+});
+
+Deno.test("a shared logged-out page is answered before the runtime routes it, the same page with a nonce of its own", async () => {
+  const app = await testApp();
+  installApp(app);
+  let middlewareRuns = 0;
+  const handler = await appHandler({
+    ...manifest,
+    routes: {
+      ...manifest.routes,
+      "./routes/_middleware.ts": {
+        handler: (req: Request, ctx: FreshContext<State>) => {
+          middlewareRuns++;
+          return appMiddleware(req, ctx);
+        },
+      },
+    },
+  });
+  const get = async (headers: Record<string, string> = {}) => {
+    const response = await handler(
+      new Request("http://localhost:8000/register", { headers }),
+    );
+    equal(response.status, 200);
+    const html = await response.text();
+    const nonce = response.headers.get("content-security-policy")?.match(
+      /'nonce-([0-9a-f]{32})'/,
+    )?.[1];
+    ok(nonce && html.includes(`nonce="${nonce}"`));
+    equal(response.headers.get("x-frame-options"), "DENY");
+    return { html: html.replaceAll(nonce, "N"), nonce };
+  };
+  // Two renders alike, and the page is shared.
+  const rendered = [await get(), await get()];
+  equal(middlewareRuns, 2);
+  const shared = [await get(), await get(), await get()];
+  equal(middlewareRuns, 2, "answered without the runtime and the middleware");
+  for (const page of shared) equal(page.html, rendered[0].html);
+  equal(new Set([...rendered, ...shared].map(({ nonce }) => nonce)).size, 5);
+  // A browser's request takes the runtime's way, which gzips the page it accepts.
+  await get({ "accept-encoding": "gzip" });
+  equal(middlewareRuns, 3);
+  app.passwords.close();
 });

@@ -34,6 +34,11 @@ function key(pages: SharedPages, path: string, init: RequestInit = {}) {
   return pages.keyOf(req, ctx);
 }
 
+/** `pages.keep` for a page a route of its own path rendered. */
+function keep(pages: SharedPages, page: string, response: Response) {
+  return pages.keep(page, response, new URL(`http://${page}`).pathname);
+}
+
 async function nonceOf(response: Response) {
   const nonce = response.headers.get("content-security-policy")?.match(
     /'nonce-(\w+)'/,
@@ -48,9 +53,9 @@ Deno.test("a page two requests rendered alike is shared, each answer with a nonc
   const pages = new SharedPages(() => 0);
   const page = key(pages, "/register")!;
   equal(pages.answer(page), null);
-  const first = await nonceOf(await pages.keep(page, rendered()));
+  const first = await nonceOf(await keep(pages, page, rendered()));
   equal(pages.answer(page), null, "not after one render");
-  await pages.keep(page, rendered());
+  await keep(pages, page, rendered());
   const nonces = new Set<string>();
   for (let i = 0; i < 3; i++) {
     const shared = pages.answer(page);
@@ -69,7 +74,7 @@ Deno.test("a page that differs from one render to the next (an image code's uuid
   for (let i = 0; i < 4; i++) {
     const uuid = crypto.randomUUID();
     const { html } = await nonceOf(
-      await pages.keep(page, rendered(`<img src="/image_codes/${uuid}">`)),
+      await keep(pages, page, rendered(`<img src="/image_codes/${uuid}">`)),
     );
     ok(html.includes(uuid), "each render is answered as it was made");
     equal(pages.answer(page), null);
@@ -93,7 +98,9 @@ Deno.test("an answer that sets a cookie, is no 200 page, or has no single nonce 
   ];
   for (const [path, answer] of cases) {
     const page = key(pages, path)!;
-    for (let i = 0; i < 3; i++) await (await pages.keep(page, answer())).text();
+    for (let i = 0; i < 3; i++) {
+      await (await keep(pages, page, answer())).text();
+    }
     equal(pages.answer(page), null, path);
   }
 });
@@ -128,15 +135,15 @@ Deno.test("a shared page is rendered again after a minute", async () => {
   const clock = { now: 0 };
   const pages = new SharedPages(() => clock.now);
   const page = key(pages, "/")!;
-  await pages.keep(page, rendered("v1"));
-  await pages.keep(page, rendered("v1"));
+  await keep(pages, page, rendered("v1"));
+  await keep(pages, page, rendered("v1"));
   ok(pages.answer(page));
   clock.now += 59_999;
   ok(pages.answer(page));
   clock.now += 1;
   equal(pages.answer(page), null);
-  await pages.keep(page, rendered("v2"));
-  await pages.keep(page, rendered("v2"));
+  await keep(pages, page, rendered("v2"));
+  await keep(pages, page, rendered("v2"));
   const { html } = await nonceOf(pages.answer(page)!);
   match(html, /v2/);
 });
@@ -144,12 +151,77 @@ Deno.test("a shared page is rendered again after a minute", async () => {
 Deno.test("a flood of distinct URLs keeps at most 256 pages, the oldest forgotten", async () => {
   const pages = new SharedPages(() => 0);
   const first = key(pages, "/login?next=/0")!;
-  await pages.keep(first, rendered());
-  await pages.keep(first, rendered());
+  await keep(pages, first, rendered());
+  await keep(pages, first, rendered());
   ok(pages.answer(first));
   for (let i = 1; i <= 256; i++) {
-    await pages.keep(key(pages, `/login?next=/${i}`)!, rendered());
+    await keep(pages, key(pages, `/login?next=/${i}`)!, rendered());
   }
   equal(pages.answer(first), null);
-  equal((await pages.keep(first, rendered())).status, 200);
+  equal((await keep(pages, first, rendered())).status, 200);
+});
+
+/** A page two renders have made shared under `path`. */
+async function sharedAt(pages: SharedPages, path: string) {
+  const page = key(pages, path)!;
+  await keep(pages, page, rendered());
+  await keep(pages, page, rendered());
+  ok(pages.answer(page));
+}
+
+const before = (pages: SharedPages, path: string, init: RequestInit = {}) => {
+  const req = new Request(ORIGIN + path, init);
+  return pages.answerBeforeRouting(req, new URL(req.url));
+};
+
+Deno.test("a shared page is answered before routing to a plain GET of its URL, with a nonce of its own", async () => {
+  const pages = new SharedPages(() => 0);
+  equal(before(pages, "/register"), null, "nothing shared yet");
+  const page = key(pages, "/register")!;
+  await keep(pages, page, rendered());
+  equal(before(pages, "/register"), null, "not after one render");
+  await keep(pages, page, rendered());
+  const nonces = new Set<string>();
+  for (let i = 0; i < 3; i++) {
+    const shared = before(pages, "/register");
+    ok(shared);
+    equal(shared.route, "/register");
+    nonces.add((await nonceOf(shared.response)).nonce);
+  }
+  equal(nonces.size, 3);
+});
+
+Deno.test("a request the runtime would treat otherwise is not answered before routing", async () => {
+  const pages = new SharedPages(() => 0);
+  await sharedAt(pages, "/login");
+  ok(before(pages, "/login"));
+  const refused: [string, RequestInit][] = [
+    // The runtime strips a HEAD's body, and gzips a page for a request that accepts it.
+    ["/login", { method: "HEAD" }],
+    ["/login", { headers: { "accept-encoding": "gzip, deflate, br" } }],
+    ["/login", { headers: { "accept-encoding": "identity" } }],
+    ["/login", { headers: { cookie: "visitor=1" } }],
+    ["/login", { headers: { authorization: "Basic eA==" } }],
+    ["/login", { headers: { "content-length": "0" } }],
+    ["/login", { method: "POST", body: "username=a" }],
+    // The runtime collapses `//` and redirects a trailing `/`: never a shared page's own URL.
+    ["//login", {}],
+    ["/login/", {}],
+    ["/login?next=/a", {}],
+    ["/Login", {}],
+  ];
+  for (const [path, init] of refused) {
+    equal(before(pages, path, init), null, `${path} ${JSON.stringify(init)}`);
+  }
+  const elsewhere = new Request("http://shop.example/login");
+  equal(pages.answerBeforeRouting(elsewhere, new URL(elsewhere.url)), null);
+});
+
+Deno.test("a shared page past its minute is not answered before routing", async () => {
+  const clock = { now: 0 };
+  const pages = new SharedPages(() => clock.now);
+  await sharedAt(pages, "/");
+  ok(before(pages, "/"));
+  clock.now += 60_000;
+  equal(before(pages, "/"), null);
 });
