@@ -24,7 +24,7 @@ const SHOP_DIR = new URL("../tests/fixtures/django_shop/", import.meta.url)
 const SCRIPT = new URL("../scripts/import_django.ts", import.meta.url).pathname;
 const CUSTOMERS = Number(Deno.env.get("BENCH_IMPORT_CUSTOMERS") ?? 100_000);
 const BUDGET_S = 60;
-const LOGINS = 9;
+const LOGINS = 25;
 const BCRYPT_PASSWORD = "Bcrypt1login";
 
 export async function importFigures(cost: number): Promise<Figure[]> {

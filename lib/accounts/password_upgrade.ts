@@ -7,9 +7,10 @@ import { djangoAlgorithm } from "./django_hashes.ts";
 import { MAX_PASSWORD_BYTES } from "./_libxcrypt.ts";
 import { getUserEntry, rehashPasswordIn, type User } from "./users.ts";
 
-/** The app's hash of a password that just matched a Django hash, and the user it goes to, as read. */
+/** The app's hash of a password that just matched a Django hash, and the hash it replaces. */
 export interface PasswordUpgrade {
-  entry: Deno.KvEntry<User>;
+  /** The Django hash the password matched: replaced only while it is still the account's. */
+  replaces: string;
   passwordHash: string;
 }
 
@@ -44,24 +45,18 @@ export async function checkPassword(
 }
 
 /**
- * After `password` matched `user`'s hash: its bcrypt (`madeAlready` when checkPassword made it), for the
- * user as stored now. Null when there is nothing to replace, when the hash changed since it was checked,
- * or when bcrypt cannot take the password (over 72 bytes: the Django hash stays, and keeps working).
+ * After `password` matched `user`'s hash: its bcrypt (`madeAlready` when checkPassword made it). Null when
+ * there is nothing to replace, or when bcrypt cannot take the password (over 72 bytes: the Django hash
+ * stays, and keeps working). Nothing is read: the write that carries it reads and checks the user.
  */
 export async function passwordUpgrade(
-  app: Pick<App, "kv" | "passwords">,
+  app: Pick<App, "passwords">,
   user: User,
   password: string,
   madeAlready: string | null = null,
 ): Promise<PasswordUpgrade | null> {
-  const [passwordHash, entry] = await Promise.all([
-    madeAlready ?? upgradedHash(app, user, password),
-    getUserEntry(app.kv, user.id),
-  ]);
-  if (!passwordHash || entry.value?.passwordHash !== user.passwordHash) {
-    return null;
-  }
-  return { entry: entry as Deno.KvEntry<User>, passwordHash };
+  const passwordHash = madeAlready ?? await upgradedHash(app, user, password);
+  return passwordHash ? { replaces: user.passwordHash, passwordHash } : null;
 }
 
 /** The app's hash of `password`, which just matched `user`'s hash, when that one is to be replaced. */
@@ -77,12 +72,18 @@ export async function upgradedHash(
   return await app.passwords.hash(password);
 }
 
-/** Adds `upgrade` to `op`, which then fails if the user changed since it was read. */
+/**
+ * Adds `upgrade` to `op` for the user read as `entry`, which `op` then checks. Nothing when the hash is no
+ * longer the one the password matched (changed, or replaced by a first login racing this one).
+ */
 export function upgradeIn(
   op: Deno.AtomicOperation,
   upgrade: PasswordUpgrade,
+  entry: Deno.KvEntryMaybe<User>,
 ): Deno.AtomicOperation {
-  return rehashPasswordIn(op, upgrade.entry, upgrade.passwordHash);
+  return entry.value?.passwordHash === upgrade.replaces
+    ? rehashPasswordIn(op, entry as Deno.KvEntry<User>, upgrade.passwordHash)
+    : op;
 }
 
 /**
@@ -94,7 +95,10 @@ export async function upgradePassword(
   user: User,
   password: string,
 ): Promise<boolean> {
-  const upgrade = await passwordUpgrade(app, user, password);
-  if (!upgrade) return false;
-  return (await upgradeIn(app.kv.atomic(), upgrade).commit()).ok;
+  const [upgrade, entry] = await Promise.all([
+    passwordUpgrade(app, user, password),
+    getUserEntry(app.kv, user.id),
+  ]);
+  if (!upgrade || entry.value?.passwordHash !== upgrade.replaces) return false;
+  return (await upgradeIn(app.kv.atomic(), upgrade, entry).commit()).ok;
 }

@@ -92,7 +92,10 @@ export async function startSession(
     afterReset,
     userAgent: req.headers.get("user-agent"),
     clientAddress: knownClientAddress(req),
-  }, upgrade ? (op) => upgradeIn(op, upgrade) : undefined);
+  }, (op, account) => {
+    // The Django hash gives way to the new one in the session's write, which checks the account.
+    if (upgrade && account) upgradeIn(op, upgrade, account);
+  });
   if (sessionId === null) {
     await recordAudit(app.kv, {
       action: "login",

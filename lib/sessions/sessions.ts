@@ -92,7 +92,11 @@ export async function createSession(
   owner: SessionOwner,
   now: number,
   start: SessionStart = { remembered: true },
-  sameWrite?: (op: Deno.AtomicOperation) => void,
+  /** More for the session's write: it is given the owner's entry as read and checked (null for a new account). */
+  sameWrite?: (
+    op: Deno.AtomicOperation,
+    account: Deno.KvEntryMaybe<User> | null,
+  ) => void,
 ): Promise<string | null> {
   if (!start.newAccount) await makeRoomFor(kv, owner.id);
   const id = randomId(32);
@@ -110,13 +114,13 @@ export async function createSession(
     provenAt: start.proven ? now : null,
     ...(start.afterReset ? { resetAt: now } : {}),
   };
-  let alongside = sameWrite;
   for (let attempt = 0; attempt < ATOMIC_RETRIES; attempt++) {
     const op = kv.atomic();
+    let account: Deno.KvEntryMaybe<User> | null = null;
     // An account this request has just made carries the version it was written with, unread (a bind's
     // and a registration's round trips); a reset in the moment between is still caught on first use.
     if (!start.newAccount) {
-      const account = await kv.get<User>(userKey(owner.id));
+      account = await kv.get<User>(userKey(owner.id));
       if (
         !account.value ||
         credentialVersionOf(account.value) !== credentialVersion
@@ -131,10 +135,9 @@ export async function createSession(
       .set(byUserKey(owner.id, session.publicId), hash, {
         expireIn: SESSION_TTL_MS,
       });
-    alongside?.(op);
+    sameWrite?.(op, account);
     const { ok } = await op.commit();
     if (ok) return id;
-    alongside = undefined;
   }
   return null;
 }
