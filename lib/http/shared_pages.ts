@@ -1,7 +1,9 @@
 // Pages every logged-out visitor sees alike (home, login, register, the legal texts): a credential-stuffing
 // or SMS-bombing wave GETs them first, and Deno Deploy bills each render's CPU. Such a page is rendered
 // once per app and host and sent again with a nonce made for each response (in its
-// Content-Security-Policy and its scripts, as the runtime puts it on a page it renders).
+// Content-Security-Policy and its scripts, as the runtime puts it on a page it renders), gzipped once
+// for the requests that take gzip. lib/http/serve.ts answers with it before the runtime routes the
+// request; the middleware, for a HEAD.
 //
 // Never shared: a request carrying any cookie (a session, a pending bind, an OAuth state, a message
 // meant for one browser all travel in cookies), a request with a body, any method but GET and HEAD, an
@@ -12,6 +14,7 @@ import type { FreshContext } from "$fresh/server.ts";
 import type { App } from "@/lib/app/app.ts";
 import type { State } from "./request_state.ts";
 import { noStore } from "./security.ts";
+import type { PageGzip } from "./_page_gzip.ts";
 
 /** The route patterns whose pages may be shared between visitors without cookies. */
 export const SHARED_ROUTES: ReadonlySet<string> = new Set([
@@ -60,6 +63,8 @@ interface Template {
   policyAt: number;
   policyParts: string[];
   madeAt: number;
+  /** Its gzip, made at the first answer that takes one. */
+  gzip?: PageGzip;
 }
 
 type Slot =
@@ -107,8 +112,9 @@ export class SharedPages {
    *
    * A page is shared under the URL the runtime routed it by, which has no `//` and no trailing `/` (it
    * redirects those first): a URL found here is one the runtime would route to the same page, past the
-   * same checks that `keyOf` makes. Only a GET that names no content coding: the runtime gzips a page
-   * for a request that accepts it (lib/fresh/server/compression.ts), and strips a HEAD's body.
+   * same checks that `keyOf` makes. Only a GET (the runtime strips a HEAD's body). A request that takes
+   * gzip gets the page's gzip made once (_page_gzip.ts), as the runtime would gzip it; until that code
+   * has loaded, the runtime answers it.
    */
   answerBeforeRouting(
     req: Request,
@@ -118,15 +124,23 @@ export class SharedPages {
     const { headers } = req;
     if (
       headers.has("cookie") || headers.has("authorization") ||
-      headers.has("content-length") || headers.has("transfer-encoding") ||
-      headers.has("accept-encoding")
+      headers.has("content-length") || headers.has("transfer-encoding")
     ) {
       return null;
+    }
+    const acceptEncoding = headers.get("accept-encoding");
+    let gzip = false;
+    if (acceptEncoding) {
+      if (!pageGzip) {
+        loadPageGzip();
+        return null;
+      }
+      gzip = pageGzip.takesGzip(acceptEncoding);
     }
     const key = `${url.host}${url.pathname}${url.search}`;
     const template = key.length <= MAX_KEY_LENGTH ? this.#shared(key) : null;
     return template &&
-      { response: answerFrom(template), route: template.route };
+      { response: answerFrom(template, gzip), route: template.route };
   }
 
   #shared(key: string): Template | null {
@@ -186,8 +200,8 @@ export class SharedPages {
 const NONCE_LENGTH = 32;
 const utf8 = new TextEncoder();
 
-/** `template` with a nonce of its own. */
-function answerFrom(template: Template): Response {
+/** `template` with a nonce of its own, gzipped when `gzip`. */
+function answerFrom(template: Template, gzip = false): Response {
   const { status, bodyBytes, bodyLength, headers, policyAt, policyParts } =
     template;
   const nonce = newNonce();
@@ -196,6 +210,14 @@ function answerFrom(template: Template): Response {
   // The nonce is 32 hex digits, a byte each.
   const nonceBytes = new Uint8Array(NONCE_LENGTH);
   for (let i = 0; i < NONCE_LENGTH; i++) nonceBytes[i] = nonce.charCodeAt(i);
+  if (gzip && pageGzip) {
+    template.gzip ??= pageGzip.pageGzip(bodyBytes, NONCE_LENGTH);
+    given.push(["content-encoding", "gzip"]);
+    return new Response(
+      pageGzip.gzipWithNonce(template.gzip, bodyBytes, nonceBytes),
+      { status, headers: given },
+    );
+  }
   const body = new Uint8Array(
     bodyLength + NONCE_LENGTH * (bodyBytes.length - 1),
   );
@@ -209,6 +231,19 @@ function answerFrom(template: Template): Response {
     at += bodyBytes[i].length;
   }
   return new Response(body, { status, headers: given });
+}
+
+let pageGzip: typeof import("./_page_gzip.ts") | undefined;
+let pageGzipLoading: Promise<void> | undefined;
+
+/** Loads what gzips shared pages (node:zlib above all: not at start), once. */
+export function loadPageGzip(): Promise<void> {
+  return pageGzipLoading ??= import("./_page_gzip.ts").then(
+    (module) => {
+      pageGzip = module;
+    },
+    (error) => console.error("Shared pages go uncompressed:", error),
+  );
 }
 
 /** As lib/fresh makes a page's nonce: NONCE_LENGTH hex digits. */

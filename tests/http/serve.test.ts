@@ -5,6 +5,8 @@ import type { State } from "@/lib/http/request_state.ts";
 import { handler as appMiddleware } from "@/routes/_middleware.ts";
 import { installApp } from "@/lib/app/app.ts";
 import { appHandler } from "@/lib/http/serve.ts";
+import { loadPageGzip } from "@/lib/http/shared_pages.ts";
+import { gunzipSync } from "node:zlib";
 import { testApp } from "@/tests/_app.ts";
 import { testBrowser } from "@/tests/routes/_browser.ts";
 
@@ -149,7 +151,7 @@ Deno.test("a Host with a path, query or user part is refused before any route se
   app.close();
 });
 
-Deno.test("a shared logged-out page is answered before the runtime routes it, the same page with a nonce of its own", async () => {
+Deno.test("a shared logged-out page is answered before the runtime routes it, the same page with a nonce of its own, gzipped for a browser", async () => {
   const app = await testApp();
   installApp(app);
   let middlewareRuns = 0;
@@ -185,8 +187,24 @@ Deno.test("a shared logged-out page is answered before the runtime routes it, th
   equal(middlewareRuns, 2, "answered without the runtime and the middleware");
   for (const page of shared) equal(page.html, rendered[0].html);
   equal(new Set([...rendered, ...shared].map(({ nonce }) => nonce)).size, 5);
-  // A browser's request takes the runtime's way, which gzips the page it accepts.
-  await get({ "accept-encoding": "gzip" });
+  // A browser's request too, gzipped as the runtime would gzip it.
+  await loadPageGzip();
+  const gzipped = await handler(
+    new Request("http://localhost:8000/register", {
+      headers: { "accept-encoding": "gzip, deflate, br" },
+    }),
+  );
+  equal(gzipped.headers.get("content-encoding"), "gzip");
+  const nonce = gzipped.headers.get("content-security-policy")!.match(
+    /'nonce-([0-9a-f]{32})'/,
+  )![1];
+  const html = new TextDecoder().decode(
+    gunzipSync(new Uint8Array(await gzipped.arrayBuffer())),
+  );
+  equal(html.replaceAll(nonce, "N"), rendered[0].html);
+  equal(middlewareRuns, 2);
+  // A cookie, and the page is the request's own.
+  await get({ cookie: "visitor=1" });
   equal(middlewareRuns, 3);
   app.passwords.close();
 });

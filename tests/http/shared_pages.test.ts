@@ -1,5 +1,6 @@
 import { equal, match, notEqual, ok } from "node:assert/strict";
-import { SharedPages } from "@/lib/http/shared_pages.ts";
+import { gunzipSync } from "node:zlib";
+import { loadPageGzip, SharedPages } from "@/lib/http/shared_pages.ts";
 
 const ORIGIN = "http://localhost:8000";
 
@@ -196,10 +197,8 @@ Deno.test("a request the runtime would treat otherwise is not answered before ro
   await sharedAt(pages, "/login");
   ok(before(pages, "/login"));
   const refused: [string, RequestInit][] = [
-    // The runtime strips a HEAD's body, and gzips a page for a request that accepts it.
+    // The runtime strips a HEAD's body.
     ["/login", { method: "HEAD" }],
-    ["/login", { headers: { "accept-encoding": "gzip, deflate, br" } }],
-    ["/login", { headers: { "accept-encoding": "identity" } }],
     ["/login", { headers: { cookie: "visitor=1" } }],
     ["/login", { headers: { authorization: "Basic eA==" } }],
     ["/login", { headers: { "content-length": "0" } }],
@@ -224,4 +223,58 @@ Deno.test("a shared page past its minute is not answered before routing", async 
   ok(before(pages, "/"));
   clock.now += 60_000;
   equal(before(pages, "/"), null);
+});
+
+Deno.test("a request that takes gzip gets the shared page gzipped, its nonce its own; one that does not, as it is", async () => {
+  await loadPageGzip();
+  const pages = new SharedPages(() => 0);
+  const page = key(pages, "/register")!;
+  // The nonce at the page's start and end too: the parts around it may be empty.
+  const nonce = "0123456789abcdef0123456789abcdef";
+  const edges = () =>
+    rendered(`<p>注册 ${"表单".repeat(400)}</p>`).text().then((html) => {
+      const own = html.match(/nonce="(\w+)"/)![1];
+      return new Response(`${own}${html}${own}`, {
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": `script-src 'nonce-${own}'`,
+        },
+      });
+    });
+  await keep(pages, page, await edges());
+  await keep(pages, page, await edges());
+  const get = (acceptEncoding: string) => {
+    const shared = before(pages, "/register", {
+      headers: { "accept-encoding": acceptEncoding },
+    });
+    ok(shared, acceptEncoding);
+    return shared.response;
+  };
+  const identity = await nonceOf(get("identity"));
+  const seen = new Set<string>();
+  for (
+    const taking of ["gzip, deflate, br", "gzip", "*", "br;q=1, gzip;q=0.8"]
+  ) {
+    const response = get(taking);
+    equal(response.headers.get("content-encoding"), "gzip", taking);
+    equal(response.headers.get("vary"), "Accept-Encoding");
+    const own = response.headers.get("content-security-policy")!.match(
+      /'nonce-(\w+)'/,
+    )![1];
+    const html = new TextDecoder().decode(
+      gunzipSync(new Uint8Array(await response.arrayBuffer())),
+    );
+    ok(html.startsWith(own) && html.endsWith(own));
+    equal(html.replaceAll(own, "N"), identity.html, taking);
+    seen.add(own);
+  }
+  equal(seen.size, 4);
+  notEqual(seen.has(nonce), true);
+  for (
+    const not of ["identity", "gzip;q=0", "identity;q=1, gzip;q=0.5", "br"]
+  ) {
+    const response = get(not);
+    equal(response.headers.get("content-encoding"), null, not);
+    equal((await nonceOf(response)).html, identity.html, not);
+  }
 });
