@@ -86,15 +86,7 @@ Deno.test("a hash replaced since it was checked (a first login racing this one) 
     )
       .commit()).ok,
   );
-  const response = await loggedInRedirect(
-    app,
-    new Request("http://localhost/login"),
-    result.user,
-    "/",
-    { upgrade: result.upgrade },
-  );
-  equal(response.status, 303);
-  equal(response.headers.get("location"), "/");
+  equal(await sessionStarted(app, result), "/");
   equal((await findUserByLogin(app.kv, li.username))!.passwordHash, racing);
   app.close();
 });
@@ -106,14 +98,7 @@ Deno.test("a login reads the account twice, a first login that replaces its hash
     const reads = countReads(app.kv);
     const result = await logIn(app, { username, password }, "10.0.0.1");
     ok(result.ok, JSON.stringify(result));
-    const response = await loggedInRedirect(
-      app,
-      new Request("http://localhost/login"),
-      result.user,
-      "/",
-      { upgrade: result.upgrade },
-    );
-    equal(response.status, 303);
+    equal(await sessionStarted(app, result), "/");
     return reads(userKey(user.id)[0] as string);
   };
   const first = await readsOfUsers(li.username, li.password);
@@ -126,6 +111,22 @@ Deno.test("a login reads the account twice, a first login that replaces its hash
   equal(await readsOfUsers(bcrypt.username, "Bcrypt1login"), 2);
   app.close();
 });
+
+/** The session the login form starts after `result`, with its upgrade: where it sends the browser. */
+async function sessionStarted(
+  app: TestApp,
+  result: Extract<Awaited<ReturnType<typeof logIn>>, { ok: true }>,
+) {
+  const response = await loggedInRedirect(
+    app,
+    new Request("http://localhost/login"),
+    result.user,
+    "/",
+    { upgrade: result.upgrade },
+  );
+  equal(response.status, 303);
+  return response.headers.get("location");
+}
 
 async function createBcryptUser(
   app: TestApp,
